@@ -1,0 +1,55 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    serve the product with the demo workspace on http://127.0.0.1:8000 (SQLite)
+#   make test   run the whole test suite (SQLite, PostgreSQL, browser)
+
+SHELL := /bin/bash
+PORT ?= 8000
+export PORT
+VENV := .venv
+BIN := $(VENV)/bin
+# Django 6 needs Python 3.12 or newer: take the first one found.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 \
+	/root/.pyenv/versions/3.12*/bin/python3 python3; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-sqlite test-postgres test-browser lint chromium demo clean
+
+$(BIN)/python:
+	@[ -n "$(PYTHON)" ] || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	@$(BIN)/outsidein migrate --noinput -v0
+	@$(BIN)/outsidein demo --if-empty
+	@$(BIN)/outsidein serve --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests bench
+
+test-sqlite: $(VENV)/.dev-installed
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+test-postgres: $(VENV)/.dev-installed
+	@bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+test-browser: $(VENV)/.dev-installed chromium
+	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
+
+test: lint test-sqlite test-postgres test-browser
+
+clean:
+	rm -rf $(VENV) var test-artifacts

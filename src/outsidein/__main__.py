@@ -1,0 +1,3 @@
+from outsidein.cli import main
+
+main()

@@ -1,0 +1,57 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+
+from outsidein.api.auth import ReadOnlyToken, TokenAuth
+from outsidein.api.common import validation_detail
+
+api = NinjaAPI(
+    title="Outside-In API",
+    version="1",
+    description=(
+        "Everything a workspace holds, for integrations. Authenticate with a personal API token "
+        "(create one under Settings → API tokens) sent as `Authorization: Bearer <token>`; "
+        "the token decides the workspace."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc: Http404):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ReadOnlyToken)
+def on_read_only(request, exc: ReadOnlyToken):
+    return api.create_response(request, {"detail": "Viewers can read but not change anything."}, status=403)
+
+
+class WorkspaceOut(Schema):
+    id: int
+    name: str
+    slug: str
+    role: str
+
+
+@api.get("/workspace", response=WorkspaceOut, tags=["workspace"], summary="The workspace of this token")
+def current_workspace(request):
+    ws = request.workspace
+    return {"id": ws.id, "name": ws.name, "slug": ws.slug, "role": request.membership.role}
+
+
+def _register_routers() -> None:
+    from outsidein.conversations.api import router as conversations
+    from outsidein.customers.api import router as customers
+
+    api.add_router("/", customers)
+    api.add_router("/", conversations)
+
+
+_register_routers()

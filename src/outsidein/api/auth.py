@@ -1,0 +1,32 @@
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from outsidein.workspaces.models import ApiToken
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ReadOnlyToken(Exception):
+    """A viewer's token was used to change something."""
+
+
+class TokenAuth(HttpBearer):
+    """Personal API tokens: `Authorization: Bearer oi_…`. The token fixes the workspace of every request."""
+
+    def authenticate(self, request, token: str):
+        api_token = ApiToken.authenticate(token)
+        if api_token is None:
+            return None
+        membership = api_token.user.memberships.filter(workspace=api_token.workspace).first()
+        if membership is None:
+            return None
+        if request.method not in SAFE_METHODS and not membership.can_write:
+            raise ReadOnlyToken()
+        request.user = api_token.user
+        request.workspace = api_token.workspace
+        request.membership = membership
+        # Touch at most once a minute: a busy integration should not write on every read.
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        return api_token

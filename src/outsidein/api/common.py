@@ -1,0 +1,57 @@
+"""Pieces every API router shares: looking up referenced rows and reporting field errors."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from outsidein.core.scoping import scoped
+
+
+def resolve_refs(workspace, data: dict[str, Any], refs: Mapping[str, type[models.Model]]) -> dict[str, Any]:
+    """Turn `<name>_id` / `<name>_ids` fields of a payload into rows of this workspace.
+
+    An id from another workspace is reported as not existing, exactly like an id that never existed.
+    """
+    resolved = dict(data)
+    errors: dict[str, str] = {}
+    for key, model in refs.items():
+        if key not in data:
+            continue
+        value = resolved.pop(key)
+        name = key.removesuffix("_ids") + "s" if key.endswith("_ids") else key.removesuffix("_id")
+        label = model._meta.verbose_name
+        source = model._default_manager.all()
+        if hasattr(model, "workspace_id"):
+            source = scoped(model, workspace)
+        else:  # users: members of this workspace
+            source = source.filter(memberships__workspace=workspace)
+        if key.endswith("_ids"):
+            ids = list(dict.fromkeys(value or []))
+            found = list(source.filter(pk__in=ids))
+            missing = sorted(set(ids) - {o.pk for o in found})
+            if missing:
+                errors[key] = f"No {label} with id {', '.join(map(str, missing))} in this workspace."
+            resolved[name] = found
+        elif value is None:
+            resolved[name] = None
+        else:
+            obj = source.filter(pk=value).first()
+            if obj is None:
+                errors[key] = f"No {label} with id {value} in this workspace."
+            resolved[name] = obj
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
+def validation_detail(exc: ValidationError) -> list[dict[str, Any]]:
+    """Django validation errors in the same shape as django-ninja's own 422 answers."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", "payload", field], "msg": message, "type": "value_error"}
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    return [{"loc": ["body", "payload"], "msg": message, "type": "value_error"} for message in exc.messages]

@@ -1,0 +1,208 @@
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from outsidein.api.common import resolve_refs
+from outsidein.conversations import selectors, services
+from outsidein.conversations.models import Channel, Conversation, Highlight, HighlightKind, Kind, Status
+from outsidein.core.scoping import get_scoped
+from outsidein.customers.models import Account, Competitor, Person
+from outsidein.workspaces.models import User
+
+router = Router()
+HIGHLIGHT_REFS = {"person_id": Person, "competitor_id": Competitor}
+CONVERSATION_REFS = {"account_id": Account, "led_by_id": User, "person_ids": Person, "member_ids": User}
+
+
+class HighlightIn(Schema):
+    kind: HighlightKind = HighlightKind.QUOTE
+    text: str = Field(min_length=1, max_length=10000)
+    person_id: int | None = None
+    competitor_id: int | None = None
+    tags: list[str] = []
+
+
+class HighlightPatch(Schema):
+    kind: HighlightKind | None = None
+    text: str | None = Field(None, min_length=1, max_length=10000)
+    person_id: int | None = None
+    competitor_id: int | None = None
+    tags: list[str] | None = None
+
+
+class HighlightOut(Schema):
+    id: int
+    conversation_id: int
+    kind: str
+    text: str
+    person_id: int | None
+    competitor_id: int | None
+    tags: list[str]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj: Highlight) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+
+class ConversationIn(Schema):
+    kind: Kind = Kind.COFFEE
+    occurred_at: datetime | None = Field(None, description="When it happened or is planned; default now.")
+    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
+    channel: Channel = Channel.IN_PERSON
+    title: str = Field("", max_length=200)
+    account_id: int | None = None
+    person_ids: list[int] = []
+    member_ids: list[int] = Field([], description="Members present; default the token's user.")
+    led_by_id: int | None = None
+    notes: str = ""
+    cancelled: bool = False
+    highlights: list[HighlightIn] = []
+
+
+class ConversationPatch(Schema):
+    kind: Kind | None = None
+    occurred_at: datetime | None = None
+    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
+    channel: Channel | None = None
+    title: str | None = Field(None, max_length=200)
+    account_id: int | None = None
+    person_ids: list[int] | None = None
+    member_ids: list[int] | None = None
+    led_by_id: int | None = None
+    notes: str | None = None
+    cancelled: bool | None = None
+
+
+class ConversationOut(Schema):
+    id: int
+    kind: str
+    status: str
+    occurred_at: datetime
+    duration_minutes: int | None
+    channel: str
+    title: str
+    account_id: int | None
+    person_ids: list[int]
+    member_ids: list[int]
+    led_by_id: int | None
+    notes: str
+    highlight_count: int = 0
+
+    @staticmethod
+    def resolve_person_ids(obj: Conversation) -> list[int]:
+        return [p.pk for p in obj.persons.all()]
+
+    @staticmethod
+    def resolve_member_ids(obj: Conversation) -> list[int]:
+        return [m.pk for m in obj.members.all()]
+
+
+class ConversationFilter(Schema):
+    q: str = Field("", description="Full-text search over notes and highlights.")
+    member_id: int | None = None
+    kind: Kind | None = None
+    account_id: int | None = None
+    segment_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: Status | None = None
+
+
+def _conversation_args(workspace, data: dict) -> tuple[dict, dict]:
+    data = resolve_refs(workspace, data, CONVERSATION_REFS)
+    related = {"persons": data.pop("persons", None), "members": data.pop("members", None)}
+    cancelled = data.pop("cancelled", None)
+    if cancelled is not None:
+        data["status"] = Status.CANCELLED if cancelled else Status.LOGGED
+    if data.get("occurred_at", 0) is None:
+        data.pop("occurred_at")
+    return data, related
+
+
+def _reload(request, conversation_id: int) -> Conversation:
+    return get_scoped(selectors.conversation_list(request.workspace), request.workspace, pk=conversation_id)
+
+
+@router.get("/conversations", response=list[ConversationOut], tags=["conversations"])
+@paginate(LimitOffsetPagination)
+def list_conversations(request, filters: ConversationFilter = Query(...)):
+    params = filters.model_dump()
+    return selectors.conversation_list(request.workspace, query=params.pop("q"), **params)
+
+
+@router.get("/conversations/{conversation_id}", response=ConversationOut, tags=["conversations"])
+def read_conversation(request, conversation_id: int):
+    return _reload(request, conversation_id)
+
+
+@router.post("/conversations", response={201: ConversationOut}, tags=["conversations"],
+             summary="Plan or log a conversation (with highlights)")
+def create_conversation(request, payload: ConversationIn):
+    body = payload.model_dump()
+    highlights = body.pop("highlights")
+    data, related = _conversation_args(request.workspace, body)
+    highlight_args = []
+    for index, item in enumerate(highlights):
+        try:
+            h = resolve_refs(request.workspace, item, HIGHLIGHT_REFS)
+        except services.ValidationError as exc:
+            raise services.ValidationError({f"highlights.{index}.{k}": v for k, v in exc.message_dict.items()}) from exc
+        highlight_args.append(h)
+    conversation = services.save_conversation(
+        request.workspace, request.user, data, persons=related["persons"],
+        members=related["members"] or None, highlights=highlight_args,
+    )
+    return 201, _reload(request, conversation.pk)
+
+
+@router.patch("/conversations/{conversation_id}", response=ConversationOut, tags=["conversations"])
+def update_conversation(request, conversation_id: int, payload: ConversationPatch):
+    conversation = get_scoped(Conversation, request.workspace, pk=conversation_id)
+    data, related = _conversation_args(request.workspace, payload.model_dump(exclude_unset=True))
+    services.save_conversation(request.workspace, request.user, data, conversation=conversation,
+                               persons=related["persons"], members=related["members"])
+    return _reload(request, conversation_id)
+
+
+@router.delete("/conversations/{conversation_id}", response={204: None}, tags=["conversations"])
+def delete_conversation(request, conversation_id: int):
+    services.delete_conversation(get_scoped(Conversation, request.workspace, pk=conversation_id))
+    return 204, None
+
+
+@router.get("/highlights", response=list[HighlightOut], tags=["highlights"])
+@paginate(LimitOffsetPagination)
+def list_highlights(request, q: str = "", kind: HighlightKind | None = None, conversation_id: int | None = None,
+                    account_id: int | None = None):
+    return selectors.highlight_list(request.workspace, conversation_id=conversation_id, account_id=account_id,
+                                    kind=kind, query=q)
+
+
+@router.get("/highlights/{highlight_id}", response=HighlightOut, tags=["highlights"])
+def read_highlight(request, highlight_id: int):
+    return get_scoped(selectors.highlight_list(request.workspace), request.workspace, pk=highlight_id)
+
+
+@router.post("/conversations/{conversation_id}/highlights", response={201: HighlightOut}, tags=["highlights"])
+def create_highlight(request, conversation_id: int, payload: HighlightIn):
+    conversation = get_scoped(Conversation, request.workspace, pk=conversation_id)
+    values = resolve_refs(request.workspace, payload.model_dump(), HIGHLIGHT_REFS)
+    highlight = services.add_highlight(conversation, request.user, **values)
+    return 201, get_scoped(selectors.highlight_list(request.workspace), request.workspace, pk=highlight.pk)
+
+
+@router.patch("/highlights/{highlight_id}", response=HighlightOut, tags=["highlights"])
+def update_highlight(request, highlight_id: int, payload: HighlightPatch):
+    highlight = get_scoped(Highlight.objects.select_related("conversation"), request.workspace, pk=highlight_id)
+    values = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), HIGHLIGHT_REFS)
+    services.update_highlight(highlight, **values)
+    return get_scoped(selectors.highlight_list(request.workspace), request.workspace, pk=highlight_id)
+
+
+@router.delete("/highlights/{highlight_id}", response={204: None}, tags=["highlights"])
+def delete_highlight(request, highlight_id: int):
+    services.delete_highlight(get_scoped(Highlight.objects.select_related("conversation"), request.workspace,
+                                         pk=highlight_id))
+    return 204, None

@@ -1,0 +1,118 @@
+from django import forms
+from django.utils import timezone
+
+from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
+from outsidein.core.forms import WorkspaceModelForm, members_of
+from outsidein.core.scoping import scoped
+from outsidein.customers.models import Account, Person, Segment
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ConversationForm(WorkspaceModelForm):
+    persons = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+    members = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
+                                             help_text="Members who were present (first-hand for them).",
+                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    class Meta:
+        model = Conversation
+        fields = ["kind", "occurred_at", "duration_minutes", "channel", "account", "title", "led_by", "notes"]
+        widgets = {"occurred_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"notes": "Markdown: **bold**, lists, links."}
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        self.fields["persons"].queryset = scoped(Person, workspace).select_related("account")
+        self.fields["members"].queryset = members_of(workspace)
+        self.fields["persons"].label_from_instance = lambda p: f"{p.name} ({p.account})" if p.account else p.name
+        if self.instance.pk:
+            self.initial["persons"] = list(self.instance.persons.all())
+            self.initial["members"] = list(self.instance.members.all())
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("account") and not data.get("persons"):
+            self.add_error("account", "Name the account, or at least one person you met.")
+        return data
+
+
+class QuickLogForm(forms.Form):
+    """The under-a-minute form: kind, who, one line. Everything else defaults."""
+
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.COFFEE)
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False)
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    occurred_at = forms.DateTimeField(label="When", widget=DATETIME_WIDGET, required=False)
+    notes = forms.CharField(label="What did you learn?", max_length=2000,
+                            widget=forms.TextInput(attrs={"placeholder": "One line is enough"}))
+    highlight_kind = forms.ChoiceField(label="Highlight", choices=HighlightKind.choices, initial=HighlightKind.QUOTE,
+                                       required=False)
+    highlight_text = forms.CharField(label="Quote or observation", required=False, max_length=2000,
+                                     widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Their words, verbatim"}))
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = scoped(Account, workspace)
+        self.fields["person"].queryset = scoped(Person, workspace).select_related("account")
+        self.fields["person"].label_from_instance = lambda p: f"{p.name} ({p.account})" if p.account else p.name
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("account") and not data.get("person"):
+            self.add_error("account", "Name the account or the person you met.")
+        person = data.get("person")
+        if person and not data.get("account"):
+            data["account"] = person.account
+        if not data.get("occurred_at"):
+            data["occurred_at"] = timezone.now()
+        return data
+
+
+class HighlightForm(WorkspaceModelForm):
+    tags = forms.CharField(required=False, help_text="Separated by commas.")
+
+    class Meta:
+        model = Highlight
+        fields = ["kind", "text", "person", "competitor"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+
+class ConversationFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False,
+                        widget=forms.SearchInput(attrs={"placeholder": "Search notes and highlights"}))
+    member = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False)
+    segment = forms.ModelChoiceField(queryset=Segment.objects.none(), required=False)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members_of(workspace)
+        self.fields["account"].queryset = scoped(Account, workspace)
+        self.fields["segment"].queryset = scoped(Segment, workspace)
+
+    def selector_kwargs(self) -> dict:
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {
+            "query": d.get("q") or "",
+            "member_id": d["member"].pk if d.get("member") else None,
+            "kind": d.get("kind") or None,
+            "account_id": d["account"].pk if d.get("account") else None,
+            "segment_id": d["segment"].pk if d.get("segment") else None,
+            "date_from": d.get("date_from"),
+            "date_to": d.get("date_to"),
+        }

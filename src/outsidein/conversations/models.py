@@ -1,0 +1,127 @@
+"""Customer conversations, past or planned, and the highlights taken from them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from outsidein.core.scoping import WorkspaceOwned
+
+
+class Kind(models.TextChoices):
+    COFFEE = "coffee", "Coffee"
+    CUSTOMER_VISIT = "customer_visit", "Customer visit"
+    SITE_VISIT = "site_visit", "Site / home visit"
+    SERVICE_SIDE_BY_SIDE = "service_side_by_side", "Service side-by-side"
+    SALES_SIT_IN = "sales_sit_in", "Sales meeting sit-in"
+    SALES_RIDE_ALONG = "sales_ride_along", "Sales ride-along"
+    BRAINSTORM = "brainstorm", "Brainstorm with customer"
+    PILOT_CHECK_IN = "pilot_check_in", "Pilot check-in"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video"
+    PHONE = "phone", "Phone"
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    LOGGED = "logged", "Logged"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Conversation(WorkspaceOwned):
+    """One contact with customers. First-hand for the members who were present."""
+
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.COFFEE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LOGGED)
+    title = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField("when", default=timezone.now)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_PERSON)
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    persons = models.ManyToManyField("customers.Person", blank=True, related_name="conversations")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="conversations", help_text="Members who were present."
+    )
+    led_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_conversations"
+    )
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Notes and highlights folded into one column, kept by the services, indexed for full-text search
+    # by SQLite FTS5 or a PostgreSQL GIN index (see migrations and selectors.search).
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-occurred_at"]),
+            models.Index(fields=["workspace", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} with {self.account or 'a customer'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversation-detail", kwargs={"ws": self.workspace.slug, "conversation_id": self.pk})
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == Status.PLANNED
+
+
+class HighlightKind(models.TextChoices):
+    QUOTE = "quote", "Quote"
+    OBSERVATION = "observation", "Observation"
+    PAIN = "pain", "Pain"
+    GAIN = "gain", "Gain"
+    JOB = "job", "Job to be done"
+    IDEA = "idea", "Idea"
+    SUGGESTION = "suggestion", "Suggestion"
+    COMPETITOR_MENTION = "competitor_mention", "Competitor mention"
+
+
+class Tag(WorkspaceOwned):
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="unique_tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Highlight(WorkspaceOwned):
+    """A quote or observation taken from a conversation."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="highlights")
+    kind = models.CharField(max_length=20, choices=HighlightKind.choices, default=HighlightKind.QUOTE)
+    text = models.TextField()
+    person = models.ForeignKey(
+        "customers.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="highlights"
+    )
+    competitor = models.ForeignKey(
+        "customers.Competitor", on_delete=models.SET_NULL, null=True, blank=True, related_name="highlights"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="highlights")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.conversation.get_absolute_url() + f"#highlight-{self.pk}"

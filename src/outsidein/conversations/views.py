@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from outsidein.conversations import forms, selectors, services
+from outsidein.conversations.models import Highlight, HighlightKind
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.scoping import get_scoped
+
+
+@login_required
+def conversation_list(request):
+    filters = forms.ConversationFilterForm(request.GET or None, workspace=request.workspace)
+    conversations = selectors.conversation_list(request.workspace, **filters.selector_kwargs())
+    page = Paginator(conversations, 25).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "conversation-results":
+        return render(request, "conversations/_results.html", context)
+    return render(request, "conversations/list.html", context)
+
+
+@login_required
+def quick_log(request):
+    form = forms.QuickLogForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        highlights = []
+        if d.get("highlight_text"):
+            highlights.append({"kind": d.get("highlight_kind") or "quote", "text": d["highlight_text"],
+                               "person": d.get("person")})
+        try:
+            conversation = services.save_conversation(
+                request.workspace, request.user,
+                {"kind": d["kind"], "account": d.get("account"), "occurred_at": d["occurred_at"], "notes": d["notes"]},
+                persons=[d["person"]] if d.get("person") else None,
+                highlights=highlights,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Conversation logged. Thank you for getting out of the building.")
+            return redirect(conversation.get_absolute_url())
+    return render(request, "conversations/quick_log.html", {"form": form},
+                  status=422 if form.is_bound and form.errors else 200)
+
+
+def _conversation_form(request, conversation=None):
+    form = forms.ConversationForm(request.POST or None, instance=conversation, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = {name: d[name] for name in form.Meta.fields}
+        try:
+            conversation = services.save_conversation(
+                request.workspace, request.user, data, conversation=conversation,
+                persons=list(d["persons"]), members=list(d["members"]) or [request.user],
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Conversation saved.")
+            return redirect(conversation.get_absolute_url())
+    return render(request, "conversations/form.html", {"form": form, "object": conversation},
+                  status=422 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def conversation_create(request):
+    return _conversation_form(request)
+
+
+@login_required
+def conversation_edit(request, conversation_id: int):
+    return _conversation_form(request, selectors.conversation_detail(request.workspace, conversation_id))
+
+
+@login_required
+def conversation_detail(request, conversation_id: int):
+    conversation = selectors.conversation_detail(request.workspace, conversation_id)
+    return render(request, "conversations/detail.html", {
+        "object": conversation,
+        "highlights": selectors.highlight_list(request.workspace, conversation_id=conversation.pk),
+        "highlight_form": forms.HighlightForm(workspace=request.workspace),
+        "first_hand": selectors.is_first_hand(conversation, request.user),
+    })
+
+
+@login_required
+def conversation_delete(request, conversation_id: int):
+    conversation = selectors.conversation_detail(request.workspace, conversation_id)
+    if request.method == "POST":
+        services.delete_conversation(conversation)
+        messages.success(request, "Conversation deleted.")
+        return redirect("conversation-list", ws=request.workspace.slug)
+    return render(request, "core/resource_confirm_delete.html", {"object": conversation,
+                                                                 "verbose_name": "conversation"})
+
+
+@login_required
+@require_POST
+def highlight_create(request, conversation_id: int):
+    conversation = selectors.conversation_detail(request.workspace, conversation_id)
+    form = forms.HighlightForm(request.POST, workspace=request.workspace)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_highlight(conversation, request.user, kind=d["kind"], text=d["text"], person=d.get("person"),
+                                   competitor=d.get("competitor"), tags=d["tags"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            form = forms.HighlightForm(workspace=request.workspace)
+    context = {"object": conversation, "highlight_form": form,
+               "highlights": selectors.highlight_list(request.workspace, conversation_id=conversation.pk)}
+    status = 422 if form.errors else 200
+    if request.headers.get("HX-Request"):
+        return render(request, "conversations/_highlights.html", context, status=status)
+    if status == 200:
+        return redirect(conversation.get_absolute_url())
+    return render(request, "conversations/detail.html", {**context, "first_hand": False}, status=status)
+
+
+@login_required
+def highlight_delete(request, highlight_id: int):
+    highlight = get_scoped(Highlight.objects.select_related("conversation"), request.workspace, pk=highlight_id)
+    if request.method == "POST":
+        conversation = highlight.conversation
+        services.delete_highlight(highlight)
+        messages.success(request, "Highlight deleted.")
+        return redirect(conversation.get_absolute_url())
+    return render(request, "core/resource_confirm_delete.html", {"object": highlight, "verbose_name": "highlight"})
+
+
+@login_required
+def highlight_list(request):
+    query = request.GET.get("q", "")
+    kind = request.GET.get("kind") or None
+    page = Paginator(selectors.highlight_list(request.workspace, kind=kind, query=query), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "conversations/highlights.html",
+                  {"page": page, "query": query, "kind": kind, "kinds": HighlightKind.choices})

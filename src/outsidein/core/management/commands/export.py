@@ -1,0 +1,26 @@
+import csv
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from outsidein.core.exports import EXPORTS, write_csv
+from outsidein.workspaces.selectors import workspace_for_command
+
+
+class Command(BaseCommand):
+    help = "Export accounts, persons, conversations or highlights as CSV (to a file or standard output)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(EXPORTS))
+        parser.add_argument("--out", type=Path, help="File to write (default: standard output).")
+        parser.add_argument("--workspace", help="Workspace slug (needed when there are several).")
+
+    def handle(self, *args, kind, out, workspace, **options):
+        ws = workspace_for_command(workspace)
+        if out:
+            with out.open("w", newline="", encoding="utf-8") as handle:
+                count = write_csv(csv.writer(handle), EXPORTS[kind](ws))
+            self.stderr.write(f"Wrote {count} {kind} to {out}.")
+        else:
+            write_csv(csv.writer(sys.stdout), EXPORTS[kind](ws))

@@ -1,0 +1,40 @@
+"""The one place where rows are scoped to a workspace.
+
+Every domain model inherits ``WorkspaceOwned``; pages and API handlers reach rows only through
+``scoped`` / ``get_scoped`` with the workspace of the request, so a member of one workspace can
+never read or change another's rows: an id from elsewhere is simply not found (404, never 403).
+"""
+
+from typing import TypeVar
+
+from django.db import models
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
+
+
+class WorkspaceOwned(models.Model):
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+def scoped(source: type[M] | models.QuerySet[M], workspace) -> models.QuerySet[M]:
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    return queryset.filter(workspace=workspace)
+
+
+def get_scoped(source: type[M] | models.QuerySet[M], workspace, **lookup) -> M:
+    """The row of this workspace matching ``lookup``, or Http404."""
+    try:
+        return scoped(source, workspace).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found in this workspace.") from exc
+
+
+def assert_same_workspace(workspace, *objects: models.Model | None) -> None:
+    """Refuse to link rows across workspaces (e.g. a form posting a foreign account id)."""
+    for obj in objects:
+        if obj is not None and obj.workspace_id != workspace.id:
+            raise Http404("Not found in this workspace.")

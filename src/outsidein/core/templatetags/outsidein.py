@@ -1,0 +1,34 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from outsidein.core.crud import resolve_attr
+from outsidein.core.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> str:
+    return mark_safe(render_markdown(text))
+
+
+@register.filter
+def attr(obj, dotted: str):
+    return resolve_attr(obj, dotted)
+
+
+@register.simple_tag(takes_context=True)
+def ws_url(context, name: str, *args) -> str:
+    """reverse() for a page inside the current workspace."""
+    from django.urls import reverse
+
+    return reverse(name, args=[context["ws"].slug, *args])
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination that keeps filters)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()

@@ -1,0 +1,21 @@
+from django.db.models import Count, Q
+
+from outsidein.conversations.selectors import conversation_list, highlight_list
+from outsidein.core.scoping import scoped
+from outsidein.customers.models import Account, Person
+
+
+def accounts_with_counts(workspace):
+    return scoped(Account, workspace).select_related("segment", "account_manager").annotate(
+        person_count=Count("persons", distinct=True),
+        conversation_count=Count("conversations", filter=~Q(conversations__status="cancelled"), distinct=True),
+    )
+
+
+def account_overview(account: Account) -> dict:
+    """Everything about one customer on one page, in a fixed number of queries."""
+    workspace = account.workspace
+    persons = scoped(Person, workspace).filter(account=account).order_by("role", "name")
+    conversations = conversation_list(workspace, account_id=account.pk)[:50]
+    highlights = highlight_list(workspace, account_id=account.pk)[:50]
+    return {"persons": persons, "conversations": conversations, "highlights": highlights}

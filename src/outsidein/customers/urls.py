@@ -1,0 +1,14 @@
+from django.urls import path
+
+from outsidein.core.crud import resource_urls
+from outsidein.customers import views
+
+urlpatterns = [
+    path("accounts/import/", views.import_csv, {"kind": "accounts"}, name="account-import"),
+    path("persons/import/", views.import_csv, {"kind": "persons"}, name="person-import"),
+    *resource_urls(views.segments),
+    *resource_urls(views.accounts),
+    *resource_urls(views.persons),
+    *resource_urls(views.competitors),
+    *resource_urls(views.products),
+]

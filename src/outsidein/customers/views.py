@@ -1,0 +1,61 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from outsidein.core.crud import Column, Resource
+from outsidein.customers import forms, imports, selectors
+from outsidein.customers.models import Account, Competitor, Person, Product, Segment
+
+
+def _account_context(account, request) -> dict:
+    return selectors.account_overview(account)
+
+
+segments = Resource(
+    model=Segment, form_class=forms.SegmentForm, slug="segment", plural="segments",
+    columns=[Column("Name", "name", link=True), Column("Description", "description")],
+    search_fields=["name", "description"], detail_fields=["name", "description"],
+)
+accounts = Resource(
+    model=Account, form_class=forms.AccountForm, slug="account", plural="accounts",
+    columns=[Column("Name", "name", link=True), Column("Segment", "segment"), Column("Tier", "tier"),
+             Column("Annual revenue", "annual_revenue"), Column("Account manager", "account_manager")],
+    search_fields=["name", "external_id", "notes"], select_related=["segment", "account_manager"],
+    filters=["segment"], detail_template="customers/account_detail.html",
+    detail_fields=["segment", "tier", "annual_revenue", "account_manager", "external_id", "website", "notes"],
+    detail_context=_account_context, extra_actions=[("Import CSV", "account-import")],
+)
+persons = Resource(
+    model=Person, form_class=forms.PersonForm, slug="person", plural="persons",
+    columns=[Column("Name", "name", link=True), Column("Title", "title"), Column("Account", "account"),
+             Column("Role", "role"), Column("E-mail", "email")],
+    search_fields=["name", "email", "title", "account__name"], select_related=["account"],
+    filters=["account"], detail_fields=["title", "email", "account", "role", "external_id", "notes"],
+    extra_actions=[("Import CSV", "person-import")],
+)
+competitors = Resource(
+    model=Competitor, form_class=forms.CompetitorForm, slug="competitor", plural="competitors",
+    columns=[Column("Name", "name", link=True), Column("Class", "competitor_class"), Column("Aliases", "aliases")],
+    search_fields=["name", "aliases", "competitor_class"],
+    detail_fields=["competitor_class", "aliases", "notes"],
+)
+products = Resource(
+    model=Product, form_class=forms.ProductForm, slug="product", plural="products",
+    columns=[Column("Name", "name", link=True), Column("Class", "product_class"),
+             Column("Target segments", "target_segments")],
+    search_fields=["name", "product_class", "go_to_market"], prefetch_related=["target_segments"],
+    detail_fields=["product_class", "target_segments", "non_target_segments", "go_to_market"],
+)
+
+
+@login_required
+def import_csv(request, kind: str):
+    """Upload a CSV of accounts or persons; show each rejected row with its line and reason."""
+    report = error = None
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = imports.IMPORTERS[kind](request.workspace, form.cleaned_data["file"].read())
+        except imports.RowError as exc:
+            error = str(exc)
+    return render(request, "customers/import.html", {"form": form, "kind": kind, "report": report, "error": error},
+                  status=422 if error else 200)

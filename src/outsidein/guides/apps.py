@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GuidesConfig(AppConfig):
+    name = "outsidein.guides"
+    verbose_name = "Interview guides"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from outsidein.api.api import api
+from outsidein.workspaces import views as workspace_views
+
+# Everything a workspace owns lives under /w/<slug>/; WorkspaceMiddleware turns the slug into
+# request.workspace after checking membership, so views never see another workspace's rows.
+workspace_patterns = [
+    path("", include("outsidein.workspaces.urls")),
+    path("", include("outsidein.customers.urls")),
+    path("", include("outsidein.conversations.urls")),
+]
+
+urlpatterns = [
+    path("", workspace_views.home, name="home"),
+    path("login/", workspace_views.EmailLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("workspaces/", workspace_views.workspace_list, name="workspace-list"),
+    path("invitations/<str:token>/", workspace_views.invitation_accept, name="invitation-accept"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("w/<slug:ws>/", include(workspace_patterns)),
+]

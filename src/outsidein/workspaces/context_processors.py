@@ -1,0 +1,4 @@
+def workspace(request) -> dict:
+    ws = getattr(request, "workspace", None)
+    membership = getattr(request, "membership", None)
+    return {"ws": ws, "membership": membership, "can_write": bool(membership and membership.can_write)}

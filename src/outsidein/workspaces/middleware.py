@@ -1,0 +1,50 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+
+from outsidein.workspaces.models import Membership
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def viewer_may_post(view):
+    """Mark a view whose writes concern only the viewer themself (e.g. their own API tokens)."""
+    view.viewer_may_post = True
+    return view
+
+
+class WorkspaceMiddleware:
+    """Resolve the ``ws`` URL prefix (/w/<slug>/…) into request.workspace and request.membership.
+
+    A workspace the user is not a member of does not exist for them (404). Viewers read only.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.workspace = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        slug = view_kwargs.pop("ws", None)
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect(f"/login/?next={request.path}")
+        membership = (
+            Membership.objects.select_related("workspace", "user")
+            .filter(workspace__slug=slug, user=request.user)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such workspace.")
+        if request.method not in SAFE_METHODS and not membership.can_write:
+            target = getattr(view_func, "view_class", view_func)
+            if not getattr(target, "viewer_may_post", False) and not getattr(view_func, "viewer_may_post", False):
+                raise PermissionDenied("Viewers can read but not change anything in this workspace.")
+        request.workspace = membership.workspace
+        request.membership = membership
+        request.session["last_workspace"] = slug
+        return None

@@ -1,0 +1,108 @@
+"""Use cases for workspaces, memberships, invitations and API tokens."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User, Workspace
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "workspace"
+    slug, n = base, 2
+    while Workspace.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_workspace(name: str, owner: User, slug: str | None = None) -> Workspace:
+    if not name.strip():
+        raise ValidationError({"name": "A workspace needs a name."})
+    workspace = Workspace.objects.create(name=name.strip(), slug=slug or unique_slug(name))
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+@transaction.atomic
+def add_member(workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
+    membership, created = Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def _owners_left(workspace: Workspace, without: Membership) -> int:
+    return workspace.memberships.filter(role=Role.OWNER).exclude(pk=without.pk).count()
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": f"“{role}” is not a role."})
+    if membership.role == Role.OWNER and role != Role.OWNER and not _owners_left(membership.workspace, membership):
+        raise ValidationError({"role": "A workspace needs at least one owner."})
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    if membership.role == Role.OWNER and not _owners_left(membership.workspace, membership):
+        raise ValidationError("A workspace needs at least one owner.")
+    membership.delete()
+
+
+@transaction.atomic
+def invite(workspace: Workspace, invited_by: User, email: str, role: str = Role.MEMBER) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link; returns the invitation and the link (shown to the inviter too)."""
+    email = email.strip().lower()
+    if workspace.memberships.filter(user__email=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {workspace}."})
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        workspace=workspace, email=email, role=role, invited_by=invited_by, token_hash=token_hash
+    )
+    link = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
+    send_mail(
+        subject=f"{invited_by.display_name} invites you to {workspace} on Outside-In",
+        message=(
+            f"{invited_by.display_name} invited you to join {workspace} on Outside-In as {invitation.get_role_display()}.\n\n"
+            f"Accept the invitation: {link}\n\nThe link works for 14 days."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation, link
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    if not invitation.is_open:
+        raise ValidationError("This invitation has expired or was already used.")
+    membership = add_member(invitation.workspace, user, invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def create_api_token(workspace: Workspace, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is never stored and so shown only this once."""
+    if not name.strip():
+        raise ValidationError({"name": "Give the token a name, e.g. the integration that will use it."})
+    secret, token_hash = ApiToken.new_secret()
+    token = ApiToken.objects.create(workspace=workspace, user=user, name=name.strip()[:100], token_hash=token_hash,
+                                    hint=secret[:10])
+    return token, secret
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from outsidein.workspaces import views
+
+urlpatterns = [
+    path("", views.workspace_home, name="workspace-home"),
+    path("members/", views.member_list, name="member-list"),
+    path("members/<int:membership_id>/role/", views.member_role, name="member-role"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member-remove"),
+    path("settings/tokens/", views.token_list, name="token-list"),
+    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("settings/profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from outsidein.conversations.selectors import conversation_list, highlight_list
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.scoping import get_scoped
+from outsidein.workspaces import forms, services
+from outsidein.workspaces.middleware import viewer_may_post
+from outsidein.workspaces.models import ApiToken, Invitation, Membership, User
+
+
+class EmailLoginView(LoginView):
+    form_class = forms.EmailLoginForm
+    template_name = "workspaces/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """Send people to the workspace they used last (or their first)."""
+    memberships = request.user.memberships.select_related("workspace")
+    last = request.session.get("last_workspace")
+    chosen = memberships.filter(workspace__slug=last).first() or memberships.first()
+    if chosen is None:
+        return redirect("workspace-list")
+    return redirect("workspace-home", ws=chosen.workspace.slug)
+
+
+@login_required
+def workspace_home(request):
+    ws = request.workspace
+    mine = conversation_list(ws, member_id=request.user.pk)
+    since = timezone.now() - timezone.timedelta(days=30)
+    return render(request, "workspaces/home.html", {
+        "my_recent": mine.filter(status="logged")[:5],
+        "my_planned": mine.filter(status="planned").order_by("occurred_at")[:5],
+        "recent_highlights": highlight_list(ws)[:8],
+        "month_counts": conversation_list(ws, status="logged").filter(occurred_at__gte=since)
+        .values("kind").annotate(n=Count("id")).order_by("-n"),
+    })
+
+
+@login_required
+def workspace_list(request):
+    form = forms.WorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workspace = services.create_workspace(form.cleaned_data["name"], request.user)
+        return redirect("workspace-home", ws=workspace.slug)
+    memberships = request.user.memberships.select_related("workspace").annotate(
+        members=Count("workspace__memberships"))
+    return render(request, "workspaces/list.html", {"memberships": memberships, "form": form})
+
+
+def _require_owner(request) -> None:
+    if not request.membership.can_admin:
+        raise PermissionDenied("Only owners can manage members.")
+
+
+@login_required
+def member_list(request):
+    form = forms.InviteForm(request.POST or None)
+    link = None
+    if request.method == "POST":
+        _require_owner(request)
+        if form.is_valid():
+            try:
+                invitation, link = services.invite(request.workspace, request.user, form.cleaned_data["email"],
+                                                   form.cleaned_data["role"])
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                form = forms.InviteForm()
+    members = request.workspace.memberships.select_related("user")
+    invitations = request.workspace.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    return render(request, "workspaces/members.html", {"members": members, "invitations": invitations,
+                                                       "form": form, "invite_link": link,
+                                                       "roles": forms.RoleForm.base_fields["role"].choices})
+
+
+@login_required
+@require_POST
+def member_role(request, membership_id: int):
+    _require_owner(request)
+    membership = get_scoped(Membership.objects.select_related("user"), request.workspace, pk=membership_id)
+    form = forms.RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_role(membership, form.cleaned_data["role"])
+            messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("member-list", ws=request.workspace.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, membership_id: int):
+    _require_owner(request)
+    membership = get_scoped(Membership.objects.select_related("user"), request.workspace, pk=membership_id)
+    try:
+        services.remove_member(membership)
+        messages.success(request, f"{membership.user} removed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("member-list", ws=request.workspace.slug)
+
+
+def invitation_accept(request, token: str):
+    invitation = Invitation.find(token)
+    if invitation is None or not invitation.is_open:
+        raise Http404("This invitation has expired or was already used.")
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            services.accept_invitation(invitation, request.user)
+            return redirect("workspace-home", ws=invitation.workspace.slug)
+        return render(request, "workspaces/invitation.html", {"invitation": invitation})
+    if User.objects.filter(email=invitation.email).exists():
+        return redirect(f"/login/?next={request.path}")
+    form = forms.SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.create_user(invitation.email, form.cleaned_data["password"], name=form.cleaned_data["name"])
+        services.accept_invitation(invitation, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("workspace-home", ws=invitation.workspace.slug)
+    return render(request, "workspaces/invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@viewer_may_post
+def token_list(request):
+    form = forms.TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _, secret = services.create_api_token(request.workspace, request.user, form.cleaned_data["name"])
+        form = forms.TokenForm()
+    tokens = ApiToken.objects.filter(workspace=request.workspace, user=request.user)
+    return render(request, "workspaces/tokens.html", {"tokens": tokens, "form": form, "secret": secret})
+
+
+@login_required
+@viewer_may_post
+@require_POST
+def token_revoke(request, token_id: int):
+    token = get_scoped(ApiToken.objects.filter(user=request.user), request.workspace, pk=token_id)
+    services.revoke_api_token(token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("token-list", ws=request.workspace.slug)
+
+
+@login_required
+@viewer_may_post
+def profile(request):
+    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("profile", ws=request.workspace.slug)
+    return render(request, "workspaces/profile.html", {"form": form}, status=422 if form.errors else 200)
