@@ -17,9 +17,7 @@ def portfolio(n_per_segment: int = 30, segments=("Retail", "Health", "Public")) 
     accounts = []
     for s, segment in enumerate(segments):
         for i in range(n_per_segment):
-            accounts.append(
-                CandidateAccount(id=s * 1000 + i, segment=segment, revenue=rng.lognormvariate(11, 1))
-            )
+            accounts.append(CandidateAccount(id=s * 1000 + i, segment=segment, revenue=rng.lognormvariate(11, 1)))
     return accounts
 
 
@@ -107,9 +105,7 @@ def test_split_balances_revenue_and_segments():
     segment = {a.id: a.segment for a in accounts}
     result = split_pilot_and_control(accounts, seed=11)
     for name in ("Retail", "Health", "Public"):
-        assert sum(segment[i] == name for i in result.pilot_ids) == sum(
-            segment[i] == name for i in result.control_ids
-        )
+        assert sum(segment[i] == name for i in result.pilot_ids) == sum(segment[i] == name for i in result.control_ids)
     pilot_median = sorted(revenue[i] for i in result.pilot_ids)[len(result.pilot_ids) // 2]
     control_median = sorted(revenue[i] for i in result.control_ids)[len(result.control_ids) // 2]
     assert 0.67 < pilot_median / control_median < 1.5

@@ -33,10 +33,7 @@ def test_what_people_do_outweighs_what_they_say():
 
 def test_first_hand_outweighs_relayed():
     assert strength(ev(first_hand=True)).value > strength(ev(first_hand=False)).value
-    assert (
-        strength(ev(behaviour="do", first_hand=True)).value
-        > strength(ev(behaviour="do", first_hand=False)).value
-    )
+    assert strength(ev(behaviour="do", first_hand=True)).value > strength(ev(behaviour="do", first_hand=False)).value
 
 
 def test_documented_strength_table():
@@ -144,10 +141,7 @@ def test_explanation_shows_the_formula_and_the_sources():
 def test_unattributed_evidence_counts_as_one_source_unless_keyed():
     loose = confidence([ev(account=None, behaviour="do", source_kind="experiment") for _ in range(3)])
     keyed = confidence(
-        [
-            ev(account=None, behaviour="do", source_kind="experiment", source_key=f"experiment:{i}")
-            for i in range(3)
-        ]
+        [ev(account=None, behaviour="do", source_kind="experiment", source_key=f"experiment:{i}") for i in range(3)]
     )
     assert keyed.value > loose.value
 

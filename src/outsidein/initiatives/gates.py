@@ -171,10 +171,7 @@ class SegmentsCovered:
         counts = {str(segment): n for segment, n in getattr(facts, self.fact).items()}
         covered = sorted(s for s, n in counts.items() if n >= self.min_per_segment)
         listed = ", ".join(f"{s} ({counts[s]})" for s in covered) or "none"
-        detail = (
-            f"segments with at least {self.min_per_segment}: {len(covered)} [{listed}], "
-            f"{self.min_segments} needed"
-        )
+        detail = f"segments with at least {self.min_per_segment}: {len(covered)} [{listed}], {self.min_segments} needed"
         return CriterionResult(self.name, self.title, len(covered) >= self.min_segments, detail)
 
 
@@ -206,9 +203,7 @@ class ValidatedAssumptions:
         return self.label or f"At least {_plural(self.minimum, words)}"
 
     def check(self, facts: InitiativeFacts) -> CriterionResult:
-        table = (
-            facts.validated_assumptions_by_type if self.by == "type" else facts.validated_assumptions_by_topic
-        )
+        table = facts.validated_assumptions_by_type if self.by == "type" else facts.validated_assumptions_by_topic
         count = table.get(self.key, 0)
         detail = f"validated {self.key} assumptions: {count}, at least {self.minimum} needed"
         return CriterionResult(self.name, self.title, count >= self.minimum, detail)
@@ -264,9 +259,7 @@ class AnyOf:
 
 
 Rule = AtLeast | SegmentsCovered | ValidatedAssumptions | IsTrue | AnyOf
-RULE_KINDS: dict[str, type] = {
-    cls.kind: cls for cls in (AtLeast, SegmentsCovered, ValidatedAssumptions, IsTrue, AnyOf)
-}
+RULE_KINDS: dict[str, type] = {cls.kind: cls for cls in (AtLeast, SegmentsCovered, ValidatedAssumptions, IsTrue, AnyOf)}
 GateCriteria = Mapping[str, tuple[Rule, ...]]
 
 DEFAULT_CRITERIA: dict[str, tuple[Rule, ...]] = {
@@ -383,9 +376,7 @@ def criteria_from_json(
     return criteria
 
 
-def with_threshold(
-    criteria: GateCriteria, stage: str, name: str, **changes: Any
-) -> dict[str, tuple[Rule, ...]]:
+def with_threshold(criteria: GateCriteria, stage: str, name: str, **changes: Any) -> dict[str, tuple[Rule, ...]]:
     """A copy of `criteria` with one criterion's parameters changed (looked up by name)."""
     found = False
 

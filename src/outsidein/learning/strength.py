@@ -92,9 +92,7 @@ class EvidenceFacts:
         if self.behaviour not in BEHAVIOURS:
             raise ValueError(f"behaviour must be one of {', '.join(BEHAVIOURS)}, got {self.behaviour!r}")
         if self.source_kind not in SOURCE_KINDS:
-            raise ValueError(
-                f"source_kind must be one of {', '.join(SOURCE_KINDS)}, got {self.source_kind!r}"
-            )
+            raise ValueError(f"source_kind must be one of {', '.join(SOURCE_KINDS)}, got {self.source_kind!r}")
 
     @property
     def counts_as_do(self) -> bool:
@@ -216,8 +214,7 @@ def _suggestion(
         )
     if needs_do and tally.do_count == 0:
         return None, (
-            f"no suggestion: {status} needs at least one piece of evidence of what people do, "
-            "not only what they say"
+            f"no suggestion: {status} needs at least one piece of evidence of what people do, not only what they say"
         )
     return status, f"suggested status: {status} (a person confirms it)"
 
