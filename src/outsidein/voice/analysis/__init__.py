@@ -1,0 +1,1 @@
+"""Statistics and text analysis for voice-of-the-customer data, free of Django models."""
