@@ -11,6 +11,7 @@ workspace_patterns = [
     path("", include("outsidein.workspaces.urls")),
     path("", include("outsidein.customers.urls")),
     path("", include("outsidein.conversations.urls")),
+    path("", include("outsidein.guides.urls")),
 ]
 
 urlpatterns = [

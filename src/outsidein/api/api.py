@@ -49,9 +49,11 @@ def current_workspace(request):
 def _register_routers() -> None:
     from outsidein.conversations.api import router as conversations
     from outsidein.customers.api import router as customers
+    from outsidein.guides.api import router as guides
 
     api.add_router("/", customers)
     api.add_router("/", conversations)
+    api.add_router("/", guides)
 
 
 _register_routers()

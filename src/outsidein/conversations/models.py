@@ -114,6 +114,10 @@ class Highlight(WorkspaceOwned):
         "customers.Competitor", on_delete=models.SET_NULL, null=True, blank=True, related_name="highlights"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="highlights")
+    guide_question = models.ForeignKey(
+        "guides.GuideQuestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="highlights",
+        help_text="The interview question this was the answer to.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -85,11 +85,11 @@ def tags_from_names(workspace, names: Iterable[str]) -> list[Tag]:
 
 
 def _create_highlight(conversation: Conversation, actor, *, kind: str, text: str, person=None, competitor=None,
-                      tags: Iterable[str] = ()) -> Highlight:
-    assert_same_workspace(conversation.workspace, person, competitor)
+                      tags: Iterable[str] = (), guide_question=None) -> Highlight:
+    assert_same_workspace(conversation.workspace, person, competitor, guide_question)
     highlight = Highlight(
         workspace=conversation.workspace, conversation=conversation, kind=kind, text=(text or "").strip(),
-        person=person, competitor=competitor, created_by=actor,
+        person=person, competitor=competitor, guide_question=guide_question, created_by=actor,
     )
     highlight.full_clean()
     highlight.save()

@@ -51,7 +51,9 @@ def open_csv(raw: bytes | TextIO) -> csv.DictReader:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise RowError(f"The file is not UTF-8 text (byte {exc.start} cannot be read); save it as CSV UTF-8.") from exc
+            raise RowError(
+                f"The file is not UTF-8 text (byte {exc.start} cannot be read); save it as CSV UTF-8."
+            ) from exc
         raw = io.StringIO(text)
     reader = csv.DictReader(raw)
     if not reader.fieldnames:
@@ -63,7 +65,8 @@ def open_csv(raw: bytes | TextIO) -> csv.DictReader:
 def _require_columns(reader: csv.DictReader, required: Iterable[str]) -> None:
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise RowError(f"Missing required column(s): {', '.join(missing)}. Found: {', '.join(reader.fieldnames or [])}.")
+        found = ", ".join(reader.fieldnames or [])
+        raise RowError(f"Missing required column(s): {', '.join(missing)}. Found: {found}.")
 
 
 def _choice(value: str, choices: type, column: str):

@@ -25,6 +25,9 @@ def create_workspace(name: str, owner: User, slug: str | None = None) -> Workspa
         raise ValidationError({"name": "A workspace needs a name."})
     workspace = Workspace.objects.create(name=name.strip(), slug=slug or unique_slug(name))
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    from outsidein.guides.services import seed_question_bank
+
+    seed_question_bank(workspace, owner)
     return workspace
 
 
@@ -73,7 +76,8 @@ def invite(workspace: Workspace, invited_by: User, email: str, role: str = Role.
     send_mail(
         subject=f"{invited_by.display_name} invites you to {workspace} on Outside-In",
         message=(
-            f"{invited_by.display_name} invited you to join {workspace} on Outside-In as {invitation.get_role_display()}.\n\n"
+            f"{invited_by.display_name} invited you to join {workspace} on Outside-In "
+            f"as {invitation.get_role_display()}.\n\n"
             f"Accept the invitation: {link}\n\nThe link works for 14 days."
         ),
         from_email=None,

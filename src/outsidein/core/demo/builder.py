@@ -219,9 +219,16 @@ def demo_exists() -> bool:
 def build_demo(seed: int = 7) -> DemoContext:
     workspace = Workspace.objects.create(name=content.WORKSPACE_NAME, slug=content.WORKSPACE_SLUG)
     ctx = DemoContext(workspace=workspace, rng=random.Random(seed), now=timezone.now())
-    for step in DEMO_STEPS:
+    for step in [*DEMO_STEPS, *_area_steps()]:
         step(ctx)
     return ctx
+
+
+def _area_steps() -> list[Callable[[DemoContext], None]]:
+    """Demo data of the areas built on the foundation, in the order they depend on each other."""
+    from outsidein.guides import demo as guides_demo
+
+    return [guides_demo.build]
 
 
 def demo_login() -> tuple[str, str]:

@@ -12,8 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--password", required=True)
         parser.add_argument("--name", default="")
-        parser.add_argument("--workspace", help="Slug of a workspace to join (created if missing with --create-workspace).")
-        parser.add_argument("--create-workspace", metavar="NAME", help="Create a workspace with this name, owned by the user.")
+        parser.add_argument("--workspace", help="Slug of a workspace to join.")
+        parser.add_argument("--create-workspace", metavar="NAME",
+                            help="Create a workspace with this name, owned by the user.")
         parser.add_argument("--role", choices=Role.values, default=Role.MEMBER)
         parser.add_argument("--staff", action="store_true", help="May use the admin site.")
 

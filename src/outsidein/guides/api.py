@@ -1,0 +1,121 @@
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from outsidein.core.scoping import get_scoped
+from outsidein.guides import selectors, services
+from outsidein.guides.coach import review_questions, score_guide
+from outsidein.guides.models import Guide, GuidePurpose, GuideQuestion
+
+router = Router(tags=["guides"])
+
+
+class FindingOut(Schema):
+    rule: str
+    message: str
+    suggestion: str
+
+
+class ReviewOut(Schema):
+    question: str
+    ok: bool
+    findings: list[FindingOut]
+
+
+class CoachIn(Schema):
+    questions: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class GuideScoreOut(Schema):
+    question_count: int
+    ok_count: int
+    ok_share: float
+    rule_counts: dict[str, int]
+    advice: list[str]
+    reviews: list[ReviewOut]
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    position: int
+    interviewer_notes: str
+
+
+class QuestionIn(Schema):
+    text: str = Field(min_length=1, max_length=500)
+    interviewer_notes: str = Field("", max_length=300)
+
+
+class GuideIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    purpose: GuidePurpose = GuidePurpose.DISCOVERY
+    description: str = ""
+    shared: bool = True
+
+
+class GuideOut(Schema):
+    id: int
+    title: str
+    purpose: str
+    description: str
+    shared: bool
+    owner_id: int | None
+    questions: list[QuestionOut]
+
+
+def _guide(request, guide_id: int) -> Guide:
+    return get_scoped(selectors.visible_guides(request.workspace, request.user).prefetch_related("questions"),
+                      request.workspace, pk=guide_id)
+
+
+@router.post("/coach", response=list[ReviewOut], tags=["coach"], summary="Review questions with the question coach")
+def coach(request, payload: CoachIn):
+    return [r.as_dict() for r in review_questions(payload.questions)]
+
+
+@router.get("/guides", response=list[GuideOut])
+@paginate(LimitOffsetPagination)
+def list_guides(request):
+    return selectors.visible_guides(request.workspace, request.user).prefetch_related("questions")
+
+
+@router.get("/guides/{guide_id}", response=GuideOut)
+def read_guide(request, guide_id: int):
+    return _guide(request, guide_id)
+
+
+@router.get("/guides/{guide_id}/score", response=GuideScoreOut, summary="The coach's score and advice for a guide")
+def guide_score(request, guide_id: int):
+    guide = _guide(request, guide_id)
+    return score_guide([q.text for q in guide.questions.all()]).as_dict()
+
+
+@router.post("/guides", response={201: GuideOut})
+def create_guide(request, payload: GuideIn):
+    guide = services.save_guide(request.workspace, request.user, payload.model_dump())
+    return 201, _guide(request, guide.pk)
+
+
+@router.patch("/guides/{guide_id}", response=GuideOut)
+def update_guide(request, guide_id: int, payload: GuideIn):
+    services.save_guide(request.workspace, request.user, payload.model_dump(), guide=_guide(request, guide_id))
+    return _guide(request, guide_id)
+
+
+@router.delete("/guides/{guide_id}", response={204: None})
+def delete_guide(request, guide_id: int):
+    _guide(request, guide_id).delete()
+    return 204, None
+
+
+@router.post("/guides/{guide_id}/questions", response={201: QuestionOut})
+def add_question(request, guide_id: int, payload: QuestionIn):
+    return 201, services.add_question(_guide(request, guide_id), **payload.model_dump())
+
+
+@router.delete("/guide-questions/{question_id}", response={204: None})
+def delete_question(request, question_id: int):
+    question = get_scoped(GuideQuestion.objects.select_related("guide"), request.workspace, pk=question_id)
+    _guide(request, question.guide_id)  # private guides of others stay invisible
+    services.delete_question(question)
+    return 204, None
