@@ -40,7 +40,9 @@ PREPOSITIONS = frozenset({
     "before", "over", "under", "through", "across", "without", "between", "per", "since", "until",
 })
 # Words that may open a unit without changing its frame ("So, what happened?").
-DISCOURSE_WORDS = frozenset({"so", "and", "or", "ok", "okay", "now", "then", "well", "also", "but", "right", "and then"})
+DISCOURSE_WORDS = frozenset({
+    "so", "and", "or", "please", "just", "ok", "okay", "now", "then", "well", "also", "but", "right",
+})
 
 # Requests that open a question as well as a wh-word does.
 REQUEST_VERBS = frozenset({
@@ -50,11 +52,13 @@ REQUEST_VERBS = frozenset({
 # "Could you walk me through ...", "Can you tell me ...": polite requests, not yes/no questions.
 POLITE_REQUEST = re.compile(
     r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:mind\s+)?"
-    r"(?:tell|walk|show|describe|explain|talk|take|give|share|help|run|go\s+through|recall|remember|"
-    r"elaborate|expand|clarify|say\s+more|paint|list|telling|walking|showing|describing|explaining)\b"
+    r"(?:tell|walk|show|describe|explain|talk|share|go\s+through|recall|remember|"
+    r"elaborate|expand|clarify|say\s+more|paint|list|telling|walking|showing|describing|explaining|"
+    r"(?:take|give|help|run)\s+(?:me|us))\b"
 )
 
 TOKEN = re.compile(r"[a-z0-9$\u20ac\u00a3]+(?:[-'][a-z0-9]+)*|'[a-z]+")
+TOKEN_ANY_CASE = re.compile(TOKEN.pattern, re.IGNORECASE)
 SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 # Clause boundaries inside a sentence: punctuation, dashes, and coordinating conjunctions.
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]\s)\s*|\s+(?=(?:and|or|but)\s)")
@@ -120,6 +124,9 @@ def _frame(words: list[str], is_last_of_question: bool) -> tuple[str, int]:
         i += 1
     first = words[i]
     nxt = words[i + 1] if i + 1 < len(words) else ""
+    # "Thoughts?", "Any feedback?": an open prompt for a reaction, asked like a wh-question.
+    if len(words) - i <= 2 and words[-1] in {"thoughts", "feedback", "comments", "reactions", "impressions"}:
+        return "wh", i
     if first in WH_WORDS or first in {"what's", "how's", "who's", "where's", "when's", "why's", "whats"}:
         if first in SUBORDINATING_WH and nxt and nxt not in AUXILIARIES and nxt not in {"'s", "exactly"}:
             return "statement", i
@@ -262,8 +269,8 @@ def past_tense(verb: str) -> str:
         return IRREGULAR_PAST[v]
     if v in IRREGULAR_PARTICIPLE_TO_PAST:
         return IRREGULAR_PARTICIPLE_TO_PAST[v]
-    if v.endswith("ed") and base_form(v) != v:
-        return v
+    if v.endswith("ed") and not v.endswith("eed") and len(v) > 4:
+        return v  # already a past form ("talked")
     if v in DOUBLING:
         return v + v[-1] + "ed"
     if v.endswith("e"):
@@ -314,7 +321,7 @@ NOUN_LIKE = frozenset({
     "charge", "deposit", "exchange", "forecast", "audit", "triage", "discharge", "referral", "delay",
     "visit", "email", "phone", "load", "hand", "run", "cover", "end", "turn", "offer", "launch", "scan",
     "print", "copy", "edit", "count", "measure", "answer", "reply", "block", "lock", "estimate",
-    "love", "hope", "worry", "need", "look", "use", "shop", "fix", "log", "training",
+    "love", "hope", "worry", "need", "use", "shop", "fix", "training", "close",
 })
 
 
@@ -324,7 +331,10 @@ def is_verb_form(word: str) -> bool:
 
 def ends_noun_phrase(word: str) -> bool:
     base = base_form(word)
-    return base in COMMON_VERBS and base not in NOUN_LIKE
+    if base not in COMMON_VERBS:
+        return False
+    # A past form ends the phrase even for noun-like verbs: "the bank | offered loans".
+    return base not in NOUN_LIKE or (word != base and not word.endswith("s"))
 
 
 # ---- noun phrases -------------------------------------------------------------------------------------
@@ -332,7 +342,12 @@ def ends_noun_phrase(word: str) -> bool:
 NP_STOP = frozenset(AUXILIARIES | WH_WORDS | PREPOSITIONS - {"of"}) | {
     "and", "or", "but", "that", "which", "if", "because", "so", "than", "then", "you", "me", "us", "them",
     "today", "now", "yesterday", "again", "instead", "too", "very", "really", "right", "there", "here",
-    "it", "next", "last", "every", "each", "whether", "while", "as", "like",
+    "it", "next", "last", "every", "each", "whether", "while", "as", "like", "sooner", "later", "earlier",
+    "faster", "quicker", "better", "worse", "more", "less", "useful", "helpful", "valuable", "clear", "good",
+    "easy", "hard", "important", "necessary", "possible", "enough", "worth", "expensive", "cheap",
+    "affordable", "slow", "fast", "safe", "safer", "ready", "available", "responsible", "happy",
+    "confusing", "complicated", "difficult", "excessive", "far", "long", "short", "busy", "late", "wrong",
+    "easier", "simpler", "harder", "we", "i", "they", "he", "she", "yourself", "itself", "themselves",
 }
 
 
@@ -345,11 +360,14 @@ def noun_phrase_at(words: list[str] | tuple[str, ...], start: int, limit: int = 
         if phrase and (w in NP_STOP or w in DETERMINERS):
             break
         # After the first word of the phrase a verb form ends it: "the checkout | takes too long".
-        if len(phrase) >= 2 or (phrase and phrase[0] not in DETERMINERS):
-            if ends_noun_phrase(w) and not w.endswith(("tion", "ment", "ing")):
-                break
+        after_first = len(phrase) >= 2 or (phrase and phrase[0] not in DETERMINERS)
+        if after_first and ends_noun_phrase(w) and not w.endswith(("tion", "ment", "ing")):
+            break
         if not phrase and w in NP_STOP and w not in {"last", "next", "every", "each"}:
             break
+        # "this become": a determiner followed by a verb is a pronoun, not the start of a phrase.
+        if len(phrase) == 1 and phrase[0] in DETERMINERS and ends_noun_phrase(w) and not w.endswith("ing"):
+            return []
         phrase.append(w)
         i += 1
     while phrase and phrase[-1] in {"of", "the", "a", "an"}:

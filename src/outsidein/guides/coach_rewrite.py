@@ -16,15 +16,17 @@ from outsidein.guides.coach_grammar import (
     DETERMINERS,
     PREPOSITIONS,
     TOKEN,
+    TOKEN_ANY_CASE,
     WH_WORDS,
     Unit,
     base_form,
     embedded_wh,
+    ends_noun_phrase,
     is_verb_form,
     noun_phrase_at,
     past_tense,
 )
-from outsidein.guides.coach_rules import LOADED_WORDS, Analysis
+from outsidein.guides.coach_rules import LOADED_WORDS, MONEY, Analysis, opinion, pricing
 
 FOLLOW_UP = {
     "closed": "What happened?",
@@ -40,48 +42,76 @@ FOLLOW_UP = {
 # Verbs that say little about behaviour: "Would you feel safer?" is better rewritten from its topic.
 WEAK_VERBS = frozenset({
     "think", "feel", "like", "love", "hate", "want", "find", "see", "say", "be", "prefer", "agree",
-    "mind", "rate", "consider", "look", "wish", "expect", "hope", "tend", "plan", "intend", "going",
-    "planning", "likely", "able", "willing", "prepared", "interested", "recommend_",
+    "mind", "rate", "consider", "wish", "expect", "hope", "tend", "intend", "do", "enjoy", "dislike",
+    "recommend", "become", "get", "make", "help", "work", "look", "seem", "sound",
 })
+# Noun phrases that name the conversation rather than its subject.
+TOPIC_SKIP = frozenset({
+    "opinion", "opinions", "impression", "impressions", "thoughts", "view", "views", "feedback", "reaction",
+    "take", "verdict", "life", "job", "day", "week", "time", "problem", "problems", "person",
+})
+MONEY_VERBS = frozenset({"pay", "spend", "charge", "budget", "cost", "afford", "invest"})
 # Words after "you" that are not its verb.
 NOT_VERBS = frozenset(AUXILIARIES | DETERMINERS | PREPOSITIONS | WH_WORDS) | {
     "and", "or", "but", "that", "it", "them", "me", "us", "yourself", "yourselves", "guys", "all",
     "more", "less", "so", "very", "too", "if", "when", "a", "an", "the", "there", "here", "i", "we",
-    "they", "he", "she", "'d", "'ll", "'re", "'ve", "as", "than", "think",
+    "they", "he", "she", "'d", "'ll", "'re", "'ve", "as", "than", "out", "up", "down", "off", "back",
 }
-SKIP_AFTER_YOU = ADVERBS_TO_SKIP | frozenset(AUXILIARIES) | {
-    "'d", "'ll", "to", "be", "been", "planning", "going", "intending", "likely", "able", "about", "tend",
-    "trying", "willing", "prepared", "ready", "want", "wanting", "expect", "think", "thinking", "of",
-    "plan", "intend", "ever", "happy", "need",
-}
+DO_AND_MODALS = frozenset({
+    "do", "does", "did", "would", "will", "could", "can", "might", "should", "don't", "didn't", "doesn't",
+    "won't", "wouldn't", "couldn't", "can't", "'d", "'ll", "must", "may",
+})
+BE_FORMS = frozenset({"is", "are", "was", "were", "am", "isn't", "aren't", "wasn't", "weren't", "be", "been"})
+# Skipped after "you" only when "to" follows: "you plan to move" -> "move".
+BEFORE_TO = frozenset({
+    "plan", "planning", "going", "intending", "intend", "want", "wanting", "expect", "need", "tend",
+    "trying", "likely", "able", "willing", "prepared", "ready", "happy", "about", "open", "hoping", "hope",
+    "used", "have", "had", "has", "try", "like", "love", "prefer",
+})
 TIME_TAILS = re.compile(
     r"\b(?:next (?:year|month|week|quarter|time)|in the future|going forward|these days|nowadays|"
-    r"every (?:day|week|month|year|time|hour|morning|night)|each (?:day|week|month|year|time)|"
-    r"more often|any more|anymore|again|instead|in real time)\b"
+    r"(?:every|each) (?:day|week|month|year|time|hour|morning|night|evening|quarter|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|weekend)|more often|any more|anymore|again|instead|"
+    r"in real time|last time|this time|right now|on time)\b"
 )
 GENERIC_WORDS = re.compile(
     r"\b(?:usually|typically|normally|generally|in general|ever|always|often|sometimes|regularly|"
     r"routinely|customarily|habitually|as a rule|on average|most of the time|in most cases)\b,?\s*"
 )
-LOADED = re.compile(r"\b(?:" + LOADED_WORDS + r"|really|so|such|very|too|just|even|obviously|surely)\b\s*")
+LOADED = re.compile(
+    r"\b(?:" + LOADED_WORDS + r"|really|so|such|very|too|just|even|obviously|surely|ideal|dream|perfect)\b\s*"
+)
 IDEA_WORDS = frozenset({
     "idea", "ideas", "concept", "concepts", "mock-up", "mock-ups", "mockup", "mockups", "proposal",
-    "prototype", "design", "designs", "plan", "sketch", "approach", "option", "options", "pitch",
+    "proposals", "prototype", "prototypes", "sketch", "sketches", "pitch",
 })
 # A topic made only of these words says nothing on its own.
 EMPTY_TOPIC = frozenset({
     "it", "this", "that", "these", "those", "one", "them", "something", "anything", "things", "thing",
-    "way", "the", "a", "an", "there", "here", "what", "lot", "time", "bit",
+    "way", "the", "a", "an", "there", "here", "what", "lot", "time", "bit", "two", "new", "any", "some",
+    "all", "most", "both", "everything", "anyone", "someone", "more", "less",
 })
+# Words that describe rather than name; a subject cannot end with one ("the new | process ...").
+ADJECTIVE_LIKE = frozenset({
+    "new", "old", "current", "last", "first", "same", "other", "main", "whole", "next", "big", "small",
+    "existing", "previous", "single", "own", "usual", "typical", "best", "latest",
+})
+CURRENCY = re.compile(r"\b(?:euros?|dollars?|pounds?|bucks|cents?|pence)\b|[$\u20ac\u00a3]")
+PROBLEM = "Tell me about the last time you ran into the problem this is meant to solve. What did you do?"
 
 
 def _case_map(text: str) -> dict[str, str]:
     """Keep the original spelling of names and acronyms ("IT", "ERP", "Rotterdam") in rewrites."""
     mapping: dict[str, str] = {}
-    for index, word in enumerate(TOKEN.findall(text)):
-        if word.lower() != word and (index > 0 or word.isupper() and len(word) > 1):
+    for index, word in enumerate(TOKEN_ANY_CASE.findall(text)):
+        if word.lower() != word and (index > 0 or (word.isupper() and len(word) > 1)):
             mapping.setdefault(word.lower(), word)
     return mapping
+
+
+def _plain(words: Sequence[str]) -> bool:
+    """Whether a clause or topic carries content beyond pronouns and filler."""
+    return bool(words) and not set(words) <= EMPTY_TOPIC
 
 
 class Rewriter:
@@ -89,11 +119,12 @@ class Rewriter:
 
     def __init__(self, analysis: Analysis, review: Callable[[str], Sequence[tuple[str, str]]]) -> None:
         self.a = analysis
-        # review(text) -> [(rule, suggestion)] for a part of the question; used to rewrite the first half
-        # of a compound question.
+        # review(text) -> [(rule, suggestion)] for part of the question: a compound question's first half,
+        # or the question left after a pitch, is kept as the suggestion when it is fine on its own.
         self.review = review
         self.case = _case_map(analysis.text)
-        self.main = next((u for u in analysis.question_units), analysis.units[0] if analysis.units else None)
+        self.units = [u for u in analysis.units if u not in analysis.pitch_units]
+        self.main = analysis.question_units[0] if analysis.question_units else None
 
     # ---- output helpers ------------------------------------------------------------------------------
 
@@ -111,6 +142,7 @@ class Rewriter:
         text = re.sub(r"\bevery\b", "a", text)
         text = re.sub(r"\b(?:like (?:this|that)|such as this|of this kind)\b", " ", text)
         text = re.sub(r"\b(?:would|could|will|might|should)\b.*$", " ", text)
+        text = re.sub(r"\b(?:more|less|any)\s*$", " ", text)
         return [w for w in text.split() if w]
 
     @staticmethod
@@ -123,104 +155,169 @@ class Rewriter:
 
     # ---- pieces of the question ----------------------------------------------------------------------
 
-    def units_for_rewrite(self) -> list[Unit]:
-        return [u for u in self.a.units if u not in self.a.pitch_units]
-
-    def you_clause(self, units: Sequence[Unit] | None = None) -> tuple[str, list[str]] | None:
+    def you_clause(self) -> tuple[str, list[str]] | None:
         """("use", ["spreadsheets", "to", ...]) from "... you (usually) use spreadsheets to ..."."""
-        for unit in units if units is not None else self.units_for_rewrite():
+        for unit in self.units:
             words = list(unit.words)
+            if words[0] == "if":
+                continue  # the imagined condition is not something they did
             for i, word in enumerate(words):
                 if word != "you":
                     continue
-                j = i + 1
-                while j < len(words) and words[j] in SKIP_AFTER_YOU:
+                before = words[i - 1] if i else ""
+                if before in BE_FORMS and not (i + 1 < len(words) and words[i + 1].endswith("ing")):
+                    continue  # "Are you responsible ...", "Aren't you worried ...": not an action
+                j, skipped = i + 1, ""
+                while j < len(words):
+                    w = words[j]
+                    nxt = words[j + 1] if j + 1 < len(words) else ""
+                    perfect = w in {"have", "has", "had", "'ve"} and (is_verb_form(nxt) or nxt in ADVERBS_TO_SKIP)
+                    if w in ADVERBS_TO_SKIP or (w in AUXILIARIES and w not in {"have", "has", "had"}) or perfect:
+                        skipped = w
+                    elif w == "to" and j == i + 1:
+                        skipped = "to"  # "convince you to upgrade"
+                    elif w in BEFORE_TO and nxt == "to":
+                        j += 1
+                        skipped = "to"
+                    else:
+                        break
                     j += 1
                 if j >= len(words):
                     continue
                 verb = words[j]
-                if verb in NOT_VERBS or base_form(verb) in WEAK_VERBS or verb.endswith("ly"):
+                if verb in NOT_VERBS and skipped in {"have", "has", "had", "do", "does", "did"}:
+                    verb, j = skipped, j - 1  # "Have you ever had ...": "had" is the verb
+                if verb in {"have", "has", "had"}:
+                    return "have", words[j + 1 :]  # "Have you ever had a payment rejected?"
+                if verb in NOT_VERBS or verb.endswith("ly"):
                     continue
-                if not is_verb_form(verb) and j > i + 1 and words[j - 1] not in {"to", "ever", "usually"}:
-                    if words[i + 1] not in AUXILIARIES and words[i + 1] not in ADVERBS_TO_SKIP:
-                        continue
-                rest = words[j + 1 :]
-                return base_form(verb) if is_verb_form(verb) else verb, rest
+                if not is_verb_form(verb) and before not in DO_AND_MODALS and skipped not in DO_AND_MODALS:
+                    continue
+                base = base_form(verb)
+                if base in WEAK_VERBS:
+                    continue
+                return base, words[j + 1 :]
         return None
 
     def gerund_clause(self) -> tuple[str, list[str]] | None:
         """("escalate", ["urgent", "tickets"]) from "... for escalating urgent tickets"."""
-        for unit in self.units_for_rewrite():
+        for unit in self.units:
             words = list(unit.words)
             for i, word in enumerate(words):
-                if i and word.endswith("ing") and is_verb_form(word) and base_form(word) not in WEAK_VERBS:
-                    if words[i - 1] in PREPOSITIONS | {"of", "yourself", "team", "staff", "them"}:
-                        return base_form(word), words[i + 1 :]
+                if not (i and word.endswith("ing") and is_verb_form(word)):
+                    continue
+                if base_form(word) in WEAK_VERBS:
+                    continue
+                if words[i - 1] in PREPOSITIONS | {"of", "yourself", "team", "staff", "them"}:
+                    return base_form(word), words[i + 1 :]
         return None
 
-    def subject_clause(self) -> tuple[list[str], str, list[str]] | None:
-        """(["your", "manager"], "approve", ["every", "purchase"]) from "Does your manager approve ...?"."""
-        for unit in self.units_for_rewrite():
+    def subject_clause(self) -> tuple[list[str], str, str | None, list[str]] | None:
+        """(["your", "manager"], "approve", None, ["every", "purchase"]) from "Does your manager approve ...?".
+
+        The third item is "was"/"were" for a passive ("Were the test results sent on time?").
+        """
+        for unit in self.units:
             words = list(unit.words)
             aux_at = next((i for i, w in enumerate(words) if w in AUXILIARIES), None)
             if aux_at is None:
                 continue
             start = aux_at + 1
-            if start < len(words) and words[start] in {"you", "it", "there", "that", "this"}:
+            if start >= len(words) or words[start] in {"you", "it", "there", "that", "this", "i", "we"}:
                 continue
-            subject = noun_phrase_at(words, start, limit=4)
-            if not subject:
-                continue
-            j = start + len(subject)
-            while j < len(words) and words[j] in ADVERBS_TO_SKIP:
-                j += 1
-            if j < len(words) and is_verb_form(words[j]) and base_form(words[j]) not in WEAK_VERBS | {"be"}:
-                return subject, base_form(words[j]), words[j + 1 :]
+            if ends_noun_phrase(words[start]) and base_form(words[start]) == words[start]:
+                continue  # "could | approve invoices": a verb, not a subject
+            longest = noun_phrase_at(words, start, limit=5) or words[start : start + 1]
+            # The shortest subject followed by a verb: "the carrier | call you".
+            for size in range(1, len(longest) + 1):
+                subject = words[start : start + size]
+                if subject[-1] in DETERMINERS or subject[-1] in ADJECTIVE_LIKE:
+                    continue
+                j = start + size
+                while j < len(words) and words[j] in ADVERBS_TO_SKIP:
+                    j += 1
+                if j >= len(words) or not is_verb_form(words[j]) or words[j] in AUXILIARIES:
+                    continue
+                verb = base_form(words[j])
+                aux = words[aux_at]
+                if aux in BE_FORMS and words[j] == verb:
+                    continue  # "Was the discharge | process ...": not a verb after "was"
+                if aux in BE_FORMS:
+                    passive = "were" if aux in {"are", "were", "aren't", "weren't"} else "was"
+                    return subject, words[j], passive, words[j + 1 :]
+                if verb in WEAK_VERBS - {"get", "make", "help", "work", "do"} or verb == "be":
+                    break
+                return subject, verb, None, words[j + 1 :]
         return None
 
-    def topic(self) -> list[str] | None:
-        """The thing the question is about: the noun phrase after of/about/with/for, else the first one."""
+    def topic(self, ours_only: bool = False) -> list[str] | None:
+        """The thing the question is about: a noun phrase after about/with, else the first one that is
+        not the subject right after an auxiliary."""
         candidates: list[list[str]] = []
-        for unit in self.units_for_rewrite():
+        for unit in self.units:
             words = list(unit.words)
             for i, word in enumerate(words):
-                if word in DETERMINERS or (i and words[i - 1] in {"of", "about", "with", "for", "on", "is"}
-                                           and word not in AUXILIARIES and word not in {"you", "me"}):
-                    phrase = noun_phrase_at(words, i)
-                    cleaned = self.clean(phrase)
-                    if cleaned and not set(cleaned) <= EMPTY_TOPIC and cleaned[-1] not in DETERMINERS:
-                        preferred = i and words[i - 1] in {"of", "about", "with", "for", "on"}
-                        candidates.append(cleaned)
-                        if preferred:
-                            return cleaned
-        return candidates[0] if candidates else None
+                after_prep = bool(i) and words[i - 1] in {"about", "with"}
+                if not (word in DETERMINERS or after_prep):
+                    continue
+                if word in AUXILIARIES or word in {"you", "me"}:
+                    continue
+                cleaned = self.clean(noun_phrase_at(words, i))
+                cleaned = [w for w in cleaned if w != "last"] if cleaned[:2] == ["the", "last"] else cleaned
+                if not _plain(cleaned) or cleaned[-1] in DETERMINERS or set(cleaned) & TOPIC_SKIP:
+                    continue
+                if any(ch.isdigit() for w in cleaned for ch in w) or CURRENCY.search(" ".join(cleaned)):
+                    continue
+                if ours_only and word not in {"our", "this", "these", "that", "the"}:
+                    continue
+                if after_prep:
+                    return cleaned
+                subject = bool(i) and words[i - 1] in AUXILIARIES
+                candidates.append((1 if subject else 0, len(candidates), cleaned))  # type: ignore[arg-type]
+        if not candidates:
+            return None
+        return min(candidates)[2]  # type: ignore[return-value]
 
-    def past_clause(self, subject: str, verb: str, rest: Sequence[str]) -> str:
+    def past_clause(self, subject: str, verb: str, rest: Sequence[str], passive: str | None = None) -> str | None:
         rest = self.clean(rest)
         # Cut the clause where a second question or a new clause begins.
         for i, word in enumerate(rest):
-            if word in {"and", "or", "but", "if", "when", "because", "so"} and i:
+            if word in {"and", "or", "but", "if", "because", "so", "than"} and i:
                 rest = rest[:i]
                 break
-        if rest and rest[0] in EMPTY_TOPIC and len(rest) == 1:
-            rest = []
+        if rest and (not _plain(rest) or set(rest) <= PREPOSITIONS | EMPTY_TOPIC):
+            return None
+        while rest and rest[0].endswith("ly") and rest[0] not in {"supply", "apply", "reply", "fly", "rely"}:
+            rest = rest[1:]
         if rest and rest[0] == "about":
             rest = ["something", *rest]
-        return f"{subject} {past_tense(verb)} {self.words_text(rest)}".strip()
+        if not rest:
+            return None
+        verb_text = f"{passive} {verb}" if passive else past_tense(verb)
+        return f"{subject} {verb_text} {self.words_text(rest)}".strip()
 
     # ---- per rule ------------------------------------------------------------------------------------
 
     def suggest(self, rule: str) -> str:
-        method = getattr(self, f"_{rule}")
+        method: Callable[[], str] = getattr(self, f"_{rule}")
         return method()
 
     def _behaviour(self, rule: str, prefer_topic: bool = False) -> str:
-        """The common cascade: own verb, then a verb inside the question, then the topic, then a plain ask."""
+        """The common cascade: the question's own verb, a verb inside it, its topic, then a plain ask."""
+        if rule in {"closed", "hypothetical"} and pricing(self.a):
+            found = self.you_clause()
+            if found is None or found[0] in MONEY_VERBS:
+                return self._pricing()
         if not prefer_topic:
-            for build in (self._from_you, self._from_gerund, self._from_subject):
+            builders = [self._from_you, self._from_gerund, self._from_subject]
+            if self.main is not None and self.main.frame == "aux" and "you" not in self.main.words[:3]:
+                builders = [self._from_subject, self._from_you, self._from_gerund]
+            for build in builders:
                 clause = build()
                 if clause:
                     return self.last_time(clause, rule)
+        if self.a.pitch_units:
+            return self._pitch()
         topic = self.topic()
         if topic:
             return self.last_time(f"you dealt with {self.words_text(topic)}", rule)
@@ -238,10 +335,13 @@ class Rewriter:
         found = self.subject_clause()
         if not found:
             return None
-        subject, verb, rest = found
-        return self.past_clause(self.words_text(self.clean(subject)), verb, rest)
+        subject, verb, passive, rest = found
+        return self.past_clause(self.words_text(self.clean(subject)), verb, rest, passive)
 
     def _closed(self) -> str:
+        found = self.you_clause()
+        if found is None and opinion(self.a):
+            return self._opinion()
         return self._behaviour("closed")
 
     def _leading(self) -> str:
@@ -252,9 +352,22 @@ class Rewriter:
         event = self._event_after_do()
         if event:
             return self.sentence(f"Tell me about the last time {event}. What did you do?")
-        conditional = re.search(
-            r"\bif (?!we\b|you\b|i\b|our\b)([a-z0-9' -]+?)(?:,|\?|$| would| could| will)", self.a.asked_text
-        )
+        text = self.a.asked_text
+        found = self.you_clause()
+        if pricing(self.a) and (found is None or found[0] in MONEY_VERBS):
+            return self._pricing()
+        own = self._from_you()
+        if own:
+            return self.last_time(own, "hypothetical")
+        ours = re.search(r"\bif (?:we|our \w+) (?:\w+ )?(?:added|built|made|offered|launched|gave|introduced|"
+                         r"created|provided|automated|changed|removed|sent|had)\b ([a-z0-9' -]+?)(?:,|\?|$| would)",
+                         text)
+        if ours:
+            words = self.clean(ours.group(1).split())
+            if _plain(words):
+                return self.last_time(f"you dealt with {self.words_text(words)}", "hypothetical")
+        conditional = re.search(r"\bif (?!we\b|you\b|i\b|our\b)([a-z0-9' -]+?)(?:,|\?|$| would| could| will)",
+                                text)
         if conditional:
             words = self.clean(conditional.group(1).split())
             if len(words) >= 3:
@@ -271,8 +384,7 @@ class Rewriter:
             return None
         words = self.clean(match.group(1).split())
         past = {"is": "was", "are": "were", "has": "had", "have": "had", "does": "did", "do": "did",
-                "goes": "went", "gets": "got", "comes": "came", "isn't": "wasn't", "aren't": "weren't",
-                "doesn't": "didn't", "don't": "didn't"}
+                "isn't": "wasn't", "aren't": "weren't", "doesn't": "didn't", "don't": "didn't"}
         for i, word in enumerate(words):
             if word in past:
                 words[i] = past[word]
@@ -280,94 +392,117 @@ class Rewriter:
             if i and word.endswith("s") and is_verb_form(word) and base_form(word) != word:
                 words[i] = past_tense(base_form(word))
                 break
-        words = ["the" if w in {"a", "an"} and i == 0 else w for i, w in enumerate(words)]
-        return self.words_text(words)
+        if words and words[0] in {"a", "an"}:
+            words[0] = "the"
+        return self.words_text(words) if _plain(words) else None
 
     def _opinion(self) -> str:
-        topic = self.topic()
-        if topic:
-            if set(topic) & IDEA_WORDS:
-                inner = [w for w in topic if w not in IDEA_WORDS and w not in {"of", "for"}]
-                inner = inner[1:] if inner and inner[0] in DETERMINERS and len(inner) > 1 else inner
-                if inner and not set(inner) <= EMPTY_TOPIC | DETERMINERS | {"two", "new"}:
-                    problem = f"the problem that {self.words_text(inner)} would solve"
-                    return self.sentence(f"Tell me about the last time you ran into {problem}. What did you do?")
-                return self.sentence(
-                    "Tell me about the last time you ran into the problem this is meant to solve. What did you do?"
-                )
-            return self.last_time(f"you used {self.words_text(topic)}", "opinion")
-        return self._behaviour("opinion")
+        if self.a.pitch_units:
+            return self._pitch()
+        named = re.search(r"\bfind ([a-z0-9' -]+?) (?:useful|helpful|valuable|interesting|easy)\b|"
+                          r"\bhow \w+ (?:would|will|is|are) ([a-z0-9' -]+?) be\b", self.a.asked_text)
+        topic = None
+        if named:
+            topic = self.clean((named.group(1) or named.group(2)).split())
+            topic = topic if _plain(topic) and topic[0] not in {"it", "this", "that"} else None
+        topic = topic or self.topic(ours_only=True)
+        if not topic:
+            return PROBLEM
+        if set(topic) & IDEA_WORDS:
+            inner = [w for w in topic if w not in IDEA_WORDS and w not in {"of", "for"}]
+            inner = inner[1:] if inner and inner[0] in DETERMINERS else inner
+            if _plain(inner):
+                problem = f"the problem that {self.words_text(inner)} would solve"
+                return self.sentence(f"Tell me about the last time you ran into {problem}. What did you do?")
+            return PROBLEM
+        return self.last_time(f"you used {self.words_text(topic)}", "opinion")
 
     def _pricing(self) -> str:
         match = re.search(r"\bhow much is ([a-z0-9' -]+?) worth\b", self.a.asked_text)
-        words: list[str] | None = None
-        if match:
-            words = self.clean(match.group(1).split())
+        words: list[str] | None = self.clean(match.group(1).split()) if match else None
         if not words:
-            for unit in self.units_for_rewrite():
+            for unit in self.units:
                 unit_words = list(unit.words)
                 for i, word in enumerate(unit_words[:-1]):
                     if word in {"for", "on"}:
                         phrase = self.clean(noun_phrase_at(unit_words, i + 1))
-                        if phrase and not set(phrase) <= EMPTY_TOPIC:
+                        if _plain(phrase) and not MONEY.search(" ".join(phrase)):
                             words = phrase
                             break
                 if words:
                     break
-        if words and words[0] in {"it", "this", "that"}:
-            words = None
-        if words:
+        if words and _plain(words) and words[0] not in {"it", "this", "that"}:
             return self.last_time(f"you paid for {self.words_text(words)}", "pricing")
-        return self.sentence("Tell me about the last time you paid to solve this problem. What did it cost you?")
+        return "Tell me about the last time you paid to solve this problem. What did it cost you?"
 
     def _compound(self) -> str:
         first = self.first_question()
         if not first:
             return self._behaviour("compound")
         findings = [f for f in self.review(first) if f[0] != "compound"]
-        if not findings:
-            return first
-        return findings[0][1]
+        return findings[0][1] if findings else first
 
     def first_question(self) -> str | None:
-        units = self.units_for_rewrite()
+        units = self.units
         asking = [u for u in units if (u.interrogative and u.frame != "tag") or embedded_wh(u)]
         if not asking:
             return None
         first = asking[0]
-        parts = [u.text for u in units if u.sentence == first.sentence and units.index(u) <= units.index(first)]
-        # The unit before the first question may be its subordinate clause ("When the card was declined,").
+        # Clauses before the first question belong to it ("When the card was declined, what ...").
+        parts = [u.text for u in units[: units.index(first) + 1] if u.sentence == first.sentence]
         text = ", ".join(p.strip(" ,;") for p in parts)
-        text = re.sub(r"^(?:and|or|but)\s+", "", text.strip(), flags=re.I)
+        text = re.sub(r"^(?:and|or|but)\s+", "", text.strip(), flags=re.IGNORECASE)
         text = re.sub(r"\s*,?\s*(?:and|or|but)$", "", text)
         end = "?" if first.frame in {"wh", "aux"} else "."
         return self.sentence(text.rstrip(" ?.!,") + end)
 
     def _pitch(self) -> str:
-        asked = " ".join(u.text for u in self.units_for_rewrite()).strip()
-        if asked and not self.review(asked if asked.endswith(("?", ".")) else asked + "?"):
-            return self.sentence(asked if asked.endswith(("?", ".")) else asked + "?")
+        remainder = self.after_pitch()
+        if remainder and not self.review(remainder):
+            return remainder
         lead = " ".join(u.text for u in self.a.pitch_units).lower()
-        lets = re.search(r"\b(?:lets|allows|helps|enables|let|allow|help|enable) (?:you|your \w+|them) (?:to )?"
+        lets = re.search(r"\b(?:lets|allows|helps|enables|let|allow|help|enable) (you|your \w+|(?!me\b|us\b)\w+) "
+                         r"(?:to )?"
                          r"([a-z-]+)((?: [a-z0-9'-]+)*)", lead)
-        if lets and is_verb_form(lets.group(1)):
-            return self.last_time(self.past_clause("you", base_form(lets.group(1)), lets.group(2).split()), "pitch")
-        gives = re.search(r"\b(?:gives|shows|sends|offers|brings|tells) (?:you|your \w+) ((?:[a-z0-9'-]+ ?)+)",
-                          lead)
+        if lets and is_verb_form(lets.group(2)):
+            subject = lets.group(1)
+            subject = "you" if subject in {"you", "them"} else subject
+            clause = self.past_clause(self.words_text([subject]), base_form(lets.group(2)), lets.group(3).split())
+            if clause:
+                return self.last_time(clause, "pitch")
+        gives = re.search(r"\b(?:gives|shows|sends|offers|brings|tells|provides) (?:you |your \w+ )?"
+                          r"((?:[a-z0-9'-]+ ?)+)", lead)
         if gives:
             words = self.clean(gives.group(1).split())
-            if words:
+            if _plain(words):
                 return self.last_time(f"you needed {self.words_text(words)}", "pitch")
         does = re.search(r"\b(?:that|which|to|can) (?:automatically )?([a-z-]+) ((?:[a-z0-9'-]+ ?)+)", lead)
         if does and is_verb_form(does.group(1)):
             words = self.clean(does.group(2).split())
             words = [w for w in words if w not in {"automatically", "instantly", "faster", "quickly"}]
             words = words[: next((i for i, w in enumerate(words) if w in PREPOSITIONS and i > 1), len(words))]
-            if words and not set(words) <= EMPTY_TOPIC:
+            if _plain(words):
                 return self.last_time(f"you dealt with {self.words_text(words)}", "pitch")
-        return self.sentence(
-            "Tell me about the last time you ran into the problem this is meant to solve. What did you do?"
-        )
+        audience = re.search(r"\bfor ((?:[a-z0-9'-]+ ?){1,4})$", lead)
+        if audience:
+            words = self.clean(audience.group(1).split())
+            if _plain(words) and not words[-1].endswith("s"):
+                return self.last_time(f"you dealt with {self.words_text(words)}", "pitch")
+        return PROBLEM
+
+    def after_pitch(self) -> str | None:
+        """The question as asked once the description of the solution is taken out."""
+        text = self.a.text
+        end = 0
+        for unit in self.a.pitch_units:
+            at = text.find(unit.text, end)
+            if at >= 0:
+                end = at + len(unit.text)
+        rest = text[end:].lstrip(" .,;:-\u2013\u2014")
+        if not TOKEN.findall(rest.lower()):
+            return None
+        rest = self.sentence(rest)
+        return rest if rest.endswith(("?", ".", "!")) else rest + "?"
 
     def _generic(self) -> str:
         event = self._event_after_do()
@@ -377,33 +512,38 @@ class Rewriter:
         how_often = re.search(r"\bhow often (?:do|does) (you|[a-z]+(?: [a-z]+)?) ([^?.]+)", text)
         if how_often:
             subject, rest = how_often.group(1), self.clean(how_often.group(2).split())
-            return self.sentence(f"When did {self.words_text([subject])} last {self.words_text(rest)}?")
+            if _plain(rest):
+                return self.sentence(f"When did {self.words_text([subject])} last {self.words_text(rest)}?")
+        if re.search(r"\b(?:usual|typical|normal|standard) (?:process|way|routine|approach|method|procedure)\b",
+                     text):
+            clause = self._from_gerund()
+            if clause:
+                return self.last_time(clause, "generic")
         main = self.main
         if main is not None and main.frame == "wh":
             shifted = self._shift_to_past(main)
             if shifted:
                 return shifted
         if main is not None and main.frame == "request":
-            text = GENERIC_WORDS.sub("", main.text)
-            replaced = re.sub(r"\b(?:a|an|your) (?:typical|usual|normal|average|regular)\b", "the last", text,
-                              flags=re.I)
-            if replaced != text:
+            plain = GENERIC_WORDS.sub("", main.text)
+            replaced = re.sub(r"\b(?:a|an|your) (?:typical|usual|normal|average|regular)\b", "the last", plain,
+                              flags=re.IGNORECASE)
+            if replaced != plain:
                 return self.sentence(replaced.rstrip(" .?") + ".")
         return self._behaviour("generic")
 
     def _shift_to_past(self, unit: Unit) -> str | None:
         """"How do you typically onboard a new client?" -> "How did you onboard the last new client?"."""
-        text = unit.text.lower()
-        text = GENERIC_WORDS.sub("", text)
+        text = GENERIC_WORDS.sub("", unit.text.lower())
         text = re.sub(r"\btend(?:s)? to\b\s*", "", text)
         replaced = re.sub(r"\b(?:a|an|your) (?:typical|usual|normal|average|regular)\b", "the last", text)
         if replaced == text and re.search(r"\b(?:typical|usual|normal|average)\b", text):
             return None
         text = replaced
         past = {"do": "did", "does": "did", "is": "was", "are": "were", "has": "had", "have": "had",
-                "'s": " was", "what's": "what was", "how's": "how was"}
+                "what's": "what was", "how's": "how was"}
         words = text.split()
-        aux_at = next((i for i, w in enumerate(words[:4]) if w in past), None)
+        aux_at = next((i for i, w in enumerate(words[:6]) if w in past), None)
         if aux_at is None:
             return None
         words[aux_at] = past[words[aux_at]]

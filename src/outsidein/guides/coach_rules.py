@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 from outsidein.guides.coach_grammar import (
     FUTURE_MODALS,
@@ -93,7 +94,8 @@ LOADED_WORDS = (
     r"inefficient|old-fashioned|messy|clumsy|hopeless|rubbish|ugly|wasteful"
 )
 LEADING = re.compile(
-    r"\bdon't you (?:think|agree|feel|find)\b|\bdo you not (?:think|agree|feel|find)\b|\bdo you agree\b|\b(?:wouldn't|would|won't) you (?:agree|say)\b"
+    r"\bdon't you (?:think|agree|feel|find)\b|\bdo you not (?:think|agree|feel|find)\b|\bdo you agree\b|"
+    r"\b(?:wouldn't|would|won't) you (?:agree|say)\b"
     r"(?! about)(?= that|\?|$| it| this| the| your| we)|"
     r"\bdon't you agree\b|\bisn't it (?:true|fair|obvious|clear)\b|\byou(?:'d| would) agree\b|\bagree that\b|"
     r"^(?:so,? )?(?:surely|obviously|clearly|of course)\b|\b(?:surely|obviously|presumably|no doubt)\b|"
@@ -102,7 +104,11 @@ LEADING = re.compile(
     r"\bmust be (?:so |really |very )?\w+ for you\b|\bhonestly\b|"
     r"\bhow much (?:easier|better|faster|simpler|quicker|happier|nicer|more efficient|more productive|"
     r"less stressful|time do you waste)\b|"
-    r"\b(?:hate|hated|hates|loathe|despise|dread|adore)\b|\b(?:waste|wastes|wasted|wasting)\b|"
+    r"\b(?:do|would) you (?:want|like|prefer|need) (?:a |an |the )?(?:faster|better|cheaper|easier|simpler|quicker|"
+    r"more|less|fewer)\b|"
+    r"\bhow (?:great|amazing|wonderful|awesome|cool|fantastic|brilliant|nice|good) (?:would|will|is)\b|"
+    r"\b(?:hate|hated|hates|loathe|despise|dread|adore|love|loved|loves)\b|"
+    r"\bwhat (?:frustrates|annoys|irritates|bugs|infuriates)\b|\b(?:waste|wastes|wasted|wasting)\b|"
     r"\bwhy (?:is|are|was|were|does|do) .{0,60}\b(?:so|such an?|this|that) (?:slow|bad|hard|difficult|"
     r"complicated|confusing|poor|broken|unreliable|good|great|easy|expensive)\b|"
     r"(?<!most )(?<!least )(?<!the most )\b(?:" + LOADED_WORDS + r")\b"
@@ -133,7 +139,10 @@ HYPOTHETICAL = re.compile(
     r"\bin (?:a|five|ten|two|three) years?\b|\bsee yourself\b|\bwould (?:you )?ever\b|"
     r"\b(?:are|is|am) (?:you|they|we|your \w+(?: \w+)?) (?:going to|planning to|planning on|thinking of|"
     r"intending to|about to|likely to)\b|\b(?:do|does) (?:you|your \w+|they) (?:plan|intend|expect) to\b|"
-    r"\byou(?:'d| would| will|'ll| might| could)\b(?! not)(?!n't)|"
+    r"\byou(?:'d| would| will|'ll| might| could)\b(?! not)(?!n't)(?! agree)|"
+    r"\b(?:can|could) you (?:see|imagine|picture|envisage|envision)\b|"
+    r"\b(?:customers|people|users|clients|patients|staff|they|your \w+) (?:will|would|'ll|might) (?!have been)\w+|"
+    r"\b(?:are|would) you (?:be )?open to\b|"
     r"\bwould (?:it|that|this|they|your|a|an|the|there|we|anyone|such|something)\b|"
     r"\bif (?:we|you|there|they|it|i|our|your company) (?:were|had|could|added|built|made|offered|"
     r"launched|gave|introduced|created|provided|did|started|changed|removed|moved|switched|charged|"
@@ -141,7 +150,7 @@ HYPOTHETICAL = re.compile(
 )
 REPORTING_VERBS = frozenset({
     "say", "describe", "call", "characterise", "characterize", "summarise", "summarize", "define",
-    "explain", "agree", "rate", "like",  # "rate" and "like" belong to opinion, "agree" to leading
+    "explain", "agree", "rate",  # "rate" belongs to opinion, "agree" to leading
 })
 
 
@@ -156,8 +165,6 @@ def hypothetical(a: Analysis) -> str | None:
             if aux in {"could", "can"} and after[:1] == ["you"] and POLITE_REQUEST.match(" ".join(unit.words)):
                 continue
             if after and after[0] == "you" and len(after) > 1 and after[1] in REPORTING_VERBS:
-                continue
-            if unit.frame == "wh" and after and after[0] == "you" and len(after) > 1 and after[1] == "like":
                 continue
             return " ".join(unit.words[unit.head : position + 2])
     return _first(HYPOTHETICAL, a.without_request)
@@ -174,10 +181,12 @@ EVALUATIVE = (
 OPINION = re.compile(
     r"\b(?:do|did) you (?:like|love|dislike|enjoy)\b|\bhow much do you (?:like|love|enjoy)\b|"
     r"\bwhat do you (?:like|love|dislike|enjoy)\b|\bwould you like\b(?! to)|\bprefer\b|"
+    r"\bwould you like to (?:see|have|get|use|add|change)\b|"
     r"(?<!why )(?<!how come )\bdo you think\b(?! (?:happened|caused|went|led|made|was the reason|is the reason))|"
     r"\bwhat do you think\b|\b(?:would|do|does|will) (?:you|your \w+|they|people|customers) (?:like|love|enjoy|"
     r"want) (?:that|this|it|the idea|our)\b|\bwhat's your (?:take|view|verdict)\b|"
-    r"\bhow (?:do|would) you feel about\b|\byour (?:opinion|opinions|thoughts|views?|impressions?|first "
+    r"\bhow (?:do|would) you feel about\b|"
+    r"\byour (?:honest |personal |overall |initial )?(?:opinion|opinions|thoughts|views?|impressions?|first "
     r"impression|gut feeling|take|feedback|reaction|honest feedback|verdict)\b|"
     r"\b(?:think|thoughts) (?:of|on|about) (?:our|this|these|the idea|the new|the concept|it\b|the design)|"
     r"\brate (?:our|this|the|it|us)\b|\bhow would you rate\b|\bon a scale\b|"
@@ -186,9 +195,17 @@ OPINION = re.compile(
     r"(?:useful|helpful|valuable|interesting|easy|handy|convenient)\b|"
     r"\bmake (?:your|their|the) (?:life|lives|job|work|day|week) (?:easier|better|simpler)\b|"
     r"\bsomething (?:you|you'd|you would|your \w+ would|they would|they'd) (?:want|need|use|like|buy|"
-    r"pay for|try)\b|\bshould (?:we|i|our \w+)\b|"
+    r"pay for|try)\b|\bshould (?:we|our \w+)\b|"
     r"\bhow (?:useful|valuable|helpful|interesting|appealing|attractive|intuitive|important) "
-    r"(?:would|will|is|are|could|might|do you)\b"
+    r"(?:would|will|is|are|could|might|do you)\b|"
+    r"\bhow (?:satisfied|happy|pleased|impressed|delighted|comfortable) (?:are|is|would|will|do)\b|"
+    r"\b(?:satisfied|happy|pleased|impressed|delighted) with (?:our|this|the new|us|it)\b|"
+    r"\breckon\b|\bmake of (?:our|this|the|it|that|these)\b|\bwhat stands out\b|\bfirst reaction\b|"
+    r"\bwhat (?:jumps|strikes) (?:out|you)\b|\b(?:missing|lacking) (?:from|in) (?:our|this|the new)\b|"
+    r"\bwhat features\b|\b(?:change|improve|add|remove|fix) (?:about|in|on|to) (?:our|this|the new)\b|"
+    r"\b(?:looks?|sounds?|seems?|feels?) (?:better|good|great|nice|right|useful|"
+    r"interesting|appealing|ok|okay)\b|\bwhich\b[^?.]{0,40}\b(?:better|best|prefer|like most)\b|"
+    r"(?:^|[.?!,]\s)(?:any )?(?:thoughts|feedback|comments|reactions|impressions)\s*\?"
 )
 EVALUATIVE_PATTERN = re.compile(r"\b(?:" + EVALUATIVE + r")\b")
 OUR_IDEA = re.compile(
@@ -197,11 +214,16 @@ OUR_IDEA = re.compile(
 )
 
 
+REACTION_PROMPTS = frozenset({"thoughts", "feedback", "comments", "reactions", "impressions"})
+
+
 def opinion(a: Analysis) -> str | None:
     found = _first(OPINION, a.without_request)
     if found:
         return found
     for unit in a.question_units:
+        if len(unit.words) <= 2 and unit.words[-1] in REACTION_PROMPTS:
+            return unit.text
         if unit.frame not in {"wh", "aux"}:
             continue
         text = " ".join(unit.words)
@@ -233,7 +255,8 @@ PRICING_DIRECT = re.compile(
     r"\bwhat price\b|\bwhat pricing\b|\bwillingness to pay\b|"
     r"\b(?:what|how much|any|your) budget (?:do|does|is|are|would|for|have|could)\b|"
     r"\bbudget\b[^.?!]{0,20}\b(?:for this|for it|for that|set aside|available for|for something like)\b|"
-    r"\bdo you have (?:a |any )?budget\b|\bhow much (?:do you|would you|will you) (?:budget|set aside)\b"
+    r"\bdo you have (?:a |any )?budget\b|\b(?:affordable|too expensive|too pricey|too cheap|good value|"
+    r"value for money|reasonably priced|overpriced)\b|\bhow much (?:do you|would you|will you) (?:budget|set aside)\b"
 )
 PAST_MONEY = re.compile(r"\b(?:did|was|were|had)\b")
 
@@ -255,14 +278,16 @@ def pricing(a: Analysis) -> str | None:
 # ---- compound -----------------------------------------------------------------------------------------
 
 def compound(a: Analysis) -> str | None:
-    asked_sentences = {u.sentence for u in a.units if u.asks}
-    if len(asked_sentences) >= 2:
-        return "two question marks"
     asking = [u for u in a.units if (u.interrogative and u.frame != "tag") or embedded_wh(u)]
-    if len(asking) >= 2:
-        second = asking[1]
-        # A bare "Why?"/"How?" after an open question still asks two things.
-        return " ".join(second.words[: min(len(second.words), 3)])
+    # Sentences that ask (a question mark, or a What/Do... frame). A request such as "Tell me about the
+    # last time ..." followed by "What happened?" is one invitation with its follow-up, not two questions.
+    questions = {u.sentence for u in a.units if u.asks and u.frame != "request"}
+    questions |= {u.sentence for u in asking if u.frame in {"wh", "aux"}}
+    if len(questions) >= 2:
+        return "two question marks"
+    for first, second in pairwise(asking):
+        if first.sentence == second.sentence:
+            return " ".join(second.words[: min(len(second.words), 3)])
     if re.search(r"\bif so\b|\bif not\b", a.lower) and asking:
         return "if so"
     return None
@@ -277,8 +302,10 @@ PRODUCT_NOUNS = (
 )
 PITCH_LEAD = re.compile(
     r"^(?:so,? |now,? |ok,? |okay,? |well,? )?(?:"
+    r"we(?:'ve|'re| have| are)(?: just| recently| now| already)? (?:re)?[a-z]+(?:ed|ing)\b|"
     r"we(?:'re|'ve|'ll|'d| are| have| will| just| recently| now| plan| want| built| build| made| make|"
     r" designed| developed| created| launched| added| offer| sell)?\b[^?]{0,40}\b(?:build|built|building|"
+    r"help|helps|let|save|saves|cut|cuts|automate|automates|reduce|reduces|connect|connects|enable|solve|"
     r"develop|developed|developing|create|created|creating|launch|launched|launching|add|added|adding|"
     r"design|designed|designing|offer|offered|offering|introduc\w*|releas\w*|working on|make|making|made|"
     r"plan|planning|test|testing|sell|selling|provide|providing|roll\w* out|pilot\w*|bring\w*)\b|"
