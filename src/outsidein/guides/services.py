@@ -86,6 +86,10 @@ def move_question(question: GuideQuestion, offset: int) -> None:
     index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
     target = max(0, min(len(ordered) - 1, index + offset))
     ordered.insert(target, ordered.pop(index))
+    _renumber(ordered)
+
+
+def _renumber(ordered: list[GuideQuestion]) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.position != position:
             GuideQuestion.objects.filter(pk=item.pk).update(position=position)
@@ -93,7 +97,10 @@ def move_question(question: GuideQuestion, offset: int) -> None:
 
 @transaction.atomic
 def delete_question(question: GuideQuestion) -> None:
+    """Remove a question; the ones after it move up so that positions stay 1..n."""
+    guide = question.guide
     question.delete()
+    _renumber(list(guide.questions.order_by("position", "id")))
 
 
 @transaction.atomic
