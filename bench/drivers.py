@@ -1,6 +1,6 @@
 """Key driver analysis on 1,000,000 synthetic survey responses x 30 driver ratings.
 
-    .venv/bin/python bench/drivers.py [--rows 1000000] [--drivers 30] [--repeat 3]
+    .venv/bin/python bench/drivers.py [--rows 1000000] [--drivers 30] [--repeat 3] [--csv]
 
 Responses are generated with a fixed seed: driver ratings 1-5 share an 'overall impression' factor, the
 outcome (0-10, likelihood to recommend) depends on the drivers with unequal weights, and 0.1% of ratings
@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from outsidein.voice.analysis.drivers import (
     EXACT_SHAPLEY_LIMIT,
     _summarise,
     key_drivers,
+    read_ratings_csv,
     shapley_exact,
 )
 
@@ -58,6 +60,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--drivers", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--csv", action="store_true", help="also time reading the responses from a CSV, as `outsidein drivers` does"
+    )
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -87,6 +92,22 @@ def main() -> None:
     print(f"key driver analysis, best of {args.repeat}: {total:.2f} s")
     print(f"  of which the pass over the responses: {data_pass:.2f} s")
     print(f"exact Shapley at the cut-off ({EXACT_SHAPLEY_LIMIT} drivers, 4,096 subsets): {1000 * exact:.1f} ms")
+    if args.csv:
+        time_csv(y, x, names)
+
+
+def time_csv(y: np.ndarray, x: np.ndarray, names: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "responses.csv"
+        np.savetxt(
+            path, np.column_stack((y, x)), fmt="%.0f", delimiter=",", header=",".join(["nps", *names]), comments=""
+        )
+        size = path.stat().st_size
+        start = time.perf_counter()
+        table = read_ratings_csv(path, "nps", names)
+        reading = time.perf_counter() - start
+    rows = table.outcome.shape[0]
+    print(f"reading the CSV ({size / 1e6:.0f} MB, {rows:,} rows): {reading:.2f} s, {rows / reading:,.0f} rows/s")
 
 
 if __name__ == "__main__":

@@ -83,9 +83,7 @@ def test_relative_weights_match_johnsons_procedure_on_the_data():
 
     result = key_drivers(y, x, NAMES)
 
-    np.testing.assert_allclose(
-        by_name(result, "relative_weight"), johnson_relative_weights(y, x), atol=1e-6, rtol=0
-    )
+    np.testing.assert_allclose(by_name(result, "relative_weight"), johnson_relative_weights(y, x), atol=1e-6, rtol=0)
 
 
 def test_both_importance_measures_share_out_exactly_the_ols_r2():
@@ -164,9 +162,7 @@ def test_as_dict_has_exactly_the_published_shape():
     shape = key_drivers(y, x, names).as_dict()
 
     assert set(shape) == {"r2", "drivers", "act_first"}
-    assert all(
-        set(d) == {"name", "relative_weight", "shapley", "performance", "quadrant"} for d in shape["drivers"]
-    )
+    assert all(set(d) == {"name", "relative_weight", "shapley", "performance", "quadrant"} for d in shape["drivers"])
     assert shape["act_first"] == "reliability"
 
 
@@ -197,18 +193,14 @@ def test_missing_answers_drop_the_whole_response():
     assert (gappy.n, gappy.n_dropped) == (296, 4)
     assert gappy.r2 == pytest.approx(only_complete.r2, abs=1e-12)
     np.testing.assert_allclose(by_name(gappy, "shapley"), by_name(only_complete, "shapley"), atol=1e-12)
-    np.testing.assert_allclose(
-        by_name(gappy, "performance"), by_name(only_complete, "performance"), atol=1e-12
-    )
+    np.testing.assert_allclose(by_name(gappy, "performance"), by_name(only_complete, "performance"), atol=1e-12)
 
 
 def test_too_few_complete_responses_are_refused():
     y, x = correlated_survey(n=8)
     x[:3, 1] = np.nan
 
-    with pytest.raises(
-        DriverDataError, match=r"Only 5 complete responses.*at least 7 are needed for 5 drivers"
-    ):
+    with pytest.raises(DriverDataError, match=r"Only 5 complete responses.*at least 7 are needed for 5 drivers"):
         key_drivers(y, x, NAMES)
 
 
@@ -262,9 +254,7 @@ def test_a_driver_rated_lower_by_loyal_customers_is_flagged():
 
 def test_csv_reader_keeps_the_columns_asked_for_and_reads_blanks_as_missing(tmp_path):
     path = tmp_path / "survey.csv"
-    path.write_text(
-        'id,nps,speed,comment,price\n1,9,4,great,5\n2,NA,3,,4\n3,7,,slow,n/a\n4, 10 ,5,"a, b",-\n'
-    )
+    path.write_text('id,nps,speed,comment,price\n1,9,4,great,5\n2,NA,3,,4\n3,7,,slow,n/a\n4, 10 ,5,"a, b",-\n')
 
     table = read_ratings_csv(path, "nps", ["price", "speed"])
 
@@ -278,6 +268,14 @@ def test_csv_reader_names_the_line_and_column_of_a_non_number(tmp_path):
     path.write_text("nps,speed\n9,4\n8,fast\n")
 
     with pytest.raises(DriverDataError, match="Line 3, column 'speed': 'fast' is not a number"):
+        read_ratings_csv(path, "nps", ["speed"])
+
+
+def test_csv_reader_refuses_infinite_ratings(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("nps,speed\n9,4\n8,inf\n")
+
+    with pytest.raises(DriverDataError, match="Line 3, column 'speed': 'inf' is not a finite number"):
         read_ratings_csv(path, "nps", ["speed"])
 
 

@@ -24,6 +24,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import itemgetter
 from os import PathLike
 from typing import Any
 
@@ -443,7 +444,6 @@ def read_ratings_csv(
         raise DriverDataError(f"Driver listed twice: {', '.join(repeated)}.")
     width = len(wanted)
     cells = array("d")
-    nan = math.nan
     try:
         with open(path, newline="", encoding=encoding) as handle:
             reader = csv.reader(handle)
@@ -458,26 +458,43 @@ def read_ratings_csv(
                     f"{', '.join(repr(name) for name in missing)}. Columns in the file: {', '.join(header)}."
                 )
             positions = [header.index(name) for name in wanted]
+            pick = itemgetter(*positions)
+            needed = max(positions) + 1
             for row in reader:
                 if not row:
                     continue
-                for position, name in zip(positions, wanted, strict=True):
-                    text = row[position] if position < len(row) else ""
+                # Fast path: a full row of plain numbers. Anything else (blanks, text, short rows,
+                # infinities) takes the careful path below, which knows what to say about it.
+                if len(row) >= needed:
                     try:
-                        value = float(text)
+                        values = [float(text) for text in pick(row)] if width > 1 else [float(pick(row))]
                     except ValueError:
-                        if text.strip().lower() in MISSING_TOKENS:
-                            value = nan
-                        else:
-                            raise DriverDataError(
-                                f"Line {reader.line_num}, column {name!r}: {text!r} is not a number."
-                            ) from None
-                    if math.isinf(value):
-                        raise DriverDataError(f"Line {reader.line_num}, column {name!r}: {text!r} is not a number.")
-                    cells.append(value)
+                        pass
+                    else:
+                        if not math.isinf(sum(values)):
+                            cells.extend(values)
+                            continue
+                cells.extend(_careful_row(row, positions, wanted, reader.line_num))
     except UnicodeDecodeError as error:
-        raise DriverDataError(f"{path} is not {encoding.replace('-sig', '').upper()} text ({error.reason}).") from None
+        label = encoding.removesuffix("-sig").upper()
+        raise DriverDataError(f"{path} is not {label} text ({error.reason}).") from None
     except csv.Error as error:
         raise DriverDataError(f"{path} is not a readable CSV file: {error}.") from None
     table = np.frombuffer(cells, dtype=np.float64).reshape(-1, width)
     return RatingsTable(outcome=table[:, 0], drivers=table[:, 1:], names=tuple(drivers))
+
+
+def _careful_row(row: list[str], positions: list[int], wanted: list[str], line: int) -> list[float]:
+    values = []
+    for position, name in zip(positions, wanted, strict=True):
+        text = row[position] if position < len(row) else ""
+        try:
+            value = float(text)
+        except ValueError:
+            if text.strip().lower() not in MISSING_TOKENS:
+                raise DriverDataError(f"Line {line}, column {name!r}: {text!r} is not a number.") from None
+            value = math.nan
+        if math.isinf(value):
+            raise DriverDataError(f"Line {line}, column {name!r}: {text!r} is not a finite number.")
+        values.append(value)
+    return values
