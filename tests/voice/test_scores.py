@@ -205,6 +205,8 @@ def test_impossible_answers_are_refused(scorer, bad):
 def test_different_metrics_cannot_be_compared():
     with pytest.raises(ValueError, match="Cannot compare"):
         compare_periods(nps([10, 9]), ces([3, 4]))
+    with pytest.raises(TypeError, match=r"compare \.top2_box or \.mean"):
+        compare_periods(csat([5, 4]), csat([1, 2]))
 
 
 # --- series -------------------------------------------------------------------------------------------------
@@ -253,9 +255,7 @@ def test_series_by_group_from_values_list_rows():
 
 def test_weeks_are_iso_weeks_starting_on_monday():
     # 2024-12-30 is a Monday and belongs to ISO week 1 of 2025; 2024-12-29 is the Sunday before.
-    series = score_series(
-        [date(2024, 12, 29), date(2024, 12, 30), date(2025, 1, 5)], [1, 2, 3], "ces", period="week"
-    )
+    series = score_series([date(2024, 12, 29), date(2024, 12, 30), date(2025, 1, 5)], [1, 2, 3], "ces", period="week")
 
     assert [(p.period, p.start, p.estimate.n) for p in series] == [
         ("2024-W52", date(2024, 12, 23), 1),
@@ -274,9 +274,7 @@ def test_aware_times_are_bucketed_by_the_local_date():
 
 
 def test_series_without_time_compares_groups():
-    series = score_series(
-        None, [5, 4, 1, 2], "csat", period=None, groups=["gold", "gold", "silver", "silver"]
-    )
+    series = score_series(None, [5, 4, 1, 2], "csat", period=None, groups=["gold", "gold", "silver", "silver"])
 
     assert [(p.group, p.period, p.estimate.value) for p in series] == [
         ("gold", None, 100.0),

@@ -151,6 +151,10 @@ def _z(confidence: float = CONFIDENCE) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
+def _t(confidence: float, df: int) -> float:
+    return float(stats.t.ppf(0.5 + confidence / 2, df)) if df >= 1 else math.nan
+
+
 def _answers(scores: Sequence[Any] | np.ndarray, metric: str) -> np.ndarray:
     """Answered scores as floats; refuses values a respondent could not have given on this scale."""
     values = np.asarray(scores, dtype=float).ravel()
@@ -164,9 +168,7 @@ def _check_scale(values: np.ndarray, metric: str) -> None:
     finite = values[~np.isnan(values)]
     bad = finite[(finite < low) | (finite > high) | (finite != np.round(finite))]
     if bad.size:
-        raise ValueError(
-            f"{LABELS[metric]} answers must be whole numbers from {low} to {high}; got {bad[0]:g}"
-        )
+        raise ValueError(f"{LABELS[metric]} answers must be whole numbers from {low} to {high}; got {bad[0]:g}")
 
 
 def _sample_warning(n: int, metric: str, sd: float) -> str | None:
@@ -187,10 +189,7 @@ def _from_mean_of(
     metric: str, n: int, value: float, sd: float, *, use_t: bool, confidence: float, **extra: Any
 ) -> dict[str, Any]:
     se = math.nan if n == 0 else sd / math.sqrt(n)
-    if use_t:
-        quantile = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) if n >= 2 else math.nan
-    else:
-        quantile = _z(confidence)
+    quantile = _t(confidence, n - 1) if use_t else _z(confidence)
     return dict(
         metric=metric,
         n=n,
@@ -217,9 +216,7 @@ def nps(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -
         # max() guards the tiny negative values rounding can produce when everyone is in one class.
         sd = 100.0 * math.sqrt(max(p_plus + p_minus - (p_plus - p_minus) ** 2, 0.0))
     fields = _from_mean_of("nps", n, value, sd, use_t=False, confidence=confidence)
-    return NpsEstimate(
-        **fields, promoters=promoters, passives=n - promoters - detractors, detractors=detractors
-    )
+    return NpsEstimate(**fields, promoters=promoters, passives=n - promoters - detractors, detractors=detractors)
 
 
 def _share(metric: str, hits: int, n: int, confidence: float) -> ScoreEstimate:
@@ -251,9 +248,7 @@ def ces(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -
     return _mean("ces", _answers(scores, "ces"), confidence)
 
 
-def estimate(
-    metric: Metric, scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE
-) -> ScoreEstimate:
+def estimate(metric: Metric, scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
     """One headline estimate per metric: ``"csat"`` is the top-2-box share, ``"csat_mean"`` the mean."""
     if metric == "nps":
         return nps(scores, confidence=confidence)
@@ -272,6 +267,8 @@ def compare_periods(before: ScoreEstimate, after: ScoreEstimate, *, alpha: float
     Shares (NPS, CSAT top-2-box): z = difference / sqrt(se_before^2 + se_after^2), two-sided normal p-value.
     Means (CSAT mean, CES): Welch's t test, with Welch-Satterthwaite degrees of freedom.
     """
+    if isinstance(before, CsatEstimate) or isinstance(after, CsatEstimate):
+        raise TypeError("CSAT has two numbers: compare .top2_box or .mean")
     if before.metric != after.metric:
         raise ValueError(f"Cannot compare {before.label} with {after.label}")
     metric = before.metric
@@ -280,9 +277,7 @@ def compare_periods(before: ScoreEstimate, after: ScoreEstimate, *, alpha: float
     se = math.sqrt(variance) if not math.isnan(variance) else math.nan
     warning = (
         " ".join(
-            f"{name.capitalize()}: {est.warning}"
-            for name, est in (("before", before), ("after", after))
-            if est.warning
+            f"{name.capitalize()}: {est.warning}" for name, est in (("before", before), ("after", after)) if est.warning
         )
         or None
     )
