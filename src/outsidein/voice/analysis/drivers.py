@@ -11,7 +11,7 @@ that each driver accounts for, computed two ways that both add up to R^2:
   ``EXACT_SHAPLEY_LIMIT`` drivers, estimated from seeded random orders beyond.
 
 Everything after one pass over the responses works on the (p+1) x (p+1) correlation matrix of outcome
-and drivers, so a million responses cost no more than the few seconds that pass takes.
+and drivers, so a million responses cost little more than that one pass.
 Responses missing the outcome or any driver are left out (listwise deletion), so importance and
 performance describe the same respondents. docs/analytics/scores-and-drivers.md has the formulas.
 """
@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 # 2^12 = 4,096 subsets take a few milliseconds; 2^p grows too fast to go much further exactly.
 EXACT_SHAPLEY_LIMIT = 12
 # Random orders for p > EXACT_SHAPLEY_LIMIT, drawn as forward/reverse (antithetic) pairs. With 30 drivers
-# this keeps the sampling standard error of each share near 1e-4 of R^2 in well under a second.
+# this keeps the sampling standard error of every share below 0.1% of R^2, in well under a second.
 DEFAULT_PERMUTATIONS = 20_000
 DEFAULT_SEED = 2000
 # Fewer complete responses than this per driver (and than MIN_RESPONSES overall) gives a warning.
