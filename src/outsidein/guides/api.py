@@ -53,6 +53,15 @@ class GuideIn(Schema):
     shared: bool = True
 
 
+class GuidePatch(Schema):
+    """Only the fields sent are changed."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    purpose: GuidePurpose | None = None
+    description: str | None = None
+    shared: bool | None = None
+
+
 class GuideOut(Schema):
     id: int
     title: str
@@ -97,8 +106,9 @@ def create_guide(request, payload: GuideIn):
 
 
 @router.patch("/guides/{guide_id}", response=GuideOut)
-def update_guide(request, guide_id: int, payload: GuideIn):
-    services.save_guide(request.workspace, request.user, payload.model_dump(), guide=_guide(request, guide_id))
+def update_guide(request, guide_id: int, payload: GuidePatch):
+    changes = {name: value for name, value in payload.model_dump(exclude_unset=True).items() if value is not None}
+    services.save_guide(request.workspace, request.user, changes, guide=_guide(request, guide_id))
     return _guide(request, guide_id)
 
 

@@ -50,7 +50,8 @@ def add_bank_question(workspace, actor, *, text: str, purpose: str, notes: str =
 def save_guide(workspace, actor, data: dict, guide: Guide | None = None) -> Guide:
     guide = guide or Guide(workspace=workspace, owner=actor)
     for name, value in data.items():
-        setattr(guide, name, value)
+        # The API, unlike a form, does not strip: a title of spaces must count as blank.
+        setattr(guide, name, value.strip() if name == "title" and isinstance(value, str) else value)
     guide.full_clean()
     guide.save()
     return guide
