@@ -16,6 +16,7 @@ Pure Python with no Django import: the guide editor, the API and the `coach` com
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,8 +43,7 @@ INPUT_CHECKS: dict[str, str] = {
 }
 
 MESSAGES: dict[str, str] = {
-    "closed": "Starts with \u201c{t}\u201d, so it can be answered with a plain yes or no and the conversation "
-    "stops there.",
+    "closed": "\u201c{t}\u201d invites a plain yes or no, and the conversation stops there.",
     "leading": "\u201c{t}\u201d suggests the answer you hope for; people tend to agree to be polite.",
     "hypothetical": "\u201c{t}\u201d asks them to predict what they would do; people are poor predictors of "
     "their own future. Ask what they did the last time.",
@@ -94,10 +94,13 @@ def _quote(trigger: str, limit: int = 48) -> str:
     return trigger if len(trigger) <= limit else trigger[: limit - 1].rstrip() + "\u2026"
 
 
-def _message(rule: str, trigger: str) -> str:
+def _message(rule: str, trigger: str, question: str) -> str:
     if rule == "compound" and trigger == "two question marks":
         return COMPOUND_MARKS
-    return MESSAGES[rule].format(t=_quote(trigger))
+    # Quote the words as the interviewer typed them, not in the lower case the rules work in.
+    words = [re.escape(w) for w in trigger.split()]
+    found = re.search(r"\W+".join(words), question, flags=re.IGNORECASE) if words else None
+    return MESSAGES[rule].format(t=_quote(found.group(0) if found else trigger))
 
 
 def _detect(analysis: Analysis) -> list[tuple[str, str]]:
@@ -127,10 +130,11 @@ def review_question(text: str) -> Review:
         findings = [Finding("not_a_question", MESSAGES["not_a_question"], rewriter.suggest("closed"))]
         trigger = DETECTORS["pitch"](analysis)
         if trigger:
-            findings.append(Finding("pitch", _message("pitch", trigger), rewriter.suggest("pitch")))
+            findings.append(Finding("pitch", _message("pitch", trigger, question), rewriter.suggest("pitch")))
         return Review(question, False, tuple(findings))
     findings = tuple(
-        Finding(rule, _message(rule, trigger), rewriter.suggest(rule)) for rule, trigger in _detect(analysis)
+        Finding(rule, _message(rule, trigger, question), rewriter.suggest(rule))
+        for rule, trigger in _detect(analysis)
     )
     return Review(question, not findings, findings)
 
@@ -197,9 +201,10 @@ class GuideScore:
 def score_guide(questions: Sequence[str]) -> GuideScore:
     """Score a guide: the share of ok questions, findings per rule and advice for the guide as a whole.
 
-    Blank entries are left out: a guide is a list of questions, and a blank one is not a question asked.
+    reviews has one review per entry, in order (so callers can pair them with their questions); a blank
+    entry gets the "empty" finding and counts as not ok.
     """
-    reviews = tuple(review_question(q) for q in questions if q and q.strip())
+    reviews = tuple(review_question(q or "") for q in questions)
     total = len(reviews)
     counts: Counter[str] = Counter(f.rule for r in reviews for f in r.findings)
     rule_counts = {rule: counts.get(rule, 0) for rule in (*RULES, *INPUT_CHECKS)}

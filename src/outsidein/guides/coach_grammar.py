@@ -101,9 +101,14 @@ class Unit:
             for word in self.words[self.head + 1 : self.head + 5]:
                 if word in AUXILIARIES or word in {"'d", "'ll", "'s", "'re"}:
                     return word
+                # "What happened when you could not ...": the subject question ends before the modal.
+                if word in SUBORDINATORS or word in IRREGULAR_PAST.values() or (
+                        word.endswith("ed") and base_form(word) != word):
+                    return None
         return None
 
 
+SUBORDINATORS = frozenset({"when", "if", "because", "after", "before", "while", "that", "who", "which", "since"})
 TAG_WORDS = frozenset({"right", "correct", "yes", "no", "true", "agreed", "ok", "okay", "yeah", "eh", "surely"})
 
 

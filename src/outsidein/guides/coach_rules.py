@@ -190,7 +190,7 @@ OPINION = re.compile(
     r"impression|gut feeling|take|feedback|reaction|honest feedback|verdict)\b|"
     r"\b(?:think|thoughts) (?:of|on|about) (?:our|this|these|the idea|the new|the concept|it\b|the design)|"
     r"\brate (?:our|this|the|it|us)\b|\bhow would you rate\b|\bon a scale\b|"
-    r"\brecommend (?:us|our|this|it|the new)\b|\b(?:be|you|anyone|your \w+) (?:interested|excited) in\b|"
+    r"\brecommend (?:us|our|this|it|the new)\b|\b(?:be|are you|is anyone|are your \w+) (?:interested|excited) in\b|"
     r"\b(?:excited|enthusiastic) about\b|\bfind (?:it|this|that|these|them|our|the|a|an)\b[^?.]{0,40}\b"
     r"(?:useful|helpful|valuable|interesting|easy|handy|convenient)\b|"
     r"\bmake (?:your|their|the) (?:life|lives|job|work|day|week) (?:easier|better|simpler)\b|"
