@@ -1,0 +1,233 @@
+"""Server-rendered SVG charts: the one way to draw a chart in Outside-In.
+
+The same SVG serves the page, the e-mail digest and the printed report, with no JavaScript and no
+external assets. Each function takes plain numbers and returns a ``SafeString`` of SVG markup;
+every label passes through ``escape``. Colours come from one palette so charts look alike everywhere.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from math import isfinite
+
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ["#0f766e", "#b45309", "#4338ca", "#be123c", "#15803d", "#7c3aed", "#0369a1", "#a16207"]
+MUTED = "#94a3b8"
+GRID = "#e2e8f0"
+TEXT = "#334155"
+FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
+    # Safe: every piece of text in body was escaped by the builders below.
+    return mark_safe(
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' role='img' "
+        f"aria-label='{escape(title)}' {FONT} font-size='12'><title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _text(x: float, y: float, label: str, anchor: str = "start", size: int = 12, fill: str = TEXT,
+          weight: str = "normal") -> str:
+    return (f"<text x='{_num(x)}' y='{_num(y)}' text-anchor='{anchor}' font-size='{size}' fill='{fill}' "
+            f"font-weight='{weight}'>{escape(str(label))}</text>")
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    magnitude = 10 ** len(str(int(abs(raw)))) / 10 if raw >= 1 else 1
+    step = next((m * magnitude for m in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10) if m * magnitude >= raw), raw)
+    start = (low // step) * step
+    ticks, value = [], start
+    while value <= high + step * 1e-9:
+        if value >= low - step * 1e-9:
+            ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    note: str = ""  # printed after the value, e.g. "target met"
+    highlight: bool = False
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", reference: float | None = None,
+              reference_label: str = "", width: int = 640) -> SafeString:
+    """Horizontal bars with their values, and an optional reference line (a target or a median)."""
+    row, left, right = 26, 170, 90
+    height = max(1, len(bars)) * row + 36
+    top = max([b.value for b in bars if isfinite(b.value)] + [reference or 0, 1])
+    scale = (width - left - right) / top
+    body = [_text(0, 14, title, weight="bold")]
+    for i, bar in enumerate(bars):
+        y = 26 + i * row
+        body.append(_text(left - 8, y + 14, bar.label[:26], anchor="end"))
+        length = max(0.0, bar.value) * scale
+        colour = PALETTE[3] if bar.highlight else PALETTE[0]
+        body.append(f"<rect x='{left}' y='{y + 3}' width='{_num(length)}' height='{row - 8}' rx='3' fill='{colour}'/>")
+        body.append(_text(left + length + 6, y + 14, f"{_num(bar.value)}{unit} {bar.note}".strip()))
+    if reference is not None:
+        x = left + reference * scale
+        body.append(f"<line x1='{_num(x)}' y1='22' x2='{_num(x)}' y2='{height - 4}' stroke='{PALETTE[1]}' "
+                    "stroke-dasharray='4 3' stroke-width='2'/>")
+        body.append(_text(x + 4, height - 4, reference_label or f"{_num(reference)}{unit}", fill=PALETTE[1], size=11))
+    return _svg(width, height, body, title)
+
+
+@dataclass(frozen=True)
+class Point:
+    x_label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+def line_chart(series: dict[str, Sequence[Point]], *, title: str, y_label: str = "", width: int = 640,
+               height: int = 260, y_range: tuple[float, float] | None = None) -> SafeString:
+    """Lines over shared x labels, with a shaded band where low/high (e.g. a margin of error) are given."""
+    left, right, top, bottom = 48, 16, 28, 36
+    labels: list[str] = []
+    for points in series.values():
+        for p in points:
+            if p.x_label not in labels:
+                labels.append(p.x_label)
+    values = [v for points in series.values() for p in points for v in (p.value, p.low, p.high)
+              if v is not None and isfinite(v)]
+    low, high = y_range or ((min(values), max(values)) if values else (0.0, 1.0))
+    if high == low:
+        low, high = low - 1, high + 1
+    ticks = _ticks(low, high)
+    low, high = min(low, ticks[0]), max(high, ticks[-1])
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / max(1, len(labels) - 1) if len(labels) > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (v - low) / (high - low))
+
+    body = [_text(0, 14, title, weight="bold")]
+    for t in ticks:
+        body.append(f"<line x1='{left}' y1='{_num(y(t))}' x2='{width - right}' y2='{_num(y(t))}' stroke='{GRID}'/>")
+        body.append(_text(left - 6, y(t) + 4, _num(t), anchor="end", size=10, fill=MUTED))
+    step = max(1, len(labels) // 8)
+    for i, label in enumerate(labels):
+        if i % step == 0 or i == len(labels) - 1:
+            body.append(_text(x(i), height - bottom + 16, label, anchor="middle", size=10, fill=MUTED))
+    if y_label:
+        body.append(_text(left, top - 8, y_label, size=10, fill=MUTED))
+    for n, (name, points) in enumerate(series.items()):
+        colour = PALETTE[n % len(PALETTE)]
+        index = {p.x_label: labels.index(p.x_label) for p in points}
+        band = [p for p in points if p.low is not None and p.high is not None and p.value is not None]
+        if len(band) > 1:
+            upper = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.high))}" for p in band)
+            lower = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.low))}" for p in reversed(band))
+            body.append(f"<polygon points='{upper} {lower}' fill='{colour}' fill-opacity='0.15'/>")
+        drawn = [p for p in points if p.value is not None]
+        if drawn:
+            path = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.value))}" for p in drawn)
+            body.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2'/>")
+            for p in drawn:
+                body.append(f"<circle cx='{_num(x(index[p.x_label]))}' cy='{_num(y(p.value))}' r='3' fill='{colour}'>"
+                            f"<title>{escape(name)} {escape(p.x_label)}: {_num(p.value)}</title></circle>")
+        if len(series) > 1:
+            body.append(f"<rect x='{width - right - 150}' y='{8 + n * 14}' width='10' height='10' fill='{colour}'/>")
+            body.append(_text(width - right - 136, 17 + n * 14, name[:22], size=10))
+    return _svg(width, height, body, title)
+
+
+@dataclass(frozen=True)
+class Dot:
+    label: str
+    x: float
+    y: float
+    highlight: bool = False
+
+
+def quadrant_chart(dots: Sequence[Dot], *, title: str, x_label: str, y_label: str, x_split: float, y_split: float,
+                   corner_label: str = "", corner: str = "top-left", x_range: tuple[float, float] | None = None,
+                   y_range: tuple[float, float] | None = None, width: int = 560, height: int = 400) -> SafeString:
+    """A scatter split into four quadrants; one corner is shaded and named (e.g. 'act first')."""
+    left, right, top, bottom = 52, 20, 30, 44
+    xs = [d.x for d in dots] + [x_split]
+    ys = [d.y for d in dots] + [y_split]
+    x_lo, x_hi = x_range or (min(xs), max(xs))
+    y_lo, y_hi = y_range or (min(ys), max(ys))
+    pad_x, pad_y = (x_hi - x_lo) * 0.08 or 1, (y_hi - y_lo) * 0.08 or 1
+    if not x_range:
+        x_lo, x_hi = x_lo - pad_x, x_hi + pad_x
+    if not y_range:
+        y_lo, y_hi = y_lo - pad_y, y_hi + pad_y
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def px(v: float) -> float:
+        return left + plot_w * (v - x_lo) / (x_hi - x_lo)
+
+    def py(v: float) -> float:
+        return top + plot_h * (1 - (v - y_lo) / (y_hi - y_lo))
+
+    body = [_text(0, 14, title, weight="bold")]
+    body.append(f"<rect x='{left}' y='{top}' width='{plot_w}' height='{plot_h}' fill='none' stroke='{GRID}'/>")
+    sx, sy = px(x_split), py(y_split)
+    corners = {
+        "top-left": (left, top, sx - left, sy - top), "top-right": (sx, top, left + plot_w - sx, sy - top),
+        "bottom-left": (left, sy, sx - left, top + plot_h - sy),
+        "bottom-right": (sx, sy, left + plot_w - sx, top + plot_h - sy),
+    }
+    cx, cy, cw, ch = corners[corner]
+    body.append(f"<rect x='{_num(cx)}' y='{_num(cy)}' width='{_num(max(cw, 0))}' height='{_num(max(ch, 0))}' "
+                f"fill='{PALETTE[3]}' fill-opacity='0.07'/>")
+    if corner_label:
+        body.append(_text(cx + 6, cy + 16, corner_label, fill=PALETTE[3], weight="bold", size=11))
+    body.append(f"<line x1='{_num(sx)}' y1='{top}' x2='{_num(sx)}' y2='{top + plot_h}' stroke='{MUTED}' "
+                "stroke-dasharray='4 3'/>")
+    body.append(f"<line x1='{left}' y1='{_num(sy)}' x2='{left + plot_w}' y2='{_num(sy)}' stroke='{MUTED}' "
+                "stroke-dasharray='4 3'/>")
+    body.append(_text(left + plot_w / 2, height - 8, x_label, anchor="middle", fill=MUTED))
+    body.append(f"<text x='14' y='{_num(top + plot_h / 2)}' transform='rotate(-90 14 {_num(top + plot_h / 2)})' "
+                f"text-anchor='middle' fill='{MUTED}'>{escape(y_label)}</text>")
+    for t in _ticks(x_lo, x_hi):
+        body.append(_text(px(t), top + plot_h + 14, _num(t), anchor="middle", size=10, fill=MUTED))
+    for t in _ticks(y_lo, y_hi):
+        body.append(_text(left - 6, py(t) + 4, _num(t), anchor="end", size=10, fill=MUTED))
+    for d in dots:
+        colour = PALETTE[3] if d.highlight else PALETTE[0]
+        body.append(f"<circle cx='{_num(px(d.x))}' cy='{_num(py(d.y))}' r='5' fill='{colour}'>"
+                    f"<title>{escape(d.label)}</title></circle>")
+        body.append(_text(px(d.x) + 7, py(d.y) + 4, d.label[:28], size=10))
+    return _svg(width, height, body, title)
+
+
+def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float]], *, title: str,
+            width: int = 720, empty_label: str = "0") -> SafeString:
+    """A grid of cells whose colour deepens with the value (e.g. leaders × weeks of first-hand contact)."""
+    left, top, cell_h = 150, 40, 22
+    cell_w = max(12, (width - left - 10) / max(1, len(columns)))
+    height = top + len(rows) * cell_h + 10
+    peak = max([v for row in values for v in row] + [1])
+    body = [_text(0, 14, title, weight="bold")]
+    step = max(1, len(columns) // 10)
+    for j, column in enumerate(columns):
+        if j % step == 0:
+            body.append(_text(left + j * cell_w + cell_w / 2, top - 6, column, anchor="middle", size=9, fill=MUTED))
+    for i, row in enumerate(rows):
+        y = top + i * cell_h
+        body.append(_text(left - 6, y + 15, row[:22], anchor="end", size=11))
+        for j, value in enumerate(values[i]):
+            opacity = 0.08 if value <= 0 else 0.25 + 0.75 * value / peak
+            colour = MUTED if value <= 0 else PALETTE[0]
+            label = f"{row}, {columns[j]}: {_num(value) if value else empty_label}"
+            body.append(f"<rect x='{_num(left + j * cell_w + 1)}' y='{y + 1}' width='{_num(cell_w - 2)}' "
+                        f"height='{cell_h - 2}' rx='2' fill='{colour}' fill-opacity='{opacity:.2f}'>"
+                        f"<title>{escape(label)}</title></rect>")
+    return _svg(int(width), int(height), body, title)
