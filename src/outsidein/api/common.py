@@ -9,6 +9,19 @@ from django.db import models
 from outsidein.core.scoping import scoped
 
 
+def ref_field_name(key: str) -> str:
+    """The model field a payload reference names: `segment_id` -> segment, `person_ids` -> persons."""
+    return key.removesuffix("_ids") + "s" if key.endswith("_ids") else key.removesuffix("_id")
+
+
+def in_payload_terms(exc: ValidationError, refs: Mapping[str, type[models.Model]]) -> ValidationError:
+    """A service's errors keyed by model field (`segment`) re-keyed by the payload field (`segment_id`)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    names = {ref_field_name(key): key for key in refs}
+    return ValidationError({names.get(name, name): errors for name, errors in exc.error_dict.items()})
+
+
 def resolve_refs(workspace, data: dict[str, Any], refs: Mapping[str, type[models.Model]]) -> dict[str, Any]:
     """Turn `<name>_id` / `<name>_ids` fields of a payload into rows of this workspace.
 
@@ -20,7 +33,7 @@ def resolve_refs(workspace, data: dict[str, Any], refs: Mapping[str, type[models
         if key not in data:
             continue
         value = resolved.pop(key)
-        name = key.removesuffix("_ids") + "s" if key.endswith("_ids") else key.removesuffix("_id")
+        name = ref_field_name(key)
         label = model._meta.verbose_name
         source = model._default_manager.all()
         if hasattr(model, "workspace_id"):

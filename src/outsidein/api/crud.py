@@ -5,12 +5,13 @@ Pages use ``outsidein.core.crud`` for the same models; both write through ``outs
 
 from collections.abc import Callable, Mapping, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from outsidein.api.common import resolve_refs
+from outsidein.api.common import in_payload_terms, resolve_refs
 from outsidein.core import services
 from outsidein.core.scoping import get_scoped, scoped
 
@@ -67,8 +68,11 @@ def add_crud(
                  summary=f"Create a {label}")
     def create_item(request, payload: schema_in):  # type: ignore[valid-type]
         data = resolve_refs(request.workspace, payload.model_dump(), refs)
-        obj = (create or (lambda ws, d, user: services.create_owned(model, ws, d)))(request.workspace, data,
-                                                                                   request.user)
+        try:
+            obj = (create or (lambda ws, d, user: services.create_owned(model, ws, d)))(request.workspace, data,
+                                                                                       request.user)
+        except ValidationError as exc:
+            raise in_payload_terms(exc, refs) from exc
         return 201, get_scoped(queryset(request.workspace), request.workspace, pk=obj.pk)
 
     @router.patch(f"/{path}/{{item_id}}", response=schema_out, tags=tags, operation_id=f"update_{name}",
@@ -76,7 +80,10 @@ def add_crud(
     def update_item(request, item_id: int, payload: schema_patch):  # type: ignore[valid-type]
         obj = get_scoped(queryset(request.workspace), request.workspace, pk=item_id)
         data = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), refs)
-        (update or (lambda o, d, user: services.update_owned(o, d)))(obj, data, request.user)
+        try:
+            (update or (lambda o, d, user: services.update_owned(o, d)))(obj, data, request.user)
+        except ValidationError as exc:
+            raise in_payload_terms(exc, refs) from exc
         return get_scoped(queryset(request.workspace), request.workspace, pk=item_id)
 
     @router.delete(f"/{path}/{{item_id}}", response={204: None}, tags=tags, operation_id=f"delete_{name}",

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 from ninja import Field, FilterSchema, Router, Schema
+from pydantic import field_validator
 
 from outsidein.api.crud import add_crud
+from outsidein.customers import services
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
 from outsidein.workspaces.models import User
 
@@ -29,18 +31,32 @@ class SegmentFilter(FilterSchema):
     q: str | None = None
 
 
-class AccountIn(Schema):
+class _BlankTier(Schema):
+    """The tier column holds "" for "no tier", never NULL: accept "" and null, store ""."""
+
+    @field_validator("tier", mode="before", check_fields=False)
+    @classmethod
+    def _blank_tier_is_none(cls, value):
+        return None if value == "" else value
+
+    @field_validator("tier", check_fields=False)
+    @classmethod
+    def _no_tier_is_blank(cls, value):
+        return value or ""
+
+
+class AccountIn(_BlankTier):
     name: str = Field(min_length=1, max_length=200)
     segment_id: int | None = None
     annual_revenue: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    tier: Tier | None = None
+    tier: Tier | None = Field(None, validate_default=True)
     account_manager_id: int | None = None
     external_id: str = ""
     website: str = ""
     notes: str = ""
 
 
-class AccountPatch(Schema):
+class AccountPatch(_BlankTier):
     name: str | None = Field(None, min_length=1, max_length=200)
     segment_id: int | None = None
     annual_revenue: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
@@ -179,4 +195,5 @@ add_crud(router, path="competitors", model=Competitor, schema_in=CompetitorIn, s
 add_crud(router, path="products", model=Product, schema_in=ProductIn, schema_patch=ProductPatch,
          schema_out=ProductOut, filters=ProductFilter, search_fields=["name", "product_class", "go_to_market"],
          refs={"target_segment_ids": Segment, "non_target_segment_ids": Segment},
+         create=services.create_product, update=services.update_product,
          prefetch_related=["target_segments", "non_target_segments"])

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from outsidein.core.crud import Column, Resource
-from outsidein.customers import forms, imports, selectors
+from outsidein.customers import forms, imports, selectors, services
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
 
 
@@ -44,6 +44,7 @@ products = Resource(
              Column("Target segments", "target_segments")],
     search_fields=["name", "product_class", "go_to_market"], prefetch_related=["target_segments"],
     detail_fields=["product_class", "target_segments", "non_target_segments", "go_to_market"],
+    create=services.create_product, update=services.update_product,
 )
 
 
