@@ -1,0 +1,218 @@
+"""Voice of the customer: feedback items and their import batches, themes and key driver analyses.
+
+A feedback item is idempotent on import: with an external id it is unique per workspace and import
+source; without one, its content hash is unique per workspace, so running the same file twice
+creates nothing new.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from outsidein.core.scoping import WorkspaceOwned
+
+
+class Source(models.TextChoices):
+    SURVEY = "survey", "Survey"
+    SUPPORT_TICKET = "support_ticket", "Support ticket"
+    REVIEW = "review", "Review"
+    SALES_NOTE = "sales_note", "Sales note"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportBatch(WorkspaceOwned):
+    """One run of a file (or a webhook call) through the feedback import, with its progress and outcome."""
+
+    source_name = models.CharField(max_length=100, help_text="Where the feedback comes from, e.g. “Q3 NPS survey”.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.SURVEY)
+    file_name = models.CharField(max_length=255, blank=True)
+    stored_file = models.CharField(max_length=500, blank=True, help_text="Path of the uploaded file under MEDIA_ROOT.")
+    file_format = models.CharField(max_length=10, blank=True)  # csv, xlsx, jsonl
+    mapping = models.JSONField(default=dict, blank=True)  # column -> field used for this run
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    error = models.TextField(blank=True, help_text="Why the whole file failed (e.g. not UTF-8, empty).")
+    rows_total = models.PositiveIntegerField(null=True, blank=True)  # unknown until the file is measured
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_duplicate = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rejected_report = models.CharField(
+        max_length=500, blank=True, help_text="CSV of rejected rows (line, reason, row) under MEDIA_ROOT."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "import batch"
+        verbose_name_plural = "import batches"
+        indexes = [models.Index(fields=["workspace", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.file_name or 'webhook'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback-import-detail", kwargs={"ws": self.workspace.slug, "batch_id": self.pk})
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == BatchStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, int(100 * self.rows_done / self.rows_total))
+
+
+class ColumnMapping(WorkspaceOwned):
+    """The column → field mapping last used for an import source, offered again next time."""
+
+    source_name = models.CharField(max_length=100)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "source_name"], name="unique_column_mapping")]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+
+class FeedbackItem(WorkspaceOwned):
+    """One piece of voice-of-customer data: a survey response, a support ticket, a review or a sales note."""
+
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.SURVEY)
+    source_name = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    account = models.ForeignKey("customers.Account", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="feedback_items")
+    person = models.ForeignKey("customers.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="feedback_items")
+    nps = models.PositiveSmallIntegerField("NPS", null=True, blank=True, help_text="Likelihood to recommend, 0–10.")
+    csat = models.PositiveSmallIntegerField("CSAT", null=True, blank=True, help_text="Satisfaction, 1–5.")
+    ces = models.PositiveSmallIntegerField("CES", null=True, blank=True, help_text="Customer effort, 1–7.")
+    driver_ratings = models.JSONField(default=dict, blank=True)  # driver name -> rating
+    text = models.TextField(blank=True)
+    sentiment = models.FloatField(null=True, blank=True)  # -1..1
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source_name", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_feedback_external_id",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "content_hash"],
+                condition=models.Q(external_id="") & ~models.Q(content_hash=""),
+                name="unique_feedback_content_hash",
+            ),
+            models.CheckConstraint(condition=models.Q(nps__isnull=True) | models.Q(nps__gte=0, nps__lte=10),
+                                   name="feedback_nps_range"),
+            models.CheckConstraint(condition=models.Q(csat__isnull=True) | models.Q(csat__gte=1, csat__lte=5),
+                                   name="feedback_csat_range"),
+            models.CheckConstraint(condition=models.Q(ces__isnull=True) | models.Q(ces__gte=1, ces__lte=7),
+                                   name="feedback_ces_range"),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "received_at"]),
+            models.Index(fields=["workspace", "account"]),
+        ]
+
+    def __str__(self) -> str:
+        return (self.text[:60] or f"{self.get_source_display()} {self.external_id}").strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback-detail", kwargs={"ws": self.workspace.slug, "feedback_id": self.pk})
+
+
+class Theme(WorkspaceOwned):
+    """A cluster of feedback and highlights about one thing."""
+
+    name = models.CharField(max_length=200)
+    top_terms = models.JSONField(default=list, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    avg_sentiment = models.FloatField(null=True, blank=True)
+    trend = models.FloatField(null=True, blank=True, help_text="Change in share of feedback per month.")
+    revenue_at_stake = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    representative_ids = models.JSONField(default=list, blank=True)  # feedback item ids of representative quotes
+    method = models.CharField(max_length=20, default="tfidf")
+    model_index = models.IntegerField(null=True, blank=True, help_text="Theme id inside the stored ThemeModel.")
+    created_at = models.DateTimeField(default=timezone.now)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged")
+
+    class Meta:
+        ordering = ["-size", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeModelState(WorkspaceOwned):
+    """The fitted theme model of a workspace (``ThemeModel.to_bytes``), so new items are assigned without a re-fit."""
+
+    data = models.BinaryField()
+    method = models.CharField(max_length=20, default="tfidf")
+    k = models.PositiveIntegerField(default=0)
+    fitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace"], name="one_theme_model_per_workspace")]
+
+
+class ThemeMember(WorkspaceOwned):
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="members")
+    feedback_item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="theme_memberships")
+    highlight = models.ForeignKey("conversations.Highlight", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="theme_memberships")
+    distance = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "feedback_item"], condition=models.Q(feedback_item__isnull=False),
+                                    name="unique_theme_feedback_item"),
+            models.UniqueConstraint(fields=["theme", "highlight"], condition=models.Q(highlight__isnull=False),
+                                    name="unique_theme_highlight"),
+            models.CheckConstraint(
+                condition=models.Q(feedback_item__isnull=False) | models.Q(highlight__isnull=False),
+                name="theme_member_has_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "theme"])]
+
+
+class DriverAnalysis(WorkspaceOwned):
+    """A saved key driver analysis: which rated attributes drive an outcome and how well the company does on each."""
+
+    outcome = models.CharField(max_length=100)
+    drivers = models.JSONField(default=list)  # names of the driver ratings used
+    result = models.JSONField(default=dict)  # KeyDriverResult.as_dict() plus extras
+    n = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "driver analyses"
+
+    def __str__(self) -> str:
+        return f"Key drivers of {self.outcome} ({self.created_at:%Y-%m-%d})"
