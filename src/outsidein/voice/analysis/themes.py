@@ -536,16 +536,16 @@ def _describe(
 def make_label(top_terms: Sequence[str], max_words: int = LABEL_MAX_WORDS, max_terms: int = 3) -> str:
     """Two to four words from the top terms, skipping terms whose words are already in the label.
 
-    A pair containing a word already chosen takes that word's place ("card" + "card arrived" ->
-    "card arrived"), so the strongest term keeps its position at the front.
+    A pair containing words already chosen takes their place ("card", "arrived" + "card arrived" ->
+    "card arrived"), at the position of the strongest of them.
     """
     chosen: list[str] = []
     for term in top_terms:
         words = set(term.split())
-        if words <= {w for c in chosen for w in c.split()}:
+        absorbed = [i for i, c in enumerate(chosen) if set(c.split()) < words]
+        if words <= {w for c in chosen for w in c.split()} and len(absorbed) < 2:
             continue
         candidate = list(chosen)
-        absorbed = [i for i, c in enumerate(candidate) if set(c.split()) < words]
         if absorbed:
             candidate[absorbed[0]] = term
             candidate = [c for i, c in enumerate(candidate) if i not in absorbed[1:]]
