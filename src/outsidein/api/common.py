@@ -59,11 +59,16 @@ def resolve_refs(workspace, data: dict[str, Any], refs: Mapping[str, type[models
     return resolved
 
 
+def _field_path(field: str) -> list[str | int]:
+    # "highlights.1.person_id" -> ["highlights", 1, "person_id"], the path shape pydantic reports.
+    return [int(part) if part.isdigit() else part for part in field.split(".")]
+
+
 def validation_detail(exc: ValidationError) -> list[dict[str, Any]]:
     """Django validation errors in the same shape as django-ninja's own 422 answers."""
     if hasattr(exc, "error_dict"):
         return [
-            {"loc": ["body", "payload", field], "msg": message, "type": "value_error"}
+            {"loc": ["body", "payload", *_field_path(field)], "msg": message, "type": "value_error"}
             for field, errors in exc.message_dict.items()
             for message in errors
         ]

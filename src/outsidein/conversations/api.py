@@ -143,6 +143,8 @@ def create_conversation(request, payload: ConversationIn):
     body = payload.model_dump()
     highlights = body.pop("highlights")
     data, related = _conversation_args(request.workspace, body)
+    if data.get("led_by") is None:
+        data.pop("led_by", None)  # not named: the service's default (the token's user) applies
     highlight_args = []
     for index, item in enumerate(highlights):
         try:
