@@ -4,6 +4,8 @@ from ninja.security import HttpBearer
 from outsidein.workspaces.models import ApiToken
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# POST endpoints that compute an answer without changing anything: viewers may call them.
+READ_ONLY_POSTS = {"/api/coach"}
 
 
 class ReadOnlyToken(Exception):
@@ -20,7 +22,8 @@ class TokenAuth(HttpBearer):
         membership = api_token.user.memberships.filter(workspace=api_token.workspace).first()
         if membership is None:
             return None
-        if request.method not in SAFE_METHODS and not membership.can_write:
+        changes_data = request.method not in SAFE_METHODS and request.path.rstrip("/") not in READ_ONLY_POSTS
+        if changes_data and not membership.can_write:
             raise ReadOnlyToken()
         request.user = api_token.user
         request.workspace = api_token.workspace
