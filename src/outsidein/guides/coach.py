@@ -16,7 +16,6 @@ Pure Python with no Django import: the guide editor, the API and the `coach` com
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,9 +97,9 @@ def _message(rule: str, trigger: str, question: str) -> str:
     if rule == "compound" and trigger == "two question marks":
         return COMPOUND_MARKS
     # Quote the words as the interviewer typed them, not in the lower case the rules work in.
-    words = [re.escape(w) for w in trigger.split()]
-    found = re.search(r"\W+".join(words), question, flags=re.IGNORECASE) if words else None
-    return MESSAGES[rule].format(t=_quote(found.group(0) if found else trigger))
+    at = question.lower().find(trigger.lower())
+    quoted = question[at : at + len(trigger)] if at >= 0 else trigger
+    return MESSAGES[rule].format(t=_quote(quoted))
 
 
 def _detect(analysis: Analysis) -> list[tuple[str, str]]:

@@ -79,8 +79,14 @@ GENERIC_WORDS = re.compile(
     r"routinely|customarily|habitually|as a rule|on average|most of the time|in most cases)\b,?\s*"
 )
 LOADED = re.compile(
-    r"\b(?:" + LOADED_WORDS + r"|really|so|such|very|too|just|even|obviously|surely|ideal|dream|perfect)\b\s*"
+    r"\b(?:" + LOADED_WORDS + r"|really|so|such|very|too|just|even|obviously|surely|ideal|dream|perfect|exactly|"
+    r"precisely)\b\s*"
 )
+OURS = re.compile(r"\b(?:our|this|these|those)\b(?= \w)")
+EVERY = re.compile(r"\bevery\s+(?=(\w))")
+LIKE_THIS = re.compile(r"\b(?:like (?:this|that)|such as this|of this kind)\b")
+MODAL_TAIL = re.compile(r"\b(?:would|could|will|might|should)\b.*$")
+DANGLING = re.compile(r"\b(?:more|less|any)\s*$")
 IDEA_WORDS = frozenset({
     "idea", "ideas", "concept", "concepts", "mock-up", "mock-ups", "mockup", "mockups", "proposal",
     "proposals", "prototype", "prototypes", "sketch", "sketches", "pitch",
@@ -138,11 +144,11 @@ class Rewriter:
         text = TIME_TAILS.sub(" ", text)
         text = GENERIC_WORDS.sub(" ", text)
         text = LOADED.sub(" ", text)
-        text = re.sub(r"\b(?:our|this|these|those)\b(?= \w)", "the", text)
-        text = re.sub(r"\bevery\b", "a", text)
-        text = re.sub(r"\b(?:like (?:this|that)|such as this|of this kind)\b", " ", text)
-        text = re.sub(r"\b(?:would|could|will|might|should)\b.*$", " ", text)
-        text = re.sub(r"\b(?:more|less|any)\s*$", " ", text)
+        text = OURS.sub("the", text)
+        text = EVERY.sub(lambda m: "an " if m.group(1) in "aeiou" else "a ", text)
+        text = LIKE_THIS.sub(" ", text)
+        text = MODAL_TAIL.sub(" ", text)
+        text = DANGLING.sub(" ", text)
         return [w for w in text.split() if w]
 
     @staticmethod
@@ -264,7 +270,7 @@ class Rewriter:
                     continue
                 cleaned = self.clean(noun_phrase_at(words, i))
                 cleaned = [w for w in cleaned if w != "last"] if cleaned[:2] == ["the", "last"] else cleaned
-                if not _plain(cleaned) or cleaned[-1] in DETERMINERS or set(cleaned) & TOPIC_SKIP:
+                if not _plain(cleaned) or cleaned[-1] in DETERMINERS | {"one", "ones"} or set(cleaned) & TOPIC_SKIP:
                     continue
                 if any(ch.isdigit() for w in cleaned for ch in w) or CURRENCY.search(" ".join(cleaned)):
                     continue
@@ -282,7 +288,7 @@ class Rewriter:
         rest = self.clean(rest)
         # Cut the clause where a second question or a new clause begins.
         for i, word in enumerate(rest):
-            if word in {"and", "or", "but", "if", "because", "so", "than"} and i:
+            if word in {"and", "or", "but", "if", "because", "so", "than"}:
                 rest = rest[:i]
                 break
         if rest and (not _plain(rest) or set(rest) <= PREPOSITIONS | EMPTY_TOPIC):
@@ -409,10 +415,14 @@ class Rewriter:
         if not topic:
             return PROBLEM
         if set(topic) & IDEA_WORDS:
+            action = self._from_gerund()  # "the idea of paying by phone" -> "you paid by phone"
+            if action:
+                return self.last_time(action, "opinion")
             inner = [w for w in topic if w not in IDEA_WORDS and w not in {"of", "for"}]
             inner = inner[1:] if inner and inner[0] in DETERMINERS else inner
             if _plain(inner):
-                problem = f"the problem that {self.words_text(inner)} would solve"
+                verb = "are" if inner[-1].endswith("s") and not inner[-1].endswith("ss") else "is"
+                problem = f"the problem that {self.words_text(inner)} {verb} meant to solve"
                 return self.sentence(f"Tell me about the last time you ran into {problem}. What did you do?")
             return PROBLEM
         return self.last_time(f"you used {self.words_text(topic)}", "opinion")
@@ -474,6 +484,8 @@ class Rewriter:
                           r"((?:[a-z0-9'-]+ ?)+)", lead)
         if gives:
             words = self.clean(gives.group(1).split())
+            if len(words) > 2 and words[0] not in DETERMINERS and words[1] in DETERMINERS:
+                words = words[1:]  # "gives managers | a live view ..."
             if _plain(words):
                 return self.last_time(f"you needed {self.words_text(words)}", "pitch")
         does = re.search(r"\b(?:that|which|to|can) (?:automatically )?([a-z-]+) ((?:[a-z0-9'-]+ ?)+)", lead)

@@ -176,7 +176,7 @@ EVALUATIVE = (
     r"useful|valuable|helpful|appealing|attractive|interesting|intuitive|easy to use|user-friendly|"
     r"good idea|great idea|bad idea|a good fit|make sense|makes sense|look good|looks good|look nice|"
     r"looks nice|clear enough|cool|nice|exciting|worthwhile|compelling|convincing|good enough|"
-    r"improvement"
+    r"improvement|better than|worse than"
 )
 OPINION = re.compile(
     r"\b(?:do|did) you (?:like|love|dislike|enjoy)\b|\bhow much do you (?:like|love|enjoy)\b|"
@@ -331,7 +331,9 @@ GENERIC = re.compile(
     r"\bin general\b|\bever\b(?! since)|\btend(?:s)? to\b|\btypical\b|\busual\b|\bas a rule\b|"
     r"\bon average\b|\bmost of the time\b|\bmore often than not\b|\bin most cases\b|\balways\b|"
     r"\bhow often (?:do|does|would|will|are|is)\b|\bnormal (?:day|week|month|process|routine)\b|"
-    r"\b(?:average|regular) (?:day|week|month|customer|order)\b"
+    r"\b(?:average|regular) (?:day|week|month|customer|order)\b|"
+    r"\b(?:a|your) (?:good|bad|typical|normal|average|usual|regular) (?:day|week|month|shift|morning|year)\b"
+    r"(?= (?:look|looks|go|goes|feel|feels|like)\b)"
 )
 
 
