@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from outsidein.core.jobs import JobRow, JobStatus
 from outsidein.core.scoping import WorkspaceOwned
 
 
@@ -20,14 +21,10 @@ class Source(models.TextChoices):
     SALES_NOTE = "sales_note", "Sales note"
 
 
-class BatchStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+BatchStatus = JobStatus
 
 
-class ImportBatch(WorkspaceOwned):
+class ImportBatch(WorkspaceOwned, JobRow):
     """One run of a file (or a webhook call) through the feedback import, with its progress and outcome."""
 
     source_name = models.CharField(max_length=100, help_text="Where the feedback comes from, e.g. “Q3 NPS survey”.")
@@ -36,10 +33,6 @@ class ImportBatch(WorkspaceOwned):
     stored_file = models.CharField(max_length=500, blank=True, help_text="Path of the uploaded file under MEDIA_ROOT.")
     file_format = models.CharField(max_length=10, blank=True)  # csv, xlsx, jsonl
     mapping = models.JSONField(default=dict, blank=True)  # column -> field used for this run
-    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
-    error = models.TextField(blank=True, help_text="Why the whole file failed (e.g. not UTF-8, empty).")
-    rows_total = models.PositiveIntegerField(null=True, blank=True)  # unknown until the file is measured
-    rows_done = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_duplicate = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
@@ -49,8 +42,6 @@ class ImportBatch(WorkspaceOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -63,18 +54,6 @@ class ImportBatch(WorkspaceOwned):
 
     def get_absolute_url(self) -> str:
         return reverse("feedback-import-detail", kwargs={"ws": self.workspace.slug, "batch_id": self.pk})
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        if self.status == BatchStatus.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, int(100 * self.rows_done / self.rows_total))
 
 
 class ColumnMapping(WorkspaceOwned):
