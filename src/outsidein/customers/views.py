@@ -52,11 +52,12 @@ products = Resource(
 def import_csv(request, kind: str):
     """Upload a CSV of accounts or persons; show each rejected row with its line and reason."""
     report = error = None
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, so pressing Import without choosing a file says so.
+    form = forms.ImportForm(request.POST, request.FILES) if request.method == "POST" else forms.ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
             report = imports.IMPORTERS[kind](request.workspace, form.cleaned_data["file"].read())
         except imports.RowError as exc:
             error = str(exc)
     return render(request, "customers/import.html", {"form": form, "kind": kind, "report": report, "error": error},
-                  status=422 if error else 200)
+                  status=422 if error or form.errors else 200)
