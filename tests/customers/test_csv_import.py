@@ -134,6 +134,15 @@ def test_unreadable_files_give_a_clear_error(workspace, tmp_path, content, messa
     assert not Account.objects.exists()
 
 
+def test_line_numbers_count_blank_lines_and_values_over_several_lines(workspace, tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text('name,tier,notes\n\nGlobex,key,"one\ntwo\nthree"\n\n\nInitech,gold,\n"Hooli",,"x\ny"\n,key,\n')
+    _, err = run_import("accounts", path, workspace)
+    found = rejected_lines(err, path)
+    assert sorted(found) == [8, 11]
+    assert "gold" in found[8] and "name is empty" in found[11]
+
+
 def test_missing_file_gives_a_clear_error(workspace, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run_import("accounts", tmp_path / "nowhere.csv", workspace)

@@ -80,10 +80,9 @@ def _choice(value: str, choices: type, column: str):
 
 def _run(reader: csv.DictReader, save_row) -> ImportReport:
     report = ImportReport()
-    line_after = reader.line_num
     for row in reader:
         # A quoted value may span lines: report the line the row starts on, as a spreadsheet shows it.
-        line, line_after = line_after + 1, reader.line_num
+        line = reader.line_num - sum(str(v).count("\n") for v in row.values() if v)
         cleaned = {k: (v or "").strip() for k, v in row.items() if k}
         if not any(cleaned.values()):
             continue
