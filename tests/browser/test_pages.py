@@ -6,8 +6,10 @@ import re
 import pytest
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from outsidein.conversations import services as conversation_services
 from outsidein.conversations.models import Conversation
 from outsidein.core.demo.builder import build_demo, demo_login
 from outsidein.customers.models import Account
@@ -103,6 +105,19 @@ def test_api_token_is_shown_once_and_works(page: Page, login, owner, workspace, 
     answer = page.request.get("/api/workspace", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status == 401
     assert browser_problems.errors == []
+
+
+def test_home_counts_the_teams_conversations_by_kind(page: Page, login, owner, workspace) -> None:
+    account = Account.objects.create(workspace=workspace, name="Harbour Logistics")
+    yesterday = timezone.now() - timezone.timedelta(days=1)
+    for kind, highlights in [("coffee", 3), ("coffee", 0), ("customer_visit", 2)]:
+        conversation_services.save_conversation(
+            workspace, owner, {"kind": kind, "account": account, "occurred_at": yesterday, "notes": "Met them."},
+            highlights=[{"kind": "quote", "text": f"Remark {n}"} for n in range(highlights)],
+        )
+    login(owner.email, "pw-12345678")
+    team = page.locator("section", has=page.get_by_role("heading", name="Team: last 30 days"))
+    expect(team.locator(".kpi")).to_have_text(["2Coffee", "1Customer visit"])
 
 
 def test_styles_and_scripts_are_served(page: Page, browser_problems) -> None:

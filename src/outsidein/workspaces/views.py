@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from outsidein.conversations.models import Kind
 from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped
@@ -39,12 +40,14 @@ def workspace_home(request):
     ws = request.workspace
     mine = conversation_list(ws, member_id=request.user.pk)
     since = timezone.now() - timezone.timedelta(days=30)
+    # distinct: the list joins highlights to count them, which repeats a conversation once per highlight.
+    month_counts = (conversation_list(ws, status="logged").filter(occurred_at__gte=since)
+                    .values("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind"))
     return render(request, "workspaces/home.html", {
-        "my_recent": mine.filter(status="logged")[:5],
+        "my_recent": mine.filter(status="logged").order_by("-occurred_at", "-id")[:5],
         "my_planned": mine.filter(status="planned").order_by("occurred_at")[:5],
         "recent_highlights": highlight_list(ws)[:8],
-        "month_counts": conversation_list(ws, status="logged").filter(occurred_at__gte=since)
-        .values("kind").annotate(n=Count("id")).order_by("-n"),
+        "month_counts": [{"label": Kind(row["kind"]).label, "n": row["n"]} for row in month_counts],
     })
 
 
