@@ -1,0 +1,304 @@
+"""Use cases for assumptions, evidence and experiments: one transaction each.
+
+Linking evidence derives its facts from the source (``derive_facts``), and every change to an
+assumption's evidence recomputes its confidence with ``outsidein.learning.strength``. The status
+never changes by itself: the product suggests one, a person confirms it (``confirm_status``).
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
+from outsidein.core.scoping import assert_same_workspace
+from outsidein.learning import strength as rules
+from outsidein.learning.models import (
+    Assumption,
+    AssumptionStatus,
+    Behaviour,
+    Direction,
+    Evidence,
+    Experiment,
+    SourceKind,
+)
+
+ASSUMPTION_FIELDS = {"statement", "type", "topic", "importance", "owner", "initiative"}
+EXPERIMENT_FIELDS = {"assumption", "title", "method", "test", "metric", "success_criteria", "deadline", "cost",
+                     "owner"}
+LEARNING_CARD_FIELDS = {"observation", "learning", "criteria_met", "decision", "actions"}
+
+# Highlights that record what a customer was seen doing; every other kind is what they said.
+DO_HIGHLIGHT_KINDS = frozenset({HighlightKind.OBSERVATION})
+# Conversations in which the team watches customers work or buy, rather than hear about it.
+DO_CONVERSATION_KINDS = frozenset({Kind.SITE_VISIT, Kind.SERVICE_SIDE_BY_SIDE, Kind.SALES_SIT_IN,
+                                   Kind.SALES_RIDE_ALONG})
+
+
+# --- facts of one piece of evidence ---------------------------------------------------------------
+
+def _was_present(conversation: Conversation, *users) -> bool:
+    present = {m.pk for m in conversation.members.all()}
+    return any(u is not None and u.pk in present for u in users)
+
+
+def _account_facts(account) -> dict[str, Any]:
+    return {"account_id": account.pk if account else None,
+            "segment_id": account.segment_id if account else None}
+
+
+def _highlight_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    highlight = evidence.highlight
+    conversation = highlight.conversation
+    account = (highlight.person.account if highlight.person and highlight.person.account_id
+               else conversation.account)
+    return rules.EvidenceFacts(
+        direction=evidence.direction,
+        behaviour="do" if highlight.kind in DO_HIGHLIGHT_KINDS else "say",
+        first_hand=_was_present(conversation, evidence.linked_by, evidence.assumption.owner),
+        source_kind="highlight", source_key=f"conversation:{conversation.pk}", label=str(highlight),
+        **_account_facts(account),
+    )
+
+
+def _conversation_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    conversation = evidence.conversation
+    return rules.EvidenceFacts(
+        direction=evidence.direction,
+        behaviour="do" if conversation.kind in DO_CONVERSATION_KINDS else "say",
+        first_hand=_was_present(conversation, evidence.linked_by, evidence.assumption.owner),
+        source_kind="conversation", source_key=f"conversation:{conversation.pk}", label=str(conversation),
+        **_account_facts(conversation.account),
+    )
+
+
+def _experiment_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    # The team ran the test itself: first-hand, and what people did.
+    experiment = evidence.experiment
+    return rules.EvidenceFacts(
+        direction=evidence.direction, behaviour="do", first_hand=True, source_kind="experiment",
+        source_key=f"experiment:{experiment.pk}", label=str(experiment),
+    )
+
+
+# The extension point for new sources (e.g. a feedback item from the voice-of-customer area).
+SOURCE_FACTS: dict[str, Callable[[Evidence], rules.EvidenceFacts]] = {
+    SourceKind.HIGHLIGHT: _highlight_facts,
+    SourceKind.CONVERSATION: _conversation_facts,
+    SourceKind.EXPERIMENT: _experiment_facts,
+}
+
+
+def derive_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    """What the strength rules need to know about one piece of evidence, read from its source.
+
+    Do or say: an observation highlight, a conversation in which customers were watched at work
+    (site visit, service side-by-side, sales sit-in or ride-along) and an experiment result are what
+    people do; quotes, pains, ideas and other highlights and conversations are what they say.
+    First-hand: the person who linked it or the assumption's owner was present in the conversation;
+    an experiment result is always first-hand. See docs/evidence.md.
+    """
+    return SOURCE_FACTS[evidence.source_kind](evidence)
+
+
+def _store_facts(evidence: Evidence, facts: rules.EvidenceFacts, rule_set: rules.EvidenceRules) -> bool:
+    explained = rules.strength(facts, rule_set)
+    values = {"behaviour": Behaviour.DO if facts.counts_as_do else Behaviour.SAY, "first_hand": facts.first_hand,
+              "account_id": facts.account_id, "segment_id": facts.segment_id, "strength": explained.value,
+              "strength_reasons": explained.reasons}
+    changed = any(getattr(evidence, k) != v for k, v in values.items())
+    for name, value in values.items():
+        setattr(evidence, name, value)
+    return changed
+
+
+def evidence_queryset(assumption_ids):
+    return (Evidence.objects.filter(assumption_id__in=assumption_ids)
+            .select_related("assumption__owner", "linked_by", "highlight__person__account__segment",
+                            "highlight__conversation__account__segment", "conversation__account__segment",
+                            "experiment")
+            .prefetch_related("highlight__conversation__members", "conversation__members"))
+
+
+# --- confidence -------------------------------------------------------------------------------------
+
+def recompute_confidence(assumption: Assumption, rule_set: rules.EvidenceRules = rules.DEFAULT_RULES
+                         ) -> rules.Confidence:
+    """Re-derive every piece of evidence of the assumption and store its confidence and suggestion."""
+    facts = []
+    changed = []
+    for evidence in evidence_queryset([assumption.pk]):
+        evidence.assumption = assumption
+        item = derive_facts(evidence)
+        facts.append(item)
+        if _store_facts(evidence, item, rule_set):
+            changed.append(evidence)
+    if changed:
+        Evidence.objects.bulk_update(changed, ["behaviour", "first_hand", "account", "segment", "strength",
+                                               "strength_reasons"])
+    result = rules.confidence(facts, rule_set)
+    suggested = result.suggested_status or ""
+    if suggested == assumption.status:
+        suggested = ""
+    Assumption.objects.filter(pk=assumption.pk).update(
+        confidence=result.value, evidence_strength=result.evidence_strength, suggested_status=suggested,
+        explanation=result.explanation)
+    assumption.confidence, assumption.evidence_strength = result.value, result.evidence_strength
+    assumption.suggested_status, assumption.explanation = suggested, result.explanation
+    return result
+
+
+# --- assumptions ------------------------------------------------------------------------------------
+
+def _check_owner(workspace, user) -> None:
+    from outsidein.core.forms import members_of
+
+    if user is not None and not members_of(workspace).filter(pk=user.pk).exists():
+        raise ValidationError({"owner": "The owner must be a member of this workspace."})
+
+
+@transaction.atomic
+def save_assumption(workspace, actor, data: Mapping[str, Any], assumption: Assumption | None = None) -> Assumption:
+    unknown = set(data) - ASSUMPTION_FIELDS
+    if unknown:
+        raise ValidationError({name: "Not an assumption field." for name in unknown})
+    is_new = assumption is None
+    assumption = assumption or Assumption(workspace=workspace, created_by=actor, owner=actor)
+    owner_before = assumption.owner_id
+    for name, value in data.items():
+        setattr(assumption, name, value.strip() if name == "statement" and isinstance(value, str) else value)
+    assert_same_workspace(workspace, assumption.initiative)
+    _check_owner(workspace, assumption.owner)
+    assumption.full_clean()
+    assumption.save()
+    if not is_new and assumption.owner_id != owner_before:
+        recompute_confidence(assumption)  # first-hand depends on whether the owner was there
+    return assumption
+
+
+@transaction.atomic
+def set_status(assumption: Assumption, actor, status: str) -> Assumption:
+    """A person sets the status, e.g. confirms the product's suggestion or starts testing."""
+    if status not in AssumptionStatus.values:
+        raise ValidationError({"status": f"Choose one of {', '.join(AssumptionStatus.values)}."})
+    assumption.status = status
+    assumption.status_changed_by = actor
+    assumption.status_changed_at = timezone.now()
+    if assumption.suggested_status == status:
+        assumption.suggested_status = ""
+    assumption.save(update_fields=["status", "status_changed_by", "status_changed_at", "suggested_status",
+                                   "updated_at"])
+    return assumption
+
+
+@transaction.atomic
+def confirm_suggested_status(assumption: Assumption, actor) -> Assumption:
+    """Accept the status the evidence suggests."""
+    if not assumption.suggested_status:
+        raise ValidationError({"status": "The evidence does not suggest a status for this assumption."})
+    return set_status(assumption, actor, assumption.suggested_status)
+
+
+@transaction.atomic
+def delete_assumption(assumption: Assumption) -> None:
+    assumption.delete()
+
+
+# --- evidence ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def link_evidence(assumption: Assumption, actor, *, direction: str, highlight: Highlight | None = None,
+                  conversation: Conversation | None = None, experiment: Experiment | None = None,
+                  note: str = "") -> Evidence:
+    """Link one source to an assumption as supporting or refuting evidence, and recompute its confidence."""
+    assert_same_workspace(assumption.workspace, highlight, conversation, experiment)
+    if direction not in Direction.values:
+        raise ValidationError({"direction": "Choose supports or refutes."})
+    sources = [s for s in (highlight, conversation, experiment) if s is not None]
+    if len(sources) != 1:
+        raise ValidationError("Link exactly one source: a highlight, a conversation or an experiment.")
+    duplicate = Evidence.objects.filter(assumption=assumption, highlight=highlight, conversation=conversation,
+                                        experiment=experiment)
+    if duplicate.exists():
+        raise ValidationError("This source is already linked to the assumption.")
+    evidence = Evidence(workspace=assumption.workspace, assumption=assumption, direction=direction,
+                        highlight=highlight, conversation=conversation, experiment=experiment, note=note.strip(),
+                        linked_by=actor, source_kind=SourceKind.HIGHLIGHT if highlight else
+                        SourceKind.CONVERSATION if conversation else SourceKind.EXPERIMENT)
+    evidence.full_clean()
+    evidence.save()
+    if assumption.status == AssumptionStatus.UNTESTED:
+        Assumption.objects.filter(pk=assumption.pk).update(status=AssumptionStatus.TESTING)
+        assumption.status = AssumptionStatus.TESTING
+    recompute_confidence(assumption)
+    evidence.refresh_from_db()
+    return evidence
+
+
+@transaction.atomic
+def unlink_evidence(evidence: Evidence) -> Assumption:
+    assumption = evidence.assumption
+    evidence.delete()
+    recompute_confidence(assumption)
+    return assumption
+
+
+# --- experiments ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_experiment(workspace, actor, data: Mapping[str, Any], experiment: Experiment | None = None) -> Experiment:
+    unknown = set(data) - EXPERIMENT_FIELDS
+    if unknown:
+        raise ValidationError({name: "Not a test card field." for name in unknown})
+    experiment = experiment or Experiment(workspace=workspace, owner=actor)
+    for name, value in data.items():
+        setattr(experiment, name, value)
+    assert_same_workspace(workspace, experiment.assumption)
+    _check_owner(workspace, experiment.owner)
+    experiment.full_clean()
+    experiment.save()
+    return experiment
+
+
+@transaction.atomic
+def complete_experiment(experiment: Experiment, actor, *, observation: str, learning: str, criteria_met: bool,
+                        decision: str, actions: str = "") -> Experiment:
+    """Fill the learning card; the result becomes evidence on the assumption under test.
+
+    A result that meets the success criteria supports the assumption, one that misses them refutes it.
+    Completing again edits the card and turns the existing evidence round if the result changed.
+    """
+    errors = {}
+    if not (observation or "").strip():
+        errors["observation"] = "Say what you observed."
+    if not (learning or "").strip():
+        errors["learning"] = "Say what you learned."
+    if criteria_met is None:
+        errors["criteria_met"] = "Say whether the result met the success criteria."
+    if errors:
+        raise ValidationError(errors)
+    experiment.observation, experiment.learning = observation.strip(), learning.strip()
+    experiment.criteria_met, experiment.decision, experiment.actions = criteria_met, decision, actions.strip()
+    if experiment.done_at is None:
+        experiment.done_at, experiment.done_by = timezone.now(), actor
+    experiment.full_clean()
+    experiment.save()
+    direction = Direction.SUPPORTS if criteria_met else Direction.REFUTES
+    assumption = experiment.assumption
+    existing = Evidence.objects.filter(assumption=assumption, experiment=experiment).first()
+    if existing is None:
+        link_evidence(assumption, actor, direction=direction, experiment=experiment, note=experiment.learning)
+    else:
+        existing.direction, existing.note = direction, experiment.learning
+        existing.save(update_fields=["direction", "note"])
+        recompute_confidence(assumption)
+    return experiment
+
+
+@transaction.atomic
+def delete_experiment(experiment: Experiment) -> None:
+    assumption = experiment.assumption
+    experiment.delete()
+    recompute_confidence(assumption)
