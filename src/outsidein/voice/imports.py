@@ -1,0 +1,771 @@
+"""Feedback imports from CSV, XLSX and JSON Lines files: streamed, validated row by row, idempotent.
+
+A file is read one record at a time (csv over a text stream, openpyxl in read-only mode, one JSON object
+per line) and written in chunks, so memory does not grow with the file. Each record is checked on its
+own: a bad one is written to the batch's rejected-rows CSV with its line and the reason, and the good
+ones are kept. Re-running a file creates nothing twice: an item with an external id is unique per
+workspace and source name, one without is unique by the hash of its content, and the writers skip
+conflicts (``ON CONFLICT DO NOTHING`` / ``INSERT OR IGNORE``) and count them as duplicates.
+
+On PostgreSQL the chunks go through COPY into a temporary staging table and one
+``INSERT … SELECT … ON CONFLICT DO NOTHING``; elsewhere through ``bulk_create(ignore_conflicts=True)``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from outsidein.core.exports import safe_cell
+from outsidein.core.jobs import JobFailed, Progress, tracked
+from outsidein.customers.models import Account, Person
+from outsidein.voice.analysis.sentiment import score_texts
+from outsidein.voice.models import FeedbackItem, ImportBatch, Source
+
+FORMATS = ("csv", "xlsx", "jsonl")
+CHUNK_ROWS = 2_000
+COPY_CHUNK_ROWS = 20_000
+MAX_CELL_CHARS = 1_000_000
+# The csv module refuses fields over its limit with an error that names no column; set it well above
+# MAX_CELL_CHARS so an oversized cell is read once and rejected with a reason that names its column.
+csv.field_size_limit(64 * 1024 * 1024)
+
+# Fields a column can be mapped to. "driver" keeps the column's own name as the driver's name.
+FIELDS: dict[str, str] = {
+    "text": "Text (comment, ticket body, review)",
+    "nps": "NPS: likelihood to recommend, 0–10",
+    "csat": "CSAT: satisfaction, 1–5",
+    "ces": "CES: customer effort, 1–7",
+    "driver": "Driver rating (named after the column)",
+    "received_at": "Received at (date or date and time)",
+    "external_id": "External id (makes re-runs idempotent)",
+    "account": "Account (external id or name)",
+    "person_email": "Person e-mail",
+    "person_external_id": "Person external id",
+    "source": "Source kind (survey, support ticket, review, sales note)",
+}
+CONTENT_FIELDS = ("text", "nps", "csat", "ces", "driver")
+SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+SINGLE_FIELDS = tuple(f for f in FIELDS if f != "driver")
+DRIVER_PREFIXES = ("driver_", "driver:", "drivers.", "driver_ratings.", "rating_")
+
+# Column names a file from a survey or helpdesk tool commonly uses for each field.
+_GUESSES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "comment", "comments", "feedback", "verbatim", "body", "message", "review", "note", "notes",
+             "description", "open_text", "answer"),
+    "nps": ("nps", "nps_score", "likelihood_to_recommend", "recommend", "ltr", "score"),
+    "csat": ("csat", "csat_score", "satisfaction", "overall_satisfaction"),
+    "ces": ("ces", "ces_score", "effort", "customer_effort"),
+    "received_at": ("received_at", "date", "created_at", "created", "submitted_at", "timestamp", "responded_at",
+                    "response_date", "time"),
+    "external_id": ("external_id", "id", "response_id", "ticket_id", "review_id"),
+    "account": ("account", "account_external_id", "account_id", "company", "customer", "account_name"),
+    "person_email": ("email", "e-mail", "person_email", "respondent_email", "contact_email"),
+    "person_external_id": ("person_external_id", "contact_id", "person_id", "respondent_id"),
+    "source": ("source", "kind", "channel", "type"),
+}
+
+
+class FileRejected(JobFailed):
+    """The whole file cannot be imported (not UTF-8, empty, unreadable, a mapped column missing)."""
+
+
+class RowError(ValueError):
+    """One record cannot be imported; the message names the field and the value."""
+
+
+@dataclass(frozen=True)
+class Record:
+    line: int
+    values: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def _normal(column: str) -> str:
+    return column.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def detect_format(file_name: str) -> str:
+    suffix = Path(file_name).suffix.lower().lstrip(".")
+    if suffix in ("csv", "txt", "tsv"):
+        return "csv"
+    if suffix in ("xlsx", "xlsm"):
+        return "xlsx"
+    if suffix in ("jsonl", "ndjson", "json"):
+        return "jsonl"
+    raise FileRejected(f"“{file_name}” is not a CSV, XLSX or JSON Lines file (.csv, .xlsx, .jsonl).")
+
+
+def media_path(stored: str) -> Path:
+    path = Path(stored)
+    return path if path.is_absolute() else Path(settings.MEDIA_ROOT) / path
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def _not_utf8(line: int, byte: int) -> FileRejected:
+    return FileRejected(
+        f"The file is not UTF-8 text: line {line} holds a byte (0x{byte:02X}) that UTF-8 cannot read. It was "
+        "probably saved as Windows-1252 or Latin-1; save it as “CSV UTF-8” and import it again. Nothing was imported."
+    )
+
+
+def scan_text_file(path: Path, chunk_size: int = 1 << 20) -> int:
+    """Count the lines of a text file and check that all of it is UTF-8, before anything is imported.
+
+    One pass at disk speed: it is cheaper to refuse a mis-encoded file whole than to import half of it.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    last = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(lines + chunk.count(b"\n", 0, exc.start) + 1, chunk[exc.start]) from exc
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(lines + 1, 0) from exc
+    if last and last != b"\n":
+        lines += 1
+    return lines
+
+
+def _csv_records(handle: io.TextIOBase) -> tuple[list[str], Iterator[Record]]:
+    reader = csv.reader(handle)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRejected("The file is empty: it needs a header row and at least one row.") from None
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(1, exc.object[exc.start]) from exc
+    except csv.Error as exc:
+        raise FileRejected(f"The header row cannot be read as CSV: {exc}.") from exc
+    columns = [c.strip() for c in header]
+    if not any(columns):
+        raise FileRejected("The first row is blank: it must name the columns.")
+
+    def records() -> Iterator[Record]:
+        previous_end = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(previous_end + 1, exc.object[exc.start]) from exc
+            except csv.Error as exc:
+                yield Record(previous_end + 1, error=f"This row cannot be read as CSV: {exc}.")
+                previous_end = reader.line_num
+                continue
+            line, previous_end = previous_end + 1, reader.line_num
+            if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
+                yield Record(line, error=f"This row has {len(row)} cells but the header names {len(columns)} columns.")
+                continue
+            yield Record(line, dict(zip(columns, row, strict=False)))
+
+    return columns, records()
+
+
+def _xlsx_records(path: Path) -> tuple[list[str], Iterator[Record], Any]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRejected("The file is not an Excel workbook (.xlsx) that can be read.") from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None or not any(c not in (None, "") for c in header):
+        workbook.close()
+        raise FileRejected("The file is empty: its first sheet needs a header row and at least one row.")
+    columns = ["" if c is None else str(c).strip() for c in header]
+
+    def records() -> Iterator[Record]:
+        for line, row in enumerate(rows, start=2):
+            if len(row) > len(columns) and any(c not in (None, "") for c in row[len(columns):]):
+                yield Record(line, error=f"This row has cells beyond the {len(columns)} named columns.")
+                continue
+            yield Record(line, {c: ("" if v is None else v) for c, v in zip(columns, row, strict=False)})
+        workbook.close()
+
+    return columns, records(), sheet
+
+
+def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = "" if value is None else value
+    return flat
+
+
+def _jsonl_records(handle: io.TextIOBase, sample: int = 50) -> tuple[list[str], Iterator[Record]]:
+    def parsed() -> Iterator[Record]:
+        for line, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield Record(line, error=f"This line is not valid JSON ({exc.msg}, column {exc.colno}).")
+                continue
+            if not isinstance(obj, dict):
+                yield Record(line, error="This line is not a JSON object ({\"field\": value, …}).")
+                continue
+            yield Record(line, _flatten(obj))
+
+    stream = parsed()
+    head: list[Record] = []
+    for record in stream:
+        head.append(record)
+        if len(head) >= sample:
+            break
+    if not head:
+        raise FileRejected("The file is empty: it needs at least one JSON object per line.")
+    columns = list(dict.fromkeys(k for r in head for k in r.values))
+
+    def records() -> Iterator[Record]:
+        yield from head
+        yield from stream
+
+    return columns, records()
+
+
+class FeedbackFile:
+    """An uploaded or local feedback file: its columns and its records, read lazily."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise FileRejected(f"Unknown file format “{fmt}”; use one of {', '.join(FORMATS)}.")
+        self.path, self.format = path, fmt
+        self._handle: Any = None
+
+    def __enter__(self) -> FeedbackFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def measure(self) -> int | None:
+        """Number of records, to show progress (checks the encoding of text files on the way)."""
+        if self.format == "xlsx":
+            return None
+        if self.path.stat().st_size == 0:
+            raise FileRejected("The file is empty: it needs a header row and at least one row.")
+        lines = scan_text_file(self.path)
+        return max(lines - 1, 0) if self.format == "csv" else lines
+
+    def open(self) -> tuple[list[str], Iterator[Record]]:
+        self.close()
+        if self.format == "xlsx":
+            columns, records, sheet = _xlsx_records(self.path)
+            self._handle = sheet.parent
+            return columns, records
+        try:
+            self._handle = self.path.open(encoding="utf-8-sig", errors="strict", newline="")
+        except OSError as exc:
+            raise FileRejected(f"The file cannot be read: {exc.strerror}.") from exc
+        if self.format == "csv":
+            return _csv_records(self._handle)
+        return _jsonl_records(self._handle)
+
+    def preview(self, limit: int = 5) -> tuple[list[str], list[Record]]:
+        columns, records = self.open()
+        head = []
+        try:
+            for record in records:
+                head.append(record)
+                if len(head) >= limit:
+                    break
+        finally:
+            self.close()
+        return columns, head
+
+
+# --- mapping -------------------------------------------------------------------------------------------
+def driver_name(column: str) -> str:
+    name = column.strip()
+    lowered = name.lower()
+    for prefix in DRIVER_PREFIXES:
+        if lowered.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return name.replace("_", " ").strip()
+
+
+def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
+    """A first mapping from the column names alone; the person importing confirms or changes it."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    normal = {c: _normal(c) for c in columns if c}
+    for column, name in normal.items():
+        if name.startswith(DRIVER_PREFIXES):
+            mapping[column] = "driver"
+    for fieldname, names in _GUESSES.items():
+        for candidate in names:
+            column = next((c for c, n in normal.items() if n == candidate and c not in mapping), None)
+            if column is not None and fieldname not in taken:
+                mapping[column] = fieldname
+                taken.add(fieldname)
+                break
+    return mapping
+
+
+def parse_mapping_option(text: str) -> dict[str, str]:
+    """`col=field,col2=field2` from the command line."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        column, sep, fieldname = part.rpartition("=")
+        if not sep or not column.strip():
+            raise FileRejected(f"“{part}” is not column=field (fields: {', '.join(FIELDS)}).")
+        mapping[column.strip()] = fieldname.strip()
+    return mapping
+
+
+def check_mapping(mapping: Mapping[str, str], columns: Iterable[str]) -> dict[str, str]:
+    """The mapping without ignored columns; refuses unknown fields, missing columns and nothing to import."""
+    present = list(columns)
+    clean = {c: f for c, f in mapping.items() if f}
+    unknown = sorted({f for f in clean.values() if f not in FIELDS})
+    if unknown:
+        raise FileRejected(f"Unknown field(s): {', '.join(unknown)}. Fields: {', '.join(FIELDS)}.")
+    missing = [c for c in clean if c not in present]
+    if missing:
+        names = ", ".join(f"“{c}” (mapped to {clean[c]})" for c in missing)
+        raise FileRejected(f"Missing required column(s): {names}. The file has: {', '.join(present)}.")
+    for fieldname in SINGLE_FIELDS:
+        chosen = [c for c, f in clean.items() if f == fieldname]
+        if len(chosen) > 1:
+            raise FileRejected(f"{fieldname} is mapped from several columns ({', '.join(chosen)}); pick one.")
+    if not any(f in CONTENT_FIELDS for f in clean.values()):
+        raise FileRejected(
+            "Missing required column: the file needs a text column (text, comment, feedback…) or a score column "
+            f"(nps, csat, ces, or a driver rating). The file has: {', '.join(present)}."
+        )
+    return clean
+
+
+# --- one record ---------------------------------------------------------------------------------------
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _score(fieldname: str, value: Any) -> int | None:
+    text = _as_text(value)
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise RowError(f"{fieldname} “{text[:40]}” is not a number.") from None
+    low, high = SCORE_RANGES[fieldname]
+    if not number.is_integer():
+        raise RowError(f"{fieldname} {text} is not a whole number from {low} to {high}.")
+    if not low <= number <= high:
+        raise RowError(f"{fieldname} {int(number)} is out of range: {fieldname} runs from {low} to {high}.")
+    return int(number)
+
+
+def _rating(name: str, value: Any) -> float | None:
+    text = _as_text(value)
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise RowError(f"driver rating “{name}” value “{text[:40]}” is not a number.") from None
+    if not math.isfinite(number):
+        raise RowError(f"driver rating “{name}” value “{text[:40]}” is not a number.")
+    return number
+
+
+_DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M")
+
+
+def parse_received_at(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    else:
+        text = _as_text(value)
+        if not text:
+            return None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in _DATE_FORMATS:
+                try:
+                    moment = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise RowError(f"received_at “{text[:40]}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM "
+                               "(ISO 8601).") from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(UTC)
+
+
+def parse_source(value: Any) -> str | None:
+    text = _as_text(value).lower().replace("-", " ").replace("_", " ")
+    if not text:
+        return None
+    for choice, label in Source.choices:
+        if text in (choice.replace("_", " "), label.lower(), label.lower() + "s"):
+            return choice
+    if text in ("ticket", "support", "helpdesk"):
+        return Source.SUPPORT_TICKET
+    if text in ("note", "sales"):
+        return Source.SALES_NOTE
+    raise RowError(f"source “{text[:40]}” is not one of: survey, support ticket, review, sales note.")
+
+
+class RowParser:
+    """Turns one record into the values of a feedback item, matching accounts and persons of the workspace.
+
+    Accounts and persons are loaded once per import (their number, not the file's, bounds the memory).
+    """
+
+    def __init__(self, workspace, *, source_name: str, source: str, mapping: Mapping[str, str],
+                 batch: ImportBatch | None = None) -> None:
+        self.workspace, self.source_name, self.source, self.batch = workspace, source_name, source, batch
+        self.mapping = dict(mapping)
+        self.single = {f: c for c, f in self.mapping.items() if f != "driver"}
+        self.drivers = [(c, driver_name(c)) for c, f in self.mapping.items() if f == "driver"]
+        self.account_by_ref: dict[str, int] = {}
+        if "account" in self.single:
+            accounts = list(Account.objects.filter(workspace=workspace).values_list("pk", "external_id", "name"))
+            for pk, _, name in accounts:
+                self.account_by_ref.setdefault(name.strip().lower(), pk)
+            for pk, external_id, _ in accounts:
+                if external_id:
+                    self.account_by_ref[external_id.strip().lower()] = pk  # an external id wins over a name
+        self.person_by_email: dict[str, tuple[int, int | None]] = {}
+        self.person_by_ref: dict[str, tuple[int, int | None]] = {}
+        if "person_email" in self.single or "person_external_id" in self.single:
+            persons = Person.objects.filter(workspace=workspace).values_list("pk", "email", "external_id",
+                                                                            "account_id")
+            for pk, email, external_id, account_id in persons:
+                if email:
+                    self.person_by_email[email.lower()] = (pk, account_id)
+                if external_id:
+                    self.person_by_ref[external_id.strip().lower()] = (pk, account_id)
+        self.default_received_at = batch.created_at if batch else timezone.now()
+
+    def _get(self, values: Mapping[str, Any], fieldname: str) -> Any:
+        column = self.single.get(fieldname)
+        return "" if column is None else values.get(column, "")
+
+    def parse(self, values: Mapping[str, Any], driver_ratings: Mapping[str, Any] | None = None) -> dict | None:
+        """The item's field values, or None for a blank record. Raises RowError naming the field."""
+        for column, value in values.items():
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise RowError(f"{column or 'A cell'} holds {len(value):,} characters; one cell may hold at most "
+                               f"{MAX_CELL_CHARS:,}. The row was skipped.")
+        if not any(_as_text(values.get(c, "")) for c in self.mapping) and not driver_ratings:
+            return None
+        text = _as_text(self._get(values, "text"))
+        scores = {name: _score(name, self._get(values, name)) for name in SCORE_RANGES}
+        ratings: dict[str, float] = {}
+        for column, name in self.drivers:
+            rating = _rating(name, values.get(column, ""))
+            if rating is not None:
+                ratings[name] = rating
+        for name, value in (driver_ratings or {}).items():
+            rating = _rating(str(name), value)
+            if rating is not None:
+                ratings[str(name)] = rating
+        if not text and all(v is None for v in scores.values()) and not ratings:
+            raise RowError("The row has no text and no score: " + ", ".join(
+                c for c, f in self.mapping.items() if f in CONTENT_FIELDS) + " are empty.")
+        received_at = parse_received_at(self._get(values, "received_at"))
+        source = parse_source(self._get(values, "source")) or self.source
+        external_id = _as_text(self._get(values, "external_id"))[:200]
+        account_id = person_id = None
+        account_ref = _as_text(self._get(values, "account"))
+        if account_ref:
+            account_id = self.account_by_ref.get(account_ref.lower())
+            if account_id is None:
+                raise RowError(f"account “{account_ref[:80]}” matches no account's external id or name; "
+                               "import the accounts first, then run this file again.")
+        email = _as_text(self._get(values, "person_email")).lower()
+        person_ref = _as_text(self._get(values, "person_external_id")).lower()
+        person = self.person_by_ref.get(person_ref) if person_ref else None
+        if person is None and email:
+            person = self.person_by_email.get(email)
+        if person is not None:
+            person_id = person[0]
+            account_id = account_id or person[1]
+        # The hash sees what the file says (not defaults like "now"), so the same record hashes the same.
+        content_hash = hashlib.sha256(json.dumps(
+            [self.source_name, source, received_at.isoformat() if received_at else "", account_ref.lower(),
+             person_ref or email, scores["nps"], scores["csat"], scores["ces"], sorted(ratings.items()), text],
+            separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+        return {
+            "workspace_id": self.workspace.pk, "source": source, "source_name": self.source_name,
+            "external_id": external_id, "content_hash": content_hash,
+            "received_at": received_at or self.default_received_at,
+            "account_id": account_id, "person_id": person_id, **scores, "driver_ratings": ratings, "text": text,
+            "sentiment": None, "batch_id": self.batch.pk if self.batch else None,
+        }
+
+
+# --- sentiment -------------------------------------------------------------------------------------------
+
+class SentimentScorer:
+    """Sentiment for a chunk of items; identical texts (short survey answers repeat a lot) are scored once."""
+
+    def __init__(self, cache_limit: int = 50_000) -> None:
+        self.cache: dict[str, float | None] = {}
+        self.cache_limit = cache_limit
+
+    def fill(self, rows: list[dict]) -> None:
+        wanted = list({r["text"] for r in rows if r["text"] and r["text"] not in self.cache})
+        if wanted:
+            if len(self.cache) + len(wanted) > self.cache_limit:
+                self.cache.clear()
+            for text, score in zip(wanted, score_texts(wanted), strict=True):
+                self.cache[text] = None if math.isnan(score) else float(score)
+        for row in rows:
+            row["sentiment"] = self.cache.get(row["text"]) if row["text"] else None
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+_COLUMNS = ("workspace_id", "source", "source_name", "external_id", "content_hash", "received_at", "account_id",
+            "person_id", "nps", "csat", "ces", "driver_ratings", "text", "sentiment", "batch_id")
+
+
+class OrmWriter:
+    """bulk_create with conflicts skipped; counts what it created from the batch's new ids (works on any database)."""
+
+    chunk_rows = CHUNK_ROWS
+
+    def __init__(self, batch: ImportBatch | None) -> None:
+        self.batch = batch
+        self.watermark = 0
+
+    def write(self, rows: list[dict]) -> int:
+        FeedbackItem.objects.bulk_create([FeedbackItem(**r) for r in rows], ignore_conflicts=True,
+                                         batch_size=CHUNK_ROWS)
+        new = FeedbackItem.objects.filter(batch=self.batch, pk__gt=self.watermark).aggregate(
+            n=Count("id"), top=Max("id"))
+        self.watermark = new["top"] or self.watermark
+        return new["n"]
+
+    def close(self) -> None:
+        pass
+
+
+class CopyWriter:
+    """PostgreSQL: COPY a chunk into a temporary staging table, then one INSERT … ON CONFLICT DO NOTHING."""
+
+    chunk_rows = COPY_CHUNK_ROWS
+    STAGE = "voice_feedback_stage"
+
+    def __init__(self, batch: ImportBatch | None) -> None:
+        self.table = FeedbackItem._meta.db_table
+        self.columns = ", ".join(_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.STAGE} AS SELECT {self.columns} FROM {self.table} "
+                           "WITH NO DATA")
+
+    def write(self, rows: list[dict]) -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {self.STAGE} ({self.columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([json.dumps(r[c]) if c == "driver_ratings" else r[c] for c in _COLUMNS])
+            cursor.execute(f"INSERT INTO {self.table} ({self.columns}) SELECT {self.columns} FROM {self.STAGE} "
+                           "ON CONFLICT DO NOTHING")
+            created = cursor.rowcount
+            cursor.execute(f"TRUNCATE {self.STAGE}")
+        return created
+
+    def close(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+
+
+def make_writer(batch: ImportBatch | None):
+    return CopyWriter(batch) if connection.vendor == "postgresql" else OrmWriter(batch)
+
+
+class RejectedRows:
+    """The rejected rows of a batch as a CSV (line, reason, the row's cells), written as they come."""
+
+    CELL_PREVIEW = 2_000  # a 10 MB cell does not belong in the report
+
+    def __init__(self, batch: ImportBatch, columns: list[str]) -> None:
+        self.batch, self.columns = batch, columns
+        self.relative = f"imports/rejected/batch-{batch.pk}.csv"
+        self.count = 0
+        self._handle: Any = None
+        self._writer: Any = None
+
+    def add(self, record: Record, reason: str) -> None:
+        if self._writer is None:
+            path = media_path(self.relative)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow(["line", "reason", *self.columns])
+        cells = []
+        for column in self.columns:
+            value = record.values.get(column, "")
+            text = value.isoformat() if isinstance(value, (datetime, date)) else str(value)
+            if len(text) > self.CELL_PREVIEW:
+                text = text[:self.CELL_PREVIEW] + f"… ({len(text):,} characters)"
+            cells.append(safe_cell(text))
+        self._writer.writerow([record.line, safe_cell(reason), *cells])
+        self.count += 1
+
+    def close(self) -> str:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        return self.relative if self.count else ""
+
+
+# --- the import ---------------------------------------------------------------------------------------
+
+def run_import(batch: ImportBatch, *also: Progress) -> ImportBatch:
+    """Import the batch's file: the body of the background job, and of the command line import."""
+    with tracked(batch, *also) as progress:
+        _import(batch, progress)
+    batch.refresh_from_db()
+    return batch
+
+
+def _import(batch: ImportBatch, progress: Progress) -> None:
+    with FeedbackFile(media_path(batch.stored_file), batch.file_format) as feedback_file:
+        progress.start(feedback_file.measure())
+        columns, records = feedback_file.open()
+        mapping = check_mapping(batch.mapping or guess_mapping(columns), columns)
+        if mapping != batch.mapping:
+            batch.mapping = mapping
+            ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
+        parser = RowParser(batch.workspace, source_name=batch.source_name, source=batch.source, mapping=mapping,
+                           batch=batch)
+        writer = make_writer(batch)
+        scorer = SentimentScorer()
+        rejected = RejectedRows(batch, columns)
+        counts = {"rows_created": 0, "rows_duplicate": 0, "rows_rejected": 0}
+        done = 0
+        pending: list[dict] = []
+
+        def flush() -> None:
+            if pending:
+                scorer.fill(pending)
+                created = writer.write(pending)
+                counts["rows_created"] += created
+                counts["rows_duplicate"] += len(pending) - created
+                pending.clear()
+
+        try:
+            for record in records:
+                done += 1
+                if record.error:
+                    rejected.add(record, record.error)
+                else:
+                    try:
+                        row = parser.parse(record.values)
+                    except RowError as exc:
+                        rejected.add(record, str(exc))
+                    else:
+                        if row is not None:
+                            pending.append(row)
+                counts["rows_rejected"] = rejected.count
+                if len(pending) >= writer.chunk_rows:
+                    flush()
+                    progress.advance(done, **counts)
+                elif done % 1000 == 0:
+                    progress.advance(done, **counts)
+            flush()
+        except FileRejected:
+            flush()  # the rows read before the file went bad are kept
+            raise
+        finally:
+            writer.close()
+            counts["rows_rejected"] = rejected.count
+            report = rejected.close()
+            ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=report, rows_total=done, **counts)
+            progress.advance(done, **counts)
+        if done == 0:
+            raise FileRejected("The file has a header row but no rows to import.")
+
+
+def import_records(workspace, items: list[dict], *, user=None, source_name: str = "API") -> list[dict]:
+    """Feedback sent to the webhook: each item checked on its own and saved unless it exists already.
+
+    Returns one outcome per item, in order: {"index", "status": created|duplicate|rejected, "id", "reason"}.
+    """
+    mapping = {name: name for name in SINGLE_FIELDS}
+    outcomes: list[dict] = []
+    rows: list[tuple[int, dict]] = []
+    parsers: dict[tuple[str, str], RowParser] = {}
+    for index, item in enumerate(items):
+        name = (item.get("source_name") or source_name).strip()[:100]
+        key = (name, item.get("source") or Source.SURVEY)
+        parser = parsers.get(key)
+        if parser is None:
+            parser = parsers[key] = RowParser(workspace, source_name=name, source=parse_source(key[1]) or "survey",
+                                              mapping=mapping)
+        values = {k: ("" if v is None else v) for k, v in item.items() if k in mapping}
+        try:
+            row = parser.parse(values, item.get("driver_ratings") or {})
+            if row is None:
+                raise RowError("The item is empty: send text, a score or driver ratings.")
+        except RowError as exc:
+            outcomes.append({"index": index, "status": "rejected", "id": None, "reason": str(exc)})
+            continue
+        rows.append((index, row))
+        outcomes.append({"index": index, "status": "", "id": None, "reason": ""})
+    SentimentScorer().fill([r for _, r in rows])
+    for index, row in rows:
+        existing = FeedbackItem.objects.filter(workspace=workspace, source_name=row["source_name"])
+        existing = (existing.filter(external_id=row["external_id"]) if row["external_id"]
+                    else existing.filter(external_id="", content_hash=row["content_hash"]))
+        found = existing.values_list("pk", flat=True).first()
+        if found is not None:
+            outcomes[index].update(status="duplicate", id=found)
+            continue
+        with transaction.atomic():
+            item = FeedbackItem.objects.create(**row)
+        outcomes[index].update(status="created", id=item.pk)
+    return outcomes
