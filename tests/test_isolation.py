@@ -69,6 +69,19 @@ def _highlight(ws: Workspace, user: User):
     return conversation_services.add_highlight(_conversation(ws, user), user, kind="quote", text="Their quote")
 
 
+def _feedback(ws: Workspace, user: User):
+    from outsidein.voice.models import FeedbackItem
+
+    return FeedbackItem.objects.create(workspace=ws, source_name="Their survey", nps=9, text="Their feedback")
+
+
+def _batch(ws: Workspace, user: User):
+    from outsidein.voice.models import ImportBatch
+
+    return ImportBatch.objects.create(workspace=ws, source_name="Their survey", file_name="theirs.csv",
+                                      stored_file="imports/theirs.csv", file_format="csv", created_by=user)
+
+
 def _membership(ws: Workspace, user: User) -> Membership:
     extra = User.objects.create_user(f"extra-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.MEMBER)
@@ -77,6 +90,44 @@ def _membership(ws: Workspace, user: User) -> Membership:
 def _token(ws: Workspace, user: User):
     token, _ = workspace_services.create_api_token(ws, user, "Their integration")
     return token
+
+
+def _assumption(ws: Workspace, user: User):
+    from outsidein.learning import services as learning_services
+
+    return learning_services.save_assumption(ws, user, {"statement": "Their assumption"})
+
+
+def _evidence(ws: Workspace, user: User):
+    from outsidein.learning import services as learning_services
+
+    return learning_services.link_evidence(_assumption(ws, user), user, direction="supports",
+                                           highlight=_highlight(ws, user))
+
+
+def _experiment(ws: Workspace, user: User):
+    from outsidein.learning import services as learning_services
+
+    return learning_services.save_experiment(ws, user, {
+        "assumption": _assumption(ws, user), "title": "Their test", "test": "Call them", "metric": "Calls",
+        "success_criteria": "Most answer"})
+
+
+def _initiative(ws: Workspace, user: User):
+    from outsidein.initiatives import services as initiative_services
+
+    return initiative_services.save_initiative(ws, user, {"name": "Their initiative", "pain_statement": "Theirs"})
+
+
+def _pilot(ws: Workspace, user: User):
+    import datetime
+
+    from outsidein.initiatives import services as initiative_services
+
+    return initiative_services.save_pilot(_initiative(ws, user), user, {
+        "name": "Their pilot", "change": "Theirs", "metric_name": "Orders", "baseline_start": datetime.date(2026, 1, 1),
+        "baseline_end": datetime.date(2026, 1, 31), "pilot_start": datetime.date(2026, 2, 1),
+        "pilot_end": datetime.date(2026, 2, 28)}, pilot_accounts=[_account(ws, user)])
 
 
 OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
@@ -89,6 +140,13 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "highlight_id": _highlight,
     "membership_id": _membership,
     "token_id": _token,
+    "assumption_id": _assumption,
+    "evidence_id": _evidence,
+    "experiment_id": _experiment,
+    "initiative_id": _initiative,
+    "pilot_id": _pilot,
+    "feedback_id": _feedback,
+    "batch_id": _batch,
 }
 
 

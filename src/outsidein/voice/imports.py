@@ -341,6 +341,14 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def complete_mapping(explicit: Mapping[str, str], columns: Iterable[str]) -> dict[str, str]:
+    """Explicit choices, plus guesses for the columns and fields they leave open."""
+    chosen = {f for f in explicit.values() if f and f != "driver"}
+    guessed = {c: f for c, f in guess_mapping(columns).items()
+               if c not in explicit and (f == "driver" or f not in chosen)}
+    return {**guessed, **explicit}
+
+
 def parse_mapping_option(text: str) -> dict[str, str]:
     """`col=field,col2=field2` from the command line."""
     mapping: dict[str, str] = {}

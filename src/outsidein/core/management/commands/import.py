@@ -5,17 +5,31 @@ from django.core.management.base import BaseCommand, CommandError
 from outsidein.customers.imports import IMPORTERS, RowError
 from outsidein.workspaces.selectors import workspace_for_command
 
+KINDS = sorted([*IMPORTERS, "feedback"])
+
 
 class Command(BaseCommand):
-    help = "Import accounts or persons from a CSV file. Rejected rows are listed with their line and reason."
+    help = ("Import accounts or persons from a CSV file, or feedback from a CSV, XLSX or JSON Lines file. "
+            "Rejected rows are listed with their line and reason.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
         parser.add_argument("--workspace", help="Workspace slug (needed when there are several).")
+        parser.add_argument("--source", help="feedback: the source name, e.g. “Q3 NPS survey” (its column mapping "
+                                             "is remembered).")
+        parser.add_argument("--kind-of-source", dest="source_kind", default="survey",
+                            choices=["survey", "support_ticket", "review", "sales_note"],
+                            help="feedback: what the rows are (default survey).")
+        parser.add_argument("--map", dest="mapping", default="",
+                            help="feedback: column=field pairs, comma separated, e.g. "
+                                 "'Comment=text,Score=nps,Support=driver'. Unmapped columns are guessed by name.")
+        parser.add_argument("--no-progress", action="store_true", help="feedback: no progress bar.")
 
     def handle(self, *args, kind, file, workspace, **options):
         ws = workspace_for_command(workspace)
+        if kind == "feedback":
+            return self.import_feedback(ws, file, **options)
         try:
             raw = file.read_bytes()
         except OSError as exc:
@@ -27,3 +41,40 @@ class Command(BaseCommand):
         for row in report.rejected:
             self.stderr.write(f"{file}:{row.line}: {row.reason}")
         self.stdout.write(f"{kind.capitalize()} from {file} into {ws.slug}: {report.summary()}.")
+
+    def import_feedback(self, ws, file: Path, *, source, source_kind, mapping, no_progress, **options):
+        import csv
+
+        from outsidein.core.jobs import terminal_bar
+        from outsidein.voice import imports, services
+        from outsidein.voice.models import BatchStatus
+
+        if not source:
+            raise CommandError("feedback needs --source NAME (where the feedback comes from).")
+        if not file.is_file():
+            raise CommandError(f"Cannot read {file}: no such file.")
+        try:
+            columns_to_fields = None
+            if mapping:
+                columns, _ = imports.FeedbackFile(file, imports.detect_format(file.name)).preview(limit=1)
+                columns_to_fields = imports.complete_mapping(imports.parse_mapping_option(mapping), columns)
+            batch = services.batch_for_local_file(ws, None, file, source_name=source, source=source_kind,
+                                                  mapping=columns_to_fields)
+        except imports.FileRejected as exc:
+            raise CommandError(f"{file}: {exc}") from exc
+        bars = () if no_progress else (terminal_bar(f"Importing {file.name}"),)
+        batch = imports.run_import(batch, *bars)
+        if batch.status == BatchStatus.FAILED:
+            raise CommandError(f"{file}: {batch.error}")
+        if columns_to_fields:
+            services.save_mapping(ws, source, batch.mapping)
+        if batch.rejected_report:
+            with imports.media_path(batch.rejected_report).open(encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    self.stderr.write(f"{file}:{row['line']}: {row['reason']}")
+        self.stdout.write(
+            f"Feedback from {file} into {ws.slug} ({source}): {batch.rows_created} created, "
+            f"{batch.rows_duplicate} already there, {batch.rows_rejected} rejected."
+        )
+        if batch.rejected_report:
+            self.stdout.write(f"Rejected rows: {imports.media_path(batch.rejected_report)}")
