@@ -50,10 +50,12 @@ def _register_routers() -> None:
     from outsidein.conversations.api import router as conversations
     from outsidein.customers.api import router as customers
     from outsidein.guides.api import router as guides
+    from outsidein.voice.api import router as voice
 
     api.add_router("/", customers)
     api.add_router("/", conversations)
     api.add_router("/", guides)
+    api.add_router("/", voice)
 
 
 _register_routers()
