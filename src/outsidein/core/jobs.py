@@ -112,7 +112,7 @@ class BarProgress:
     def __init__(self, description: str = "", unit: str = "row", file=None) -> None:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=None, desc=description, unit=unit, unit_scale=True, file=file or sys.stderr,
+        self.bar = tqdm(total=None, desc=description, unit=unit, file=file or sys.stderr,
                         dynamic_ncols=True)
 
     def start(self, total: int | None) -> None:
@@ -121,7 +121,7 @@ class BarProgress:
     def advance(self, done: int, **counters: int) -> None:
         self.bar.update(done - self.bar.n)
         if counters:
-            self.bar.set_postfix(counters, refresh=False)
+            self.bar.set_postfix({k.removeprefix("rows_"): v for k, v in counters.items()}, refresh=False)
 
     def close(self) -> None:
         self.bar.close()

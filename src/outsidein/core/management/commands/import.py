@@ -62,7 +62,7 @@ class Command(BaseCommand):
                                                   mapping=columns_to_fields)
         except imports.FileRejected as exc:
             raise CommandError(f"{file}: {exc}") from exc
-        bars = () if no_progress else (terminal_bar(f"Importing {file.name}"),)
+        bars = () if no_progress else (terminal_bar(f"Importing {file.name}", file=self.stderr._out),)
         batch = imports.run_import(batch, *bars)
         if batch.status == BatchStatus.FAILED:
             raise CommandError(f"{file}: {batch.error}")
