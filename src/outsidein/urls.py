@@ -10,6 +10,7 @@ from outsidein.workspaces import views as workspace_views
 workspace_patterns = [
     path("", include("outsidein.workspaces.urls")),
     path("", include("outsidein.customers.urls")),
+    path("", include("outsidein.engagement.urls")),
     path("", include("outsidein.conversations.urls")),
     path("", include("outsidein.guides.urls")),
 ]
@@ -22,5 +23,6 @@ urlpatterns = [
     path("invitations/<str:token>/", workspace_views.invitation_accept, name="invitation-accept"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("outsidein.engagement.public_urls")),
     path("w/<slug:ws>/", include(workspace_patterns)),
 ]

@@ -49,6 +49,7 @@ def current_workspace(request):
 def _register_routers() -> None:
     from outsidein.conversations.api import router as conversations
     from outsidein.customers.api import router as customers
+    from outsidein.engagement.api import router as engagement
     from outsidein.guides.api import router as guides
     from outsidein.voice.api import router as voice
 
@@ -56,6 +57,7 @@ def _register_routers() -> None:
     api.add_router("/", conversations)
     api.add_router("/", guides)
     api.add_router("/", voice)
+    api.add_router("/", engagement)
 
 
 _register_routers()

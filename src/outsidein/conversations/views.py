@@ -9,6 +9,7 @@ from outsidein.conversations import forms, selectors, services
 from outsidein.conversations.models import Highlight, HighlightKind
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped
+from outsidein.engagement.services import record_read
 
 
 @login_required
@@ -79,6 +80,7 @@ def conversation_edit(request, conversation_id: int):
 @login_required
 def conversation_detail(request, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
+    record_read(conversation, request.user)
     return render(request, "conversations/detail.html", {
         "object": conversation,
         "highlights": selectors.highlight_list(request.workspace, conversation_id=conversation.pk),

@@ -36,6 +36,9 @@ class Command(BaseCommand):
 
         if not no_worker:
             start_worker_thread()
+            from outsidein.engagement.schedule import start_scheduler_thread
+
+            start_scheduler_thread()
         db = settings.DATABASES["default"]
         where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}"
         self.stdout.write(f"Outside-In is serving http://{host}:{port}/  (database: {where})")

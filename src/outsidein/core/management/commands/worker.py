@@ -11,5 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch, interval, **options):
         extra = ["--batch"] if batch else []
+        if not batch:
+            from outsidein.engagement.schedule import start_scheduler_thread
+
+            start_scheduler_thread()  # periodic jobs (digest, rollover); each period runs once across processes
         call_command("db_worker", "--interval", str(interval), "--queue-name", "*", *extra,
                      verbosity=options.get("verbosity", 1))

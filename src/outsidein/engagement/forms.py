@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from outsidein.conversations.forms import DATETIME_WIDGET
+from outsidein.core.forms import WorkspaceModelForm, members_of
+from outsidein.engagement.models import Challenge, HostRequest
+from outsidein.workspaces.models import Role
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def leaders_of(workspace, *, exclude=None):
+    leaders = members_of(workspace).filter(memberships__workspace=workspace,
+                                           memberships__role__in=(Role.OWNER, Role.LEADER))
+    return leaders.exclude(pk=exclude.pk) if exclude is not None else leaders
+
+
+class ChallengeForm(WorkspaceModelForm):
+    invitees = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Invite leaders",
+        help_text="They are asked to accept; you take part yourself.",
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Challenge
+        fields = ["name", "description", "starts_on", "ends_on", "weekly_target"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, workspace, actor, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        self.fields["invitees"].queryset = leaders_of(workspace, exclude=actor)
+        self.fields["invitees"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+        if not self.instance.pk:
+            today = timezone.localdate()
+            monday = today + timedelta(days=(7 - today.weekday()) % 7)
+            self.initial.setdefault("name", "Coffee Challenge")
+            self.initial.setdefault("description", "How many coffees with customers this week?")
+            self.initial.setdefault("starts_on", monday)
+            self.initial.setdefault("ends_on", monday + timedelta(weeks=8, days=-1))
+
+
+class InviteForm(forms.Form):
+    invitees = forms.ModelMultipleChoiceField(queryset=None, label="Invite leaders",
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, workspace, exclude_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].queryset = leaders_of(workspace).exclude(pk__in=list(exclude_ids))
+        self.fields["invitees"].label_from_instance = lambda u: u.display_name
+
+
+class HostRequestForm(WorkspaceModelForm):
+    class Meta:
+        model = HostRequest
+        fields = ["host", "kind", "account", "proposed_at", "duration_minutes", "note"]
+        widgets = {"proposed_at": DATETIME_WIDGET, "note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"host": "Who should host you", "kind": "On what"}
+        help_texts = {"host": "An account manager for a customer meeting, a service rep for a side-by-side."}
+
+    def __init__(self, *args, workspace, actor, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        self.fields["host"].queryset = members_of(workspace).exclude(pk=actor.pk)
+        self.fields["host"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+
+
+class HostAnswerForm(forms.Form):
+    note = forms.CharField(required=False, max_length=1000, widget=forms.TextInput(
+        attrs={"placeholder": "A note for them, e.g. a better time"}))

@@ -1,0 +1,285 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from outsidein.core.charts import Bar, bar_chart, heatmap
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.scoping import get_scoped, scoped
+from outsidein.engagement import forms, selectors, services
+from outsidein.engagement.calendar import build_feed
+from outsidein.engagement.digest import membership_from_token
+from outsidein.engagement.models import CalendarFeed, Challenge, ChallengeParticipant, HostRequest, ParticipantStatus
+from outsidein.engagement.pulse import compare_with_team
+from outsidein.workspaces.middleware import viewer_may_post
+
+
+def _is_leader(request) -> bool:
+    return bool(request.membership and request.membership.is_leader)
+
+
+def pulse_chart(team, me_id: int | None):
+    bars = [Bar(p.name, p.last_30, note="you" if p.user_id == me_id else "", highlight=p.user_id == me_id)
+            for p in sorted(team.pulses, key=lambda p: (-p.last_30, p.name))]
+    median = team.medians.get("last_30")
+    return bar_chart(bars, title="First-hand customer conversations, last 30 days", reference=median,
+                     reference_label=f"team median {median:g}" if median is not None else "")
+
+
+def home_pulse_context(request) -> dict:
+    """The pulse block of the workspace home page (and the planned→logged rollover, so nothing waits for it)."""
+    services.roll_over_planned(workspace=request.workspace)
+    team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user)
+    mine = team.of(request.user.pk)
+    challenge = selectors.active_challenge(request.workspace)
+    board = selectors.leaderboard(challenge) if challenge else None
+    return {
+        "pulse": mine, "pulse_rows": compare_with_team(mine, team.medians)[:4], "pulse_medians": team.medians,
+        "pulse_challenge": challenge, "pulse_my_row": next((r for r in board.rows if r.user_id == request.user.pk),
+                                                           None) if board else None,
+        "pulse_reminders": list(selectors.notes_reminders(request.workspace, request.user)[:5]),
+        "pulse_invitations": list(selectors.open_invitations(request.workspace, request.user)),
+        "pulse_host_requests": list(selectors.pending_host_requests(request.workspace, request.user)),
+    }
+
+
+# --- pulse -------------------------------------------------------------------------------------------
+
+@login_required
+def pulse(request):
+    team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user)
+    mine = team.of(request.user.pk)
+    return render(request, "engagement/pulse.html", {
+        "pulse": mine, "comparisons": compare_with_team(mine, team.medians), "chart": pulse_chart(team, mine.user_id),
+        "reminders": selectors.notes_reminders(request.workspace, request.user)[:10],
+        "team_size": len(team.pulses),
+    })
+
+
+@login_required
+def pulse_team(request):
+    team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone)
+    ordered = sorted(team.pulses, key=lambda p: p.name.lower())
+    grid = heatmap([p.name for p in ordered], [d.strftime("%-d %b") for d in team.week_starts],
+                   [p.weekly for p in ordered], title="First-hand customer conversations per week, last 12 weeks")
+    return render(request, "engagement/team.html", {
+        "team": team, "pulses": ordered, "heatmap": grid, "chart": pulse_chart(team, request.user.pk),
+        "insulated": team.insulated, "medians": team.medians,
+    })
+
+
+# --- challenges --------------------------------------------------------------------------------------
+
+@login_required
+def challenge_list(request):
+    today = timezone.now().date()
+    challenges = list(selectors.challenge_list(request.workspace))
+    return render(request, "engagement/challenges.html", {
+        "current": [c for c in challenges if c.ends_on >= today],
+        "past": [c for c in challenges if c.ends_on < today],
+        "invitations": selectors.open_invitations(request.workspace, request.user),
+        "is_leader": _is_leader(request),
+    })
+
+
+@login_required
+def challenge_create(request):
+    if not _is_leader(request):
+        raise PermissionDenied("Only leaders and owners can start a challenge.")
+    form = forms.ChallengeForm(request.POST or None, workspace=request.workspace, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            challenge = services.create_challenge(request.workspace, request.user, data,
+                                                  form.cleaned_data["invitees"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"“{challenge.name}” started. Invitations are waiting for the others.")
+            return redirect(challenge.get_absolute_url())
+    return render(request, "engagement/challenge_form.html", {"form": form},
+                  status=422 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def challenge_detail(request, challenge_id: int):
+    challenge = get_scoped(Challenge.objects.select_related("created_by", "workspace"), request.workspace,
+                           pk=challenge_id)
+    board = selectors.leaderboard(challenge)
+    entries = list(selectors.participants(challenge))
+    mine = next((e for e in entries if e.user_id == request.user.pk), None)
+    bars = [Bar(r.name, r.this_week, note="✓" if r.target_met else "", highlight=r.user_id == request.user.pk)
+            for r in board.rows]
+    chart = bar_chart(bars, title="First-hand conversations this week",
+                      reference=challenge.weekly_target, reference_label=f"target {challenge.weekly_target}")
+    invite_form = forms.InviteForm(workspace=request.workspace, exclude_ids=[e.user_id for e in entries])
+    return render(request, "engagement/challenge_detail.html", {
+        "challenge": challenge, "board": board, "chart": chart, "mine": mine,
+        "declined": [e for e in entries if e.status == ParticipantStatus.DECLINED],
+        "weeks": range(1, challenge.week_count + 1), "is_leader": _is_leader(request),
+        "can_join": _is_leader(request) and (mine is None or mine.status == ParticipantStatus.DECLINED),
+        "invite_form": invite_form if invite_form.fields["invitees"].queryset.exists() else None,
+    })
+
+
+@login_required
+@require_POST
+def challenge_invite(request, challenge_id: int):
+    challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
+    if not _is_leader(request):
+        raise PermissionDenied("Only leaders and owners can invite to a challenge.")
+    form = forms.InviteForm(request.POST, workspace=request.workspace)
+    if form.is_valid():
+        invited = services.invite_leaders(challenge, request.user, form.cleaned_data["invitees"])
+        messages.success(request, f"Invited {', '.join(e.user.display_name for e in invited) or 'nobody new'}.")
+    else:
+        messages.error(request, "Choose at least one leader to invite.")
+    return redirect(challenge.get_absolute_url())
+
+
+@login_required
+@require_POST
+def challenge_join(request, challenge_id: int):
+    challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
+    services.join_challenge(challenge, request.user)
+    messages.success(request, f"You are in “{challenge.name}”. Good luck!")
+    return redirect(challenge.get_absolute_url())
+
+
+@login_required
+@require_POST
+def participant_respond(request, participant_id: int):
+    entry = get_scoped(ChallengeParticipant.objects.filter(user=request.user).select_related("challenge"),
+                       request.workspace, pk=participant_id)
+    accept = request.POST.get("answer") == "accept"
+    services.respond_to_invitation(entry, request.user, accept)
+    messages.success(request, f"You joined “{entry.challenge.name}”." if accept
+                     else f"You declined “{entry.challenge.name}”.")
+    return redirect(entry.challenge.get_absolute_url() if accept else reverse("challenge-list",
+                                                                                kwargs={"ws": request.workspace.slug}))
+
+
+# --- planning ----------------------------------------------------------------------------------------
+
+def _planning_context(request, form=None) -> dict:
+    requests = list(selectors.host_requests_for(request.workspace, request.user)[:30])
+    accounts, segments = selectors.suggestions(request.workspace, request.user)
+    now = timezone.now()
+    return {
+        "form": form or forms.HostRequestForm(workspace=request.workspace, actor=request.user),
+        "incoming": [r for r in requests if r.host_id == request.user.pk],
+        "outgoing": [r for r in requests if r.requested_by_id == request.user.pk],
+        "answer_form": forms.HostAnswerForm(),
+        "suggested_accounts": accounts, "suggested_segments": segments,
+        "reminders": selectors.notes_reminders(request.workspace, request.user, now)[:10],
+        "upcoming": selectors.planned_for(request.workspace, request.user, now, now + timezone.timedelta(days=60)),
+    }
+
+
+@login_required
+def planning(request):
+    services.roll_over_planned(workspace=request.workspace)
+    form = forms.HostRequestForm(request.POST or None, workspace=request.workspace, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            host_request = services.request_host(request.workspace, request.user,
+                                                 {n: form.cleaned_data[n] for n in form.Meta.fields})
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"Asked {host_request.host.display_name} to host you.")
+            return redirect("planning", ws=request.workspace.slug)
+    return render(request, "engagement/planning.html", _planning_context(request, form),
+                  status=422 if form.is_bound and form.errors else 200)
+
+
+def _host_request(request, request_id: int) -> HostRequest:
+    visible = HostRequest.objects.filter(Q(host=request.user) | Q(requested_by=request.user))
+    return get_scoped(visible.select_related("host", "requested_by", "account"), request.workspace, pk=request_id)
+
+
+@login_required
+@require_POST
+def host_request_answer(request, request_id: int):
+    host_request = _host_request(request, request_id)
+    form = forms.HostAnswerForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if request.POST.get("answer") == "withdraw":
+            services.withdraw_host_request(host_request, request.user)
+            messages.success(request, "Request withdrawn.")
+        else:
+            accept = request.POST.get("answer") == "accept"
+            services.answer_host_request(host_request, request.user, accept=accept, note=note)
+            messages.success(request, "Accepted: it is in both your calendars as a planned conversation."
+                             if accept else "Declined; they will see your note.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("planning", ws=request.workspace.slug)
+
+
+# --- calendar feed and digest subscription -----------------------------------------------------------
+
+def feed_url(secret: str) -> str:
+    return settings.SITE_URL + reverse("calendar-feed", kwargs={"token": secret})
+
+
+@login_required
+@viewer_may_post
+def calendar_settings(request):
+    secret = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            _, secret = services.create_calendar_feed(request.workspace, request.user)
+        elif action == "revoke":
+            services.revoke_calendar_feeds(request.workspace, request.user)
+            messages.success(request, "Calendar feed revoked: calendars subscribed to it no longer update.")
+            return redirect("calendar-settings", ws=request.workspace.slug)
+        elif action == "unsubscribe":
+            services.unsubscribe_from_digest(request.workspace, request.user)
+            messages.success(request, "You will no longer receive the weekly digest.")
+            return redirect("calendar-settings", ws=request.workspace.slug)
+        elif action == "subscribe":
+            services.resubscribe_to_digest(request.workspace, request.user)
+            messages.success(request, "You will receive the weekly digest on Mondays.")
+            return redirect("calendar-settings", ws=request.workspace.slug)
+    feed = scoped(CalendarFeed, request.workspace).filter(user=request.user, revoked_at__isnull=True).first()
+    return render(request, "engagement/calendar_settings.html", {
+        "feed": feed, "feed_url": feed_url(secret) if secret else None,
+        "receives_digest": services.receives_digest(request.workspace, request.user),
+        "is_leader": _is_leader(request),
+    })
+
+
+def calendar_feed(request, token: str):
+    """The private feed: no login (calendar apps cannot log in), the secret in the address is the key."""
+    feed = CalendarFeed.find(token)
+    if feed is None or not feed.workspace.memberships.filter(user=feed.user).exists():
+        raise Http404("No such calendar.")
+    now = timezone.now()
+    conversations = selectors.planned_for(feed.workspace, feed.user, now - timezone.timedelta(days=30),
+                                          now + timezone.timedelta(days=366)).select_related("workspace") \
+        .prefetch_related("members")
+    if feed.last_used_at is None or (now - feed.last_used_at).total_seconds() > 300:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    body = build_feed(conversations, name=f"Outside-In: {feed.user.display_name}, {feed.workspace.name}")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="outsidein.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def digest_unsubscribe(request, token: str):
+    """The link in every digest: opts the member out without logging in (the signed token is the proof)."""
+    membership = membership_from_token(token)
+    if membership is None:
+        raise Http404("This unsubscribe link is not valid.")
+    services.unsubscribe_from_digest(membership.workspace, membership.user)
+    return render(request, "engagement/unsubscribed.html", {"membership": membership})
