@@ -1,0 +1,174 @@
+"""API for what the feedback says: themes (list, read, rename, merge), key driver analyses, monetizable pain."""
+
+from datetime import datetime
+
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from outsidein.core.scoping import get_scoped, scoped
+from outsidein.voice import drivers_services, pain, themes_services
+from outsidein.voice.models import DriverAnalysis, Theme
+
+router = Router()
+
+
+class QuoteOut(Schema):
+    kind: str
+    id: int
+    text: str
+
+
+class ThemeOut(Schema):
+    id: int
+    name: str
+    size: int
+    top_terms: list[str]
+    avg_sentiment: float | None = Field(description="Mean sentiment of its items, −1..1.")
+    trend: float | None = Field(description="Change in the theme's share of all feedback, last 30 days against "
+                                            "the 30 before (0.05 = five percentage points more).")
+    revenue_at_stake: float | None = Field(description="Annual revenue of the distinct accounts that raised it.")
+    method: str
+
+
+class ThemeDetailOut(ThemeOut):
+    quotes: list[QuoteOut]
+
+
+class ThemePatch(Schema):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ThemeMergeIn(Schema):
+    other_theme_id: int = Field(description="The theme merged into this one; its items join this theme.")
+    name: str | None = Field(None, max_length=200, description="A name for the merged theme (default: keep).")
+
+
+def _theme_out(theme: Theme) -> dict:
+    return {
+        "id": theme.pk, "name": theme.name, "size": theme.size, "top_terms": theme.top_terms or [],
+        "avg_sentiment": theme.avg_sentiment, "trend": theme.trend,
+        "revenue_at_stake": float(theme.revenue_at_stake) if theme.revenue_at_stake is not None else None,
+        "method": theme.method,
+    }
+
+
+def _theme_detail(theme: Theme) -> dict:
+    quotes = [{"kind": q.kind, "id": q.id, "text": q.text} for q in themes_services.representative_quotes(theme)]
+    return {**_theme_out(theme), "quotes": quotes}
+
+
+def _live_theme(request, theme_id: int) -> Theme:
+    return get_scoped(themes_services.live_themes(request.workspace).select_related("workspace"),
+                      request.workspace, pk=theme_id)
+
+
+@router.get("/themes", response=list[ThemeOut], tags=["themes"], summary="List themes, largest first")
+@paginate(LimitOffsetPagination)
+def list_themes(request):
+    return [_theme_out(t) for t in themes_services.live_themes(request.workspace)]
+
+
+@router.get("/themes/{theme_id}", response=ThemeDetailOut, tags=["themes"], summary="Read a theme and its quotes")
+def read_theme(request, theme_id: int):
+    return _theme_detail(_live_theme(request, theme_id))
+
+
+@router.patch("/themes/{theme_id}", response=ThemeDetailOut, tags=["themes"], summary="Rename a theme")
+def rename_theme(request, theme_id: int, payload: ThemePatch):
+    theme = themes_services.rename_theme(_live_theme(request, theme_id), payload.name)
+    return _theme_detail(theme)
+
+
+@router.post("/themes/{theme_id}/merge", response=ThemeDetailOut, tags=["themes"],
+             summary="Merge another theme into this one")
+def merge_theme(request, theme_id: int, payload: ThemeMergeIn):
+    keep = _live_theme(request, theme_id)
+    other = _live_theme(request, payload.other_theme_id)
+    return _theme_detail(themes_services.merge_themes(keep, other, name=payload.name))
+
+
+class DriverOut(Schema):
+    name: str
+    relative_weight: float = Field(description="Johnson's relative weight: a share of R².")
+    relative_weight_pct: float
+    shapley: float = Field(description="Shapley value (general dominance): a share of R².")
+    shapley_pct: float
+    performance: float = Field(description="Mean rating.")
+    top_box: float = Field(description="Share (0..1) of ratings at the top of the scale.")
+    quadrant: str
+
+
+class DriverAnalysisIn(Schema):
+    outcome: str = Field(description="nps or csat", pattern="^(nps|csat)$")
+    drivers: list[str] = Field(min_length=2, max_length=drivers_services.MAX_DRIVERS,
+                               description="Names of driver ratings found in the feedback.")
+
+
+class DriverAnalysisOut(Schema):
+    id: int
+    outcome: str
+    drivers: list[str]
+    status: str = Field(description="queued, running, done or failed")
+    error: str = ""
+    n: int
+    r2: float | None = None
+    act_first: str | None = Field(None, description="The key driver with the lowest performance.")
+    results: list[DriverOut] = []
+    warnings: list[str] = []
+    created_at: datetime
+
+
+def _analysis_out(analysis: DriverAnalysis) -> dict:
+    result = analysis.result or {}
+    return {
+        "id": analysis.pk, "outcome": analysis.outcome, "drivers": analysis.drivers,
+        "status": drivers_services.status(analysis), "error": result.get("error", ""), "n": analysis.n,
+        "r2": result.get("r2"), "act_first": result.get("act_first"), "results": result.get("details") or [],
+        "warnings": result.get("warnings") or [], "created_at": analysis.created_at,
+    }
+
+
+@router.get("/driver-analyses", response=list[DriverAnalysisOut], tags=["key drivers"],
+            summary="List key driver analyses, newest first")
+@paginate(LimitOffsetPagination)
+def list_driver_analyses(request):
+    return [_analysis_out(a) for a in scoped(DriverAnalysis, request.workspace)]
+
+
+@router.post("/driver-analyses", response={201: DriverAnalysisOut}, tags=["key drivers"],
+             summary="Run a key driver analysis (large ones finish in the background: poll until done)")
+def create_driver_analysis(request, payload: DriverAnalysisIn):
+    analysis = drivers_services.create_driver_analysis(request.workspace, request.user, outcome=payload.outcome,
+                                                       drivers=payload.drivers)
+    return 201, _analysis_out(analysis)
+
+
+@router.get("/driver-analyses/{analysis_id}", response=DriverAnalysisOut, tags=["key drivers"],
+            summary="Read a key driver analysis")
+def read_driver_analysis(request, analysis_id: int):
+    return _analysis_out(get_scoped(DriverAnalysis, request.workspace, pk=analysis_id))
+
+
+class PainOut(Schema):
+    kind: str = Field(description="theme or highlight")
+    id: int
+    title: str
+    revenue_at_stake: float
+    accounts: int
+    negativity: float | None
+    detractor_share: float | None
+    nps_answers: int
+    trend_factor: float
+    score: float
+
+
+@router.get("/pain", response=list[PainOut], tags=["monetizable pain"],
+            summary="Themes and pain highlights, largest monetizable pain first")
+@paginate(LimitOffsetPagination)
+def list_pain(request):
+    return [
+        {"kind": p.kind, "id": p.id, "title": p.title, "revenue_at_stake": p.revenue, "accounts": p.accounts,
+         "negativity": p.negativity, "detractor_share": p.detractor_share, "nps_answers": p.nps_answers,
+         "trend_factor": p.trend_factor, "score": p.score}
+        for p in pain.rank_pain(request.workspace, limit=None)
+    ]

@@ -1,0 +1,184 @@
+"""Key driver analyses of a workspace's feedback: which rated attributes drive NPS or CSAT, and how well
+the company does on each (the statistics are in ``voice.analysis.drivers``).
+
+A small analysis runs while the page waits; a large one is saved as queued and a worker computes it. The
+analysis row carries its own state in ``result["status"]`` (queued, running, done, failed) so the page
+and the API show the same thing wherever it was started.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.tasks import task
+from django.utils import timezone
+
+from outsidein.core import jobs
+from outsidein.core.charts import Dot, quadrant_chart
+from outsidein.core.scoping import scoped
+from outsidein.voice.analysis.drivers import ACT_FIRST, DriverDataError, key_drivers
+from outsidein.voice.models import DriverAnalysis, FeedbackItem
+
+OUTCOMES = {"nps": "Likelihood to recommend (NPS, 0–10)", "csat": "Overall satisfaction (CSAT, 1–5)"}
+# Up to this many responses the analysis runs while the page waits (well under a second); beyond, a worker.
+INLINE_LIMIT = 20_000
+MAX_DRIVERS = 30
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+@dataclass(frozen=True)
+class DriverOption:
+    name: str
+    answers: int
+
+
+def driver_options(workspace) -> list[DriverOption]:
+    """The driver ratings found in the workspace's feedback, with how many items rate each (one query)."""
+    table = FeedbackItem._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (f"SELECT d.key, COUNT(*) FROM {table} f CROSS JOIN LATERAL jsonb_each(f.driver_ratings::jsonb) d "
+               "WHERE f.workspace_id = %s AND jsonb_typeof(f.driver_ratings::jsonb) = 'object' "
+               "GROUP BY d.key ORDER BY d.key")
+    else:
+        sql = (f"SELECT d.key, COUNT(*) FROM {table} f, json_each(f.driver_ratings) d "
+               "WHERE f.workspace_id = %s AND json_type(f.driver_ratings) = 'object' GROUP BY d.key ORDER BY d.key")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [workspace.pk])
+        return [DriverOption(str(name), int(count)) for name, count in cursor.fetchall()]
+
+
+def outcome_count(workspace, outcome: str) -> int:
+    return scoped(FeedbackItem, workspace).filter(**{f"{outcome}__isnull": False}).count()
+
+
+def _rating(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def responses(workspace, outcome: str, drivers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Outcome and driver ratings of every item that answered the outcome; NaN where a driver is unrated."""
+    qs = scoped(FeedbackItem, workspace).filter(**{f"{outcome}__isnull": False}).order_by()
+    y: list[float] = []
+    rows: list[list[float]] = []
+    for score, ratings in qs.values_list(outcome, "driver_ratings").iterator(chunk_size=10_000):
+        ratings = ratings if isinstance(ratings, dict) else {}
+        y.append(float(score))
+        rows.append([_rating(ratings.get(name)) for name in drivers])
+    return np.asarray(y, dtype=float), np.asarray(rows, dtype=float).reshape(len(y), len(drivers))
+
+
+def _check(workspace, outcome: str, drivers: list[str]) -> list[str]:
+    if outcome not in OUTCOMES:
+        raise ValidationError({"outcome": f"Choose the outcome: {', '.join(OUTCOMES)}."})
+    drivers = list(dict.fromkeys(d.strip() for d in drivers if d and d.strip()))
+    if len(drivers) < 2:
+        raise ValidationError({"drivers": "Choose at least two drivers."})
+    if len(drivers) > MAX_DRIVERS:
+        raise ValidationError({"drivers": f"Choose at most {MAX_DRIVERS} drivers."})
+    known = {o.name for o in driver_options(workspace)}
+    unknown = [d for d in drivers if d not in known]
+    if unknown:
+        raise ValidationError({"drivers": f"No feedback rates {', '.join(unknown)}."})
+    return drivers
+
+
+def compute(analysis: DriverAnalysis) -> DriverAnalysis:
+    """Run the analysis on the workspace's feedback as it is now and store the result on the row."""
+    y, x = responses(analysis.workspace, analysis.outcome, analysis.drivers)
+    try:
+        result = key_drivers(y, x, analysis.drivers)
+    except DriverDataError as exc:
+        analysis.result = {"status": FAILED, "error": str(exc)}
+        analysis.n = 0
+    else:
+        analysis.n = result.n
+        analysis.result = {
+            **result.as_dict(),
+            "status": DONE,
+            "n": result.n,
+            "n_dropped": result.n_dropped,
+            "scale": list(result.scale),
+            "shapley_method": result.shapley_method,
+            "warnings": list(result.warnings),
+            "details": [
+                {"name": d.name, "relative_weight": d.relative_weight, "relative_weight_pct": d.relative_weight_pct,
+                 "shapley": d.shapley, "shapley_pct": d.shapley_pct, "performance": d.performance,
+                 "top_box": d.top_box, "top_box_pct": 100 * d.top_box, "correlation": d.correlation,
+                 "quadrant": d.quadrant}
+                for d in result.drivers
+            ],
+            "computed_at": timezone.now().isoformat(),
+        }
+    analysis.save(update_fields=["result", "n"])
+    return analysis
+
+
+@task()
+def driver_analysis_job(analysis_id: int) -> str:
+    analysis = DriverAnalysis.objects.select_related("workspace").get(pk=analysis_id)
+    DriverAnalysis.objects.filter(pk=analysis_id).update(result={"status": RUNNING})
+    try:
+        return compute(analysis).result["status"]
+    except Exception:
+        DriverAnalysis.objects.filter(pk=analysis_id).update(
+            result={"status": FAILED, "error": "The analysis stopped on an unexpected error; it has been logged."})
+        raise
+
+
+def create_driver_analysis(workspace, actor, *, outcome: str, drivers: list[str]) -> DriverAnalysis:
+    """Save an analysis of ``outcome`` on ``drivers`` and compute it: here when small, by a worker when large."""
+    drivers = _check(workspace, outcome, drivers)
+    answered = outcome_count(workspace, outcome)
+    if answered == 0:
+        raise ValidationError({"outcome": f"No feedback answers {outcome.upper()} yet."})
+    with transaction.atomic():
+        analysis = DriverAnalysis.objects.create(workspace=workspace, outcome=outcome, drivers=drivers,
+                                                 result={"status": QUEUED}, n=0, created_by=actor)
+    if answered <= INLINE_LIMIT:
+        return compute(analysis)
+    jobs.start(driver_analysis_job, analysis.pk)
+    analysis.refresh_from_db()
+    return analysis
+
+
+def status(analysis: DriverAnalysis) -> str:
+    return (analysis.result or {}).get("status", QUEUED)
+
+
+def is_running(analysis: DriverAnalysis) -> bool:
+    return status(analysis) in (QUEUED, RUNNING)
+
+
+def importance_chart(analysis: DriverAnalysis):
+    """Importance (share of R²) against performance (mean rating); the shaded corner is where to act first."""
+    details = (analysis.result or {}).get("details") or []
+    if not details:
+        return None
+    act_first = analysis.result.get("act_first")
+    performance = [d["performance"] for d in details]
+    dots = [Dot(d["name"], d["performance"], d["shapley_pct"], highlight=d["name"] == act_first) for d in details]
+    return quadrant_chart(
+        dots,
+        title=f"Importance and performance: drivers of {analysis.outcome.upper()}",
+        x_label="Performance (mean rating)",
+        y_label="Importance (% of R²)",
+        # The same splits the analysis uses for its quadrants: average performance, an equal share of R².
+        x_split=float(np.mean(performance)),
+        y_split=100.0 / len(details),
+        corner="top-left",
+        corner_label=ACT_FIRST.capitalize(),
+    )
+
+
+def act_first_detail(analysis: DriverAnalysis) -> dict | None:
+    name = (analysis.result or {}).get("act_first")
+    return next((d for d in analysis.result.get("details", []) if d["name"] == name), None) if name else None

@@ -1,0 +1,543 @@
+"""Themes of a workspace: found in its feedback texts and highlights, kept current, edited by people.
+
+A full analysis (``run_theme_analysis``, queued by ``start_theme_analysis``) fits a ``ThemeModel`` over every
+feedback item with text and every highlight, replaces the workspace's themes and stores the fitted model,
+so ``assign_new_items`` places what arrives later among the same themes without a re-fit. People rename,
+merge and split themes; the stored model follows merges and splits so later assignments respect them.
+
+The database rows are the truth about membership (``ThemeMember``); the stored model only keeps what
+placing a new text needs (centroids, vocabulary), not the member lists of the fit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.tasks import task
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from outsidein.conversations.models import Highlight
+from outsidein.core import jobs
+from outsidein.core.scoping import assert_same_workspace, scoped
+from outsidein.voice.analysis import embeddings
+from outsidein.voice.analysis.sentiment import score_text
+from outsidein.voice.analysis.themes import METHODS, UNASSIGNED, ThemeModel, fit_themes, make_label, summarise_themes
+from outsidein.voice.models import FeedbackItem, Theme, ThemeMember, ThemeModelState
+
+FEEDBACK = "feedback"
+HIGHLIGHT = "highlight"
+# Only the opening of a very long text (a pasted e-mail thread, a 10 MB cell) decides its theme: the rest
+# would cost memory and time without changing which theme it is closest to.
+MAX_TEXT_CHARS = 5_000
+REPRESENTATIVE_QUOTES = 3
+MAX_THEMES = 100
+MAX_SPLIT_PARTS = 10
+TREND_WINDOW_DAYS = 30.0
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One text themes are made of: a feedback item or a highlight, with what the figures need."""
+
+    kind: str  # FEEDBACK or HIGHLIGHT
+    id: int
+    text: str
+    at: datetime | None
+    account_id: int | None
+    revenue: float | None
+    sentiment: float | None
+    nps: int | None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.id)
+
+
+def _float(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _sentiment(stored: float | None, text: str) -> float | None:
+    score = stored if stored is not None else score_text(text)
+    return None if score is None or math.isnan(score) else float(score)
+
+
+def corpus(workspace, *, unthemed_only: bool = False) -> list[Subject]:
+    """Every feedback item with text and every highlight of the workspace, oldest first (two queries).
+
+    Highlights carry no stored sentiment, so theirs is scored here; so is a feedback item's when the
+    import left it blank.
+    """
+    feedback = scoped(FeedbackItem, workspace).exclude(text="")
+    highlights = scoped(Highlight, workspace).exclude(text="")
+    if unthemed_only:
+        feedback = feedback.filter(theme_memberships__isnull=True)
+        highlights = highlights.filter(theme_memberships__isnull=True)
+    subjects = [
+        Subject(FEEDBACK, pk, text[:MAX_TEXT_CHARS], at, account_id, _float(revenue),
+                _sentiment(sentiment, text[:MAX_TEXT_CHARS]), nps)
+        for pk, text, at, account_id, revenue, sentiment, nps in feedback.order_by("received_at", "id").values_list(
+            "id", "text", "received_at", "account_id", "account__annual_revenue", "sentiment", "nps"
+        ).iterator(chunk_size=5_000)
+    ]
+    subjects += [
+        Subject(HIGHLIGHT, pk, text[:MAX_TEXT_CHARS], at, account_id, _float(revenue),
+                _sentiment(None, text[:MAX_TEXT_CHARS]), None)
+        for pk, text, at, account_id, revenue in highlights.order_by("conversation__occurred_at", "id").values_list(
+            "id", "text", "conversation__occurred_at", "conversation__account_id",
+            "conversation__account__annual_revenue",
+        ).iterator(chunk_size=5_000)
+    ]
+    return subjects
+
+
+def live_themes(workspace):
+    """The themes people see: not merged into another one; largest first."""
+    return scoped(Theme, workspace).filter(merged_into__isnull=True)
+
+
+# -- the stored model --------------------------------------------------------------------------------------
+
+
+def load_model(workspace) -> ThemeModel | None:
+    state = scoped(ThemeModelState, workspace).first()
+    if state is None or not state.data:
+        return None
+    return ThemeModel.from_bytes(bytes(state.data))
+
+
+def _save_model(workspace, model: ThemeModel, *, refitted: bool = False) -> None:
+    for theme in model.themes:
+        # Membership lives in ThemeMember rows; keeping the fit's index lists would only bloat the blob.
+        theme.member_indices = []
+        theme.representative_indices = []
+    values = {"data": model.to_bytes(), "method": model.method, "k": model.k}
+    if refitted:
+        values["fitted_at"] = timezone.now()
+    ThemeModelState.objects.update_or_create(workspace=workspace, defaults=values)
+
+
+def _member(theme: Theme, subject: Subject, similarity: float) -> ThemeMember:
+    return ThemeMember(
+        workspace_id=theme.workspace_id,
+        theme=theme,
+        feedback_item_id=subject.id if subject.kind == FEEDBACK else None,
+        highlight_id=subject.id if subject.kind == HIGHLIGHT else None,
+        # Distance from the theme's centre (1 - cosine similarity): the closest members are its quotes.
+        distance=float(1.0 - similarity),
+    )
+
+
+def _centroid_similarity(model: ThemeModel, texts: Sequence[str], model_theme_ids: Sequence[int]) -> np.ndarray:
+    """Cosine similarity of each text to the centre of the given theme (one theme id per text)."""
+    if not len(texts):
+        return np.zeros(0)
+    rows = {theme.id: row for row, theme in enumerate(model.themes)}
+    centroids = model.centroids[[rows[i] for i in model_theme_ids]]
+    return np.einsum("ij,ij->i", model.vectors(texts), centroids)
+
+
+# -- full analysis -------------------------------------------------------------------------------------------
+
+
+def check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ValidationError({"method": f"Choose one of {', '.join(METHODS)}."})
+    if method == "embeddings" and not embeddings.is_available():
+        raise ValidationError({"method": "Sentence embeddings are not installed here (the optional 'embeddings' "
+                                         "extra); use the fast TF-IDF method."})
+
+
+def check_k(k: int | None) -> None:
+    if k is not None and not 2 <= k <= MAX_THEMES:
+        raise ValidationError({"k": f"Choose between 2 and {MAX_THEMES} themes, or leave it blank to let the "
+                                    "data decide."})
+
+
+def run_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf",
+                       progress: jobs.Progress | None = None) -> list[Theme]:
+    """Fit themes over the whole workspace and replace its themes (the names people gave are kept when a
+    new theme is mostly the same items as a renamed old one). Returns the new themes, largest first."""
+    check_method(method)
+    check_k(k)
+    subjects = corpus(workspace)
+    if progress:
+        progress.start(len(subjects))
+    texts = [s.text for s in subjects]
+    model = fit_themes(texts, k=k, method=method) if len(subjects) >= 2 else None
+    with transaction.atomic():
+        kept_names = _renamed_themes(workspace)
+        scoped(Theme, workspace).delete()
+        if model is None or not model.themes:
+            scoped(ThemeModelState, workspace).delete()
+            return []
+        themes = {
+            mt.id: Theme(workspace=workspace, name=mt.label, top_terms=mt.top_terms, size=mt.size,
+                         method=method, model_index=mt.id)
+            for mt in model.themes
+        }
+        Theme.objects.bulk_create(themes.values())
+        assignments = model.assignments
+        placed = np.flatnonzero(assignments != UNASSIGNED)
+        similarity = _centroid_similarity(model, [texts[i] for i in placed], assignments[placed].tolist())
+        members = [_member(themes[int(assignments[i])], subjects[i], sim) for i, sim in zip(placed, similarity,
+                                                                                               strict=True)]
+        ThemeMember.objects.bulk_create(members, batch_size=2_000)
+        _restore_names(kept_names, list(themes.values()), members)
+        _save_model(workspace, model, refitted=True)
+        refresh_theme_figures(workspace, subjects=subjects)
+    if progress:
+        progress.advance(len(subjects))
+    return list(live_themes(workspace))
+
+
+def _renamed_themes(workspace) -> list[tuple[str, set[tuple[str, int]]]]:
+    """Themes whose name a person chose (it is not the label made from its top terms), with their items."""
+    renamed = {t.pk: t.name for t in live_themes(workspace) if t.name != make_label(t.top_terms)}
+    items: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for theme_id, feedback_id, highlight_id in scoped(ThemeMember, workspace).filter(
+            theme_id__in=renamed).values_list("theme_id", "feedback_item_id", "highlight_id"):
+        items[theme_id].add((FEEDBACK, feedback_id) if feedback_id else (HIGHLIGHT, highlight_id))
+    return [(name, items[pk]) for pk, name in renamed.items() if items[pk]]
+
+
+def _restore_names(kept: list[tuple[str, set[tuple[str, int]]]], themes: list[Theme],
+                   members: list[ThemeMember]) -> None:
+    if not kept:
+        return
+    items: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for m in members:
+        items[id(m.theme)].add((FEEDBACK, m.feedback_item_id) if m.feedback_item_id else (HIGHLIGHT, m.highlight_id))
+    renamed = []
+    for theme in themes:
+        new = items[id(theme)]
+        for name, old in kept:
+            # More than half of the union in common: the same theme, found again.
+            if new and len(new & old) / len(new | old) > 0.5:
+                theme.name = name
+                renamed.append(theme)
+                break
+    Theme.objects.bulk_update(renamed, ["name"])
+
+
+@task()
+def theme_analysis_job(workspace_id: int, k: int | None = None, method: str = "tfidf") -> int:
+    from outsidein.workspaces.models import Workspace
+
+    workspace = Workspace.objects.get(pk=workspace_id)
+    return len(run_theme_analysis(workspace, k=k, method=method))
+
+
+def start_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf"):
+    """Queue a full theme analysis for a worker (input is checked here, so a bad choice fails at once)."""
+    check_method(method)
+    check_k(k)
+    return jobs.start(theme_analysis_job, workspace.pk, k, method)
+
+
+@dataclass(frozen=True)
+class AnalysisStatus:
+    running: bool
+    error: str = ""
+    fitted_at: datetime | None = None
+
+
+def analysis_status(workspace) -> AnalysisStatus:
+    """Whether a theme analysis of this workspace is queued or running, and why the last one failed.
+
+    Read from the database task queue when that is the backend; other backends (the immediate one in
+    tests) have finished by the time the page asks.
+    """
+    state = scoped(ThemeModelState, workspace).only("fitted_at").first()
+    fitted_at = state.fitted_at if state else None
+    if "django_tasks_db" not in settings.TASKS.get("default", {}).get("BACKEND", ""):
+        return AnalysisStatus(running=False, fitted_at=fitted_at)
+    from django_tasks_db.models import DBTaskResult
+
+    runs = DBTaskResult.objects.filter(task_path=theme_analysis_job.module_path,
+                                       args_kwargs__args__0=workspace.pk).order_by("-enqueued_at")
+    latest = runs.only("status", "traceback", "finished_at").first()
+    if latest is None:
+        return AnalysisStatus(running=False, fitted_at=fitted_at)
+    if latest.status in ("READY", "RUNNING"):
+        return AnalysisStatus(running=True, fitted_at=fitted_at)
+    if latest.status == "FAILED":
+        reason = (latest.traceback or "").strip().splitlines()[-1:] or ["unknown error"]
+        return AnalysisStatus(running=False, error=reason[0].split(": ", 1)[-1], fitted_at=fitted_at)
+    return AnalysisStatus(running=False, fitted_at=fitted_at)
+
+
+# -- new items ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    assigned: int
+    unassigned: int  # items no theme is close enough to: something new, found by the next full analysis
+
+
+@transaction.atomic
+def assign_new_items(workspace) -> Assignment:
+    """Place feedback items and highlights that belong to no theme yet among the existing themes.
+
+    Uses the stored model (no re-fit): an item joins its nearest theme when it is as close to it as that
+    theme's own members are; otherwise it stays unassigned until the next full analysis.
+    """
+    model = load_model(workspace)
+    if model is None or not model.themes:
+        return Assignment(0, 0)
+    subjects = corpus(workspace, unthemed_only=True)
+    if not subjects:
+        return Assignment(0, 0)
+    texts = [s.text for s in subjects]
+    ids, similarity = model.assign(texts, with_similarity=True)
+    by_index = {t.model_index: t for t in live_themes(workspace).filter(model_index__isnull=False)}
+    members = [_member(by_index[int(theme_id)], subject, sim)
+               for subject, theme_id, sim in zip(subjects, ids, similarity, strict=True)
+               if theme_id != UNASSIGNED and int(theme_id) in by_index]
+    ThemeMember.objects.bulk_create(members, batch_size=2_000)
+    if members:
+        refresh_theme_figures(workspace)
+    return Assignment(len(members), len(subjects) - len(members))
+
+
+def unthemed_count(workspace) -> int:
+    return (scoped(FeedbackItem, workspace).exclude(text="").filter(theme_memberships__isnull=True).count()
+            + scoped(Highlight, workspace).exclude(text="").filter(theme_memberships__isnull=True).count())
+
+
+# -- figures -----------------------------------------------------------------------------------------------
+
+
+def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -> None:
+    """Size, average sentiment, trend, revenue at stake and representative quotes of every live theme.
+
+    Trend is the change in the theme's share of ALL items (themed or not) between the last 30 days and
+    the 30 before, so a quiet month does not look like an improving theme.
+    """
+    subjects = corpus(workspace) if subjects is None else subjects
+    themes = {t.pk: t for t in live_themes(workspace)}
+    position = {s.key: i for i, s in enumerate(subjects)}
+    theme_of = np.full(len(subjects), UNASSIGNED, dtype=np.int64)
+    closest: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for theme_id, feedback_id, highlight_id, distance in scoped(ThemeMember, workspace).filter(
+            theme_id__in=themes).values_list("theme_id", "feedback_item_id", "highlight_id", "distance"):
+        i = position.get((FEEDBACK, feedback_id) if feedback_id else (HIGHLIGHT, highlight_id))
+        if i is None:  # a text emptied since it was themed
+            continue
+        theme_of[i] = theme_id
+        closest[theme_id].append((distance if distance is not None else 1.0, i))
+    summaries = summarise_themes(
+        theme_of,
+        sentiment=[s.sentiment for s in subjects],
+        timestamps=[s.at for s in subjects],
+        account_ids=[s.account_id for s in subjects],
+        revenue=[s.revenue for s in subjects],
+        window_days=TREND_WINDOW_DAYS,
+    ) if len(subjects) else []
+    by_theme = {s.theme_id: s for s in summaries}
+    for pk, theme in themes.items():
+        summary = by_theme.get(pk)
+        theme.size = summary.size if summary else 0
+        theme.avg_sentiment = summary.average_sentiment if summary else None
+        theme.trend = summary.trend if summary else None
+        at_stake = summary.revenue_at_stake if summary else None
+        theme.revenue_at_stake = Decimal(str(round(at_stake, 2))) if at_stake is not None else None
+        theme.representative_ids = _representatives(subjects, sorted(closest[pk]))
+    Theme.objects.bulk_update(themes.values(), ["size", "avg_sentiment", "trend", "revenue_at_stake",
+                                                "representative_ids"], batch_size=500)
+
+
+def _representatives(subjects: list[Subject], ranked: Iterable[tuple[float, int]]) -> list[dict[str, int]]:
+    """The members closest to the theme's centre, one per distinct wording."""
+    chosen, seen = [], set()
+    for _, i in ranked:
+        subject = subjects[i]
+        wording = " ".join(subject.text.lower().split())
+        if wording in seen:
+            continue
+        seen.add(wording)
+        chosen.append({subject.kind: subject.id})
+        if len(chosen) >= REPRESENTATIVE_QUOTES:
+            break
+    return chosen
+
+
+# -- reading a theme ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeItem:
+    kind: str
+    id: int
+    text: str
+    at: datetime | None
+    account: object | None
+    sentiment: float | None
+    nps: int | None
+    obj: object
+
+    @property
+    def url(self) -> str:
+        try:
+            return self.obj.get_absolute_url()
+        except NoReverseMatch:  # a feedback item has no page of its own where the feedback pages are absent
+            return ""
+
+
+def _items(workspace, refs: list[tuple[str, int]]) -> list[ThemeItem]:
+    feedback_ids = [pk for kind, pk in refs if kind == FEEDBACK]
+    highlight_ids = [pk for kind, pk in refs if kind == HIGHLIGHT]
+    found: dict[tuple[str, int], ThemeItem] = {}
+    for item in scoped(FeedbackItem, workspace).filter(pk__in=feedback_ids).select_related("account", "workspace"):
+        found[(FEEDBACK, item.pk)] = ThemeItem(FEEDBACK, item.pk, item.text, item.received_at, item.account,
+                                               _sentiment(item.sentiment, item.text[:MAX_TEXT_CHARS]), item.nps, item)
+    for h in scoped(Highlight, workspace).filter(pk__in=highlight_ids).select_related(
+            "conversation__account", "workspace"):
+        found[(HIGHLIGHT, h.pk)] = ThemeItem(HIGHLIGHT, h.pk, h.text, h.conversation.occurred_at,
+                                             h.conversation.account, _sentiment(None, h.text), None, h)
+    return [found[ref] for ref in refs if ref in found]
+
+
+def _ref(entry) -> tuple[str, int] | None:
+    if isinstance(entry, int):  # a bare id is a feedback item
+        return (FEEDBACK, entry)
+    if isinstance(entry, dict) and entry:
+        kind, pk = next(iter(entry.items()))
+        return (kind, int(pk))
+    return None
+
+
+def representative_quotes(theme: Theme) -> list[ThemeItem]:
+    return _items(theme.workspace, [r for r in map(_ref, theme.representative_ids or []) if r])
+
+
+def theme_items(theme: Theme, *, limit: int = 200) -> list[ThemeItem]:
+    """The theme's items closest to its centre first (bounded: three queries whatever the theme's size)."""
+    refs = [
+        (FEEDBACK, f) if f else (HIGHLIGHT, h)
+        for f, h in theme.members.order_by("distance", "id").values_list("feedback_item_id", "highlight_id")[:limit]
+    ]
+    return _items(theme.workspace, refs)
+
+
+# -- editing -----------------------------------------------------------------------------------------------
+
+
+def _live(theme: Theme) -> None:
+    if theme.merged_into_id is not None:
+        raise ValidationError(f"“{theme.name}” was merged into another theme; edit that one instead.")
+
+
+@transaction.atomic
+def rename_theme(theme: Theme, name: str) -> Theme:
+    _live(theme)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the theme a name."})
+    if len(name) > Theme._meta.get_field("name").max_length:
+        raise ValidationError({"name": "Keep the name under 200 characters."})
+    theme.name = name
+    theme.save(update_fields=["name"])
+    return theme
+
+
+@transaction.atomic
+def merge_themes(keep: Theme, other: Theme, *, name: str | None = None) -> Theme:
+    """Merge ``other`` into ``keep``: its items join ``keep``, and ``other`` remains only as a pointer."""
+    assert_same_workspace(keep.workspace, other)
+    if keep.pk == other.pk:
+        raise ValidationError({"other": "Choose a different theme to merge with."})
+    _live(keep)
+    _live(other)
+    workspace = keep.workspace
+    model = load_model(workspace)
+    if model is not None and {keep.model_index, other.model_index} <= {t.id for t in model.themes}:
+        model.theme(keep.model_index).size = keep.size
+        model.theme(other.model_index).size = other.size
+        model.merge([keep.model_index, other.model_index])
+        _save_model(workspace, model)
+    other.members.update(theme=keep)
+    other.merged_into = keep
+    other.model_index = None
+    other.size = 0
+    other.save(update_fields=["merged_into", "model_index", "size"])
+    scoped(Theme, workspace).filter(merged_into=other).update(merged_into=keep)
+    if name and name.strip():
+        keep.name = " ".join(name.split())
+        keep.save(update_fields=["name"])
+    if model is not None and keep.model_index is not None:
+        _replace_distances(keep, model)
+    refresh_theme_figures(workspace)
+    keep.refresh_from_db()
+    return keep
+
+
+def _member_texts(theme: Theme) -> tuple[list[ThemeMember], list[str]]:
+    members = list(theme.members.select_related("feedback_item", "highlight").order_by("id"))
+    texts = [(m.feedback_item.text if m.feedback_item_id else m.highlight.text)[:MAX_TEXT_CHARS] for m in members]
+    return members, texts
+
+
+def _replace_distances(theme: Theme, model: ThemeModel) -> None:
+    members, texts = _member_texts(theme)
+    similarity = _centroid_similarity(model, texts, [theme.model_index] * len(texts))
+    for member, sim in zip(members, similarity, strict=True):
+        member.distance = float(1.0 - sim)
+    ThemeMember.objects.bulk_update(members, ["distance"], batch_size=2_000)
+
+
+@transaction.atomic
+def split_theme(theme: Theme, parts: int = 2) -> list[Theme]:
+    """Re-cluster one theme's items into ``parts`` themes; the first keeps the theme's row (and its links)."""
+    _live(theme)
+    if not 2 <= parts <= MAX_SPLIT_PARTS:
+        raise ValidationError({"parts": f"Split into 2 to {MAX_SPLIT_PARTS} themes."})
+    workspace = theme.workspace
+    model = load_model(workspace)
+    if model is None or theme.model_index is None or theme.model_index not in {t.id for t in model.themes}:
+        raise ValidationError("This theme is not in the current theme model; run the theme analysis again first.")
+    members, texts = _member_texts(theme)
+    distinct = len({" ".join(t.lower().split()) for t in texts})
+    if distinct < parts:
+        raise ValidationError({"parts": f"“{theme.name}” has {distinct} different text{'s' if distinct != 1 else ''}, "
+                                        f"too few to split into {parts}."})
+    # The model splits by positions in the texts it is given: this theme's members, in order.
+    model_theme = model.theme(theme.model_index)
+    model_theme.member_indices = list(range(len(members)))
+    model_theme.size = len(members)
+    pieces = model.split(theme.model_index, texts, parts=parts)
+
+    rows: list[Theme] = []
+    for j, piece in enumerate(pieces):
+        row = theme if j == 0 else Theme(workspace=workspace, method=theme.method)
+        row.name = piece.label
+        row.top_terms = piece.top_terms
+        row.model_index = piece.id
+        row.size = piece.size
+        row.save()
+        rows.append(row)
+    theme_of = {}
+    for row, piece in zip(rows, pieces, strict=True):
+        for index in piece.member_indices:
+            theme_of[index] = row
+    similarity = model.similarities(texts)
+    column = {t.id: c for c, t in enumerate(model.themes)}
+    for i, member in enumerate(members):
+        row = theme_of[i]
+        member.theme = row
+        member.distance = float(1.0 - similarity[i, column[row.model_index]])
+    ThemeMember.objects.bulk_update(members, ["theme", "distance"], batch_size=2_000)
+    _save_model(workspace, model)
+    refresh_theme_figures(workspace)
+    return list(live_themes(workspace).filter(pk__in=[r.pk for r in rows]))

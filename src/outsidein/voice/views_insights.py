@@ -1,0 +1,292 @@
+"""Pages for what the feedback says: themes, key driver analyses and monetizable pain."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
+from django.views.decorators.http import require_POST
+
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.scoping import get_scoped, scoped
+from outsidein.voice import drivers_services, pain, themes_services
+from outsidein.voice.analysis import embeddings
+from outsidein.voice.analysis.sentiment import label as sentiment_label
+from outsidein.voice.models import DriverAnalysis, Theme
+
+# -- forms ---------------------------------------------------------------------------------------------------
+
+
+class ThemeRunForm(forms.Form):
+    k = forms.IntegerField(
+        label="Number of themes", required=False, min_value=2, max_value=themes_services.MAX_THEMES,
+        help_text="Leave blank to let the data decide.",
+    )
+    method = forms.ChoiceField(label="Method", initial="tfidf", choices=[
+        ("tfidf", "Fast: word patterns (TF-IDF), no model"),
+        ("embeddings", "Sentence embeddings (meaning, slower)"),
+    ])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not embeddings.is_available():
+            # Offer only what runs here; the embeddings extra is optional.
+            self.fields["method"].choices = self.fields["method"].choices[:1]
+            self.fields["method"].widget = forms.HiddenInput()
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+
+
+class MergeForm(forms.Form):
+    other = forms.ModelChoiceField(label="Merge with", queryset=Theme.objects.none(),
+                                   help_text="Its items join this theme; it disappears from the list.")
+    name = forms.CharField(label="Name of the merged theme", max_length=200, required=False,
+                           help_text="Leave blank to keep this theme's name.")
+
+    def __init__(self, *args, theme: Theme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = themes_services.live_themes(theme.workspace).exclude(pk=theme.pk)
+
+
+class SplitForm(forms.Form):
+    parts = forms.IntegerField(label="Split into", min_value=2, max_value=themes_services.MAX_SPLIT_PARTS, initial=2,
+                               help_text="How many themes to re-cluster this theme's items into.")
+
+
+class DriverAnalysisForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=list(drivers_services.OUTCOMES.items()),
+                                widget=forms.RadioSelect, initial="nps")
+    drivers = forms.MultipleChoiceField(label="Drivers", widget=forms.CheckboxSelectMultiple,
+                                        help_text="The rated attributes that may drive the outcome.")
+
+    def __init__(self, *args, options: list[drivers_services.DriverOption], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drivers"].choices = [(o.name, f"{o.name} ({o.answers} ratings)") for o in options]
+        self.fields["drivers"].initial = [o.name for o in options]
+
+
+# -- themes --------------------------------------------------------------------------------------------------
+
+
+def _sentiment_label(value: float | None) -> str:
+    return "" if value is None else sentiment_label(value)
+
+
+def trend_text(trend: float | None) -> str:
+    """A change in share as percentage points, e.g. "+3.2 pts"; a dash when there is too little history."""
+    if trend is None:
+        return "—"
+    points = round(100 * trend, 1)
+    if points == 0:
+        return "steady"
+    return f"{'+' if points > 0 else '−'}{abs(points):.1f} pts"
+
+
+def theme_rows(themes: list[Theme]) -> list[dict]:
+    total = sum(t.size for t in themes)
+    return [{"theme": t, "share": round(100 * t.size / total) if total else 0, "sentiment": t.avg_sentiment,
+             "sentiment_label": _sentiment_label(t.avg_sentiment), "trend_text": trend_text(t.trend)}
+            for t in themes]
+
+
+def _theme(request, theme_id: int) -> Theme:
+    return get_scoped(Theme, request.workspace, pk=theme_id)
+
+
+@login_required
+def theme_list(request):
+    status = themes_services.analysis_status(request.workspace)
+    if request.headers.get("HX-Request"):
+        # The progress line polls this page; once the analysis is over, reload to show the new themes.
+        if status.running:
+            return render(request, "voice/insights/_theme_status.html", {"status": status})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    themes = list(themes_services.live_themes(request.workspace))
+    return render(request, "voice/insights/theme_list.html", {
+        "themes": themes, "rows": theme_rows(themes), "status": status, "form": ThemeRunForm(),
+        "unthemed": themes_services.unthemed_count(request.workspace) if themes else 0,
+        "total": sum(t.size for t in themes),
+    })
+
+
+@login_required
+@require_POST
+def theme_run(request):
+    form = ThemeRunForm(request.POST)
+    if form.is_valid():
+        try:
+            themes_services.start_theme_analysis(request.workspace, k=form.cleaned_data["k"],
+                                                 method=form.cleaned_data["method"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Theme analysis started. The themes below are replaced when it is done.")
+            return redirect("theme-list", ws=request.workspace.slug)
+    themes = list(themes_services.live_themes(request.workspace))
+    return render(request, "voice/insights/theme_list.html", {
+        "themes": themes, "rows": theme_rows(themes), "status": themes_services.analysis_status(request.workspace),
+        "form": form,
+        "unthemed": 0, "total": sum(t.size for t in themes),
+    }, status=422)
+
+
+@login_required
+@require_POST
+def theme_assign(request):
+    result = themes_services.assign_new_items(request.workspace)
+    if result.assigned or result.unassigned:
+        text = f"{result.assigned} new item{'s' if result.assigned != 1 else ''} joined existing themes."
+        if result.unassigned:
+            text += (f" {result.unassigned} fit no theme closely enough: run the analysis again to find the new "
+                     "themes among them.")
+        messages.success(request, text)
+    else:
+        messages.info(request, "No new items to place.")
+    return redirect("theme-list", ws=request.workspace.slug)
+
+
+@login_required
+def theme_detail(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    if theme.merged_into_id:
+        messages.info(request, f"“{theme.name}” was merged into this theme.")
+        return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.merged_into_id)
+    return render(request, "voice/insights/theme_detail.html", {
+        "theme": theme, "sentiment": theme.avg_sentiment, "sentiment_label": _sentiment_label(theme.avg_sentiment),
+        "trend_text": trend_text(theme.trend),
+        "quotes": themes_services.representative_quotes(theme),
+        "items": themes_services.theme_items(theme),
+        "rename_form": RenameForm(initial={"name": theme.name}),
+        "merge_form": MergeForm(theme=theme),
+        "split_form": SplitForm(),
+    })
+
+
+def _theme_edit(request, theme: Theme, form, action: str, title: str):
+    return render(request, "voice/insights/theme_form.html", {
+        "theme": theme, "form": form, "action": action, "title": title,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def theme_rename(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    form = RenameForm(request.POST or None, initial={"name": theme.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            themes_services.rename_theme(theme, form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"Renamed to “{theme.name}”.")
+            return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.pk)
+    return _theme_edit(request, theme, form, "theme-rename", f"Rename “{theme.name}”")
+
+
+@login_required
+def theme_merge(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    form = MergeForm(request.POST or None, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other"]
+        try:
+            themes_services.merge_themes(theme, other, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"Merged “{other.name}” into “{theme.name}”.")
+            return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.pk)
+    return _theme_edit(request, theme, form, "theme-merge", f"Merge another theme into “{theme.name}”")
+
+
+@login_required
+def theme_split(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    form = SplitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parts = themes_services.split_theme(theme, form.cleaned_data["parts"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Split into " + ", ".join(f"“{p.name}”" for p in parts) + ".")
+            return redirect("theme-list", ws=request.workspace.slug)
+    return _theme_edit(request, theme, form, "theme-split", f"Split “{theme.name}”")
+
+
+# -- key drivers ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def driver_analysis_list(request):
+    options = drivers_services.driver_options(request.workspace)
+    form = DriverAnalysisForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            analysis = drivers_services.create_driver_analysis(
+                request.workspace, request.user, outcome=form.cleaned_data["outcome"],
+                drivers=form.cleaned_data["drivers"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect("driver-analysis-detail", ws=request.workspace.slug, analysis_id=analysis.pk)
+    analyses = scoped(DriverAnalysis, request.workspace).select_related("created_by")[:20]
+    return render(request, "voice/insights/driver_list.html", {
+        "form": form, "options": options, "analyses": analyses,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def driver_analysis_detail(request, analysis_id: int):
+    analysis = get_scoped(DriverAnalysis, request.workspace, pk=analysis_id)
+    running = drivers_services.is_running(analysis)
+    if request.headers.get("HX-Request"):
+        if running:
+            return render(request, "voice/insights/_driver_status.html", {"analysis": analysis})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    result = analysis.result or {}
+    return render(request, "voice/insights/driver_detail.html", {
+        "analysis": analysis, "result": result, "running": running,
+        "status": drivers_services.status(analysis),
+        "details": result.get("details") or [],
+        "chart": drivers_services.importance_chart(analysis),
+        "act_first": drivers_services.act_first_detail(analysis),
+        "outcome_label": drivers_services.OUTCOMES.get(analysis.outcome, analysis.outcome),
+    })
+
+
+# -- monetizable pain ----------------------------------------------------------------------------------------
+
+
+@login_required
+def pain_list(request):
+    return render(request, "voice/insights/pain_list.html", {
+        "points": pain.rank_pain(request.workspace),
+        "initiatives": pain.initiatives_available(),
+    })
+
+
+@login_required
+@require_POST
+def pain_initiative(request):
+    kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
+    if not pain.initiatives_available() or not pk.isdigit():
+        return redirect("pain-list", ws=request.workspace.slug)
+    try:
+        initiative = pain.start_initiative(request.workspace, request.user, kind, int(pk))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pain-list", ws=request.workspace.slug)
+    messages.success(request, f"Initiative “{initiative.name}” started at its first stage: nail the pain.")
+    try:
+        return redirect(initiative.get_absolute_url())
+    except NoReverseMatch:  # the initiative pages are not installed
+        return redirect("pain-list", ws=request.workspace.slug)
