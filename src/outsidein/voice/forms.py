@@ -1,0 +1,84 @@
+from django import forms
+
+from outsidein.core.scoping import scoped
+from outsidein.customers.models import Account, Segment
+from outsidein.voice.imports import FIELDS
+from outsidein.voice.models import Source
+
+MAX_UPLOAD_HELP = "CSV (UTF-8), Excel .xlsx or JSON Lines. Large files are fine: they are read as a stream."
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(help_text=MAX_UPLOAD_HELP,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.jsonl,.ndjson"}))
+    source_name = forms.CharField(label="Source name", max_length=100,
+                                  help_text="Where it comes from, e.g. “Q3 NPS survey” or “Zendesk”. Its column "
+                                            "mapping is remembered for next time.",
+                                  widget=forms.TextInput(attrs={"list": "known-sources", "autocomplete": "off"}))
+    source = forms.ChoiceField(label="Kind of feedback", choices=Source.choices, initial=Source.SURVEY)
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file: which feedback field it holds, or nothing."""
+
+    def __init__(self, *args, columns: list[str], initial_mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", "— ignore —"), *FIELDS.items()]
+        for index, column in enumerate(columns):
+            self.fields[f"col_{index}"] = forms.ChoiceField(label=column or f"(column {index + 1})", choices=choices,
+                                                            required=False, initial=initial_mapping.get(column, ""))
+
+    def mapping(self) -> dict[str, str]:
+        return {column: self.cleaned_data.get(f"col_{i}", "") for i, column in enumerate(self.columns) if column}
+
+
+class FeedbackFilterForm(forms.Form):
+    q = forms.CharField(label="Search text", required=False)
+    source = forms.ChoiceField(label="Kind", choices=[("", "Any"), *Source.choices], required=False)
+    source_name = forms.ChoiceField(label="Source", required=False)
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False, empty_label="Any account")
+    segment = forms.ModelChoiceField(queryset=Segment.objects.none(), required=False, empty_label="Any segment")
+    nps_group = forms.ChoiceField(label="NPS", required=False, choices=[
+        ("", "Any"), ("promoter", "Promoters (9–10)"), ("passive", "Passives (7–8)"),
+        ("detractor", "Detractors (0–6)")])
+    sentiment = forms.ChoiceField(required=False, choices=[
+        ("", "Any"), ("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")])
+    batch = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, workspace, source_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = scoped(Account, workspace).order_by("name")
+        self.fields["segment"].queryset = scoped(Segment, workspace).order_by("name")
+        self.fields["source_name"].choices = [("", "Any"), *((n, n) for n in source_names)]
+
+
+class ScoreFilterForm(forms.Form):
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False, empty_label="All accounts")
+    segment = forms.ModelChoiceField(queryset=Segment.objects.none(), required=False, empty_label="All segments")
+    source_name = forms.ChoiceField(label="Source", required=False)
+    period = forms.ChoiceField(choices=[("month", "Month"), ("quarter", "Quarter"), ("week", "Week")],
+                               required=False, initial="month")
+
+    def __init__(self, *args, workspace, source_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = scoped(Account, workspace).order_by("name")
+        self.fields["segment"].queryset = scoped(Segment, workspace).order_by("name")
+        self.fields["source_name"].choices = [("", "All sources"), *((n, n) for n in source_names)]
+
+
+class CompareForm(forms.Form):
+    metric = forms.ChoiceField(choices=[("nps", "NPS"), ("csat", "CSAT (top-2-box)"), ("csat_mean", "CSAT (mean)"),
+                                        ("ces", "CES")])
+    before_from = forms.DateField(label="Before: from", widget=forms.DateInput(attrs={"type": "date"}))
+    before_to = forms.DateField(label="to", widget=forms.DateInput(attrs={"type": "date"}))
+    after_from = forms.DateField(label="After: from", widget=forms.DateInput(attrs={"type": "date"}))
+    after_to = forms.DateField(label="to", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        for prefix, label in (("before", "The first period"), ("after", "The second period")):
+            start, end = data.get(f"{prefix}_from"), data.get(f"{prefix}_to")
+            if start and end and end < start:
+                self.add_error(f"{prefix}_to", f"{label} ends before it starts.")
+        return data
