@@ -13,6 +13,7 @@ workspace_patterns = [
     path("", include("outsidein.engagement.urls")),
     path("", include("outsidein.conversations.urls")),
     path("", include("outsidein.guides.urls")),
+    path("", include("outsidein.voice.urls")),
 ]
 
 urlpatterns = [
