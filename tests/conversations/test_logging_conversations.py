@@ -12,7 +12,7 @@ from outsidein.conversations.models import Conversation, Highlight, Kind, Status
 
 def field_block(html: str, name: str) -> str:
     """The container the form draws around one field (its label, input and errors)."""
-    match = re.search(rf'<div class="field[^"]*" id="field-{name}">(.*?)</div>', html, re.S)
+    match = re.search(rf'<div class="field[^"]*" id="field-{name}">(.*?)(?=<div class="field|</form>)', html, re.S)
     assert match, f"no field container for {name}"
     return match.group(1)
 

@@ -30,6 +30,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str) -> "User":
+        # Addresses are stored in lower case; phones capitalise the first letter people type.
+        return self.get(email=self.normalize_email(username).lower())
+
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
