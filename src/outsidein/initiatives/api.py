@@ -1,0 +1,345 @@
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from outsidein.api.common import in_payload_terms, resolve_refs
+from outsidein.core.scoping import get_scoped
+from outsidein.customers.models import Account, Segment
+from outsidein.initiatives import selectors, services
+from outsidein.initiatives.models import Covariance, Initiative, MetricKind, Period, Pilot, PilotDecision, Stage
+from outsidein.workspaces.models import User
+
+router = Router()
+INITIATIVE_REFS = {"sponsor_id": User, "target_segment_id": Segment, "team_ids": User}
+PILOT_REFS = {"initiative_id": Initiative, "pilot_account_ids": Account}
+
+
+class InitiativeIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    pain_statement: str = Field(min_length=1)
+    sponsor_id: int | None = Field(None, description="A leader; default the token's user.")
+    target_segment_id: int | None = None
+    team_ids: list[int] = Field([], description="Default: the token's user.")
+    buying_committee: str = ""
+
+
+class InitiativePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    pain_statement: str | None = Field(None, min_length=1)
+    sponsor_id: int | None = None
+    target_segment_id: int | None = None
+    team_ids: list[int] | None = None
+    buying_committee: str | None = None
+
+
+class InitiativeOut(Schema):
+    id: int
+    name: str
+    pain_statement: str
+    stage: str
+    stage_entered_at: datetime
+    sponsor_id: int | None
+    target_segment_id: int | None
+    team_ids: list[int]
+    buying_committee: str
+    assumption_count: int = 0
+    validated_count: int = 0
+    pilot_count: int = 0
+
+    @staticmethod
+    def resolve_team_ids(obj: Initiative) -> list[int]:
+        return [u.pk for u in obj.team.all()]
+
+
+class CriterionOut(Schema):
+    name: str
+    label: str
+    met: bool
+    detail: str
+
+
+class GateOut(Schema):
+    stage: str
+    next_stage: str | None
+    met: bool
+    results: list[CriterionOut]
+
+
+class MoveIn(Schema):
+    to_stage: Stage
+    override: bool = Field(False, description="Move although the gate's criteria are not met (needs a reason).")
+    reason: str = Field("", max_length=5000)
+
+
+class MoveOut(Schema):
+    id: int
+    initiative_id: int
+    from_stage: str
+    to_stage: str
+    moved_by_id: int | None
+    moved_at: datetime
+    override: bool
+    reason: str
+    gate_check: dict[str, Any]
+    evidence_ids: list[int]
+
+
+class PilotIn(Schema):
+    initiative_id: int
+    name: str = Field(min_length=1, max_length=200)
+    change: str = Field(min_length=1)
+    metric_kind: MetricKind = MetricKind.ENTERED
+    metric_name: str = Field(min_length=1, max_length=120)
+    baseline_start: date
+    baseline_end: date
+    pilot_start: date
+    pilot_end: date
+    expected_effect: float | None = None
+    covariance: Covariance = Covariance.CLUSTER
+    pilot_account_ids: list[int] = []
+
+
+class PilotPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    change: str | None = Field(None, min_length=1)
+    metric_name: str | None = Field(None, min_length=1, max_length=120)
+    baseline_start: date | None = None
+    baseline_end: date | None = None
+    pilot_start: date | None = None
+    pilot_end: date | None = None
+    expected_effect: float | None = None
+    covariance: Covariance | None = None
+    pilot_account_ids: list[int] | None = None
+
+
+class PilotOut(Schema):
+    id: int
+    initiative_id: int
+    name: str
+    change: str
+    metric_kind: str
+    metric_name: str
+    baseline_start: date
+    baseline_end: date
+    pilot_start: date
+    pilot_end: date
+    expected_effect: float | None
+    covariance: str
+    pilot_account_ids: list[int]
+    control_account_ids: list[int]
+    assignment_method: str
+    assignment_seed: int | None
+    assignment: dict[str, Any]
+    result: dict[str, Any] | None
+    computed_at: datetime | None
+    decision: str
+    observation: str
+    learning: str
+    actions: str
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_pilot_account_ids(obj: Pilot) -> list[int]:
+        return sorted(a.pk for a in obj.pilot_accounts.all())
+
+    @staticmethod
+    def resolve_control_account_ids(obj: Pilot) -> list[int]:
+        return sorted(a.pk for a in obj.control_accounts.all())
+
+
+class ControlGroupIn(Schema):
+    seed: int | None = Field(None, description="Draw by stratified random assignment from this seed ...")
+    account_ids: list[int] | None = Field(None, description="... or choose the control accounts by hand.")
+
+
+class MeasurementIn(Schema):
+    account_id: int
+    period: Period
+    value: float
+
+
+class MeasurementsIn(Schema):
+    measurements: list[MeasurementIn]
+    replace: bool = Field(False, description="Replace values already entered for the same account and period.")
+
+
+class MeasurementOut(Schema):
+    id: int
+    account_id: int
+    period: str
+    value: float
+    entered_at: datetime
+
+
+class DecisionIn(Schema):
+    decision: PilotDecision
+    observation: str = Field(min_length=1)
+    learning: str = Field(min_length=1)
+    actions: str = ""
+
+
+def _initiative(request, initiative_id: int) -> Initiative:
+    return get_scoped(selectors.initiative_list(request.workspace), request.workspace, pk=initiative_id)
+
+
+def _pilot(request, pilot_id: int) -> Pilot:
+    return get_scoped(Pilot.objects.select_related("initiative").prefetch_related("pilot_accounts",
+                                                                                  "control_accounts"),
+                      request.workspace, pk=pilot_id)
+
+
+def _call(refs: dict, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except ValidationError as exc:
+        raise in_payload_terms(exc, refs) from exc
+
+
+def _initiative_args(request, data: dict) -> tuple[dict, list | None]:
+    data = resolve_refs(request.workspace, data, INITIATIVE_REFS)
+    return data, data.pop("team", None)
+
+
+@router.get("/initiatives", response=list[InitiativeOut], tags=["initiatives"])
+@paginate(LimitOffsetPagination)
+def list_initiatives(request, stage: Stage | None = None):
+    return selectors.initiative_list(request.workspace, stage=stage)
+
+
+@router.get("/initiatives/{initiative_id}", response=InitiativeOut, tags=["initiatives"])
+def read_initiative(request, initiative_id: int):
+    return _initiative(request, initiative_id)
+
+
+@router.post("/initiatives", response={201: InitiativeOut}, tags=["initiatives"])
+def create_initiative(request, payload: InitiativeIn):
+    data, team = _initiative_args(request, payload.model_dump(exclude_none=True))
+    initiative = _call(INITIATIVE_REFS, services.save_initiative, request.workspace, request.user, data,
+                       team=team or None)
+    return 201, _initiative(request, initiative.pk)
+
+
+@router.patch("/initiatives/{initiative_id}", response=InitiativeOut, tags=["initiatives"],
+              summary="Change an initiative (only the fields sent; the stage changes only by a move)")
+def update_initiative(request, initiative_id: int, payload: InitiativePatch):
+    initiative = _initiative(request, initiative_id)
+    data, team = _initiative_args(request, payload.model_dump(exclude_unset=True))
+    _call(INITIATIVE_REFS, services.save_initiative, request.workspace, request.user, data, initiative, team=team)
+    return _initiative(request, initiative_id)
+
+
+@router.delete("/initiatives/{initiative_id}", response={204: None}, tags=["initiatives"])
+def delete_initiative(request, initiative_id: int):
+    services.delete_initiative(_initiative(request, initiative_id))
+    return 204, None
+
+
+@router.get("/initiatives/{initiative_id}/gate", response=GateOut, tags=["initiatives"],
+            summary="The exit criteria of the initiative's stage, met or not, and why")
+def read_gate(request, initiative_id: int):
+    initiative = _initiative(request, initiative_id)
+    check = services.check_gate(initiative)
+    if check is None:
+        return {"stage": initiative.stage, "next_stage": None, "met": True, "results": []}
+    return check.as_dict()
+
+
+@router.post("/initiatives/{initiative_id}/move", response={201: MoveOut}, tags=["initiatives"],
+             summary="Move to another stage; unmet criteria need override=true and a reason")
+def move_initiative(request, initiative_id: int, payload: MoveIn):
+    initiative = _initiative(request, initiative_id)
+    return 201, services.move_initiative(initiative, request.user, payload.to_stage, override=payload.override,
+                                         reason=payload.reason)
+
+
+@router.get("/initiatives/{initiative_id}/moves", response=list[MoveOut], tags=["initiatives"],
+            summary="The log of stage moves, newest first")
+def list_moves(request, initiative_id: int):
+    return selectors.moves(_initiative(request, initiative_id))
+
+
+@router.get("/pilots", response=list[PilotOut], tags=["pilots"])
+@paginate(LimitOffsetPagination)
+def list_pilots(request, initiative_id: int | None = None):
+    return selectors.pilot_list(request.workspace, initiative_id=initiative_id).prefetch_related(
+        "pilot_accounts", "control_accounts")
+
+
+@router.get("/pilots/{pilot_id}", response=PilotOut, tags=["pilots"])
+def read_pilot(request, pilot_id: int):
+    return _pilot(request, pilot_id)
+
+
+@router.post("/pilots", response={201: PilotOut}, tags=["pilots"])
+def create_pilot(request, payload: PilotIn):
+    data = resolve_refs(request.workspace, payload.model_dump(), PILOT_REFS)
+    initiative = data.pop("initiative")
+    accounts = data.pop("pilot_accounts")
+    pilot = _call(PILOT_REFS, services.save_pilot, initiative, request.user, data, pilot_accounts=accounts)
+    return 201, _pilot(request, pilot.pk)
+
+
+@router.patch("/pilots/{pilot_id}", response=PilotOut, tags=["pilots"], summary="Change a pilot (only the fields sent)")
+def update_pilot(request, pilot_id: int, payload: PilotPatch):
+    pilot = _pilot(request, pilot_id)
+    data = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), PILOT_REFS)
+    accounts = data.pop("pilot_accounts", None)
+    for name, value in data.items():
+        if value is None and name != "expected_effect":
+            raise ValidationError({name: "This field cannot be null."})
+    _call(PILOT_REFS, services.save_pilot, pilot.initiative, request.user, data, pilot, pilot_accounts=accounts)
+    return _pilot(request, pilot_id)
+
+
+@router.delete("/pilots/{pilot_id}", response={204: None}, tags=["pilots"])
+def delete_pilot(request, pilot_id: int):
+    services.delete_pilot(_pilot(request, pilot_id))
+    return 204, None
+
+
+@router.post("/pilots/{pilot_id}/control-group", response=PilotOut, tags=["pilots"],
+             summary="Draw the control group from a seed, or set it by hand")
+def set_control_group(request, pilot_id: int, payload: ControlGroupIn):
+    pilot = _pilot(request, pilot_id)
+    if (payload.seed is None) == (payload.account_ids is None):
+        raise ValidationError({"seed": "Send either a seed or account_ids."})
+    if payload.seed is not None:
+        services.draw_control_group(pilot, request.user, payload.seed)
+    else:
+        accounts = resolve_refs(request.workspace, {"account_ids": payload.account_ids},
+                                {"account_ids": Account})["accounts"]
+        _call({"account_ids": Account}, services.choose_control_group, pilot, request.user, accounts)
+    return _pilot(request, pilot_id)
+
+
+@router.get("/pilots/{pilot_id}/measurements", response=list[MeasurementOut], tags=["pilots"])
+def list_measurements(request, pilot_id: int):
+    return _pilot(request, pilot_id).measurements.all()
+
+
+@router.post("/pilots/{pilot_id}/measurements", response={201: list[MeasurementOut]}, tags=["pilots"],
+             summary="Enter values of the metric per account and period")
+def add_measurements(request, pilot_id: int, payload: MeasurementsIn):
+    pilot = _pilot(request, pilot_id)
+    if not payload.measurements:
+        raise ValidationError({"measurements": "Send at least one measurement."})
+    rows = [{"account": m.account_id, "period": m.period, "value": m.value} for m in payload.measurements]
+    return 201, services.record_measurements(pilot, request.user, rows, replace=payload.replace)
+
+
+@router.post("/pilots/{pilot_id}/result", response=dict[str, Any], tags=["pilots"],
+             summary="Compute the difference-in-differences effect, its interval, p-value, sizes and warnings")
+def compute_result(request, pilot_id: int):
+    return services.compute_result(_pilot(request, pilot_id)).as_dict()
+
+
+@router.post("/pilots/{pilot_id}/decision", response=PilotOut, tags=["pilots"],
+             summary="Record the decision (scale, iterate, stop) as a learning card")
+def decide(request, pilot_id: int, payload: DecisionIn):
+    pilot = _pilot(request, pilot_id)
+    services.decide_pilot(pilot, request.user, **payload.model_dump())
+    return _pilot(request, pilot_id)
+

@@ -1,0 +1,48 @@
+from django import forms
+
+from outsidein.core.forms import WorkspaceModelForm
+from outsidein.initiatives.models import Initiative, Pilot, PilotDecision, Stage
+
+
+class InitiativeForm(WorkspaceModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["name", "pain_statement", "sponsor", "team", "target_segment", "buying_committee"]
+        widgets = {"pain_statement": forms.Textarea(attrs={"rows": 3}),
+                   "buying_committee": forms.Textarea(attrs={"rows": 3})}
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(choices=Stage.choices)
+    override = forms.BooleanField(required=False, label="Move anyway (override the gate)")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                             label="Why move without the evidence the gate asks for?")
+
+
+class GateCriteriaForm(forms.Form):
+    criteria = forms.JSONField(widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+                               help_text="One list of criteria per stage; stages left out keep the defaults.")
+
+
+class PilotForm(WorkspaceModelForm):
+    class Meta:
+        model = Pilot
+        fields = ["name", "change", "pilot_accounts", "metric_name", "baseline_start", "baseline_end", "pilot_start",
+                  "pilot_end", "expected_effect", "covariance"]
+        widgets = {"change": forms.Textarea(attrs={"rows": 2}),
+                   **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                      for name in ("baseline_start", "baseline_end", "pilot_start", "pilot_end")},
+                   "pilot_accounts": forms.SelectMultiple(attrs={"size": 8})}
+
+
+class ControlDrawForm(forms.Form):
+    seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, help_text="The same seed always draws the same group.")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=PilotDecision.choices)
+    observation = forms.CharField(label="We observed", widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+    learning = forms.CharField(label="From that we learned", widget=forms.Textarea(attrs={"rows": 2}),
+                               max_length=10_000)
+    actions = forms.CharField(label="Therefore we will", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=10_000)

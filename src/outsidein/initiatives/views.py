@@ -1,0 +1,297 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.scoping import scoped
+from outsidein.customers.models import Account
+from outsidein.initiatives import forms, gates, selectors, services
+from outsidein.initiatives.models import GateSettings, Initiative, Period, Pilot
+from outsidein.learning import selectors as learning_selectors
+
+HTMX = "HX-Request"
+
+
+def _board_context(request, refused: dict | None = None) -> dict:
+    columns = [(stage, items, gates.next_stage(stage.key), _previous(stage.key))
+               for stage, items in selectors.board(request.workspace)]
+    return {"columns": columns, "refused": refused or {}}
+
+
+def _previous(stage: str) -> str | None:
+    index = gates.stage_index(stage)
+    return gates.STAGE_KEYS[index - 1] if index else None
+
+
+@login_required
+def board(request):
+    return render(request, "initiatives/board.html", _board_context(request))
+
+
+def _save_initiative(request, initiative: Initiative | None = None):
+    form = forms.InitiativeForm(request.POST or None, instance=initiative, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "team"}
+        try:
+            saved = services.save_initiative(request.workspace, request.user, data, initiative,
+                                             team=list(form.cleaned_data["team"]) or None)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect(saved.get_absolute_url())
+    return render(request, "initiatives/form.html", {"form": form, "object": initiative, "kind": "initiative"},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+def initiative_create(request):
+    return _save_initiative(request)
+
+
+@login_required
+def initiative_edit(request, initiative_id: int):
+    return _save_initiative(request, selectors.initiative_detail(request.workspace, initiative_id))
+
+
+@login_required
+def initiative_delete(request, initiative_id: int):
+    initiative = selectors.initiative_detail(request.workspace, initiative_id)
+    if request.method == "POST":
+        services.delete_initiative(initiative)
+        messages.success(request, f"Deleted “{initiative.name}”.")
+        return redirect("initiative-board", ws=request.workspace.slug)
+    return render(request, "core/resource_confirm_delete.html", {"object": initiative, "verbose_name": "initiative"})
+
+
+@login_required
+def initiative_detail(request, initiative_id: int):
+    initiative = selectors.initiative_detail(request.workspace, initiative_id)
+    assumptions = list(learning_selectors.assumption_list(request.workspace, initiative_id=initiative.pk))
+    check = services.check_gate(initiative)
+    following = gates.next_stage(initiative.stage)
+    move_form = forms.MoveForm(initial={"to_stage": following or initiative.stage})
+    return render(request, "initiatives/detail.html", {
+        "initiative": initiative, "assumptions": assumptions,
+        "chart": learning_selectors.assumption_map(assumptions, title=f"Assumptions of {initiative.name}"),
+        "experiments": learning_selectors.experiment_list(request.workspace, initiative_id=initiative.pk),
+        "evidence": learning_selectors.evidence_for([a.pk for a in assumptions]),
+        "pilots": selectors.pilot_list(request.workspace, initiative_id=initiative.pk),
+        "in_the_field": selectors.leaders_in_the_field(initiative),
+        "moves": selectors.moves(initiative), "check": check, "next_stage": following,
+        "next_label": gates.stage_label(following) if following else "", "move_form": move_form,
+        "stages": gates.STAGES, "stage_index": gates.stage_index(initiative.stage),
+    })
+
+
+@login_required
+@require_POST
+def initiative_move(request, initiative_id: int):
+    initiative = selectors.initiative_detail(request.workspace, initiative_id)
+    form = forms.MoveForm(request.POST)
+    refused = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            move = services.move_initiative(initiative, request.user, data["to_stage"], override=data["override"],
+                                            reason=data["reason"])
+        except ValidationError as exc:
+            refused = {"to_stage": data["to_stage"], "label": gates.stage_label(data["to_stage"]),
+                       "messages": exc.messages, "override": data["override"]}
+        else:
+            note = " (override)" if move.override else ""
+            messages.success(request, f"Moved “{initiative.name}” to {move.get_to_stage_display()}{note}.")
+    else:
+        refused = {"to_stage": "", "label": "", "messages": ["Choose a stage."], "override": False}
+    if request.headers.get(HTMX) and request.POST.get("from") == "board":
+        return render(request, "initiatives/_board.html",
+                      _board_context(request, {initiative.pk: refused} if refused else None),
+                      status=422 if refused else 200)
+    if refused:
+        for message in refused["messages"]:
+            messages.error(request, message)
+    if request.POST.get("from") == "board":
+        return redirect("initiative-board", ws=request.workspace.slug)
+    return redirect(initiative.get_absolute_url() + ("#move" if refused else ""))
+
+
+@login_required
+def gate_settings(request):
+    """The workspace's exit criteria as JSON (docs/evidence.md describes the format)."""
+    current = GateSettings.objects.filter(workspace=request.workspace).first()
+    shown = gates.criteria_to_json(services.gate_criteria(request.workspace))
+    form = forms.GateCriteriaForm(request.POST or None, initial={"criteria": shown})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_gate_criteria(request.workspace, request.user, form.cleaned_data["criteria"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Saved the stage gates.")
+            return redirect("gate-settings", ws=request.workspace.slug)
+    criteria = services.gate_criteria(request.workspace)
+    rows = [(stage, [r.title for r in criteria.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
+    return render(request, "initiatives/gates.html", {"form": form, "rows": rows, "customised": current is not None,
+                                                      "defaults": json.dumps(gates.criteria_to_json(
+                                                          gates.DEFAULT_CRITERIA), indent=1)},
+                  status=422 if form.errors else 200)
+
+
+# --- pilots -----------------------------------------------------------------------------------------
+
+def _pilot_form(request, pilot: Pilot | None = None):
+    form = forms.PilotForm(request.POST or None, instance=pilot, workspace=request.workspace)
+    form.fields["pilot_accounts"].queryset = scoped(Account, request.workspace).select_related("segment")
+    return form
+
+
+def _save_pilot(request, initiative: Initiative, pilot: Pilot | None = None):
+    form = _pilot_form(request, pilot)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "pilot_accounts"}
+        try:
+            saved = services.save_pilot(initiative, request.user, data, pilot,
+                                        pilot_accounts=list(form.cleaned_data["pilot_accounts"]))
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect(saved.get_absolute_url())
+    return render(request, "initiatives/form.html", {"form": form, "object": pilot, "kind": "pilot",
+                                                     "initiative": initiative},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+def pilot_create(request, initiative_id: int):
+    return _save_pilot(request, selectors.initiative_detail(request.workspace, initiative_id))
+
+
+@login_required
+def pilot_edit(request, pilot_id: int):
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    return _save_pilot(request, pilot.initiative, pilot)
+
+
+@login_required
+def pilot_delete(request, pilot_id: int):
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    if request.method == "POST":
+        initiative = pilot.initiative
+        services.delete_pilot(pilot)
+        messages.success(request, f"Deleted the pilot “{pilot.name}”.")
+        return redirect(initiative.get_absolute_url())
+    return render(request, "core/resource_confirm_delete.html", {"object": pilot, "verbose_name": "pilot"})
+
+
+def _measurement_rows(pilot: Pilot) -> list[dict]:
+    values: dict[tuple[int, str], list[float]] = {}
+    for account_id, period, value in pilot.measurements.values_list("account_id", "period", "value"):
+        values.setdefault((account_id, period), []).append(value)
+    rows = []
+    for group, accounts in (("pilot", pilot.pilot_accounts.all()), ("control", pilot.control_accounts.all())):
+        for account in accounts:
+            rows.append({"account": account, "group": group,
+                         "cells": [_cell(account.pk, period, values.get((account.pk, period), []))
+                                   for period in Period.values]})
+    return rows
+
+
+def _cell(account_id: int, period: str, values: list[float]) -> dict:
+    """One input of the grid: a single value is shown to edit; several (e.g. weekly) are summarised."""
+    note = f"{len(values)} values, mean {sum(values) / len(values):.3g}" if len(values) > 1 else ""
+    return {"name": f"value-{account_id}-{period}", "value": f"{values[0]:g}" if len(values) == 1 else "",
+            "note": note, "period": period}
+
+
+@login_required
+def pilot_detail(request, pilot_id: int, decision_form=None, status: int = 200):
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    result = pilot.result or None
+    return render(request, "initiatives/pilot_detail.html", {
+        "pilot": pilot, "rows": _measurement_rows(pilot), "result": result,
+        "cells": {(c["group"], c["period"]): c for c in (result or {}).get("cells", [])},
+        "draw_form": forms.ControlDrawForm(initial={"seed": pilot.assignment_seed or pilot.pk}),
+        "decision_form": decision_form or forms.DecisionForm(initial={
+            "decision": pilot.decision, "observation": pilot.observation, "learning": pilot.learning,
+            "actions": pilot.actions}),
+        "candidates": scoped(Account, request.workspace).exclude(pk__in=pilot.pilot_accounts.all())
+        .select_related("segment"),
+        "control_ids": {a.pk for a in pilot.control_accounts.all()},
+    }, status=status)
+
+
+def _error(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def pilot_control_group(request, pilot_id: int):
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    try:
+        if request.POST.get("method") == "by_hand":
+            ids = [int(v) for v in request.POST.getlist("control_accounts") if v.isdigit()]
+            accounts = list(scoped(Account, request.workspace).filter(pk__in=ids))
+            services.choose_control_group(pilot, request.user, accounts)
+        else:
+            form = forms.ControlDrawForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"seed": "Give a whole number as the seed."})
+            services.draw_control_group(pilot, request.user, form.cleaned_data["seed"])
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"Control group set: {pilot.control_accounts.count()} accounts.")
+    return redirect(pilot.get_absolute_url() + "#groups")
+
+
+@login_required
+@require_POST
+def pilot_measurements(request, pilot_id: int):
+    """The measurement grid: one value per account and window; an empty cell leaves what is there."""
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    rows = []
+    for key, value in request.POST.items():
+        if not key.startswith("value-") or not value.strip():
+            continue
+        _, account_id, period = key.split("-", 2)
+        if account_id.isdigit() and period in Period.values:
+            rows.append({"account": int(account_id), "period": period, "value": value.strip().replace(",", ".")})
+    try:
+        services.record_measurements(pilot, request.user, rows, replace=True)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"Saved {len(rows)} value{'s' if len(rows) != 1 else ''}.")
+    return redirect(pilot.get_absolute_url() + "#measurements")
+
+
+@login_required
+@require_POST
+def pilot_result(request, pilot_id: int):
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    try:
+        services.compute_result(pilot)
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect(pilot.get_absolute_url() + "#result")
+
+
+@login_required
+@require_POST
+def pilot_decision(request, pilot_id: int):
+    pilot = selectors.pilot_detail(request.workspace, pilot_id)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_pilot(pilot, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"Decision recorded: {pilot.get_decision_display().lower()}.")
+            return redirect(pilot.get_absolute_url() + "#decision")
+    return pilot_detail(request, pilot_id=pilot.pk, decision_form=form, status=422)

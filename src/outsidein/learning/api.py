@@ -1,0 +1,290 @@
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from outsidein.api.common import in_payload_terms, resolve_refs
+from outsidein.conversations.models import Conversation, Highlight
+from outsidein.core.scoping import get_scoped
+from outsidein.initiatives.models import Initiative
+from outsidein.learning import selectors, services
+from outsidein.learning.models import (
+    Assumption,
+    AssumptionStatus,
+    AssumptionTopic,
+    AssumptionType,
+    Decision,
+    Direction,
+    Evidence,
+    Experiment,
+    ExperimentMethod,
+)
+from outsidein.workspaces.models import User
+
+router = Router()
+ASSUMPTION_REFS = {"owner_id": User, "initiative_id": Initiative}
+EVIDENCE_REFS = {"highlight_id": Highlight, "conversation_id": Conversation, "experiment_id": Experiment}
+EXPERIMENT_REFS = {"assumption_id": Assumption, "owner_id": User}
+
+
+class AssumptionIn(Schema):
+    statement: str = Field(min_length=1, max_length=500)
+    type: AssumptionType = AssumptionType.DESIRABILITY
+    topic: AssumptionTopic = AssumptionTopic.OTHER
+    importance: int = Field(3, ge=1, le=5)
+    owner_id: int | None = Field(None, description="Default: the token's user.")
+    initiative_id: int | None = None
+
+
+class AssumptionPatch(Schema):
+    statement: str | None = Field(None, min_length=1, max_length=500)
+    type: AssumptionType | None = None
+    topic: AssumptionTopic | None = None
+    importance: int | None = Field(None, ge=1, le=5)
+    owner_id: int | None = None
+    initiative_id: int | None = None
+
+
+class AssumptionOut(Schema):
+    id: int
+    statement: str
+    type: str
+    topic: str
+    importance: int
+    owner_id: int | None
+    initiative_id: int | None
+    status: str
+    confidence: float
+    evidence_strength: float
+    suggested_status: str = Field(description="validated or invalidated when the evidence suggests it; a person "
+                                              "confirms it with POST /assumptions/{id}/confirm-status.")
+    explanation: list[str]
+    important_and_unproven: bool
+
+    @staticmethod
+    def resolve_important_and_unproven(obj: Assumption) -> bool:
+        return selectors.is_important_and_unproven(obj)
+
+
+class AssumptionFilter(Schema):
+    q: str = ""
+    initiative_id: int | None = None
+    status: AssumptionStatus | None = None
+    type: AssumptionType | None = None
+    owner_id: int | None = None
+
+
+class StatusIn(Schema):
+    status: AssumptionStatus
+
+
+class EvidenceIn(Schema):
+    direction: Direction
+    highlight_id: int | None = None
+    conversation_id: int | None = None
+    experiment_id: int | None = None
+    note: str = Field("", max_length=5000)
+
+
+class EvidenceOut(Schema):
+    id: int
+    assumption_id: int
+    direction: str
+    source_kind: str
+    highlight_id: int | None
+    conversation_id: int | None
+    experiment_id: int | None
+    note: str
+    linked_by_id: int | None
+    linked_at: datetime
+    behaviour: str
+    first_hand: bool
+    account_id: int | None
+    segment_id: int | None
+    strength: float
+    strength_reasons: list[str]
+
+
+class ExperimentIn(Schema):
+    assumption_id: int
+    title: str = Field(min_length=1, max_length=200)
+    method: ExperimentMethod = ExperimentMethod.OTHER
+    test: str = Field(min_length=1)
+    metric: str = Field(min_length=1, max_length=300)
+    success_criteria: str = Field(min_length=1, max_length=300)
+    deadline: date | None = None
+    cost: str = Field("", max_length=100)
+    owner_id: int | None = None
+
+
+class ExperimentPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    method: ExperimentMethod | None = None
+    test: str | None = Field(None, min_length=1)
+    metric: str | None = Field(None, min_length=1, max_length=300)
+    success_criteria: str | None = Field(None, min_length=1, max_length=300)
+    deadline: date | None = None
+    cost: str | None = Field(None, max_length=100)
+    owner_id: int | None = None
+
+
+class LearningCardIn(Schema):
+    observation: str = Field(min_length=1)
+    learning: str = Field(min_length=1)
+    criteria_met: bool
+    decision: Decision
+    actions: str = ""
+
+
+class ExperimentOut(Schema):
+    id: int
+    assumption_id: int
+    title: str
+    method: str
+    test: str
+    metric: str
+    success_criteria: str
+    deadline: date | None
+    cost: str
+    owner_id: int | None
+    observation: str
+    learning: str
+    criteria_met: bool | None
+    decision: str
+    actions: str
+    done_at: datetime | None
+
+
+def _assumption(request, assumption_id: int) -> Assumption:
+    return get_scoped(selectors.assumption_list(request.workspace), request.workspace, pk=assumption_id)
+
+
+def _refs(request, data: dict, refs: dict) -> dict:
+    return resolve_refs(request.workspace, data, refs)
+
+
+def _call(refs: dict, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except ValidationError as exc:
+        raise in_payload_terms(exc, refs) from exc
+
+
+@router.get("/assumptions", response=list[AssumptionOut], tags=["assumptions"])
+@paginate(LimitOffsetPagination)
+def list_assumptions(request, filters: AssumptionFilter = Query(...)):
+    params = filters.model_dump()
+    return selectors.assumption_list(request.workspace, query=params.pop("q"), **params)
+
+
+@router.get("/assumptions/{assumption_id}", response=AssumptionOut, tags=["assumptions"])
+def read_assumption(request, assumption_id: int):
+    return _assumption(request, assumption_id)
+
+
+@router.post("/assumptions", response={201: AssumptionOut}, tags=["assumptions"])
+def create_assumption(request, payload: AssumptionIn):
+    data = _refs(request, payload.model_dump(exclude_none=True), ASSUMPTION_REFS)
+    assumption = _call(ASSUMPTION_REFS, services.save_assumption, request.workspace, request.user, data)
+    return 201, _assumption(request, assumption.pk)
+
+
+@router.patch("/assumptions/{assumption_id}", response=AssumptionOut, tags=["assumptions"],
+              summary="Change an assumption (only the fields sent)")
+def update_assumption(request, assumption_id: int, payload: AssumptionPatch):
+    assumption = _assumption(request, assumption_id)
+    data = _refs(request, payload.model_dump(exclude_unset=True), ASSUMPTION_REFS)
+    for required in ("statement", "type", "topic", "importance"):
+        if required in data and data[required] is None:
+            raise ValidationError({required: "This field cannot be null."})
+    _call(ASSUMPTION_REFS, services.save_assumption, request.workspace, request.user, data, assumption)
+    return _assumption(request, assumption_id)
+
+
+@router.delete("/assumptions/{assumption_id}", response={204: None}, tags=["assumptions"])
+def delete_assumption(request, assumption_id: int):
+    services.delete_assumption(_assumption(request, assumption_id))
+    return 204, None
+
+
+@router.post("/assumptions/{assumption_id}/status", response=AssumptionOut, tags=["assumptions"],
+             summary="Set the status (e.g. start testing, or decide against the suggestion)")
+def set_status(request, assumption_id: int, payload: StatusIn):
+    services.set_status(_assumption(request, assumption_id), request.user, payload.status)
+    return _assumption(request, assumption_id)
+
+
+@router.post("/assumptions/{assumption_id}/confirm-status", response=AssumptionOut, tags=["assumptions"],
+             summary="Confirm the status the evidence suggests")
+def confirm_status(request, assumption_id: int):
+    services.confirm_suggested_status(_assumption(request, assumption_id), request.user)
+    return _assumption(request, assumption_id)
+
+
+@router.get("/assumptions/{assumption_id}/evidence", response=list[EvidenceOut], tags=["evidence"])
+def list_evidence(request, assumption_id: int):
+    return selectors.evidence_for([_assumption(request, assumption_id).pk])
+
+
+@router.post("/assumptions/{assumption_id}/evidence", response={201: EvidenceOut}, tags=["evidence"],
+             summary="Link a highlight, a conversation or an experiment as supporting or refuting evidence")
+def link_evidence(request, assumption_id: int, payload: EvidenceIn):
+    assumption = _assumption(request, assumption_id)
+    data = _refs(request, payload.model_dump(), EVIDENCE_REFS)
+    evidence = _call(EVIDENCE_REFS, services.link_evidence, assumption, request.user, **data)
+    return 201, evidence
+
+
+@router.get("/evidence/{evidence_id}", response=EvidenceOut, tags=["evidence"])
+def read_evidence(request, evidence_id: int):
+    return get_scoped(Evidence, request.workspace, pk=evidence_id)
+
+
+@router.delete("/evidence/{evidence_id}", response={204: None}, tags=["evidence"],
+               summary="Unlink evidence (its assumption's confidence is recomputed)")
+def unlink_evidence(request, evidence_id: int):
+    services.unlink_evidence(get_scoped(Evidence.objects.select_related("assumption"), request.workspace,
+                                        pk=evidence_id))
+    return 204, None
+
+
+@router.get("/experiments", response=list[ExperimentOut], tags=["experiments"])
+@paginate(LimitOffsetPagination)
+def list_experiments(request, assumption_id: int | None = None, initiative_id: int | None = None,
+                     done: bool | None = None):
+    return selectors.experiment_list(request.workspace, assumption_id=assumption_id, initiative_id=initiative_id,
+                                     done=done)
+
+
+@router.get("/experiments/{experiment_id}", response=ExperimentOut, tags=["experiments"])
+def read_experiment(request, experiment_id: int):
+    return get_scoped(Experiment, request.workspace, pk=experiment_id)
+
+
+@router.post("/experiments", response={201: ExperimentOut}, tags=["experiments"], summary="Write a test card")
+def create_experiment(request, payload: ExperimentIn):
+    data = _refs(request, payload.model_dump(exclude_none=True), EXPERIMENT_REFS)
+    return 201, _call(EXPERIMENT_REFS, services.save_experiment, request.workspace, request.user, data)
+
+
+@router.patch("/experiments/{experiment_id}", response=ExperimentOut, tags=["experiments"],
+              summary="Change a test card (only the fields sent)")
+def update_experiment(request, experiment_id: int, payload: ExperimentPatch):
+    experiment = get_scoped(Experiment, request.workspace, pk=experiment_id)
+    data = _refs(request, payload.model_dump(exclude_unset=True), EXPERIMENT_REFS)
+    return _call(EXPERIMENT_REFS, services.save_experiment, request.workspace, request.user, data, experiment)
+
+
+@router.post("/experiments/{experiment_id}/learning-card", response=ExperimentOut, tags=["experiments"],
+             summary="Fill the learning card; the result becomes evidence on the assumption")
+def complete_experiment(request, experiment_id: int, payload: LearningCardIn):
+    experiment = get_scoped(Experiment.objects.select_related("assumption"), request.workspace, pk=experiment_id)
+    return services.complete_experiment(experiment, request.user, **payload.model_dump())
+
+
+@router.delete("/experiments/{experiment_id}", response={204: None}, tags=["experiments"])
+def delete_experiment(request, experiment_id: int):
+    services.delete_experiment(get_scoped(Experiment.objects.select_related("assumption"), request.workspace,
+                                          pk=experiment_id))
+    return 204, None
