@@ -51,11 +51,15 @@ def _register_routers() -> None:
     from outsidein.customers.api import router as customers
     from outsidein.engagement.api import router as engagement
     from outsidein.guides.api import router as guides
+    from outsidein.initiatives.api import router as initiatives
+    from outsidein.learning.api import router as learning
     from outsidein.voice.api import router as voice
 
     api.add_router("/", customers)
     api.add_router("/", conversations)
     api.add_router("/", guides)
+    api.add_router("/", learning)
+    api.add_router("/", initiatives)
     api.add_router("/", voice)
     api.add_router("/", engagement)
 
