@@ -82,6 +82,19 @@ def _batch(ws: Workspace, user: User):
                                       stored_file="imports/theirs.csv", file_format="csv", created_by=user)
 
 
+def _theme(ws: Workspace, user: User):
+    from outsidein.voice.models import Theme
+
+    return Theme.objects.create(workspace=ws, name="Their theme", top_terms=["their", "secret"], size=0)
+
+
+def _driver_analysis(ws: Workspace, user: User):
+    from outsidein.voice.models import DriverAnalysis
+
+    return DriverAnalysis.objects.create(workspace=ws, outcome="nps", drivers=["their speed", "their price"],
+                                         result={"status": "done"}, created_by=user)
+
+
 def _membership(ws: Workspace, user: User) -> Membership:
     extra = User.objects.create_user(f"extra-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.MEMBER)
@@ -130,6 +143,35 @@ def _pilot(ws: Workspace, user: User):
         "pilot_end": datetime.date(2026, 2, 28)}, pilot_accounts=[_account(ws, user)])
 
 
+
+def _challenge(ws: Workspace, user: User):
+    import datetime
+
+    from outsidein.engagement.models import Challenge
+
+    return Challenge.objects.create(workspace=ws, name="Their challenge", starts_on=datetime.date(2026, 1, 5),
+                                    ends_on=datetime.date(2026, 2, 15), weekly_target=2, created_by=user)
+
+
+def _participant(ws: Workspace, user: User):
+    from outsidein.engagement.models import ChallengeParticipant
+
+    return ChallengeParticipant.objects.create(workspace=ws, challenge=_challenge(ws, user), user=user)
+
+
+def _host_request(ws: Workspace, user: User):
+    import datetime
+
+    from outsidein.engagement.models import HostRequest
+
+    return HostRequest.objects.create(workspace=ws, requested_by=user, host=_membership(ws, user).user,
+                                      proposed_at=datetime.datetime(2030, 1, 1, 10, tzinfo=datetime.UTC))
+
+
+def _leader(ws: Workspace, user: User) -> User:
+    extra = User.objects.create_user(f"leader-{next(_serial)}@example.com", "pw-12345678")
+    return workspace_services.add_member(ws, extra, Role.LEADER).user
+
 OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "segment_id": _segment,
     "account_id": _account,
@@ -147,6 +189,12 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "pilot_id": _pilot,
     "feedback_id": _feedback,
     "batch_id": _batch,
+    "theme_id": _theme,
+    "analysis_id": _driver_analysis,
+    "challenge_id": _challenge,
+    "participant_id": _participant,
+    "request_id": _host_request,
+    "user_id": _leader,
 }
 
 
