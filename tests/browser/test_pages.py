@@ -75,7 +75,7 @@ def test_main_pages(page: Page, viewport, demo, login, screenshot, horizontal_ov
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
-def test_api_token_is_shown_once_and_works(page: Page, login, owner, workspace, screenshot,
+def test_api_token_is_shown_once_and_works(page: Page, login, owner, workspace, screenshot, horizontal_overflow,
                                            browser_problems) -> None:
     login(owner.email, "pw-12345678")
     page.get_by_text("More", exact=True).click()
@@ -88,6 +88,7 @@ def test_api_token_is_shown_once_and_works(page: Page, login, owner, workspace, 
     secret = page.locator("#new-token").inner_text().strip()
     assert len(secret) >= 20
     screenshot("new-token")
+    assert horizontal_overflow() is None
 
     # The token opens the API as its owner, in this workspace.
     answer = page.request.get("/api/workspace", headers={"Authorization": f"Bearer {secret}"})
@@ -96,6 +97,7 @@ def test_api_token_is_shown_once_and_works(page: Page, login, owner, workspace, 
 
     page.goto(page.url)  # come back later (a GET: reloading would post the form again)
     expect(page.get_by_role("cell", name="CRM sync")).to_be_visible()
+    assert horizontal_overflow() is None
     expect(page.get_by_text(secret)).to_have_count(0)
     expect(page.get_by_text(re.compile("will not be shown again"))).to_have_count(0)
 
