@@ -25,7 +25,7 @@ from outsidein.conversations.models import Highlight, HighlightKind
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.voice.analysis.sentiment import score_text
 from outsidein.voice.models import FeedbackItem, ThemeMember
-from outsidein.voice.themes_services import live_themes, representative_quotes
+from outsidein.voice.themes_services import live_themes, representative_quotes, representative_quotes_of
 
 THEME = "theme"
 HIGHLIGHT = "highlight"
@@ -111,7 +111,7 @@ def rank_pain(workspace, *, limit: int | None = 100) -> list[PainPoint]:
         ))
 
     pains = list(scoped(Highlight, workspace).filter(kind=HighlightKind.PAIN).select_related(
-        "conversation__account", "workspace"))
+        "conversation__account", "conversation__workspace"))
     account_ids = {h.conversation.account_id for h in pains if h.conversation.account_id}
     account_nps = {
         row["account_id"]: (row["answers"], row["detractors"])
@@ -156,10 +156,11 @@ def _with_theme_details(workspace, points: list[PainPoint], themes: dict) -> lis
                                               "highlight__conversation__account_id"):
         if feedback_account or highlight_account:
             accounts[theme_id].add(feedback_account or highlight_account)
+    quotes_of = representative_quotes_of(workspace, [themes[pk] for pk in listed])
     result = []
     for p in points:
         if p.kind == THEME:
-            quotes = [q.text for q in representative_quotes(themes[p.id])[:1]]
+            quotes = [q.text for q in quotes_of[p.id][:1]]
             p = PainPoint(**{**p.__dict__, "accounts": len(accounts[p.id]), "quotes": quotes})
         result.append(p)
     return result

@@ -403,7 +403,7 @@ def _items(workspace, refs: list[tuple[str, int]]) -> list[ThemeItem]:
         found[(FEEDBACK, item.pk)] = ThemeItem(FEEDBACK, item.pk, item.text, item.received_at, item.account,
                                                _sentiment(item.sentiment, item.text[:MAX_TEXT_CHARS]), item.nps, item)
     for h in scoped(Highlight, workspace).filter(pk__in=highlight_ids).select_related(
-            "conversation__account", "workspace"):
+            "conversation__account", "conversation__workspace"):
         found[(HIGHLIGHT, h.pk)] = ThemeItem(HIGHLIGHT, h.pk, h.text, h.conversation.occurred_at,
                                              h.conversation.account, _sentiment(None, h.text), None, h)
     return [found[ref] for ref in refs if ref in found]
@@ -420,6 +420,13 @@ def _ref(entry) -> tuple[str, int] | None:
 
 def representative_quotes(theme: Theme) -> list[ThemeItem]:
     return _items(theme.workspace, [r for r in map(_ref, theme.representative_ids or []) if r])
+
+
+def representative_quotes_of(workspace, themes: Iterable[Theme]) -> dict[int, list[ThemeItem]]:
+    """Representative quotes of many themes at once (two queries for all of them)."""
+    refs = {t.pk: [r for r in map(_ref, t.representative_ids or []) if r] for t in themes}
+    found = {(item.kind, item.id): item for item in _items(workspace, [r for rs in refs.values() for r in rs])}
+    return {pk: [found[r] for r in rs if r in found] for pk, rs in refs.items()}
 
 
 def theme_items(theme: Theme, *, limit: int = 200) -> list[ThemeItem]:

@@ -1,0 +1,174 @@
+"""Monetizable pain: themes and pain highlights ranked by revenue at stake, weighted by negativity, detractor
+share and trend (docs/analytics/monetizable-pain.md), and turned into initiatives."""
+
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from outsidein.conversations import services as conversation_services
+from outsidein.core import services as core_services
+from outsidein.customers.models import Account
+from outsidein.voice import pain
+from outsidein.voice.models import FeedbackItem, Theme, ThemeMember
+from outsidein.workspaces import services as workspace_services
+
+
+def test_worked_example_of_the_documentation():
+    # R = 1.3 M, sentiment −0.4, 6 detractors of 10 answers, share 10% -> 15% of items while 12% overall.
+    score = pain.pain_score(1_300_000, pain.negativity(-0.4), 0.6, pain.trend_factor(0.05, 0.12))
+    assert math.isclose(score, 3_536_000, rel_tol=1e-9)
+
+
+def test_terms_without_data_leave_the_revenue_as_it_is():
+    assert pain.pain_score(500_000, None, None, pain.trend_factor(None, 0.2)) == 500_000
+    assert pain.pain_score(500_000, pain.negativity(0.0), 0.0) == 500_000
+    assert pain.negativity(1.0) == 0.0 and pain.negativity(-1.0) == 1.0
+    # One noisy month cannot multiply or divide the score by more than two.
+    assert pain.trend_factor(0.5, 0.05) == 2.0 and pain.trend_factor(-0.5, 0.05) == 0.5
+
+
+def account(workspace, name: str, revenue: int) -> Account:
+    return core_services.create_owned(Account, workspace, {"name": name, "annual_revenue": Decimal(revenue)})
+
+
+def feedback(workspace, text: str, acct=None, nps=None, days_ago: int = 1) -> FeedbackItem:
+    return FeedbackItem.objects.create(workspace=workspace, text=text, account=acct, nps=nps,
+                                       received_at=timezone.now() - timedelta(days=days_ago))
+
+
+def theme(workspace, name: str, items: list[FeedbackItem], *, revenue: int, sentiment: float,
+          trend: float | None = None) -> Theme:
+    row = Theme.objects.create(workspace=workspace, name=name, size=len(items), avg_sentiment=sentiment, trend=trend,
+                               revenue_at_stake=Decimal(revenue), top_terms=name.split(),
+                               representative_ids=[{"feedback": items[0].pk}])
+    ThemeMember.objects.bulk_create([ThemeMember(workspace=workspace, theme=row, feedback_item=i) for i in items])
+    return row
+
+
+@pytest.fixture
+def ranked_workspace(workspace, owner):
+    big, small = account(workspace, "Big Co", 1_000_000), account(workspace, "Small Co", 100_000)
+    # Same revenue behind both themes; one is angry and raised by detractors, the other is mild praise.
+    outages = [feedback(workspace, f"The service was down again ({i})", big, nps=2) for i in range(4)]
+    praise = [feedback(workspace, f"Support staff were friendly ({i})", big, nps=10) for i in range(4)]
+    invoices = [feedback(workspace, f"Invoice was wrong ({i})", small, nps=5) for i in range(4)]
+    themes = {
+        "outages": theme(workspace, "service outages", outages, revenue=1_000_000, sentiment=-0.6),
+        "praise": theme(workspace, "friendly support", praise, revenue=1_000_000, sentiment=0.7),
+        "invoices": theme(workspace, "wrong invoices", invoices, revenue=100_000, sentiment=-0.5, trend=0.1),
+    }
+    visit = conversation_services.save_conversation(workspace, owner, {"kind": "customer_visit", "account": big,
+                                                                       "notes": ""})
+    anonymous = conversation_services.save_conversation(workspace, owner, {"kind": "coffee", "notes": ""})
+    highlights = {
+        "big": conversation_services.add_highlight(visit, owner, kind="pain",
+                                                   text="Every outage is a disaster and costs our warehouse a full shift"),
+        "nobody": conversation_services.add_highlight(anonymous, owner, kind="pain",
+                                                      text="The export is slow and frustrating"),
+        "not pain": conversation_services.add_highlight(visit, owner, kind="gain",
+                                                        text="The new dashboard saves us an hour"),
+    }
+    return themes, highlights
+
+
+def test_ranking_puts_the_largest_monetizable_pain_on_top(workspace, ranked_workspace):
+    themes, highlights = ranked_workspace
+    points = pain.rank_pain(workspace)
+    order = [(p.kind, p.id) for p in points]
+    assert order.index(("theme", themes["outages"].pk)) < order.index(("theme", themes["praise"].pk))
+    assert order.index(("theme", themes["praise"].pk)) < order.index(("theme", themes["invoices"].pk))
+    assert order[-1] == ("highlight", highlights["nobody"].pk)  # nothing known to be at stake
+    assert ("highlight", highlights["not pain"].pk) not in order
+    assert [p.score for p in points] == sorted((p.score for p in points), reverse=True)
+
+    outages = next(p for p in points if p.id == themes["outages"].pk and p.kind == "theme")
+    assert outages.detractor_share == 1.0 and outages.nps_answers == 4
+    assert outages.accounts == 1 and outages.revenue == 1_000_000
+    assert math.isclose(outages.score, 1_000_000 * (0.5 + 0.8) * 2.0)
+    invoices = next(p for p in points if p.id == themes["invoices"].pk and p.kind == "theme")
+    # A growing theme: 4 of the 15 items (12 feedback, 3 highlights), and its share grew by 0.1.
+    assert math.isclose(invoices.trend_factor, 1 + 0.1 / (4 / 15))
+
+
+def test_pain_highlight_takes_its_accounts_revenue_and_nps(workspace, ranked_workspace):
+    _, highlights = ranked_workspace
+    point = next(p for p in pain.rank_pain(workspace) if p.kind == "highlight" and p.id == highlights["big"].pk)
+    assert point.revenue == 1_000_000 and point.accounts == 1
+    # Big Co answered NPS eight times: four detractors (outages) and four promoters (praise).
+    assert point.detractor_share == 0.5 and point.nps_answers == 8
+    assert point.negativity > 0.5
+
+
+def test_pain_page_lists_them_top_down(owner_client, workspace, ranked_workspace):
+    themes, highlights = ranked_workspace
+    page = owner_client.get(f"/w/{workspace.slug}/pain/").content.decode()
+    positions = [page.index(themes["outages"].name), page.index(themes["praise"].name),
+                 page.index(themes["invoices"].name), page.index(highlights["nobody"].text)]
+    assert positions == sorted(positions)
+    assert "2,600,000" in page  # the outages theme's score: 1,000,000 × 1.3 × 2
+
+
+def test_pain_page_costs_a_fixed_number_of_queries(owner_client, workspace, ranked_workspace, owner,
+                                                   django_assert_max_num_queries):
+    big = Account.objects.get(name="Big Co")
+    for i in range(20):
+        visit = conversation_services.save_conversation(workspace, owner, {"kind": "coffee", "account": big,
+                                                                           "notes": ""})
+        conversation_services.add_highlight(visit, owner, kind="pain", text=f"Outage number {i} hurt")
+    with django_assert_max_num_queries(15):
+        owner_client.get(f"/w/{workspace.slug}/pain/")
+
+
+@pytest.mark.skipif(not pain.initiatives_available(), reason="the initiatives app has no create service")
+def test_start_an_initiative_from_a_pain_theme(owner_client, owner, workspace, ranked_workspace):
+    from outsidein.initiatives.models import Initiative
+
+    themes, _ = ranked_workspace
+    page = owner_client.get(f"/w/{workspace.slug}/pain/").content.decode()
+    assert "Start initiative" in page
+    response = owner_client.post(f"/w/{workspace.slug}/pain/initiative/",
+                                 {"kind": "theme", "id": themes["outages"].pk})
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(workspace=workspace)
+    assert initiative.name == "service outages"
+    assert "The service was down again (0)" in initiative.pain_statement
+    assert initiative.sponsor == owner and initiative.stage == "pain"
+
+
+@pytest.mark.skipif(not pain.initiatives_available(), reason="the initiatives app has no create service")
+def test_start_an_initiative_from_a_pain_highlight(owner_client, workspace, ranked_workspace):
+    from outsidein.initiatives.models import Initiative
+
+    _, highlights = ranked_workspace
+    owner_client.post(f"/w/{workspace.slug}/pain/initiative/", {"kind": "highlight", "id": highlights["big"].pk})
+    initiative = Initiative.objects.get(workspace=workspace)
+    assert initiative.pain_statement == "“Every outage is a disaster and costs our warehouse a full shift”"
+    # A highlight that is not pain, or a row of another workspace, starts nothing.
+    assert owner_client.post(f"/w/{workspace.slug}/pain/initiative/",
+                             {"kind": "highlight", "id": highlights["not pain"].pk}).status_code == 404
+    assert Initiative.objects.count() == 1
+
+
+def test_viewers_see_the_ranking_without_the_button(viewer_client, workspace, ranked_workspace):
+    themes, _ = ranked_workspace
+    page = viewer_client.get(f"/w/{workspace.slug}/pain/").content.decode()
+    assert themes["outages"].name in page and "Start initiative" not in page
+    response = viewer_client.post(f"/w/{workspace.slug}/pain/initiative/", {"kind": "theme",
+                                                                          "id": themes["outages"].pk})
+    assert response.status_code == 403
+
+
+def test_api_lists_the_ranking(owner, workspace, ranked_workspace):
+    themes, _ = ranked_workspace
+    _, secret = workspace_services.create_api_token(workspace, owner, "script")
+    body = Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/pain").json()
+    assert body["items"][0] == {
+        "kind": "theme", "id": themes["outages"].pk, "title": "service outages", "revenue_at_stake": 1_000_000,
+        "accounts": 1, "negativity": 0.8, "detractor_share": 1.0, "nps_answers": 4, "trend_factor": 1.0,
+        "score": 2_600_000,
+    }
+    assert body["count"] == 5
