@@ -6,7 +6,7 @@ from django.utils import timezone
 from outsidein.conversations.forms import DATETIME_WIDGET
 from outsidein.core.forms import WorkspaceModelForm, members_of
 from outsidein.engagement.models import Challenge, HostRequest
-from outsidein.workspaces.models import Role
+from outsidein.workspaces.models import Role, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -19,7 +19,7 @@ def leaders_of(workspace, *, exclude=None):
 
 class ChallengeForm(WorkspaceModelForm):
     invitees = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, label="Invite leaders",
+        queryset=User.objects.none(), required=False, label="Invite leaders",
         help_text="They are asked to accept; you take part yourself.",
         widget=forms.CheckboxSelectMultiple)
 
@@ -42,7 +42,7 @@ class ChallengeForm(WorkspaceModelForm):
 
 
 class InviteForm(forms.Form):
-    invitees = forms.ModelMultipleChoiceField(queryset=None, label="Invite leaders",
+    invitees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), label="Invite leaders",
                                               widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, workspace, exclude_ids=(), **kwargs):
