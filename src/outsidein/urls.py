@@ -13,9 +13,10 @@ workspace_patterns = [
     path("", include("outsidein.engagement.urls")),
     path("", include("outsidein.conversations.urls")),
     path("", include("outsidein.guides.urls")),
+    path("", include("outsidein.voice.urls")),
     path("", include("outsidein.learning.urls")),
     path("", include("outsidein.initiatives.urls")),
-    path("", include("outsidein.voice.urls")),
+    path("", include("outsidein.voice.urls_insights")),
 ]
 
 urlpatterns = [

@@ -45,13 +45,13 @@ def test_driver_options_are_the_ratings_found_in_the_feedback(owner_client, work
     assert set(options) == set(DRIVERS)
     blank_support = sum(1 for row in csv.DictReader(SURVEY.open(encoding="utf-8")) if not row["support"].strip())
     assert options["support"] == survey - blank_support
-    page = owner_client.get(f"/w/{workspace.slug}/key-drivers/").content.decode()
+    page = owner_client.get(f"/w/{workspace.slug}/voice/key-drivers/").content.decode()
     for name in DRIVERS:
         assert f'value="{name}"' in page
 
 
 def test_analysis_page_names_the_worst_performing_key_driver(owner_client, workspace, survey):
-    response = owner_client.post(f"/w/{workspace.slug}/key-drivers/", {"outcome": "nps", "drivers": DRIVERS})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps", "drivers": DRIVERS})
     assert response.status_code == 302
     analysis = DriverAnalysis.objects.get(workspace=workspace)
     assert response["Location"].endswith(f"/key-drivers/{analysis.pk}/")
@@ -94,14 +94,14 @@ def test_importance_chart_puts_act_first_top_left(owner, workspace, survey):
 
 
 def test_no_answers_to_the_outcome_is_refused_with_a_reason(owner_client, workspace, survey):
-    response = owner_client.post(f"/w/{workspace.slug}/key-drivers/", {"outcome": "csat", "drivers": DRIVERS})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "csat", "drivers": DRIVERS})
     assert response.status_code == 422
     assert "No feedback answers CSAT yet." in response.content.decode()
     assert not DriverAnalysis.objects.exists()
 
 
 def test_at_least_two_drivers_are_needed(owner_client, workspace, survey):
-    response = owner_client.post(f"/w/{workspace.slug}/key-drivers/", {"outcome": "nps", "drivers": ["price"]})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps", "drivers": ["price"]})
     assert response.status_code == 422
     assert "at least two drivers" in response.content.decode()
 
@@ -110,7 +110,7 @@ def test_data_the_analysis_cannot_use_is_explained_on_the_page(owner_client, wor
     for i in range(40):
         FeedbackItem.objects.create(workspace=workspace, nps=i % 11, external_id=str(i),
                                     driver_ratings={"speed": 3, "price": i % 5 + 1})
-    response = owner_client.post(f"/w/{workspace.slug}/key-drivers/", {"outcome": "nps",
+    response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps",
                                                                         "drivers": ["speed", "price"]})
     page = owner_client.get(response["Location"]).content.decode()
     assert "could not be computed" in page and "&#x27;speed&#x27; has the same value in every" in page
@@ -120,7 +120,7 @@ def test_large_analysis_runs_in_the_background_and_the_page_waits_for_it(owner_c
                                                                           monkeypatch):
     queued = DriverAnalysis.objects.create(workspace=workspace, outcome="nps", drivers=DRIVERS,
                                            result={"status": "queued"})
-    url = f"/w/{workspace.slug}/key-drivers/{queued.pk}/"
+    url = f"/w/{workspace.slug}/voice/key-drivers/{queued.pk}/"
     page = owner_client.get(url).content.decode()
     assert "Computing the key drivers" in page and 'hx-trigger="every 2s"' in page
     assert owner_client.get(url, headers={"HX-Request": "true"}).status_code == 200
@@ -129,7 +129,7 @@ def test_large_analysis_runs_in_the_background_and_the_page_waits_for_it(owner_c
     started = []
     real_start = drivers_services.jobs.start
     monkeypatch.setattr(drivers_services.jobs, "start", lambda job, *a: started.append(job) or real_start(job, *a))
-    response = owner_client.post(f"/w/{workspace.slug}/key-drivers/", {"outcome": "nps", "drivers": DRIVERS})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps", "drivers": DRIVERS})
     assert started == [drivers_services.driver_analysis_job]
     analysis = DriverAnalysis.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
     assert analysis.result["status"] == "done" and analysis.result["act_first"] == "reliability"
@@ -139,10 +139,10 @@ def test_large_analysis_runs_in_the_background_and_the_page_waits_for_it(owner_c
 
 def test_viewers_read_analyses_but_cannot_run_one(viewer_client, owner, workspace, survey):
     analysis = drivers_services.create_driver_analysis(workspace, owner, outcome="nps", drivers=DRIVERS)
-    assert viewer_client.get(f"/w/{workspace.slug}/key-drivers/{analysis.pk}/").status_code == 200
-    page = viewer_client.get(f"/w/{workspace.slug}/key-drivers/").content.decode()
+    assert viewer_client.get(f"/w/{workspace.slug}/voice/key-drivers/{analysis.pk}/").status_code == 200
+    page = viewer_client.get(f"/w/{workspace.slug}/voice/key-drivers/").content.decode()
     assert "Analyse</button>" not in page
-    assert viewer_client.post(f"/w/{workspace.slug}/key-drivers/",
+    assert viewer_client.post(f"/w/{workspace.slug}/voice/key-drivers/",
                               {"outcome": "nps", "drivers": DRIVERS}).status_code == 403
 
 

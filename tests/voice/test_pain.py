@@ -105,7 +105,7 @@ def test_pain_highlight_takes_its_accounts_revenue_and_nps(workspace, ranked_wor
 
 def test_pain_page_lists_them_top_down(owner_client, workspace, ranked_workspace):
     themes, highlights = ranked_workspace
-    page = owner_client.get(f"/w/{workspace.slug}/pain/").content.decode()
+    page = owner_client.get(f"/w/{workspace.slug}/voice/pain/").content.decode()
     positions = [page.index(themes["outages"].name), page.index(themes["praise"].name),
                  page.index(themes["invoices"].name), page.index(highlights["nobody"].text)]
     assert positions == sorted(positions)
@@ -120,7 +120,7 @@ def test_pain_page_costs_a_fixed_number_of_queries(owner_client, workspace, rank
                                                                            "notes": ""})
         conversation_services.add_highlight(visit, owner, kind="pain", text=f"Outage number {i} hurt")
     with django_assert_max_num_queries(15):
-        owner_client.get(f"/w/{workspace.slug}/pain/")
+        owner_client.get(f"/w/{workspace.slug}/voice/pain/")
 
 
 @pytest.mark.skipif(not pain.initiatives_available(), reason="the initiatives app has no create service")
@@ -128,9 +128,9 @@ def test_start_an_initiative_from_a_pain_theme(owner_client, owner, workspace, r
     from outsidein.initiatives.models import Initiative
 
     themes, _ = ranked_workspace
-    page = owner_client.get(f"/w/{workspace.slug}/pain/").content.decode()
+    page = owner_client.get(f"/w/{workspace.slug}/voice/pain/").content.decode()
     assert "Start initiative" in page
-    response = owner_client.post(f"/w/{workspace.slug}/pain/initiative/",
+    response = owner_client.post(f"/w/{workspace.slug}/voice/pain/initiative/",
                                  {"kind": "theme", "id": themes["outages"].pk})
     assert response.status_code == 302
     initiative = Initiative.objects.get(workspace=workspace)
@@ -144,20 +144,20 @@ def test_start_an_initiative_from_a_pain_highlight(owner_client, workspace, rank
     from outsidein.initiatives.models import Initiative
 
     _, highlights = ranked_workspace
-    owner_client.post(f"/w/{workspace.slug}/pain/initiative/", {"kind": "highlight", "id": highlights["big"].pk})
+    owner_client.post(f"/w/{workspace.slug}/voice/pain/initiative/", {"kind": "highlight", "id": highlights["big"].pk})
     initiative = Initiative.objects.get(workspace=workspace)
     assert initiative.pain_statement == "“Every outage is a disaster and costs our warehouse a full shift”"
     # A highlight that is not pain, or a row of another workspace, starts nothing.
-    assert owner_client.post(f"/w/{workspace.slug}/pain/initiative/",
+    assert owner_client.post(f"/w/{workspace.slug}/voice/pain/initiative/",
                              {"kind": "highlight", "id": highlights["not pain"].pk}).status_code == 404
     assert Initiative.objects.count() == 1
 
 
 def test_viewers_see_the_ranking_without_the_button(viewer_client, workspace, ranked_workspace):
     themes, _ = ranked_workspace
-    page = viewer_client.get(f"/w/{workspace.slug}/pain/").content.decode()
+    page = viewer_client.get(f"/w/{workspace.slug}/voice/pain/").content.decode()
     assert themes["outages"].name in page and "Start initiative" not in page
-    response = viewer_client.post(f"/w/{workspace.slug}/pain/initiative/", {"kind": "theme",
+    response = viewer_client.post(f"/w/{workspace.slug}/voice/pain/initiative/", {"kind": "theme",
                                                                           "id": themes["outages"].pk})
     assert response.status_code == 403
 

@@ -81,7 +81,7 @@ def member_texts(theme: Theme) -> set[str]:
 
 @pytest.fixture
 def analysed(owner_client, workspace, feedback):
-    response = owner_client.post(f"/w/{workspace.slug}/themes/run/", {"k": 3, "method": "tfidf"})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"k": 3, "method": "tfidf"})
     assert response.status_code == 302
     return themes_services.live_themes(workspace)
 
@@ -92,7 +92,7 @@ def test_theme_analysis_from_the_page_groups_each_topic_into_its_own_theme(owner
         theme = theme_with(workspace, word)
         assert member_texts(theme) == set(topic)
         assert word in theme.name  # labelled from its top terms
-    page = owner_client.get(f"/w/{workspace.slug}/themes/").content.decode()
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
     for theme in analysed:
         assert theme.name in page
     assert "1,250,000" in page  # delivery: Big Co + Mid Co, each once
@@ -113,7 +113,7 @@ def test_theme_figures_revenue_sentiment_and_trend(workspace, analysed):
 
 def test_theme_page_shows_representative_quotes_and_its_items(owner_client, workspace, analysed):
     theme = theme_with(workspace, "invoice")
-    page = owner_client.get(f"/w/{workspace.slug}/themes/{theme.pk}/").content.decode()
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/{theme.pk}/").content.decode()
     assert "Representative quotes" in page
     quotes = themes_services.representative_quotes(theme)
     assert len(quotes) == 3 and {q.text for q in quotes} <= set(BILLING)
@@ -139,7 +139,7 @@ def test_new_items_join_existing_themes_without_a_refit(owner_client, workspace,
     fitted_at = state.fitted_at
     late = add_feedback(workspace, "My parcel delivery is late once more", days_ago=0)
     off_topic = add_feedback(workspace, "Lovely weather for a picnic by the river", days_ago=0)
-    response = owner_client.post(f"/w/{workspace.slug}/themes/assign/", follow=True)
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/assign/", follow=True)
     assert "1 new item joined existing themes" in response.content.decode()
     delivery = theme_with(workspace, "delivery")
     assert delivery.members.filter(feedback_item=late).exists()
@@ -153,7 +153,7 @@ def test_new_items_join_existing_themes_without_a_refit(owner_client, workspace,
 
 def test_rename_a_theme_and_the_name_survives_a_new_analysis(owner_client, workspace, analysed):
     theme = theme_with(workspace, "password")
-    url = f"/w/{workspace.slug}/themes/{theme.pk}/rename/"
+    url = f"/w/{workspace.slug}/voice/themes/{theme.pk}/rename/"
     assert owner_client.get(url).status_code == 200
     assert owner_client.post(url, {"name": "  "}).status_code == 422
     response = owner_client.post(url, {"name": "Locked out of the app"})
@@ -166,7 +166,7 @@ def test_rename_a_theme_and_the_name_survives_a_new_analysis(owner_client, works
 
 def test_merge_two_themes_into_one(owner_client, workspace, analysed):
     keep, other = theme_with(workspace, "delivery"), theme_with(workspace, "invoice")
-    response = owner_client.post(f"/w/{workspace.slug}/themes/{keep.pk}/merge/",
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/{keep.pk}/merge/",
                                  {"other": other.pk, "name": "Orders going wrong"})
     assert response.status_code == 302
     keep.refresh_from_db()
@@ -175,11 +175,11 @@ def test_merge_two_themes_into_one(owner_client, workspace, analysed):
     assert member_texts(keep) == set(DELIVERY) | set(BILLING)
     assert keep.revenue_at_stake == Decimal("1300000.00")
     assert themes_services.live_themes(workspace).count() == 2
-    owner_client.get(f"/w/{workspace.slug}/themes/{keep.pk}/")  # shows (and so clears) the confirmation
-    list_page = owner_client.get(f"/w/{workspace.slug}/themes/").content.decode()
+    owner_client.get(f"/w/{workspace.slug}/voice/themes/{keep.pk}/")  # shows (and so clears) the confirmation
+    list_page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
     assert "Orders going wrong" in list_page and other.name not in list_page
     # The merged theme's old address leads to the theme it went into.
-    assert owner_client.get(f"/w/{workspace.slug}/themes/{other.pk}/")["Location"].endswith(f"/themes/{keep.pk}/")
+    assert owner_client.get(f"/w/{workspace.slug}/voice/themes/{other.pk}/")["Location"].endswith(f"/themes/{keep.pk}/")
     # New billing items now join the merged theme.
     add_feedback(workspace, "The invoice charged me twice again", days_ago=0)
     assert themes_services.assign_new_items(workspace).assigned == 1
@@ -189,7 +189,7 @@ def test_merge_two_themes_into_one(owner_client, workspace, analysed):
 
 def test_a_theme_cannot_be_merged_with_itself(owner_client, workspace, analysed):
     theme = theme_with(workspace, "delivery")
-    response = owner_client.post(f"/w/{workspace.slug}/themes/{theme.pk}/merge/", {"other": theme.pk})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/{theme.pk}/merge/", {"other": theme.pk})
     assert response.status_code == 422
     assert themes_services.live_themes(workspace).count() == 3
 
@@ -197,7 +197,7 @@ def test_a_theme_cannot_be_merged_with_itself(owner_client, workspace, analysed)
 def test_split_a_theme_into_two(owner_client, workspace, analysed):
     mixed = themes_services.merge_themes(theme_with(workspace, "delivery"), theme_with(workspace, "invoice"))
     assert mixed.size == 20
-    response = owner_client.post(f"/w/{workspace.slug}/themes/{mixed.pk}/split/", {"parts": 2})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/{mixed.pk}/split/", {"parts": 2})
     assert response.status_code == 302
     assert themes_services.live_themes(workspace).count() == 3
     # The re-clustering finds the two topics again, each a theme of its own with its own label.
@@ -209,12 +209,12 @@ def test_split_a_theme_into_two(owner_client, workspace, analysed):
     assert themes_services.assign_new_items(workspace).assigned == 1
     assert theme_with(workspace, "delivery").members.filter(feedback_item=late).exists()
     # More parts than there are different texts is refused with a reason.
-    response = owner_client.post(f"/w/{workspace.slug}/themes/{mixed.pk}/split/", {"parts": 11})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/{mixed.pk}/split/", {"parts": 11})
     assert response.status_code == 422
 
 
 def test_embeddings_are_offered_only_when_installed(owner_client, workspace, feedback):
-    response = owner_client.post(f"/w/{workspace.slug}/themes/run/", {"method": "embeddings"})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"method": "embeddings"})
     if embeddings.is_available():
         assert response.status_code == 302
     else:
@@ -223,21 +223,21 @@ def test_embeddings_are_offered_only_when_installed(owner_client, workspace, fee
 
 
 def test_number_of_themes_out_of_range_is_refused(owner_client, workspace, feedback):
-    response = owner_client.post(f"/w/{workspace.slug}/themes/run/", {"k": 1, "method": "tfidf"})
+    response = owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"k": 1, "method": "tfidf"})
     assert response.status_code == 422
     assert not Theme.objects.filter(workspace=workspace).exists()
 
 
 def test_viewers_read_themes_but_cannot_change_them(viewer_client, workspace, analysed):
     theme = theme_with(workspace, "delivery")
-    assert viewer_client.get(f"/w/{workspace.slug}/themes/").status_code == 200
-    assert viewer_client.get(f"/w/{workspace.slug}/themes/{theme.pk}/").status_code == 200
-    assert viewer_client.post(f"/w/{workspace.slug}/themes/run/", {"k": 2}).status_code == 403
-    assert viewer_client.post(f"/w/{workspace.slug}/themes/{theme.pk}/rename/", {"name": "x"}).status_code == 403
+    assert viewer_client.get(f"/w/{workspace.slug}/voice/themes/").status_code == 200
+    assert viewer_client.get(f"/w/{workspace.slug}/voice/themes/{theme.pk}/").status_code == 200
+    assert viewer_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"k": 2}).status_code == 403
+    assert viewer_client.post(f"/w/{workspace.slug}/voice/themes/{theme.pk}/rename/", {"name": "x"}).status_code == 403
 
 
 def test_empty_workspace_has_no_themes_and_says_what_to_do(owner_client, workspace):
-    page = owner_client.get(f"/w/{workspace.slug}/themes/").content.decode()
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
     assert "No themes yet" in page
     assert themes_services.run_theme_analysis(workspace) == []
     assert themes_services.assign_new_items(workspace).assigned == 0
@@ -249,10 +249,10 @@ def test_theme_list_page_costs_a_fixed_number_of_queries(owner_client, workspace
         add_feedback(workspace, f"Parcel delivery late, order {i}", days_ago=0)
     themes_services.assign_new_items(workspace)
     with django_assert_max_num_queries(12):
-        owner_client.get(f"/w/{workspace.slug}/themes/")
+        owner_client.get(f"/w/{workspace.slug}/voice/themes/")
     theme = theme_with(workspace, "delivery")
     with django_assert_max_num_queries(12):
-        owner_client.get(f"/w/{workspace.slug}/themes/{theme.pk}/")
+        owner_client.get(f"/w/{workspace.slug}/voice/themes/{theme.pk}/")
 
 
 # -- API ---------------------------------------------------------------------------------------------------

@@ -54,12 +54,14 @@ def _register_routers() -> None:
     from outsidein.initiatives.api import router as initiatives
     from outsidein.learning.api import router as learning
     from outsidein.voice.api import router as voice
+    from outsidein.voice.api_insights import router as voice_insights
 
     api.add_router("/", customers)
     api.add_router("/", conversations)
     api.add_router("/", guides)
     api.add_router("/", learning)
     api.add_router("/", initiatives)
+    api.add_router("/", voice_insights)
     api.add_router("/", voice)
     api.add_router("/", engagement)
 
