@@ -72,6 +72,7 @@ def score(truth: list[str], found: np.ndarray) -> str:
 def quality(method: str, seeds: list[int]) -> None:
     texts, intents = banking77()
     print(f"banking77: {len(texts):,} texts, {len(set(intents))} intents; method {method}")
+    shown = None
     for k in (None, 77):
         for seed in seeds:
             started = time.perf_counter()
@@ -80,7 +81,8 @@ def quality(method: str, seeds: list[int]) -> None:
             name = "auto" if k is None else f"k={k}"
             found = score(intents, model.assignments)
             print(f"  {name:<5} seed {seed}: {model.k:>3} themes  {found}  {seconds:6.1f} s")
-    model = fit_themes(texts, k=None, method=method, random_state=seeds[0])
+            shown = shown or model
+    model = shown
     print("  largest themes (auto k):")
     for theme in model.themes[:8]:
         print(f"    {theme.size:>4}  {theme.label:<32} “{theme.representative_quotes[0]}”")
