@@ -155,8 +155,8 @@ def evidence_link(request, assumption_id: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Linked as {evidence.get_direction_display().lower()} evidence "
-                                      f"(strength {evidence.strength:.2f}).")
+            side = "supporting" if evidence.direction == "supports" else "refuting"
+            messages.success(request, f"Linked as {side} evidence (strength {evidence.strength:.2f}).")
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(assumption.get_absolute_url() + "#evidence")
