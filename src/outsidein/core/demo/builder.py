@@ -226,10 +226,11 @@ def build_demo(seed: int = 7) -> DemoContext:
 
 def _area_steps() -> list[Callable[[DemoContext], None]]:
     """Demo data of the areas built on the foundation, in the order they depend on each other."""
+    from outsidein.engagement import demo as engagement_demo
     from outsidein.guides import demo as guides_demo
     from outsidein.voice import demo as voice_demo
 
-    return [guides_demo.build, voice_demo.build]
+    return [guides_demo.build, voice_demo.build, engagement_demo.build]
 
 
 def demo_login() -> tuple[str, str]:
