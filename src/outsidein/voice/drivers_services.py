@@ -165,6 +165,8 @@ def importance_chart(analysis: DriverAnalysis):
         return None
     act_first = analysis.result.get("act_first")
     performance = [d["performance"] for d in details]
+    importance = [d["shapley_pct"] for d in details]
+    span = (max(performance) - min(performance)) or 1.0
     dots = [Dot(d["name"], d["performance"], d["shapley_pct"], highlight=d["name"] == act_first) for d in details]
     return quadrant_chart(
         dots,
@@ -176,6 +178,9 @@ def importance_chart(analysis: DriverAnalysis):
         y_split=100.0 / len(details),
         corner="top-left",
         corner_label=ACT_FIRST.capitalize(),
+        # Room on the right for the names printed beside the dots, and importance from zero.
+        x_range=(min(performance) - 0.1 * span, max(performance) + 0.45 * span),
+        y_range=(0.0, max(max(importance), 100.0 / len(details)) * 1.1),
     )
 
 

@@ -1,5 +1,7 @@
 """Pages for what the feedback says: themes, key driver analyses and monetizable pain."""
 
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,8 @@ from outsidein.voice import drivers_services, pain, themes_services
 from outsidein.voice.analysis import embeddings
 from outsidein.voice.analysis.sentiment import label as sentiment_label
 from outsidein.voice.models import DriverAnalysis, Theme
+
+PAIN_ROWS = 50
 
 # -- forms ---------------------------------------------------------------------------------------------------
 
@@ -83,7 +87,7 @@ def trend_text(trend: float | None) -> str:
     points = round(100 * trend, 1)
     if points == 0:
         return "steady"
-    return f"{'+' if points > 0 else '−'}{abs(points):.1f} pts"
+    return f"{'+' if points > 0 else '−'}{abs(points):.1f}\u00a0pts"
 
 
 def theme_rows(themes: list[Theme]) -> list[dict]:
@@ -91,6 +95,29 @@ def theme_rows(themes: list[Theme]) -> list[dict]:
     return [{"theme": t, "share": round(100 * t.size / total) if total else 0, "sentiment": t.avg_sentiment,
              "sentiment_label": _sentiment_label(t.avg_sentiment), "trend_text": trend_text(t.trend)}
             for t in themes]
+
+
+@dataclass
+class ItemGroup:
+    """Items of a theme with the same wording (a form reply, a repeated complaint), shown once."""
+
+    first: themes_services.ThemeItem
+    count: int = 1
+    accounts: set = field(default_factory=set)
+
+
+def grouped_items(items: list[themes_services.ThemeItem]) -> list[ItemGroup]:
+    groups: dict[str, ItemGroup] = {}
+    for item in items:
+        key = " ".join(item.text.lower().split())
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ItemGroup(item)
+        else:
+            group.count += 1
+        if item.account is not None:
+            group.accounts.add(item.account.pk)
+    return list(groups.values())
 
 
 def _theme(request, theme_id: int) -> Theme:
@@ -161,7 +188,7 @@ def theme_detail(request, theme_id: int):
         "theme": theme, "sentiment": theme.avg_sentiment, "sentiment_label": _sentiment_label(theme.avg_sentiment),
         "trend_text": trend_text(theme.trend),
         "quotes": themes_services.representative_quotes(theme),
-        "items": themes_services.theme_items(theme),
+        "items": grouped_items(themes_services.theme_items(theme)),
         "rename_form": RenameForm(initial={"name": theme.name}),
         "merge_form": MergeForm(theme=theme),
         "split_form": SplitForm(),
@@ -268,8 +295,9 @@ def driver_analysis_detail(request, analysis_id: int):
 
 @login_required
 def pain_list(request):
+    points = pain.rank_pain(request.workspace, limit=None)
     return render(request, "voice/insights/pain_list.html", {
-        "points": pain.rank_pain(request.workspace),
+        "points": points[:PAIN_ROWS], "total": len(points),
         "initiatives": pain.initiatives_available(),
     })
 
