@@ -130,8 +130,6 @@ def build(ctx) -> None:
             ces=max(1, min(7, round(rng.gauss(4.6 if topic in ("invoicing", "support") else 3.2, 1.2)))),
             text=template.format(n=rng.randint(40000, 49999)),
         ))
-    rows = [{"text": item.text} for item in items]
-    SentimentScorer().fill(rows)
-    for item, row in zip(items, rows, strict=True):
-        item.sentiment = row["sentiment"]
+    for item, score in zip(items, SentimentScorer().scores([item.text for item in items]), strict=True):
+        item.sentiment = score
     FeedbackItem.objects.bulk_create(items, batch_size=1000)

@@ -153,7 +153,7 @@ def _mapping_context(batch: ImportBatch, form=None) -> dict:
         initial = services.saved_mapping(batch.workspace, batch.source_name) or imports.guess_mapping(columns)
         form = forms.MappingForm(columns=columns, initial_mapping=initial)
     remembered = services.saved_mapping(batch.workspace, batch.source_name) is not None
-    rows = [[r.values.get(c, "") if not r.error else "" for c in columns] for r in head]
+    rows = [r.cells if not r.error else [r.error] for r in head]
     return {"batch": batch, "form": form, "columns": columns, "preview": rows, "remembered": remembered,
             "field_rows": list(zip(columns, [form[f"col_{i}"] for i in range(len(columns))], strict=True))}
 
