@@ -238,3 +238,11 @@ def test_theme_summaries_without_optional_arrays():
     (only,) = summarise_themes(np.array([2, 2]))
     assert only.size == 2
     assert only.average_sentiment is None and only.trend is None and only.revenue_at_stake is None
+
+
+def test_asking_for_more_themes_than_distinct_texts_gives_one_theme_per_text():
+    texts = ["my card was lost"] * 10 + ["exchange rate is wrong"] * 10
+    fitted = fit_themes(texts, k=5)
+    assert fitted.k == 2
+    assert sorted(t.size for t in fitted.themes) == [10, 10]
+    assert all(len(t.representative_quotes) == 1 for t in fitted.themes)

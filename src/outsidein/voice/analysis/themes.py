@@ -402,7 +402,9 @@ def fit_themes(
         return _empty_model(method, n, encoder, vocabulary, vectorizer.idf_, components)
     # float64 on purpose: scikit-learn's distance code upcasts float32 in chunks, several times slower.
     points = vectors[content_rows].astype(np.float64)
-    distinct = len(np.unique(points.round(6), axis=0))
+    # Distinct points bound k; one random projection tells them apart as well as comparing whole rows.
+    fingerprint = points @ np.random.default_rng(random_state).standard_normal(points.shape[1])
+    distinct = len(np.unique(fingerprint.round(9)))
 
     k_scores: dict[int, float] = {}
     if k is None:
