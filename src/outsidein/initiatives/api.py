@@ -200,7 +200,7 @@ def _call(refs: dict, func, *args, **kwargs):
 
 def _initiative_args(request, data: dict) -> tuple[dict, list | None]:
     data = resolve_refs(request.workspace, data, INITIATIVE_REFS)
-    return data, data.pop("team", None)
+    return data, data.pop("teams", None)  # resolve_refs names the list after the payload key
 
 
 @router.get("/initiatives", response=list[InitiativeOut], tags=["initiatives"])
