@@ -228,9 +228,10 @@ def _area_steps() -> list[Callable[[DemoContext], None]]:
     """Demo data of the areas built on the foundation, in the order they depend on each other."""
     from outsidein.engagement import demo as engagement_demo
     from outsidein.guides import demo as guides_demo
+    from outsidein.initiatives import demo as initiatives_demo
     from outsidein.voice import demo as voice_demo
 
-    return [guides_demo.build, voice_demo.build, engagement_demo.build]
+    return [guides_demo.build, initiatives_demo.build, voice_demo.build, engagement_demo.build]
 
 
 def demo_login() -> tuple[str, str]:
