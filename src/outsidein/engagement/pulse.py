@@ -84,17 +84,17 @@ class Pulse:
         return value
 
 
-# The figures compared with the team median: (attribute, label, higher is better).
-FIGURES: tuple[tuple[str, str, bool], ...] = (
-    ("days_since_last", "Days since the last first-hand conversation", False),
-    ("last_7", "First-hand conversations, 7 days", True),
-    ("last_30", "First-hand conversations, 30 days", True),
-    ("last_90", "First-hand conversations, 90 days", True),
-    ("first_hand_share", "Highlights taken in first-hand (%)", True),
-    ("segments_met", "Segments met, 90 days", True),
-    ("people_met", "Buyers / end users / internal customers met (of 3)", True),
-    ("settings_met", "Settings seen, 90 days (of 3)", True),
-    ("competitor_mentions", "Competitor mentions heard, 90 days", True),
+# The figures compared with the team median: (attribute, label, short label for tiles, higher is better).
+FIGURES: tuple[tuple[str, str, str, bool], ...] = (
+    ("days_since_last", "Days since the last first-hand conversation", "days since the last first-hand", False),
+    ("last_7", "First-hand conversations, 7 days", "first-hand in 7 days", True),
+    ("last_30", "First-hand conversations, 30 days", "first-hand in 30 days", True),
+    ("last_90", "First-hand conversations, 90 days", "first-hand in 90 days", True),
+    ("first_hand_share", "Highlights taken in first-hand (%)", "% of highlights first-hand", True),
+    ("segments_met", "Segments met, 90 days", "segments met", True),
+    ("people_met", "Buyers / end users / internal customers met (of 3)", "kinds of people met (of 3)", True),
+    ("settings_met", "Settings seen, 90 days (of 3)", "settings seen (of 3)", True),
+    ("competitor_mentions", "Competitor mentions heard, 90 days", "competitor mentions heard", True),
 )
 
 
@@ -131,7 +131,7 @@ def compute_pulse(user_id: int, name: str, contacts: Iterable[Contact], now: dat
 def team_medians(pulses: Sequence[Pulse]) -> dict[str, float | None]:
     """The median of each figure over the leaders who have a value for it (never-met leaders have no 'days')."""
     medians: dict[str, float | None] = {}
-    for key, _, _ in FIGURES:
+    for key, *_ in FIGURES:
         values = [v for p in pulses if (v := p.figure(key)) is not None]
         medians[key] = float(statistics.median(values)) if values else None
     return medians
@@ -141,6 +141,7 @@ def team_medians(pulses: Sequence[Pulse]) -> dict[str, float | None]:
 class Comparison:
     key: str
     label: str
+    short: str
     value: float | None
     median: float | None
     better: bool | None  # None when either side is missing or they are equal
@@ -148,14 +149,14 @@ class Comparison:
 
 def compare_with_team(pulse: Pulse, medians: dict[str, float | None]) -> list[Comparison]:
     rows = []
-    for key, label, higher_is_better in FIGURES:
+    for key, label, short, higher_is_better in FIGURES:
         value, median = pulse.figure(key), medians.get(key)
         better = None
         if value is not None and median is not None and value != median:
             better = (value > median) == higher_is_better
         elif key == "days_since_last" and value is None and median is not None:
             better = False  # never met a customer first-hand
-        rows.append(Comparison(key=key, label=label, value=value, median=median, better=better))
+        rows.append(Comparison(key=key, label=label, short=short, value=value, median=median, better=better))
     return rows
 
 

@@ -118,11 +118,15 @@ def challenge_detail(request, challenge_id: int):
             for r in board.rows]
     chart = bar_chart(bars, title="First-hand conversations this week",
                       reference=challenge.weekly_target, reference_label=f"target {challenge.weekly_target}")
+    # Weeks to come are empty: show the columns up to the latest current week of anyone on the board.
+    shown = max([r.current_week + 1 for r in board.rows] + [1])
+    for row in board.rows:
+        row.shown_weekly = row.weekly[:shown]
     invite_form = forms.InviteForm(workspace=request.workspace, exclude_ids=[e.user_id for e in entries])
     return render(request, "engagement/challenge_detail.html", {
         "challenge": challenge, "board": board, "chart": chart, "mine": mine,
         "declined": [e for e in entries if e.status == ParticipantStatus.DECLINED],
-        "weeks": range(1, challenge.week_count + 1), "is_leader": _is_leader(request),
+        "weeks": range(1, shown + 1), "is_leader": _is_leader(request),
         "can_join": _is_leader(request) and (mine is None or mine.status == ParticipantStatus.DECLINED),
         "invite_form": invite_form if invite_form.fields["invitees"].queryset.exists() else None,
     })
