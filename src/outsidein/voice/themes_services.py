@@ -242,6 +242,8 @@ def start_theme_analysis(workspace, *, k: int | None = None, method: str = "tfid
     """Queue a full theme analysis for a worker (input is checked here, so a bad choice fails at once)."""
     check_method(method)
     check_k(k)
+    if analysis_status(workspace).running:
+        raise ValidationError("A theme analysis of this workspace is already running; wait for it to finish.")
     return jobs.start(theme_analysis_job, workspace.pk, k, method)
 
 

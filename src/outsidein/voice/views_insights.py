@@ -153,7 +153,7 @@ def theme_run(request):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, "Theme analysis started. The themes below are replaced when it is done.")
+            messages.success(request, "Theme analysis started. The new themes appear here when it is done.")
             return redirect("theme-list", ws=request.workspace.slug)
     themes = list(themes_services.live_themes(request.workspace))
     return render(request, "voice/insights/theme_list.html", {
