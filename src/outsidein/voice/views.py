@@ -68,10 +68,11 @@ def scores_page(request):
             "thin": _thin_periods(view),
             "segments": segments,
             "segment_chart": bar_chart(
-                [Bar(str(p.group), _finite(p.estimate.value) or 0.0, note=f"±{p.estimate.margin_of_error:.1f}, "
-                     f"n={p.estimate.n}" + (" (few)" if p.estimate.n < MIN_SAMPLE else ""),
+                [Bar(str(p.group), round(_finite(p.estimate.value) or 0.0, 1),
+                     note=f"±{p.estimate.margin_of_error:.1f}" + (" few" if p.estimate.n < MIN_SAMPLE else ""),
                      highlight=p.estimate.n < MIN_SAMPLE) for p in segments],
-                title=f"{view.label} by segment") if len(segments) > 1 and view.metric != "nps" else None,
+                title=f"{view.label} by segment (red: fewer than {MIN_SAMPLE} responses)",
+            ) if len(segments) > 1 and view.metric != "nps" else None,
         })
     compare_form = forms.CompareForm(request.GET if "cmp-metric" in request.GET else None, prefix="cmp")
     change = None
