@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from outsidein.api.api import api
+from outsidein.api.auth import READ_ONLY_POSTS
 from outsidein.conversations import services as conversation_services
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
@@ -168,6 +169,18 @@ def _host_request(ws: Workspace, user: User):
                                       proposed_at=datetime.datetime(2030, 1, 1, 10, tzinfo=datetime.UTC))
 
 
+def _guide(ws: Workspace, user: User):
+    from outsidein.guides import services as guide_services
+
+    return guide_services.save_guide(ws, user, {"title": "Their guide"})
+
+
+def _guide_question(ws: Workspace, user: User):
+    from outsidein.guides import services as guide_services
+
+    return guide_services.add_question(_guide(ws, user), text="Tell me about the last time it broke.")
+
+
 def _leader(ws: Workspace, user: User) -> User:
     extra = User.objects.create_user(f"leader-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.LEADER).user
@@ -195,6 +208,8 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "participant_id": _participant,
     "request_id": _host_request,
     "user_id": _leader,
+    "guide_id": _guide,
+    "question_id": _guide_question,
 }
 
 
@@ -482,6 +497,10 @@ def test_api_viewer_reads_but_cannot_write(viewer, workspace, owner):
             if "{" in path:
                 continue  # reads of single rows are covered by the API tests
             assert call_api(client, method, url, None, secret).status_code == 200, path
+        elif path.rstrip("/") in READ_ONLY_POSTS:
+            # Computes an answer and stores nothing, so viewers may use it.
+            response = call_api(client, method, url, api_example_body(method, path), secret)
+            assert response.status_code != 403, f"{method} {path} answered {response.status_code}"
         else:
             response = call_api(client, method, url, api_example_body(method, path), secret)
             assert response.status_code == 403, f"{method} {path} answered {response.status_code}"
