@@ -287,3 +287,25 @@ def test_api_lists_reads_renames_and_merges_themes(api, workspace, analysed):
     same = api.post(f"/api/themes/{delivery['id']}/merge", json.dumps({"other_theme_id": delivery["id"]}),
                     content_type="application/json")
     assert same.status_code == 422
+
+
+def test_a_queued_analysis_shows_progress_and_cannot_be_started_twice(owner_client, workspace, feedback, settings):
+    # The database queue, with no worker: the analysis stays queued, as it does until a worker picks it up.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    url = f"/w/{workspace.slug}/voice/themes/"
+    assert owner_client.post(url + "run/", {"method": "tfidf"}).status_code == 302
+    page = owner_client.get(url).content.decode()
+    assert "Finding themes in the feedback and highlights" in page and 'hx-trigger="every 2s"' in page
+    assert "Find themes</button>" not in page
+    assert owner_client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    again = owner_client.post(url + "run/", {"method": "tfidf"})
+    assert again.status_code == 422 and "already running" in again.content.decode()
+
+    # A worker runs it: the polling page is told to reload, and the themes are there.
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.get()
+    themes_services.theme_analysis_job.func(*queued.args_kwargs["args"])
+    DBTaskResult.objects.filter(pk=queued.pk).update(status="SUCCESSFUL")
+    assert owner_client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    assert themes_services.live_themes(workspace).count() >= 3
