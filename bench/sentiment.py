@@ -67,10 +67,13 @@ def main() -> None:
         report("mean of both", truth, (scores + pattern) / 2)
 
     batch = texts * 100
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     score_texts(batch)
-    seconds = time.perf_counter() - started
-    print(f"throughput: {len(batch):,} sentences in {seconds:.1f} s ({len(batch) / seconds:,.0f} per second)")
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(
+        f"throughput: {len(batch):,} sentences in {seconds:.1f} s wall ({len(batch) / seconds:,.0f} per second), "
+        f"{cpu:.1f} s CPU ({len(batch) / cpu:,.0f} per CPU second; load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":
