@@ -55,13 +55,19 @@ def experiment_list(workspace, *, assumption_id: int | None = None, initiative_i
 
 
 def is_important_and_unproven(assumption: Assumption) -> bool:
-    return assumption.importance >= IMPORTANT_FROM and assumption.evidence_strength < PROVEN_FROM
+    """Importance 4 or 5, evidence strength under a half, and nobody has decided it yet."""
+    return (assumption.importance >= IMPORTANT_FROM and assumption.evidence_strength < PROVEN_FROM
+            and assumption.is_unproven)
 
 
-def assumption_map(assumptions, *, title: str = "Assumption map") -> SafeString:
-    """Importance against strength of evidence; the important and unproven corner is shaded and named."""
-    dots = [Dot(label=a.statement, x=round(a.evidence_strength, 3), y=a.importance,
-                highlight=is_important_and_unproven(a)) for a in assumptions]
+def assumption_map(assumptions, *, title: str = "Assumption map", numbered: bool = True) -> SafeString:
+    """Importance against strength of evidence; the important and unproven corner is shaded and named.
+
+    Dots carry the assumption's number in the list beside the map (statements would overlap), or the
+    statement itself when ``numbered`` is off (a map of one assumption).
+    """
+    dots = [Dot(label=str(n) if numbered else a.statement, x=round(a.evidence_strength, 3), y=a.importance,
+                highlight=is_important_and_unproven(a)) for n, a in enumerate(assumptions, start=1)]
     return quadrant_chart(
         dots, title=title, x_label="Strength of evidence (0 = none yet)", y_label="Importance",
         x_split=PROVEN_FROM, y_split=IMPORTANT_FROM, corner="top-left", corner_label="Important and unproven",
