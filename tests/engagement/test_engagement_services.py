@@ -167,3 +167,20 @@ def test_creating_a_challenge_from_the_page_invites_leaders(workspace, owner, le
     assert response.status_code == 302
     invitation = selectors.open_invitations(workspace, leader).get()
     assert invitation.challenge.name == "Coffee Challenge" and invitation.invited_by == owner
+
+
+def test_highlights_used_as_evidence_count_as_taken_in_once(workspace, owner, leader):
+    from outsidein.learning import services as learning_services
+
+    now = timezone.now()
+    mine = logged(workspace, now - timedelta(days=2), [owner], highlights=[("pain", "Mine")])
+    theirs = logged(workspace, now - timedelta(days=2), [leader], highlights=[("pain", "Theirs"), ("gain", "More")])
+    assumption = learning_services.save_assumption(workspace, owner, {"statement": "Late loads cost shippers money",
+                                                                      "type": "desirability"})
+    for highlight in [*mine.highlights.all(), *theirs.highlights.filter(kind="pain")]:
+        learning_services.link_evidence(assumption, owner, direction="supports", highlight=highlight)
+    pulse = selectors.team_pulse(workspace).of(owner.pk)
+    assert pulse.first_hand_share == pytest.approx(1 / 2)  # "Mine" heard first-hand, "Theirs" used relayed
+    client_for(owner).get(theirs.get_absolute_url())  # now read as well: "Theirs" is not counted twice
+    pulse = selectors.team_pulse(workspace).of(owner.pk)
+    assert pulse.first_hand_share == pytest.approx(1 / 3)  # "Mine" of Mine, Theirs, More

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Status
@@ -93,17 +93,36 @@ def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str 
                 conversation__occurred_at__lte=now, conversation__members__in=ids)
         .values("conversation__members")
         .annotate(n=Count("id"), competitors=Count("id", filter=Q(kind=HighlightKind.COMPETITOR_MENTION))))}
-    relayed = dict(scoped(ConversationRead, workspace).filter(user_id__in=ids, read_at__gte=window)
-                   .values("user_id").annotate(n=Count("conversation__highlights")).values_list("user_id", "n"))
+    relayed = _relayed_highlights(workspace, ids, window, now)
     pulses = []
     for user in users:
         row = heard.get(user.pk, {})
-        tally = pulse_math.HighlightTally(first_hand=row.get("n", 0), relayed_read=relayed.get(user.pk, 0),
+        tally = pulse_math.HighlightTally(first_hand=row.get("n", 0), relayed_read=len(relayed.get(user.pk, ())),
                                           competitor_mentions=row.get("competitors", 0))
         pulses.append(pulse_math.compute_pulse(
             user.pk, user.display_name, contacts.get(user.pk, []), now, last_contact_at=last.get(user.pk),
             tally=tally, time_zone=user.time_zone, week_starts=week_starts))
     return TeamPulse(pulses=pulses, medians=pulse_math.team_medians(pulses), week_starts=week_starts)
+
+
+def _relayed_highlights(workspace, user_ids: list[int], since: datetime, now: datetime) -> dict[int, set[int]]:
+    """Per member, the highlights that reached them relayed: those of conversations they opened but were not
+    in, and those they used as evidence from such conversations (a highlight read and used counts once)."""
+    from outsidein.learning.models import Evidence
+
+    taken: dict[int, set[int]] = defaultdict(set)
+    for user_id, highlight_id in (scoped(ConversationRead, workspace)
+                                  .filter(user_id__in=user_ids, read_at__gte=since, read_at__lte=now,
+                                          conversation__highlights__isnull=False)
+                                  .values_list("user_id", "conversation__highlights")):
+        taken[user_id].add(highlight_id)
+    used = (scoped(Evidence, workspace)
+            .filter(linked_by_id__in=user_ids, highlight__isnull=False, linked_at__gte=since, linked_at__lte=now)
+            .exclude(highlight__conversation__members=F("linked_by_id"))
+            .values_list("linked_by_id", "highlight_id"))
+    for user_id, highlight_id in used:
+        taken[user_id].add(highlight_id)
+    return taken
 
 
 def team_pulse(workspace, now: datetime | None = None, *, viewer_tz: str = "UTC",

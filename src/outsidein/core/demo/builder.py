@@ -188,10 +188,6 @@ def conversations(ctx: DemoContext) -> None:
     )
     ctx.highlights = [h for h, _ in highlight_rows]
     _plan_upcoming(ctx, persons_by_account)
-    from outsidein.conversations.services import refresh_search_text
-
-    for conversation in Conversation.objects.filter(workspace=ws).prefetch_related("highlights__tags"):
-        refresh_search_text(conversation)
 
 
 def _plan_upcoming(ctx: DemoContext, persons_by_account: dict[int, list[Person]]) -> None:
@@ -221,6 +217,11 @@ def build_demo(seed: int = 7) -> DemoContext:
     ctx = DemoContext(workspace=workspace, rng=random.Random(seed), now=timezone.now())
     for step in [*DEMO_STEPS, *_area_steps()]:
         step(ctx)
+    # Steps write conversations and highlights in bulk; index them all for search once everything is built.
+    from outsidein.conversations.services import refresh_search_text
+
+    for conversation in Conversation.objects.filter(workspace=workspace):
+        refresh_search_text(conversation)
     return ctx
 
 
