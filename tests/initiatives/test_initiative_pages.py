@@ -54,7 +54,7 @@ def test_moving_on_the_board_without_evidence_is_refused_and_offers_an_override(
                                                                                initiative):
     refused = owner_client.post(url("initiative-move", workspace, initiative_id=initiative.pk),
                                 {"to_stage": "solution", "from": "board"}, headers=HTMX)
-    assert refused.status_code == 422
+    assert refused.status_code == 200  # htmx swaps only successful answers; the refusal is the content
     page = text_of(refused)
     assert "The gate's criteria are not met" in page and "Override and move" in page
     initiative.refresh_from_db()

@@ -1,7 +1,7 @@
 """Evidence strength and assumption confidence on constructed cases (docs/evidence.md)."""
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outsidein.learning.strength import (
@@ -222,6 +222,7 @@ def _with_direction(facts: EvidenceFacts, direction: str) -> EvidenceFacts:
     return EvidenceFacts(**{**facts.__dict__, "direction": direction})
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(facts_strategy, max_size=25), facts_strategy)
 def test_adding_supporting_evidence_never_lowers_confidence(evidence, extra):
     before = confidence(evidence)
@@ -230,6 +231,7 @@ def test_adding_supporting_evidence_never_lowers_confidence(evidence, extra):
     assert after.supports_weight > before.supports_weight
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(facts_strategy, max_size=25), facts_strategy)
 def test_adding_refuting_evidence_never_raises_confidence(evidence, extra):
     before = confidence(evidence)
@@ -237,6 +239,7 @@ def test_adding_refuting_evidence_never_raises_confidence(evidence, extra):
     assert after.value < before.value + 1e-12
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(facts_strategy, max_size=25))
 def test_confidence_is_bounded_and_order_free(evidence):
     result = confidence(evidence)
@@ -246,6 +249,7 @@ def test_confidence_is_bounded_and_order_free(evidence):
     assert confidence(list(reversed(evidence))).value == pytest.approx(result.value)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(facts_strategy, max_size=25))
 def test_mirroring_every_direction_mirrors_confidence(evidence):
     flipped = [_with_direction(e, "refutes" if e.direction == "supports" else "supports") for e in evidence]

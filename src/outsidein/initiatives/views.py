@@ -33,7 +33,9 @@ def board(request):
 
 
 def _save_initiative(request, initiative: Initiative | None = None):
-    form = forms.InitiativeForm(request.POST or None, instance=initiative, workspace=request.workspace)
+    initial = {"sponsor": request.user.pk, "team": [request.user.pk]} if initiative is None else {}
+    form = forms.InitiativeForm(request.POST or None, instance=initiative, initial=initial,
+                                workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "team"}
         try:
@@ -107,9 +109,9 @@ def initiative_move(request, initiative_id: int):
     else:
         refused = {"to_stage": "", "label": "", "messages": ["Choose a stage."], "override": False}
     if request.headers.get(HTMX) and request.POST.get("from") == "board":
+        # 200 even when refused: htmx swaps only successful answers, and the refusal is the content.
         return render(request, "initiatives/_board.html",
-                      _board_context(request, {initiative.pk: refused} if refused else None),
-                      status=422 if refused else 200)
+                      _board_context(request, {initiative.pk: refused} if refused else None))
     if refused:
         for message in refused["messages"]:
             messages.error(request, message)

@@ -37,7 +37,7 @@ def assumption_list(request):
 
 
 def _save_assumption(request, assumption: Assumption | None = None):
-    initial = {}
+    initial = {"owner": request.user.pk} if assumption is None else {}
     if assumption is None and (initiative_id := _int(request.GET.get("initiative"))):
         initial["initiative"] = initiative_id
     form = forms.AssumptionForm(request.POST or None, instance=assumption, initial=initial,
@@ -182,7 +182,7 @@ def experiment_list(request):
 
 
 def _save_experiment(request, experiment: Experiment | None = None):
-    initial = {}
+    initial = {"owner": request.user.pk} if experiment is None else {}
     if experiment is None and (assumption_id := _int(request.GET.get("assumption"))):
         initial["assumption"] = assumption_id
     form = forms.ExperimentForm(request.POST or None, instance=experiment, initial=initial,
