@@ -64,8 +64,7 @@ def test_from_a_survey_file_to_themes_and_key_drivers(page: Page, login, owner, 
     expect(page.get_by_role("heading", name="Map the columns of q4-survey.csv")).to_be_visible()
     expect(page.get_by_role("cell", name="R000")).to_be_visible()
     def column(name: str):
-        # Each column's choice sits inside a label that starts with the column's name.
-        return page.locator("label", has_text=re.compile(rf"^\s*{name}\b")).locator("select")
+        return page.get_by_label(name, exact=True)
 
     column("comment").select_option("text")
     column("likelihood_to_recommend").select_option("nps")
