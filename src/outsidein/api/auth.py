@@ -1,6 +1,7 @@
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from outsidein.core.scoping import request_workspace
 from outsidein.workspaces.models import ApiToken
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -28,6 +29,7 @@ class TokenAuth(HttpBearer):
         request.user = api_token.user
         request.workspace = api_token.workspace
         request.membership = membership
+        request_workspace.set(api_token.workspace)
         # Touch at most once a minute: a busy integration should not write on every read.
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:

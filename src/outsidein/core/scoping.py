@@ -5,6 +5,7 @@ Every domain model inherits ``WorkspaceOwned``; pages and API handlers reach row
 never read or change another's rows: an id from elsewhere is simply not found (404, never 403).
 """
 
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.db import models
@@ -12,12 +13,25 @@ from django.http import Http404
 
 M = TypeVar("M", bound=models.Model)
 
+# The workspace of the request being served (set by WorkspaceMiddleware and the API's token check).
+request_workspace: ContextVar = ContextVar("request_workspace", default=None)
+
 
 class WorkspaceOwned(models.Model):
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Rows of the request's workspace get it attached as they load (directly, through select_related or
+        # prefetch_related), so get_absolute_url() in a list never costs a query per row.
+        obj = super().from_db(db, field_names, values)
+        workspace = request_workspace.get()
+        if workspace is not None and obj.__dict__.get("workspace_id") == workspace.pk:
+            cls._meta.get_field("workspace").set_cached_value(obj, workspace)
+        return obj
 
 
 def scoped(source: type[M] | models.QuerySet[M], workspace) -> models.QuerySet[M]:

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 
+from outsidein.core.scoping import request_workspace
 from outsidein.workspaces.models import Membership
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -25,7 +26,11 @@ class WorkspaceMiddleware:
     def __call__(self, request: HttpRequest):
         request.workspace = None
         request.membership = None
-        return self.get_response(request)
+        reset = request_workspace.set(None)
+        try:
+            return self.get_response(request)
+        finally:
+            request_workspace.reset(reset)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         slug = view_kwargs.pop("ws", None)
@@ -46,5 +51,6 @@ class WorkspaceMiddleware:
                 raise PermissionDenied("Viewers can read but not change anything in this workspace.")
         request.workspace = membership.workspace
         request.membership = membership
+        request_workspace.set(membership.workspace)
         request.session["last_workspace"] = slug
         return None

@@ -21,6 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, email, password, name, workspace, create_workspace, role, staff, **options):
         if User.objects.filter(email=email.lower()).exists():
             raise CommandError(f"A user with e-mail {email} already exists.")
+        # Check the workspace before creating anything, so a typo in the slug leaves no half-made user.
+        if workspace and not Workspace.objects.filter(slug=workspace).exists():
+            raise CommandError(f"No workspace with slug “{workspace}”.")
         user = User.objects.create_user(email, password, name=name, is_staff=staff, is_superuser=staff)
         self.stdout.write(f"Created user {user.email}.")
         if create_workspace:
