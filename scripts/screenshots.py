@@ -52,7 +52,6 @@ def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
 
 def phone_shots(page: Page) -> None:
     ws = log_in(page)
-    shoot(page, "home-phone")
     page.get_by_role("button", name="+ Log", exact=True).click()
     page.get_by_label("Account").select_option(label="Alder Foods")
     page.get_by_label("What did you learn?").fill("Month-end close runs on exports; they want accruals in the portal.")

@@ -5,6 +5,7 @@ in ``test-artifacts/`` at the repository root; a failing test leaves one more, t
 """
 
 import re
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 TIMEOUT_MS = 15_000
+# Assertions wait as long as actions: the suite shares the machine with others.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
@@ -82,8 +85,18 @@ def browser_problems() -> BrowserProblems:
     return BrowserProblems()
 
 
+@pytest.fixture(scope="session")
+def warm_live_server(live_server) -> str:
+    """The first request imports every view and the analytics libraries behind them, which can take longer
+    than a page is allowed on a busy machine; pay for it once, outside any test's timeouts."""
+    with urllib.request.urlopen(f"{live_server.url}/login/", timeout=300) as response:
+        response.read()
+    return live_server.url
+
+
 @pytest.fixture
-def page(request, browser: Browser, live_server, viewport, browser_problems: BrowserProblems) -> Iterator[Page]:
+def page(request, browser: Browser, live_server, warm_live_server, viewport,
+         browser_problems: BrowserProblems) -> Iterator[Page]:
     context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB",
                                   timezone_id="Europe/London")
     context.set_default_timeout(TIMEOUT_MS)

@@ -67,3 +67,23 @@ def test_log_a_coffee_on_a_phone_and_find_it_by_search(page: Page, login, screen
     expect(page.get_by_role("heading", name="Coffee with Kestrel Retail")).to_be_visible()
     expect(page.get_by_text(HIGHLIGHT)).to_be_visible()
     assert browser_problems.errors == []
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_quick_log_shows_what_is_missing_next_to_the_field(page: Page, login, screenshot, owner, accounts) -> None:
+    login(owner.email, PASSWORD)
+    page.get_by_role("button", name="+ Log", exact=True).click()
+    page.get_by_label("Quote or observation").fill(HIGHLIGHT)
+    page.get_by_role("button", name="Log it").click()
+
+    expect(page.locator("#field-account .errorlist")).to_have_text("Name the account or the person you met.")
+    expect(page.locator("#field-notes .errorlist")).to_have_text("This field is required.")
+    # Nothing typed is lost.
+    expect(page.get_by_label("Quote or observation")).to_have_value(HIGHLIGHT)
+    screenshot("errors")
+
+    page.get_by_label("Person").select_option(index=0)
+    page.get_by_label("Account").select_option(label="Quayside Foods")
+    page.get_by_label("What did you learn?").fill("They print every proof of delivery.")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("heading", name="Coffee with Quayside Foods")).to_be_visible()
