@@ -353,7 +353,8 @@ def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -
         theme.size = summary.size if summary else 0
         theme.avg_sentiment = summary.average_sentiment if summary else None
         theme.trend = summary.trend if summary else None
-        at_stake = summary.revenue_at_stake if summary else None
+        # No account behind any item: nothing is known to be at stake, which is not the same as zero.
+        at_stake = summary.revenue_at_stake if summary and summary.accounts else None
         theme.revenue_at_stake = Decimal(str(round(at_stake, 2))) if at_stake is not None else None
         theme.representative_ids = _representatives(subjects, sorted(closest[pk]))
     Theme.objects.bulk_update(themes.values(), ["size", "avg_sentiment", "trend", "revenue_at_stake",
