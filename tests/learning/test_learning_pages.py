@@ -131,3 +131,10 @@ def test_a_test_card_and_its_learning_card(owner_client, workspace, owner, assum
     assert experiment.is_done and experiment.criteria_met is True
     assert "supports evidence on the assumption" in text_of(owner_client.get(experiment.get_absolute_url()))
     assert "Concierge tracking" in text_of(owner_client.get(url("experiment-list", workspace)))
+
+
+def test_a_decided_assumption_leaves_the_important_and_unproven_list(owner_client, workspace, owner, assumption):
+    services.set_status(assumption, owner, "invalidated")
+    page = text_of(owner_client.get(url("assumption-list", workspace)))
+    assert "Important and unproven: test these first" not in page
+    assert "Shippers lose hours chasing late loads" in page
