@@ -184,3 +184,28 @@ def test_highlights_used_as_evidence_count_as_taken_in_once(workspace, owner, le
     client_for(owner).get(theirs.get_absolute_url())  # now read as well: "Theirs" is not counted twice
     pulse = selectors.team_pulse(workspace).of(owner.pk)
     assert pulse.first_hand_share == pytest.approx(1 / 3)  # "Mine" of Mine, Theirs, More
+
+
+def test_pulse_and_leaderboard_pages_cost_the_same_queries_whatever_the_data(workspace, owner, market):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    challenge = services.create_challenge(workspace, owner, {
+        "name": "Coffee", "starts_on": timezone.now().date() - timedelta(days=14),
+        "ends_on": timezone.now().date() + timedelta(days=14)})
+    client = client_for(owner)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    paths = [f"/w/{workspace.slug}/pulse/", f"/w/{workspace.slug}/pulse/team/", challenge.get_absolute_url()]
+    before = [queries(p) for p in paths]
+    for n in range(5):
+        leader = add_user(workspace, f"extra{n}@example.com", f"Extra {n}")
+        services.join_challenge(challenge, leader)
+        for days in (1, 4, 9, 33, 60):
+            logged(workspace, timezone.now() - timedelta(days=days), [leader, owner], account=market["accounts"][n % 3],
+                   persons=[market["buyer"]], highlights=[("pain", "x"), ("competitor_mention", "y")])
+    assert [queries(p) for p in paths] == before
