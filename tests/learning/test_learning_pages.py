@@ -138,3 +138,34 @@ def test_a_decided_assumption_leaves_the_important_and_unproven_list(owner_clien
     page = text_of(owner_client.get(url("assumption-list", workspace)))
     assert "Important and unproven: test these first" not in page
     assert "Shippers lose hours chasing late loads" in page
+
+
+def _queries(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_pages_cost_the_same_queries_whatever_the_number_of_rows(owner_client, workspace, owner, highlight):
+    from outsidein.initiatives import services as initiative_services
+
+    initiative = initiative_services.save_initiative(workspace, owner, {"name": "I", "pain_statement": "p"})
+
+    def grow(count: int) -> None:
+        for index in range(count):
+            a = services.save_assumption(workspace, owner, {"statement": f"A {index} {Assumption.objects.count()}",
+                                                            "initiative": initiative})
+            conversation = conversation_services.save_conversation(workspace, owner, {"kind": "coffee"})
+            services.link_evidence(a, owner, direction="supports", conversation=conversation)
+            services.save_experiment(workspace, owner, {"assumption": a, "title": "t", "test": "t", "metric": "m",
+                                                        "success_criteria": "c"})
+
+    pages = [url("assumption-list", workspace), url("experiment-list", workspace), initiative.get_absolute_url(),
+             url("initiative-board", workspace)]
+    grow(2)
+    few = [_queries(owner_client, p) for p in pages]
+    grow(6)
+    assert [_queries(owner_client, p) for p in pages] == few

@@ -13,7 +13,8 @@ from outsidein.workspaces.models import Membership, User
 
 
 def initiative_list(workspace, *, stage: str | None = None) -> QuerySet[Initiative]:
-    qs = (scoped(Initiative, workspace).select_related("sponsor", "target_segment").prefetch_related("team")
+    qs = (scoped(Initiative, workspace).select_related("workspace", "sponsor", "target_segment")
+          .prefetch_related("team")
           .annotate(assumption_count=Count("assumptions", distinct=True),
                     validated_count=Count("assumptions", filter=Q(assumptions__status="validated"), distinct=True),
                     pilot_count=Count("pilots", distinct=True)))
@@ -33,7 +34,7 @@ def initiative_detail(workspace, initiative_id: int) -> Initiative:
 
 
 def moves(initiative: Initiative) -> QuerySet[StageMove]:
-    return initiative.moves.select_related("moved_by")
+    return initiative.moves.select_related("moved_by", "workspace")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,6 @@ def pilot_detail(workspace, pilot_id: int) -> Pilot:
 
 
 def pilot_list(workspace, *, initiative_id: int | None = None) -> QuerySet[Pilot]:
-    qs = (scoped(Pilot, workspace).select_related("initiative")
+    qs = (scoped(Pilot, workspace).select_related("workspace", "initiative")
           .annotate(measurement_count=Count("measurements", distinct=True)))
     return qs.filter(initiative_id=initiative_id) if initiative_id else qs

@@ -14,7 +14,7 @@ PROVEN_FROM = 0.5
 
 def assumption_list(workspace, *, initiative_id: int | None = None, status: str | None = None,
                     type: str | None = None, owner_id: int | None = None, query: str = "") -> QuerySet[Assumption]:
-    qs = (scoped(Assumption, workspace).select_related("owner", "initiative")
+    qs = (scoped(Assumption, workspace).select_related("workspace", "owner", "initiative__workspace")
           .annotate(evidence_count=Count("evidence", distinct=True),
                     supporting_count=Count("evidence", filter=Q(evidence__direction="supports"), distinct=True),
                     refuting_count=Count("evidence", filter=Q(evidence__direction="refutes"), distinct=True)))
@@ -32,19 +32,22 @@ def assumption_list(workspace, *, initiative_id: int | None = None, status: str 
 
 
 def assumption_detail(workspace, assumption_id: int) -> Assumption:
-    return get_scoped(scoped(Assumption, workspace).select_related("owner", "initiative", "status_changed_by"),
+    return get_scoped(scoped(Assumption, workspace).select_related("workspace", "owner", "initiative__workspace",
+                                                                   "status_changed_by"),
                       workspace, pk=assumption_id)
 
 
 def evidence_for(assumption_ids) -> QuerySet[Evidence]:
     return (Evidence.objects.filter(assumption_id__in=assumption_ids)
-            .select_related("assumption", "linked_by", "account", "segment", "highlight__conversation",
-                            "conversation", "experiment"))
+            .select_related("workspace", "assumption__workspace", "linked_by", "account", "segment",
+                            "highlight__conversation__workspace", "conversation__workspace",
+                            "conversation__account", "experiment__workspace"))
 
 
 def experiment_list(workspace, *, assumption_id: int | None = None, initiative_id: int | None = None,
                     done: bool | None = None) -> QuerySet[Experiment]:
-    qs = scoped(Experiment, workspace).select_related("assumption", "owner", "assumption__initiative")
+    qs = scoped(Experiment, workspace).select_related("workspace", "assumption__workspace", "owner",
+                                                      "assumption__initiative")
     if assumption_id:
         qs = qs.filter(assumption_id=assumption_id)
     if initiative_id:
