@@ -200,3 +200,24 @@ def test_a_learning_card_needs_observation_learning_and_a_result(workspace, owne
         services.complete_experiment(experiment, owner, observation=" ", learning="", criteria_met=None,
                                      decision="stop")
     assert set(caught.value.message_dict) == {"observation", "learning", "criteria_met"}
+
+
+def test_deleting_the_source_of_evidence_recomputes_confidence(workspace, owner, segments, assumption):
+    account = make_account(workspace, segments[0], "Harbour")
+    highlight = quote(conversation_at(workspace, owner, account), owner)
+    services.link_evidence(assumption, owner, direction="supports", highlight=highlight)
+    assert assumption.confidence > 0
+    conversation_services.delete_highlight(highlight)
+    assumption.refresh_from_db()
+    assert (assumption.confidence, assumption.evidence_strength, assumption.evidence.count()) == (0, 0, 0)
+
+
+def test_deleting_an_experiment_takes_its_evidence_and_recomputes(workspace, owner, assumption):
+    experiment = services.save_experiment(workspace, owner, {
+        "assumption": assumption, "title": "T", "test": "t", "metric": "m", "success_criteria": "c"})
+    services.complete_experiment(experiment, owner, observation="o", learning="l", criteria_met=True,
+                                 decision="persevere")
+    services.delete_experiment(experiment)
+    assumption.refresh_from_db()
+    assert assumption.confidence == 0
+    services.delete_assumption(assumption)  # the evidence goes with it, quietly

@@ -240,8 +240,8 @@ def link_evidence(assumption: Assumption, actor, *, direction: str, highlight: H
 @transaction.atomic
 def unlink_evidence(evidence: Evidence) -> Assumption:
     assumption = evidence.assumption
-    evidence.delete()
-    recompute_confidence(assumption)
+    evidence.delete()  # the post_delete receiver (learning.signals) recomputes the confidence
+    assumption.refresh_from_db()
     return assumption
 
 
@@ -299,6 +299,4 @@ def complete_experiment(experiment: Experiment, actor, *, observation: str, lear
 
 @transaction.atomic
 def delete_experiment(experiment: Experiment) -> None:
-    assumption = experiment.assumption
-    experiment.delete()
-    recompute_confidence(assumption)
+    experiment.delete()  # its evidence goes with it; learning.signals recomputes the confidence
