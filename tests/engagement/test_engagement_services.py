@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import add_user, client_for, logged
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -101,15 +102,18 @@ def test_a_leader_without_contact_for_30_days_shows_on_the_team_page(workspace, 
     assert "<svg" in body and "team median" in body
 
 
-def test_host_request_accepted_becomes_a_planned_conversation_for_both(workspace, owner, member, market):
+def test_host_request_accepted_becomes_a_planned_conversation_for_both(workspace, owner, member, market,
+                                                                       django_capture_on_commit_callbacks):
     when = timezone.now() + timedelta(days=5)
-    request = services.request_host(workspace, owner, {"host": member, "kind": "service_side_by_side",
-                                                       "account": market["accounts"][0], "proposed_at": when,
-                                                       "note": "I want to hear the calls"})
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_host(workspace, owner, {"host": member, "kind": "service_side_by_side",
+                                                           "account": market["accounts"][0], "proposed_at": when,
+                                                           "note": "I want to hear the calls"})
     with pytest.raises(PermissionDenied):
         services.answer_host_request(request, owner, accept=True)
-    response = client_for(member).post(f"/w/{workspace.slug}/planning/requests/{request.pk}/answer/",
-                                       {"answer": "accept", "note": "Bring a headset"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(member).post(f"/w/{workspace.slug}/planning/requests/{request.pk}/answer/",
+                                           {"answer": "accept", "note": "Bring a headset"})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == HostRequestStatus.ACCEPTED and request.response_note == "Bring a headset"
@@ -118,6 +122,8 @@ def test_host_request_accepted_becomes_a_planned_conversation_for_both(workspace
     assert set(conversation.members.all()) == {owner, member} and conversation.kind == "service_side_by_side"
     with pytest.raises(ValidationError):
         services.answer_host_request(request, member, accept=False)
+    assert [m.to for m in mail.outbox] == [[member.email], [owner.email]]  # asked, then answered
+    assert "Bring a headset" in mail.outbox[1].body and "I want to hear the calls" in mail.outbox[0].body
     declined = services.request_host(workspace, owner, {"host": member, "proposed_at": when})
     services.answer_host_request(declined, member, accept=False, note="I am on leave")
     page = client_for(owner).get(f"/w/{workspace.slug}/planning/").content.decode()

@@ -116,19 +116,22 @@ def _host_requests(ctx) -> None:
 
     pending = services.request_host(ws, ceo, {
         "host": account_manager, "kind": HostKind.CUSTOMER_VISIT, "account": big, "proposed_at": at(9, 10),
-        "note": "I would like to hear how they plan next year's volumes. Happy to move the date."})
+        "note": "I would like to hear how they plan next year's volumes. Happy to move the date."}, notify=False)
     accepted = services.request_host(ws, ceo, {
         "host": service_rep, "kind": HostKind.SERVICE_SIDE_BY_SIDE, "proposed_at": at(4, 14),
-        "duration_minutes": 120, "note": "Two hours on the phones with you, listening to late-load calls."})
+        "duration_minutes": 120, "note": "Two hours on the phones with you, listening to late-load calls."},
+        notify=False)
     services.answer_host_request(accepted, service_rep, accept=True,
-                                 note="Tuesdays are busiest; bring a headset.")
+                                 note="Tuesdays are busiest; bring a headset.", notify=False)
     services.request_host(ws, cfo, {
         "host": sales_rep, "kind": HostKind.SALES_SIT_IN, "account": rng.choice(ctx.accounts[:10]),
-        "proposed_at": at(6, 11), "note": "I want to hear a pricing conversation first-hand."})
+        "proposed_at": at(6, 11), "note": "I want to hear a pricing conversation first-hand."}, notify=False)
     declined = services.request_host(ws, cfo, {
-        "host": account_manager, "kind": HostKind.CUSTOMER_VISIT, "account": big, "proposed_at": at(2, 9)})
+        "host": account_manager, "kind": HostKind.CUSTOMER_VISIT, "account": big, "proposed_at": at(2, 9)},
+        notify=False)
     services.answer_host_request(declined, account_manager, accept=False,
-                                 note="They asked to postpone until January; I will propose a new date.")
+                                 note="They asked to postpone until January; I will propose a new date.",
+                                 notify=False)
     HostRequest.objects.filter(pk=pending.pk).update(created_at=now - timedelta(days=1))
 
 

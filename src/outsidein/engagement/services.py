@@ -7,8 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Status
@@ -139,7 +142,7 @@ def record_read(conversation: Conversation, user) -> bool:
 # --- planning ------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def request_host(workspace, actor, data: dict[str, Any]) -> HostRequest:
+def request_host(workspace, actor, data: dict[str, Any], *, notify: bool = True) -> HostRequest:
     unknown = set(data) - HOST_REQUEST_FIELDS
     if unknown:
         raise ValidationError({name: "Not a host request field." for name in unknown})
@@ -152,11 +155,29 @@ def request_host(workspace, actor, data: dict[str, Any]) -> HostRequest:
     host_request = HostRequest(workspace=workspace, requested_by=actor, **data)
     host_request.full_clean()
     host_request.save()
+    if notify:
+        kind = host_request.get_kind_display().lower()
+        where = f" at {host_request.account}" if host_request.account else ""
+        _notify(host_request.host, f"{actor.display_name} asks you to host a {kind}",
+                f"{actor.display_name} would like to join you for a {kind}{where} "
+                f"on {host_request.proposed_at:%a %d %b %Y, %H:%M} UTC.\n\n{host_request.note}\n\n"
+                f"Accept or decline, with a note: {_planning_url(workspace)}")
     return host_request
 
 
+def _planning_url(workspace) -> str:
+    return settings.SITE_URL + reverse("planning", kwargs={"ws": workspace.slug})
+
+
+def _notify(user, subject: str, body: str) -> None:
+    """A plain e-mail once the change is saved; a mail server that is down must not undo the request."""
+    if user.email:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
+
+
 @transaction.atomic
-def answer_host_request(host_request: HostRequest, actor, *, accept: bool, note: str = "") -> HostRequest:
+def answer_host_request(host_request: HostRequest, actor, *, accept: bool, note: str = "",
+                        notify: bool = True) -> HostRequest:
     """The host accepts (a planned conversation with both of them present is created) or declines, with a note."""
     if host_request.host_id != actor.pk:
         raise PermissionDenied("Only the host asked can answer this request.")
@@ -176,6 +197,13 @@ def answer_host_request(host_request: HostRequest, actor, *, accept: bool, note:
             members=[requester, host_request.host],
         )
     host_request.save()
+    if notify:
+        answer = "accepted" if accept else "declined"
+        _notify(host_request.requested_by, f"{actor.display_name} {answer} your request",
+                f"{actor.display_name} {answer} hosting your {host_request.get_kind_display().lower()} on "
+                f"{host_request.proposed_at:%a %d %b %Y, %H:%M} UTC."
+                + (f"\n\nTheir note: {host_request.response_note}" if host_request.response_note else "")
+                + (f"\n\nIt is planned for both of you: {_planning_url(host_request.workspace)}" if accept else ""))
     return host_request
 
 
