@@ -44,7 +44,7 @@ def test_a_refuting_highlight_moves_confidence_and_the_map(page: Page, login, ow
     x_before = map_dot_x(page)
     screenshot("assumption-new")
 
-    page.get_by_text("Link a highlight as evidence").click()
+    page.get_by_text("Link a highlight or a conversation as evidence").click()
     page.get_by_label("Search highlights").fill("late load")
     result = page.locator(".evidence-search li", has_text="shared screen")
     expect(result).to_be_visible()

@@ -71,6 +71,7 @@ def test_linking_a_highlight_as_refuting_moves_confidence_and_the_map(owner_clie
     before = owner_client.get(url("assumption-detail", workspace, assumption_id=assumption.pk)).content.decode()
     search = owner_client.get(url("evidence-search", workspace, assumption_id=assumption.pk), {"q": "late loads"})
     assert "Honestly, late loads are not a problem" in search.content.decode()
+    assert "Whole conversations" in search.content.decode()  # its conversation matches through the highlight
 
     response = owner_client.post(url("evidence-link", workspace, assumption_id=assumption.pk),
                                  {"highlight_id": highlight.pk, "direction": "refutes"})
@@ -106,7 +107,7 @@ def test_unlinking_evidence_from_the_page(owner_client, workspace, owner, assump
 
 def test_a_viewer_sees_the_evidence_but_no_link_buttons(viewer_client, workspace, assumption):
     page = viewer_client.get(url("assumption-detail", workspace, assumption_id=assumption.pk)).content.decode()
-    assert "Link a highlight as evidence" not in page
+    assert "Link a highlight or a conversation as evidence" not in page
     assert viewer_client.post(url("evidence-link", workspace, assumption_id=assumption.pk),
                               {"direction": "supports"}).status_code == 403
 

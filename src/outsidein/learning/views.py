@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations.models import Conversation, Highlight
-from outsidein.conversations.selectors import highlight_list
+from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.initiatives.models import Initiative
@@ -88,12 +88,19 @@ def _detail_context(request, assumption: Assumption, **extra) -> dict:
     }
 
 
-def _search_results(request, assumption: Assumption):
+def _search_results(request, assumption: Assumption) -> dict | None:
+    """Highlights and whole conversations matching the search that are not linked yet."""
     query = request.GET.get("q", "").strip()
     if not query:
         return None
-    linked = set(assumption.evidence.exclude(highlight=None).values_list("highlight_id", flat=True))
-    return [h for h in highlight_list(request.workspace, query=query)[:20] if h.pk not in linked]
+    linked = assumption.evidence.values_list("highlight_id", "conversation_id")
+    highlights = {h for h, _ in linked if h}
+    conversations = {c for _, c in linked if c}
+    return {
+        "highlights": [h for h in highlight_list(request.workspace, query=query)[:20] if h.pk not in highlights],
+        "conversations": [c for c in conversation_list(request.workspace, query=query, status="logged")[:8]
+                          if c.pk not in conversations],
+    }
 
 
 @login_required
