@@ -77,10 +77,19 @@ def _feedback(ws: Workspace, user: User):
 
 
 def _batch(ws: Workspace, user: User):
+    from outsidein.voice.imports import media_path
     from outsidein.voice.models import ImportBatch
 
-    return ImportBatch.objects.create(workspace=ws, source_name="Their survey", file_name="theirs.csv",
-                                      stored_file="imports/theirs.csv", file_format="csv", created_by=user)
+    # A finished import with a rejected-rows report, so every batch route has something to find.
+    n = next(_serial)
+    batch = ImportBatch.objects.create(workspace=ws, source_name="Their survey", file_name="theirs.csv",
+                                       stored_file=f"imports/theirs-{n}.csv", file_format="csv", created_by=user,
+                                       mapping={"comment": "text"}, status="done",
+                                       rejected_report=f"imports/rejected/theirs-{n}.csv")
+    report = media_path(batch.rejected_report)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("line,reason,comment\n2,Their reason,Their comment\n", encoding="utf-8")
+    return batch
 
 
 def _theme(ws: Workspace, user: User):
