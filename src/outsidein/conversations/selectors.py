@@ -62,6 +62,8 @@ def conversation_list(
         .select_related("account", "account__segment", "led_by")
         .prefetch_related("members", "persons")
         .annotate(highlight_count=Count("highlights", distinct=True))
+        # An aggregate drops the model's default ordering, so say it again: newest first.
+        .order_by("-occurred_at", "-id")
     )
     if member_id:
         qs = qs.filter(members__id=member_id)

@@ -6,6 +6,7 @@ paging and the calls to the shared write services, so every list page behaves th
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -72,6 +73,8 @@ def resolve_attr(obj: Any, dotted: str) -> Any:
             value = value()
     if hasattr(value, "all"):
         value = ", ".join(str(v) for v in value.all())
+    if isinstance(value, Decimal):
+        value = f"{value:,.0f}"
     return value
 
 
