@@ -209,3 +209,17 @@ def test_local_file_import_reads_in_place(workspace, owner, tmp_path: Path):
     batch = services.batch_for_local_file(workspace, owner, path, source_name="CLI")
     batch = imports.run_import(batch)
     assert batch.rows_created == 1 and batch.stored_file == str(path.resolve())
+
+
+def test_with_the_database_queue_the_import_waits_for_a_worker(workspace, owner, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    batch = services.upload_feedback_file(workspace, owner, SimpleUploadedFile("q.csv", b"comment,nps\nQueued,8\n"),
+                                          source_name="Queue")
+    services.start_import(batch)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED and not FeedbackItem.objects.exists()
+    call_command("worker", "--batch", verbosity=0)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE and FeedbackItem.objects.get().text == "Queued"
