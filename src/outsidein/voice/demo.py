@@ -54,7 +54,7 @@ COMPLAINTS = {
     "price": ["Too expensive for what it is, the fuel surcharge keeps climbing.",
               "Rates went up again without notice."],
 }
-NEUTRAL = ["", "", "", "No comment.", "Fine overall.", "Does the job."]
+NEUTRAL = ["", "", "", "All as expected.", "Fine overall.", "Does the job."]
 TICKET_TEXTS = [
     ("invoicing", "Invoice {n} shows a detention charge we did not agree to, please correct it."),
     ("invoicing", "Need a credit note for the duplicate charge on invoice {n}."),
