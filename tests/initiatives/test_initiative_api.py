@@ -143,3 +143,16 @@ def test_pilot_input_errors(api, initiative, accounts):
     assert locs(api("POST", f"/pilots/{pilot['id']}/result")) == [["body", "payload", "measurements"]]
     assert locs(api("POST", f"/pilots/{pilot['id']}/decision", {"decision": "scale", "observation": "o",
                                                                 "learning": "l"})) == [["body", "payload", "decision"]]
+
+
+def test_owners_edit_the_stage_gates_others_read_them(api, workspace, member, initiative):
+    gates = api("GET", "/stage-gates").json()
+    assert [c["name"] for c in gates["pain"]] == ["pain_in_segments", "desirability_validated"]
+    lenient = {"pain": [{"kind": "at_least", "name": "heard_it", "fact": "first_hand_conversations", "minimum": 0}]}
+    assert api("PUT", "/stage-gates", {"criteria": lenient}).json()["pain"][0]["name"] == "heard_it"
+    assert api("POST", f"/initiatives/{initiative['id']}/move", {"to_stage": "solution"}).status_code == 201
+    assert locs(api("PUT", "/stage-gates", {"criteria": {"pain": [{"kind": "magic"}]}})) == [
+        ["body", "payload", "criteria"]]
+    as_member = Api(workspace, member)
+    assert as_member("GET", "/stage-gates").status_code == 200
+    assert as_member("PUT", "/stage-gates", {"criteria": {}}).status_code == 403

@@ -160,3 +160,9 @@ def test_a_pilot_window_that_starts_before_the_baseline_ends_is_refused(owner_cl
     assert response.status_code == 422
     assert "The pilot window starts after the baseline window ends." in text_of(response)
     assert not Pilot.objects.exists()
+
+
+def test_only_owners_change_the_stage_gates(member_client, workspace):
+    page = text_of(member_client.get(url("gate-settings", workspace)))
+    assert "The workspace's owners can change these criteria." in page
+    assert member_client.post(url("gate-settings", workspace), {"criteria": '{"pain": []}'}).status_code == 403

@@ -3,12 +3,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from outsidein.api.common import in_payload_terms, resolve_refs
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Segment
-from outsidein.initiatives import selectors, services
+from outsidein.initiatives import gates, selectors, services
 from outsidein.initiatives.models import Covariance, Initiative, MetricKind, Period, Pilot, PilotDecision, Stage
 from outsidein.workspaces.models import User
 
@@ -259,6 +260,26 @@ def move_initiative(request, initiative_id: int, payload: MoveIn):
             summary="The log of stage moves, newest first")
 def list_moves(request, initiative_id: int):
     return selectors.moves(_initiative(request, initiative_id))
+
+
+class GateCriteriaIn(Schema):
+    criteria: dict[str, list[dict[str, Any]]] = Field(
+        description="Per stage, its list of criteria (see docs/evidence.md); stages left out keep the defaults.")
+
+
+@router.get("/stage-gates", response=dict[str, list[dict[str, Any]]], tags=["initiatives"],
+            summary="The workspace's exit criteria per stage")
+def read_stage_gates(request):
+    return gates.criteria_to_json(services.gate_criteria(request.workspace))
+
+
+@router.put("/stage-gates", response=dict[str, list[dict[str, Any]]], tags=["initiatives"],
+            summary="Replace the workspace's exit criteria (owners only)")
+def replace_stage_gates(request, payload: GateCriteriaIn):
+    if not request.membership.can_admin:
+        raise HttpError(403, "Only the workspace's owners change its stage gates.")
+    services.save_gate_criteria(request.workspace, request.user, payload.criteria)
+    return gates.criteria_to_json(services.gate_criteria(request.workspace))
 
 
 @router.get("/pilots", response=list[PilotOut], tags=["pilots"])

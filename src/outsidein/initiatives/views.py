@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -126,6 +126,8 @@ def gate_settings(request):
     current = GateSettings.objects.filter(workspace=request.workspace).first()
     shown = gates.criteria_to_json(services.gate_criteria(request.workspace))
     form = forms.GateCriteriaForm(request.POST or None, initial={"criteria": shown})
+    if request.method == "POST" and not request.membership.can_admin:
+        raise PermissionDenied("Only the workspace's owners change its stage gates.")
     if request.method == "POST" and form.is_valid():
         try:
             services.save_gate_criteria(request.workspace, request.user, form.cleaned_data["criteria"])
