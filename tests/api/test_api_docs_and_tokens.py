@@ -45,8 +45,9 @@ def test_docs_page_renders_without_internet_assets(client):
 
 def test_token_secret_is_shown_once_and_only_its_hash_is_stored(owner_client, workspace):
     url = f"/w/{workspace.slug}/settings/tokens/"
-    response = owner_client.post(url, {"name": "CRM sync"})
-    assert response.status_code == 200
+    response = owner_client.post(url, {"name": "CRM sync"}, follow=True)
+    # Post/redirect/get: a reload of the page must not create a second token.
+    assert response.redirect_chain == [(url, 302)]
     html = response.content.decode()
     secret = re.search(r'id="new-token">\s*(oi_[\w-]+)', html).group(1)
     token = ApiToken.objects.get(name="CRM sync")
@@ -77,7 +78,8 @@ def test_revoked_token_is_refused(owner_client, workspace):
     owner_client.post(f"/w/{workspace.slug}/settings/tokens/", {"name": "Old script"})
     token = ApiToken.objects.get()
     # Make a second token to learn its secret and check the first is refused once revoked.
-    html = owner_client.post(f"/w/{workspace.slug}/settings/tokens/", {"name": "New script"}).content.decode()
+    html = owner_client.post(f"/w/{workspace.slug}/settings/tokens/", {"name": "New script"},
+                             follow=True).content.decode()
     secret = re.search(r'id="new-token">\s*(oi_[\w-]+)', html).group(1)
     new = ApiToken.objects.get(name="New script")
     headers = {"Authorization": f"Bearer {secret}"}
@@ -101,8 +103,10 @@ def test_someone_elses_token_cannot_be_revoked(member_client, owner_client, work
 
 
 def test_viewer_may_manage_their_own_tokens(viewer_client, workspace):
-    response = viewer_client.post(f"/w/{workspace.slug}/settings/tokens/", {"name": "Read-only dashboard"})
+    response = viewer_client.post(f"/w/{workspace.slug}/settings/tokens/", {"name": "Read-only dashboard"},
+                                  follow=True)
     assert response.status_code == 200
+    assert "Your new token" in response.content.decode()
     assert ApiToken.objects.filter(name="Read-only dashboard").exists()
 
 

@@ -141,10 +141,12 @@ def invitation_accept(request, token: str):
 @viewer_may_post
 def token_list(request):
     form = forms.TokenForm(request.POST or None)
-    secret = None
     if request.method == "POST" and form.is_valid():
         _, secret = services.create_api_token(request.workspace, request.user, form.cleaned_data["name"])
-        form = forms.TokenForm()
+        # Shown on the next page only: a reload must neither create a second token nor show it again.
+        request.session["new_api_token"] = secret
+        return redirect("token-list", ws=request.workspace.slug)
+    secret = request.session.pop("new_api_token", None)
     tokens = ApiToken.objects.filter(workspace=request.workspace, user=request.user)
     return render(request, "workspaces/tokens.html", {"tokens": tokens, "form": form, "secret": secret})
 
