@@ -309,3 +309,18 @@ def test_a_queued_analysis_shows_progress_and_cannot_be_started_twice(owner_clie
     DBTaskResult.objects.filter(pk=queued.pk).update(status="SUCCESSFUL")
     assert owner_client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
     assert themes_services.live_themes(workspace).count() >= 3
+
+
+def test_api_splits_a_theme_and_starts_an_analysis(api, workspace, analysed):
+    mixed = themes_services.merge_themes(theme_with(workspace, "delivery"), theme_with(workspace, "invoice"))
+    parts = api.post(f"/api/themes/{mixed.pk}/split", json.dumps({"parts": 2}), content_type="application/json")
+    assert parts.status_code == 200
+    assert sorted(t["size"] for t in parts.json()) == [10, 10]
+    assert api.post(f"/api/themes/{mixed.pk}/split", json.dumps({"parts": 1}),
+                    content_type="application/json").status_code == 422
+
+    started = api.post("/api/theme-analyses", json.dumps({"k": 2}), content_type="application/json")
+    assert started.status_code == 202  # the immediate backend of the tests has already run it
+    assert api.get("/api/themes").json()["count"] == 2
+    refused = api.post("/api/theme-analyses", json.dumps({"method": "nonsense"}), content_type="application/json")
+    assert refused.status_code == 422

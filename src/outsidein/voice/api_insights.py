@@ -87,6 +87,33 @@ def merge_theme(request, theme_id: int, payload: ThemeMergeIn):
     return _theme_detail(themes_services.merge_themes(keep, other, name=payload.name))
 
 
+class ThemeSplitIn(Schema):
+    parts: int = Field(2, ge=2, le=themes_services.MAX_SPLIT_PARTS, description="Number of themes to split into.")
+
+
+@router.post("/themes/{theme_id}/split", response=list[ThemeOut], tags=["themes"],
+             summary="Split a theme: re-cluster its items into several themes")
+def split_theme(request, theme_id: int, payload: ThemeSplitIn):
+    return [_theme_out(t) for t in themes_services.split_theme(_live_theme(request, theme_id), payload.parts)]
+
+
+class ThemeAnalysisIn(Schema):
+    k: int | None = Field(None, ge=2, le=themes_services.MAX_THEMES,
+                          description="Number of themes; leave out to let the data decide.")
+    method: str = Field("tfidf", description="tfidf (fast, no model) or embeddings (if installed)")
+
+
+class ThemeAnalysisOut(Schema):
+    detail: str
+
+
+@router.post("/theme-analyses", response={202: ThemeAnalysisOut}, tags=["themes"],
+             summary="Find the themes again over all feedback and highlights (in the background)")
+def start_theme_analysis(request, payload: ThemeAnalysisIn):
+    themes_services.start_theme_analysis(request.workspace, k=payload.k, method=payload.method)
+    return 202, {"detail": "Theme analysis queued; GET /api/themes shows the new themes when it is done."}
+
+
 class DriverOut(Schema):
     name: str
     relative_weight: float = Field(description="Johnson's relative weight: a share of R².")
