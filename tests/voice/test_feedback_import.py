@@ -211,6 +211,9 @@ def test_local_file_import_reads_in_place(workspace, owner, tmp_path: Path):
     assert batch.rows_created == 1 and batch.stored_file == str(path.resolve())
 
 
+# The worker closes its database connection when it is done, as a long-running process should, so this test
+# runs outside the usual test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_the_import_waits_for_a_worker(workspace, owner, settings):
     from django.core.management import call_command
 
