@@ -33,6 +33,9 @@ class PilotForm(WorkspaceModelForm):
                    **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                       for name in ("baseline_start", "baseline_end", "pilot_start", "pilot_end")},
                    "pilot_accounts": forms.SelectMultiple(attrs={"size": 8})}
+        labels = {"covariance": "Standard errors"}
+        help_texts = {"pilot_accounts": "The accounts that get the change (hold Ctrl or ⌘ to choose several); "
+                                        "the control group is drawn on the pilot's page."}
 
 
 class ControlDrawForm(forms.Form):
