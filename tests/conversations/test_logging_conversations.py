@@ -71,6 +71,23 @@ def test_quick_log_in_the_future_plans_it(owner_client, workspace, account):
     assert Conversation.objects.get().status == Status.PLANNED
 
 
+def test_quick_log_times_are_in_the_loggers_own_time_zone(owner_client, owner, workspace, account):
+    from zoneinfo import ZoneInfo
+
+    owner.time_zone = "Asia/Tokyo"
+    owner.save()
+    tokyo = ZoneInfo("Asia/Tokyo")
+    half_an_hour_ago = (timezone.now() - timedelta(minutes=30)).astimezone(tokyo).replace(second=0, microsecond=0)
+    owner_client.post(f"/w/{workspace.slug}/conversations/log/", {
+        "kind": "coffee", "account": account.pk, "notes": "Early coffee",
+        "occurred_at": half_an_hour_ago.strftime("%Y-%m-%dT%H:%M")})
+    conversation = Conversation.objects.get()
+    assert conversation.occurred_at == half_an_hour_ago
+    assert conversation.status == Status.LOGGED  # not "planned" hours ahead in UTC
+    page = owner_client.get(conversation.get_absolute_url()).content.decode()
+    assert half_an_hour_ago.strftime("%H:%M") in page
+
+
 def test_quick_log_errors_are_shown_next_to_the_field_and_nothing_is_saved(owner_client, workspace):
     response = owner_client.post(f"/w/{workspace.slug}/conversations/log/", {"kind": "coffee", "notes": ""})
     assert response.status_code == 422

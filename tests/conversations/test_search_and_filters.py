@@ -61,6 +61,7 @@ def test_edited_notes_are_searched_as_they_are_now(owner, workspace, pallets):
 @pytest.mark.parametrize("query", [
     '"foo AND (bar', "NEAR(x y", "a OR", "*", "-", "'", "pallets:*", "!&|", "\\", '"', "()",
     "col:value", "^hank", "x" * 500, "ünïcödé", "ware\u0000house", "NOT warehouse", "pallets AND",
+    "_", "__ warehouse", "½ ²", "foo_bar", "the", "٣", "emoji 🚚",
 ])
 def test_search_input_never_breaks_the_query(owner_client, workspace, pallets, query):
     list(selectors.conversation_list(workspace, query=query))

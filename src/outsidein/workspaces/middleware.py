@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from outsidein.core.scoping import request_workspace
 from outsidein.workspaces.models import Membership
@@ -27,9 +28,14 @@ class WorkspaceMiddleware:
         request.workspace = None
         request.membership = None
         reset = request_workspace.set(None)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Times are shown and typed in the person's own zone: "09:30" on a phone in Tokyo means Tokyo.
+            timezone.activate(user.tz)
         try:
             return self.get_response(request)
         finally:
+            timezone.deactivate()
             request_workspace.reset(reset)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
