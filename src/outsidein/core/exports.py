@@ -56,9 +56,16 @@ def export_highlights(workspace) -> Iterator[list]:
                h.conversation.account.name if h.conversation.account else "", h.conversation.occurred_at.isoformat()]
 
 
+def _export_feedback(workspace) -> Iterator[list]:
+    from outsidein.voice.exports import export_feedback  # voice builds on customers; import it late
+
+    return export_feedback(workspace)
+
+
 EXPORTS = {
     "accounts": export_accounts,
     "persons": export_persons,
     "conversations": export_conversations,
     "highlights": export_highlights,
+    "feedback": _export_feedback,
 }
