@@ -24,10 +24,10 @@ class WorkspaceOwned(models.Model):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db, field_names, values, **kwargs):
         # Rows of the request's workspace get it attached as they load (directly, through select_related or
         # prefetch_related), so get_absolute_url() in a list never costs a query per row.
-        obj = super().from_db(db, field_names, values)
+        obj = super().from_db(db, field_names, values, **kwargs)  # Django 6.1 passes fetch_mode
         workspace = request_workspace.get()
         if workspace is not None and obj.__dict__.get("workspace_id") == workspace.pk:
             cls._meta.get_field("workspace").set_cached_value(obj, workspace)
