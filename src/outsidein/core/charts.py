@@ -122,7 +122,9 @@ def line_chart(series: dict[str, Sequence[Point]], *, title: str, y_label: str =
     step = max(1, len(labels) // 8)
     for i, label in enumerate(labels):
         if i % step == 0 or i == len(labels) - 1:
-            body.append(_text(x(i), height - bottom + 16, label, anchor="middle", size=10, fill=MUTED))
+            # The outermost labels hang inwards so they are never cut off at the chart's edge.
+            anchor = "start" if i == 0 and len(labels) > 1 else "end" if i == len(labels) - 1 and i else "middle"
+            body.append(_text(x(i), height - bottom + 16, label, anchor=anchor, size=10, fill=MUTED))
     if y_label:
         body.append(_text(left, top - 8, y_label, size=10, fill=MUTED))
     for n, (name, points) in enumerate(series.items()):
