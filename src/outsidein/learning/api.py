@@ -20,11 +20,13 @@ from outsidein.learning.models import (
     Experiment,
     ExperimentMethod,
 )
+from outsidein.voice.models import FeedbackItem
 from outsidein.workspaces.models import User
 
 router = Router()
 ASSUMPTION_REFS = {"owner_id": User, "initiative_id": Initiative}
-EVIDENCE_REFS = {"highlight_id": Highlight, "conversation_id": Conversation, "experiment_id": Experiment}
+EVIDENCE_REFS = {"highlight_id": Highlight, "conversation_id": Conversation, "experiment_id": Experiment,
+                 "feedback_item_id": FeedbackItem}
 EXPERIMENT_REFS = {"assumption_id": Assumption, "owner_id": User}
 
 
@@ -84,6 +86,7 @@ class EvidenceIn(Schema):
     highlight_id: int | None = None
     conversation_id: int | None = None
     experiment_id: int | None = None
+    feedback_item_id: int | None = None
     note: str = Field("", max_length=5000)
 
 
@@ -95,6 +98,7 @@ class EvidenceOut(Schema):
     highlight_id: int | None
     conversation_id: int | None
     experiment_id: int | None
+    feedback_item_id: int | None
     note: str
     linked_by_id: int | None
     linked_at: datetime
@@ -228,7 +232,8 @@ def list_evidence(request, assumption_id: int):
 
 
 @router.post("/assumptions/{assumption_id}/evidence", response={201: EvidenceOut}, tags=["evidence"],
-             summary="Link a highlight, a conversation or an experiment as supporting or refuting evidence")
+             summary="Link a highlight, a conversation, a feedback item or an experiment as supporting or "
+                     "refuting evidence")
 def link_evidence(request, assumption_id: int, payload: EvidenceIn):
     assumption = _assumption(request, assumption_id)
     data = _refs(request, payload.model_dump(), EVIDENCE_REFS)

@@ -21,13 +21,14 @@ class LinkEvidenceForm(forms.Form):
     highlight_id = forms.IntegerField(required=False)
     conversation_id = forms.IntegerField(required=False)
     experiment_id = forms.IntegerField(required=False)
+    feedback_item_id = forms.IntegerField(required=False)
     note = forms.CharField(required=False, max_length=5000)
 
     def clean(self):
         data = super().clean()
-        given = [k for k in ("highlight_id", "conversation_id", "experiment_id") if data.get(k)]
+        given = [k for k in ("highlight_id", "conversation_id", "experiment_id", "feedback_item_id") if data.get(k)]
         if len(given) != 1:
-            raise forms.ValidationError("Choose exactly one highlight, conversation or experiment.")
+            raise forms.ValidationError("Choose exactly one highlight, conversation, feedback item or experiment.")
         return data
 
 

@@ -94,16 +94,21 @@ class SourceKind(models.TextChoices):
     HIGHLIGHT = "highlight", "Highlight"
     CONVERSATION = "conversation", "Conversation"
     EXPERIMENT = "experiment", "Experiment result"
-    # A feedback item (voice of the customer) becomes a fourth source: add its foreign key below, a
-    # choice here, and a fact deriver in services.SOURCE_FACTS; strength.py already weighs "feedback".
+    FEEDBACK = "feedback", "Feedback item"
 
 
 SOURCE_FIELDS = {SourceKind.HIGHLIGHT: "highlight", SourceKind.CONVERSATION: "conversation",
-                 SourceKind.EXPERIMENT: "experiment"}
+                 SourceKind.EXPERIMENT: "experiment", SourceKind.FEEDBACK: "feedback_item"}
+
+
+def _only_source(kind: str) -> models.Q:
+    """The source named by ``kind`` is set and every other source is empty."""
+    return models.Q(source_kind=kind, **{f"{field}__isnull": field != SOURCE_FIELDS[kind]
+                                         for field in SOURCE_FIELDS.values()})
 
 
 class Evidence(WorkspaceOwned):
-    """One highlight, conversation or experiment result linked to an assumption, for or against it.
+    """One highlight, conversation, feedback item or experiment result linked to an assumption, for or against it.
 
     The facts that decide its strength (do or say, first-hand or relayed, which account and segment)
     are derived from the source by the services and stored here so that lists cost one query.
@@ -118,6 +123,8 @@ class Evidence(WorkspaceOwned):
                                      related_name="evidence")
     experiment = models.ForeignKey("learning.Experiment", on_delete=models.CASCADE, null=True, blank=True,
                                    related_name="evidence")
+    feedback_item = models.ForeignKey("voice.FeedbackItem", on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="evidence")
     note = models.TextField(blank=True, help_text="Why this supports or refutes the assumption.")
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
@@ -138,14 +145,8 @@ class Evidence(WorkspaceOwned):
         constraints = [
             models.CheckConstraint(
                 name="evidence_has_exactly_one_source",
-                condition=(
-                    models.Q(source_kind="highlight", highlight__isnull=False, conversation__isnull=True,
-                             experiment__isnull=True)
-                    | models.Q(source_kind="conversation", highlight__isnull=True, conversation__isnull=False,
-                               experiment__isnull=True)
-                    | models.Q(source_kind="experiment", highlight__isnull=True, conversation__isnull=True,
-                               experiment__isnull=False)
-                ),
+                condition=(_only_source(SourceKind.HIGHLIGHT) | _only_source(SourceKind.CONVERSATION)
+                           | _only_source(SourceKind.EXPERIMENT) | _only_source(SourceKind.FEEDBACK)),
             ),
         ]
 
@@ -162,8 +163,9 @@ class Evidence(WorkspaceOwned):
     def clean(self) -> None:
         sources = [name for name in SOURCE_FIELDS.values() if getattr(self, f"{name}_id") is not None]
         if len(sources) != 1:
-            raise ValidationError("Link exactly one source: a highlight, a conversation or an experiment.")
-        self.source_kind = sources[0]
+            raise ValidationError("Link exactly one source: a highlight, a conversation, a feedback item or an "
+                                  "experiment.")
+        self.source_kind = next(kind for kind, field in SOURCE_FIELDS.items() if field == sources[0])
 
 
 class ExperimentMethod(models.TextChoices):

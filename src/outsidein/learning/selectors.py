@@ -41,7 +41,8 @@ def evidence_for(assumption_ids) -> QuerySet[Evidence]:
     return (Evidence.objects.filter(assumption_id__in=assumption_ids)
             .select_related("workspace", "assumption__workspace", "linked_by", "account", "segment",
                             "highlight__conversation__workspace", "conversation__workspace",
-                            "conversation__account", "experiment__workspace"))
+                            "conversation__account", "experiment__workspace",
+                            "feedback_item__workspace"))
 
 
 def experiment_list(workspace, *, assumption_id: int | None = None, initiative_id: int | None = None,

@@ -16,6 +16,7 @@ from outsidein.conversations.models import Conversation, Highlight, HighlightKin
 from outsidein.core.scoping import assert_same_workspace
 from outsidein.learning import strength as rules
 from outsidein.learning.models import (
+    SOURCE_FIELDS,
     Assumption,
     AssumptionStatus,
     Behaviour,
@@ -24,6 +25,7 @@ from outsidein.learning.models import (
     Experiment,
     SourceKind,
 )
+from outsidein.voice.models import FeedbackItem
 
 ASSUMPTION_FIELDS = {"statement", "type", "topic", "importance", "owner", "initiative"}
 EXPERIMENT_FIELDS = {"assumption", "title", "method", "test", "metric", "success_criteria", "deadline", "cost",
@@ -83,11 +85,22 @@ def _experiment_facts(evidence: Evidence) -> rules.EvidenceFacts:
     )
 
 
-# The extension point for new sources (e.g. a feedback item from the voice-of-customer area).
+def _feedback_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    # What a customer wrote in a survey, ticket, review or sales note: what they say, and it reached the
+    # team through that channel rather than in a conversation someone attended, so it is relayed.
+    item = evidence.feedback_item
+    return rules.EvidenceFacts(
+        direction=evidence.direction, behaviour="say", first_hand=False, source_kind="feedback",
+        source_key=f"feedback:{item.pk}", label=str(item), **_account_facts(item.account),
+    )
+
+
+# The extension point for new sources: one fact deriver per source kind.
 SOURCE_FACTS: dict[str, Callable[[Evidence], rules.EvidenceFacts]] = {
     SourceKind.HIGHLIGHT: _highlight_facts,
     SourceKind.CONVERSATION: _conversation_facts,
     SourceKind.EXPERIMENT: _experiment_facts,
+    SourceKind.FEEDBACK: _feedback_facts,
 }
 
 
@@ -96,9 +109,10 @@ def derive_facts(evidence: Evidence) -> rules.EvidenceFacts:
 
     Do or say: an observation highlight, a conversation in which customers were watched at work
     (site visit, service side-by-side, sales sit-in or ride-along) and an experiment result are what
-    people do; quotes, pains, ideas and other highlights and conversations are what they say.
-    First-hand: the person who linked it or the assumption's owner was present in the conversation;
-    an experiment result is always first-hand. See docs/evidence.md.
+    people do; quotes, pains, ideas and other highlights and conversations, and feedback items, are
+    what they say. First-hand: the person who linked it or the assumption's owner was present in the
+    conversation; an experiment result is always first-hand, a feedback item always relayed.
+    See docs/evidence.md.
     """
     return SOURCE_FACTS[evidence.source_kind](evidence)
 
@@ -118,7 +132,7 @@ def evidence_queryset(assumption_ids):
     return (Evidence.objects.filter(assumption_id__in=assumption_ids)
             .select_related("assumption__owner", "linked_by", "highlight__person__account__segment",
                             "highlight__conversation__account__segment", "conversation__account__segment",
-                            "experiment")
+                            "experiment", "feedback_item__account__segment")
             .prefetch_related("highlight__conversation__members", "conversation__members"))
 
 
@@ -211,22 +225,21 @@ def delete_assumption(assumption: Assumption) -> None:
 @transaction.atomic
 def link_evidence(assumption: Assumption, actor, *, direction: str, highlight: Highlight | None = None,
                   conversation: Conversation | None = None, experiment: Experiment | None = None,
-                  note: str = "") -> Evidence:
+                  feedback_item: FeedbackItem | None = None, note: str = "") -> Evidence:
     """Link one source to an assumption as supporting or refuting evidence, and recompute its confidence."""
-    assert_same_workspace(assumption.workspace, highlight, conversation, experiment)
+    assert_same_workspace(assumption.workspace, highlight, conversation, experiment, feedback_item)
     if direction not in Direction.values:
         raise ValidationError({"direction": "Choose supports or refutes."})
-    sources = [s for s in (highlight, conversation, experiment) if s is not None]
-    if len(sources) != 1:
-        raise ValidationError("Link exactly one source: a highlight, a conversation or an experiment.")
-    duplicate = Evidence.objects.filter(assumption=assumption, highlight=highlight, conversation=conversation,
-                                        experiment=experiment)
-    if duplicate.exists():
+    given = {"highlight": highlight, "conversation": conversation, "experiment": experiment,
+             "feedback_item": feedback_item}
+    if sum(s is not None for s in given.values()) != 1:
+        raise ValidationError("Link exactly one source: a highlight, a conversation, a feedback item or an "
+                              "experiment.")
+    if Evidence.objects.filter(assumption=assumption, **given).exists():
         raise ValidationError("This source is already linked to the assumption.")
+    kind = next(k for k, field in SOURCE_FIELDS.items() if given[field] is not None)
     evidence = Evidence(workspace=assumption.workspace, assumption=assumption, direction=direction,
-                        highlight=highlight, conversation=conversation, experiment=experiment, note=note.strip(),
-                        linked_by=actor, source_kind=SourceKind.HIGHLIGHT if highlight else
-                        SourceKind.CONVERSATION if conversation else SourceKind.EXPERIMENT)
+                        note=note.strip(), linked_by=actor, source_kind=kind, **given)
     evidence.full_clean()
     evidence.save()
     if assumption.status == AssumptionStatus.UNTESTED:

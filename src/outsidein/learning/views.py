@@ -17,6 +17,8 @@ from outsidein.learning.models import (
     Evidence,
     Experiment,
 )
+from outsidein.voice.models import FeedbackItem
+from outsidein.voice.selectors import FeedbackFilter, feedback_list
 
 
 def _int(value) -> int | None:
@@ -89,17 +91,20 @@ def _detail_context(request, assumption: Assumption, **extra) -> dict:
 
 
 def _search_results(request, assumption: Assumption) -> dict | None:
-    """Highlights and whole conversations matching the search that are not linked yet."""
+    """Highlights, whole conversations and feedback items matching the search that are not linked yet."""
     query = request.GET.get("q", "").strip()
     if not query:
         return None
-    linked = assumption.evidence.values_list("highlight_id", "conversation_id")
-    highlights = {h for h, _ in linked if h}
-    conversations = {c for _, c in linked if c}
+    linked = list(assumption.evidence.values_list("highlight_id", "conversation_id", "feedback_item_id"))
+    highlights = {h for h, _, _ in linked if h}
+    conversations = {c for _, c, _ in linked if c}
+    feedback = {f for _, _, f in linked if f}
     return {
         "highlights": [h for h in highlight_list(request.workspace, query=query)[:20] if h.pk not in highlights],
         "conversations": [c for c in conversation_list(request.workspace, query=query, status="logged")[:8]
                           if c.pk not in conversations],
+        "feedback_items": [f for f in feedback_list(request.workspace, FeedbackFilter(query=query))[:12]
+                           if f.pk not in feedback],
     }
 
 
@@ -111,7 +116,7 @@ def assumption_detail(request, assumption_id: int):
 
 @login_required
 def evidence_search(request, assumption_id: int):
-    """Highlights matching the search, to link as evidence (an htmx partial)."""
+    """Highlights, conversations and feedback matching the search, to link as evidence (an htmx partial)."""
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     return render(request, "learning/_evidence_search.html", {
         "assumption": assumption, "results": _search_results(request, assumption),
@@ -156,6 +161,8 @@ def evidence_link(request, assumption_id: int):
             if data.get("conversation_id") else None,
             "experiment": get_scoped(Experiment, request.workspace, pk=data["experiment_id"])
             if data.get("experiment_id") else None,
+            "feedback_item": get_scoped(FeedbackItem, request.workspace, pk=data["feedback_item_id"])
+            if data.get("feedback_item_id") else None,
         }
         try:
             evidence = services.link_evidence(assumption, request.user, direction=data["direction"],
