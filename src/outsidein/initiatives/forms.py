@@ -1,7 +1,7 @@
 from django import forms
 
 from outsidein.core.forms import WorkspaceModelForm
-from outsidein.initiatives.models import Initiative, Pilot, PilotDecision, Stage
+from outsidein.initiatives.models import Initiative, MetricKind, Pilot, PilotDecision, Stage
 
 
 class InitiativeForm(WorkspaceModelForm):
@@ -25,10 +25,17 @@ class GateCriteriaForm(forms.Form):
 
 
 class PilotForm(WorkspaceModelForm):
+    # Optional so that a form posted without it (or an older client) keeps the entered-number metric.
+    metric_kind = forms.ChoiceField(choices=MetricKind.choices, required=False, initial=MetricKind.ENTERED,
+                                    label="Metric")
+
+    def clean_metric_kind(self) -> str:
+        return self.cleaned_data.get("metric_kind") or MetricKind.ENTERED
+
     class Meta:
         model = Pilot
-        fields = ["name", "change", "pilot_accounts", "metric_name", "baseline_start", "baseline_end", "pilot_start",
-                  "pilot_end", "expected_effect", "covariance"]
+        fields = ["name", "change", "pilot_accounts", "metric_kind", "metric_name", "baseline_start", "baseline_end",
+                  "pilot_start", "pilot_end", "expected_effect", "covariance"]
         widgets = {"change": forms.Textarea(attrs={"rows": 2}),
                    **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                       for name in ("baseline_start", "baseline_end", "pilot_start", "pilot_end")},

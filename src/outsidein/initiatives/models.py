@@ -88,8 +88,14 @@ class AssignmentMethod(models.TextChoices):
 
 
 class MetricKind(models.TextChoices):
-    # NPS and CSAT from feedback arrive with the voice-of-customer area.
     ENTERED = "entered", "A number entered per account and period"
+    # Read from the feedback of the pilot and control accounts, one observation per response, coded as
+    # the voice area scores them (outsidein.voice.analysis.scores) so the effect is in the same units.
+    NPS = "nps", "NPS from feedback (points, −100 to 100)"
+    CSAT = "csat", "CSAT from feedback (% satisfied, 4 or 5 of 5)"
+
+
+FEEDBACK_METRICS = frozenset({MetricKind.NPS, MetricKind.CSAT})
 
 
 class Covariance(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,9 +17,11 @@ from outsidein.guides.models import GuidePurpose
 from outsidein.initiatives import gates
 from outsidein.initiatives.assignment import CandidateAccount, select_control_group
 from outsidein.initiatives.models import (
+    FEEDBACK_METRICS,
     AssignmentMethod,
     GateSettings,
     Initiative,
+    MetricKind,
     Period,
     Pilot,
     PilotDecision,
@@ -33,6 +36,7 @@ from outsidein.learning.models import (
     Experiment,
     ExperimentMethod,
 )
+from outsidein.voice.models import FeedbackItem
 
 INITIATIVE_FIELDS = {"name", "sponsor", "target_segment", "pain_statement", "buying_committee"}
 PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start", "baseline_end", "pilot_start",
@@ -274,6 +278,9 @@ def record_measurements(pilot: Pilot, actor, rows: Iterable[Mapping[str, Any]], 
     Every row is checked before anything is saved; an error names the row. With ``replace``, the values
     already entered for the same account and period are replaced (the form's grid works that way).
     """
+    if pilot.metric_kind in FEEDBACK_METRICS:
+        raise ValidationError({"measurements": f"This pilot reads its metric ({pilot.get_metric_kind_display()}) "
+                                               "from feedback; values are not entered by hand."})
     in_pilot = set(pilot.pilot_accounts.values_list("pk", flat=True))
     in_control = set(pilot.control_accounts.values_list("pk", flat=True))
     measurements, errors = [], {}
@@ -306,7 +313,49 @@ def record_measurements(pilot: Pilot, actor, rows: Iterable[Mapping[str, Any]], 
     return measurements
 
 
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def feedback_value(metric_kind: str, nps: int | None, csat: int | None) -> float | None:
+    """One response coded as the voice area scores it, so the mean of the codes is the score.
+
+    NPS: a promoter (9-10) +100, a passive (7-8) 0, a detractor (0-6) -100; CSAT: 100 for a 4 or a 5,
+    else 0. A response without that score is not an observation (None).
+    """
+    if metric_kind == MetricKind.NPS:
+        return None if nps is None else 100.0 if nps >= 9 else 0.0 if nps >= 7 else -100.0
+    return None if csat is None else 100.0 if csat >= 4 else 0.0
+
+
+def feedback_observations(pilot: Pilot) -> list[dict[str, Any]]:
+    """Each response of a pilot or control account received in a window is one observation.
+
+    The windows are whole days, both ends included, in the workspace's time zone as pages show them.
+    Responses are clustered by account in the regression (several per account and window).
+    """
+    in_pilot = set(pilot.pilot_accounts.values_list("pk", flat=True))
+    in_control = set(pilot.control_accounts.values_list("pk", flat=True))
+    observations = []
+    windows = {Period.BASELINE: (pilot.baseline_start, pilot.baseline_end),
+               Period.PILOT: (pilot.pilot_start, pilot.pilot_end)}
+    for period, (start, end) in windows.items():
+        rows = (scoped(FeedbackItem, pilot.workspace)
+                .filter(account_id__in=in_pilot | in_control, received_at__gte=_day_start(start),
+                        received_at__lt=_day_start(end + timedelta(days=1)))
+                .values_list("account_id", "nps", "csat"))
+        for account_id, nps, csat in rows:
+            value = feedback_value(pilot.metric_kind, nps, csat)
+            if value is not None:
+                observations.append({"account_id": account_id, "period": str(period), "value": value,
+                                     "group": "pilot" if account_id in in_pilot else "control"})
+    return observations
+
+
 def pilot_observations(pilot: Pilot) -> list[dict[str, Any]]:
+    """The observations the difference-in-differences is computed from: entered values or feedback."""
+    if pilot.metric_kind in FEEDBACK_METRICS:
+        return feedback_observations(pilot)
     in_pilot = set(pilot.pilot_accounts.values_list("pk", flat=True))
     in_control = set(pilot.control_accounts.values_list("pk", flat=True))
     return [{"account_id": account_id, "group": "pilot" if account_id in in_pilot else "control",

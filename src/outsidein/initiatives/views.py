@@ -1,4 +1,5 @@
 import json
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
 from outsidein.initiatives import forms, gates, selectors, services
-from outsidein.initiatives.models import GateSettings, Initiative, Period, Pilot
+from outsidein.initiatives.models import FEEDBACK_METRICS, GateSettings, Initiative, Period, Pilot
 from outsidein.learning import selectors as learning_selectors
 
 HTMX = "HX-Request"
@@ -210,12 +211,22 @@ def _cell(account_id: int, period: str, values: list[float]) -> dict:
             "note": note, "period": period}
 
 
+def _feedback_counts(pilot: Pilot) -> list[dict] | None:
+    """For a metric read from feedback: how many responses each group has in each window."""
+    if pilot.metric_kind not in FEEDBACK_METRICS:
+        return None
+    counts = Counter((o["group"], o["period"]) for o in services.feedback_observations(pilot))
+    return [{"group": group, "baseline": counts[(group, "baseline")], "pilot": counts[(group, "pilot")]}
+            for group in ("pilot", "control")]
+
+
 @login_required
 def pilot_detail(request, pilot_id: int, decision_form=None, status: int = 200):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     result = pilot.result or None
     return render(request, "initiatives/pilot_detail.html", {
         "pilot": pilot, "rows": _measurement_rows(pilot), "result": result,
+        "feedback_counts": _feedback_counts(pilot),
         "cells": {(c["group"], c["period"]): c for c in (result or {}).get("cells", [])},
         "draw_form": forms.ControlDrawForm(initial={"seed": pilot.assignment_seed or pilot.pk}),
         "decision_form": decision_form or forms.DecisionForm(initial={
