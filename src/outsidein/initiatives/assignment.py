@@ -13,7 +13,6 @@ from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import rankdata
 
 UNKNOWN_REVENUE_BAND = -1
 
@@ -93,6 +92,8 @@ def assign_strata(accounts: Iterable[CandidateAccount], size_bands: int = 3) -> 
     Bands come from average ranks, so accounts with equal revenue always share a band.
     Accounts without revenue get a band of their own.
     """
+    from scipy.stats import rankdata  # scipy.stats takes ~0.5 s to import: loaded by a draw, not at start-up
+
     if size_bands < 1:
         raise ValueError(f"size_bands must be at least 1, got {size_bands}")
     by_segment: dict[str, list[CandidateAccount]] = defaultdict(list)

@@ -18,8 +18,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 import numpy as np
-import statsmodels.api as sm
-from statsmodels.stats.power import TTestIndPower
 
 Group = Literal["pilot", "control"]
 Period = Literal["baseline", "pilot"]
@@ -168,6 +166,9 @@ def _minimum_detectable_effect(
         return 0.0
     if n_pilot + n_control <= 2:
         return math.inf
+    # statsmodels takes most of a second to import, so it is loaded when a pilot is computed, not at start-up.
+    from statsmodels.stats.power import TTestIndPower
+
     standardised = TTestIndPower().solve_power(
         effect_size=None, nobs1=n_pilot, ratio=n_control / n_pilot, alpha=alpha, power=power
     )
@@ -219,6 +220,8 @@ def difference_in_differences(
     treated = columns.treated.astype(float)
     post = columns.post.astype(float)
     design = np.column_stack([np.ones_like(y), treated, post, treated * post])
+
+    import statsmodels.api as sm  # loaded here, not at start-up: see _minimum_detectable_effect
 
     model = sm.OLS(y, design)
     plain = model.fit(use_t=True)

@@ -25,7 +25,6 @@ from datetime import date, datetime, tzinfo
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 CONFIDENCE = 0.95
 ALPHA = 0.05
@@ -148,10 +147,14 @@ class SeriesPoint:
 
 
 def _z(confidence: float = CONFIDENCE) -> float:
+    from scipy import stats  # scipy.stats takes ~0.5 s to import: loaded by the first score, not at start-up
+
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def _t(confidence: float, df: int) -> float:
+    from scipy import stats
+
     return float(stats.t.ppf(0.5 + confidence / 2, df)) if df >= 1 else math.nan
 
 
@@ -297,6 +300,8 @@ def compare_periods(before: ScoreEstimate, after: ScoreEstimate, *, alpha: float
         p_value = 1.0 if difference == 0 else 0.0
         margin = 0.0
     else:
+        from scipy import stats
+
         statistic = difference / se
         if df is None:
             p_value = float(2 * stats.norm.sf(abs(statistic)))

@@ -13,6 +13,7 @@ similarity floor per theme below which an item is "unassigned": something new) a
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -22,16 +23,16 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import snowballstemmer
-from scipy import sparse
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
+
+# scikit-learn (and the scipy it loads) takes about a second to import, and the web app imports this module
+# at start-up for its constants and types; so each function imports the parts it uses when it runs.
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -75,7 +76,15 @@ _EXTRA_STOP_WORDS = frozenset(
         "hey",
     }
 )
-STOP_WORDS = ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS
+
+
 _TOKEN = re.compile(r"[a-z]{2,}")
 _STEM_CACHE_LIMIT = 500_000
 
@@ -106,6 +115,7 @@ class TextAnalyzer:
         self.bigrams = bigrams
         self._stemmer = snowballstemmer.stemmer("english") if stem else None
         self._cache: dict[str, str] = {}
+        self._stop_words = stop_words()
 
     def config(self) -> dict[str, bool]:
         return {"stem": self.stem, "bigrams": self.bigrams}
@@ -115,7 +125,7 @@ class TextAnalyzer:
         lowered = text.lower().replace("\u2019", "'").replace("n't", " not").replace("'s", "")
         pairs = []
         for word in _TOKEN.findall(lowered):
-            if word in STOP_WORDS:
+            if word in self._stop_words:
                 continue
             pairs.append((word, self._stem(word)))
         return pairs
@@ -191,6 +201,8 @@ class ThemeModel:
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of ``texts`` in the model's space; texts without content give zero rows."""
+        from sklearn.preprocessing import normalize
+
         texts = [text or "" for text in texts]
         if self.method == "embeddings":
             return _embed(texts, self.encoder)
@@ -227,6 +239,8 @@ class ThemeModel:
 
     def merge(self, theme_ids: Sequence[int], label: str | None = None) -> Theme:
         """Merge themes into the first id given; the merged theme's centroid is the size-weighted mean."""
+        from sklearn.preprocessing import normalize
+
         if len(set(theme_ids)) < 2:
             raise ValueError("merge needs at least two different themes")
         rows = [self._row(tid) for tid in theme_ids]
@@ -254,6 +268,8 @@ class ThemeModel:
 
     def split(self, theme_id: int, texts: Sequence[str], parts: int = 2, random_state: int = 0) -> list[Theme]:
         """Split a theme into ``parts`` sub-themes; ``texts`` are all fitted texts (indexed like the fit)."""
+        from sklearn.cluster import KMeans
+
         row = self._row(theme_id)
         theme = self.themes[row]
         if theme.size < parts:
@@ -356,6 +372,11 @@ def fit_themes(
     ``method="embeddings"`` uses sentence embeddings from ``encoder`` (default: the optional
     all-MiniLM-L6-v2 package, imported only then).
     """
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     if k is not None and k < 1:
@@ -472,6 +493,9 @@ def choose_k(
     share keeps the count as small as the data allows. (Subsample stability was tried too: it was noisy
     and U-shaped on banking77, so it chose 3 themes as often as 100.)
     """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     k_min = max(2, k_min)
     if k_max <= k_min or len(points) < 2 * k_min + 2:
         return max(1, min(k_min, len(points))), {}
@@ -504,6 +528,8 @@ def _describe(
     n_quotes: int = 3,
 ) -> tuple[np.ndarray, float, Theme]:
     """Centroid, novelty threshold and the readable record of one cluster."""
+    from sklearn.preprocessing import normalize
+
     centroid = normalize(points.mean(axis=0, keepdims=True))[0]
     sims = points @ centroid
     threshold = float(np.quantile(sims, NOVELTY_QUANTILE)) if len(sims) > 1 else float(sims[0]) * 0.9
@@ -601,6 +627,8 @@ def _project(tfidf: sparse.spmatrix, components: np.ndarray | None) -> np.ndarra
 
 
 def _embed(texts: list[str], encoder: Encoder | None) -> np.ndarray:
+    from sklearn.preprocessing import normalize
+
     if encoder is None:
         from outsidein.voice.analysis.embeddings import default_encoder
 
@@ -613,6 +641,8 @@ def _embed(texts: list[str], encoder: Encoder | None) -> np.ndarray:
 
 
 def _rebuild_vectorizer(vocabulary: list[str], idf: np.ndarray, analyzer_config: dict[str, Any]) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         analyzer=TextAnalyzer(**analyzer_config),
         vocabulary={term: i for i, term in enumerate(vocabulary)},
