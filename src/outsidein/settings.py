@@ -130,16 +130,25 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {"default": {"BACKEND": os.environ.get("OUTSIDEIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# Mail: SMTP when a host is configured, otherwise print to the console so a laptop install never fails to "send".
-EMAIL_HOST = os.environ.get("OUTSIDEIN_SMTP_HOST", "")
-EMAIL_PORT = int(os.environ.get("OUTSIDEIN_SMTP_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("OUTSIDEIN_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("OUTSIDEIN_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("OUTSIDEIN_SMTP_STARTTLS")
-EMAIL_USE_SSL = _env_bool("OUTSIDEIN_SMTP_SSL")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+
+def _default_mailer() -> dict:
+    """SMTP when a host is configured, otherwise print to the console so a laptop install never fails to "send"."""
+    if not (host := os.environ.get("OUTSIDEIN_SMTP_HOST")):
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": host,
+            "port": int(os.environ.get("OUTSIDEIN_SMTP_PORT", "25")),
+            "username": os.environ.get("OUTSIDEIN_SMTP_USER", ""),
+            "password": os.environ.get("OUTSIDEIN_SMTP_PASSWORD", ""),
+            "use_tls": _env_bool("OUTSIDEIN_SMTP_STARTTLS"),
+            "use_ssl": _env_bool("OUTSIDEIN_SMTP_SSL"),
+        },
+    }
+
+
+MAILERS = {"default": _default_mailer()}
 DEFAULT_FROM_EMAIL = os.environ.get("OUTSIDEIN_FROM_EMAIL", "Outside-In <outsidein@localhost>")
 
 SECURE_CSP = {

@@ -1,5 +1,6 @@
 """Challenges, pulses, reads, host requests, the rollover and suggestions, against the database."""
 
+import socket
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -129,6 +130,20 @@ def test_host_request_accepted_becomes_a_planned_conversation_for_both(workspace
     page = client_for(owner).get(f"/w/{workspace.slug}/planning/").content.decode()
     assert "I am on leave" in page and "Declined" in page
 
+
+
+def test_host_request_stands_when_the_mail_server_is_down(workspace, owner, member, settings, caplog,
+                                                          django_capture_on_commit_callbacks):
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_host(workspace, owner, {"host": member,
+                                                           "proposed_at": timezone.now() + timedelta(days=2)})
+    assert request.pk and request.status == HostRequestStatus.PENDING
+    assert f"Notice to {member.email} could not be sent" in caplog.text
 
 def test_planned_conversations_roll_over_and_ask_for_notes(workspace, owner, market):
     now = timezone.now()

@@ -3,6 +3,7 @@
 One transaction each; pages, the API, the scheduler and the CLI all come through here.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,8 @@ from outsidein.engagement.models import (
     ParticipantStatus,
 )
 from outsidein.workspaces.models import Membership, Role
+
+log = logging.getLogger(__name__)
 
 CHALLENGE_FIELDS = {"name", "description", "starts_on", "ends_on", "weekly_target"}
 HOST_REQUEST_FIELDS = {"host", "kind", "account", "proposed_at", "duration_minutes", "note"}
@@ -172,7 +175,14 @@ def _planning_url(workspace) -> str:
 def _notify(user, subject: str, body: str) -> None:
     """A plain e-mail once the change is saved; a mail server that is down must not undo the request."""
     if user.email:
-        transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
+        transaction.on_commit(lambda: _send_notice(subject, body, user.email))
+
+
+def _send_notice(subject: str, body: str, address: str) -> None:
+    try:
+        send_mail(subject, body, None, [address])
+    except OSError:  # smtplib's errors are OSErrors too: refused, unreachable, timed out
+        log.exception("Notice to %s could not be sent", address)
 
 
 @transaction.atomic
