@@ -313,6 +313,35 @@ def assign_new_items(workspace) -> Assignment:
     return Assignment(len(members), len(subjects) - len(members))
 
 
+def place_imported_items(batch) -> Assignment | None:
+    """After an import: the new items join the workspace's existing themes (no re-fit).
+
+    The one step both the background import and ``outsidein import feedback`` take once the rows are in.
+    None when there is nothing to place them among (no fitted theme model) or the import created nothing.
+    """
+    if batch.status != jobs.JobStatus.DONE or not batch.rows_created:
+        return None
+    if not scoped(ThemeModelState, batch.workspace).exists():
+        return None
+    return assign_new_items(batch.workspace)
+
+
+@dataclass(frozen=True)
+class BatchThemes:
+    placed: int  # the batch's items with text that belong to a theme
+    unplaced: int  # ... and those no theme was close enough to
+
+
+def batch_themes(batch) -> BatchThemes | None:
+    """How an import's items with text sit among the themes; None when the workspace has no themes."""
+    if not scoped(ThemeModelState, batch.workspace).exists():
+        return None
+    items = scoped(FeedbackItem, batch.workspace).filter(batch=batch).exclude(text="")
+    with_text = items.count()
+    placed = items.filter(theme_memberships__isnull=False).distinct().count()
+    return BatchThemes(placed, with_text - placed)
+
+
 def unthemed_count(workspace) -> int:
     return (scoped(FeedbackItem, workspace).exclude(text="").filter(theme_memberships__isnull=True).count()
             + scoped(Highlight, workspace).exclude(text="").filter(theme_memberships__isnull=True).count())

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from outsidein.core.charts import Bar, Point, bar_chart, line_chart
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped
-from outsidein.voice import forms, imports, selectors, services
+from outsidein.voice import forms, imports, selectors, services, themes_services
 from outsidein.voice.analysis.scores import MIN_SAMPLE, period_label
 from outsidein.voice.analysis.sentiment import label as sentiment_label
 from outsidein.voice.exports import export_feedback
@@ -180,7 +180,8 @@ def _result_context(batch: ImportBatch, limit: int = 20) -> dict:
         if path.exists():
             with path.open(encoding="utf-8") as handle:
                 rejected = [(row["line"], row["reason"]) for row in islice(csv.DictReader(handle), limit)]
-    return {"rejected": rejected}
+    placed = themes_services.batch_themes(batch) if not batch.is_running and batch.rows_created else None
+    return {"rejected": rejected, "placed": placed}
 
 
 @login_required

@@ -46,7 +46,7 @@ class Command(BaseCommand):
         import csv
 
         from outsidein.core.jobs import terminal_bar
-        from outsidein.voice import imports, services
+        from outsidein.voice import imports, services, themes_services
         from outsidein.voice.models import BatchStatus
 
         if not source:
@@ -78,3 +78,10 @@ class Command(BaseCommand):
         )
         if batch.rejected_report:
             self.stdout.write(f"Rejected rows: {imports.media_path(batch.rejected_report)}")
+        placed = themes_services.place_imported_items(batch)
+        if placed and (placed.assigned or placed.unassigned):
+            self.stdout.write(
+                f"Themes: {placed.assigned} new item{'s' if placed.assigned != 1 else ''} joined existing themes"
+                + (f", {placed.unassigned} fit none closely enough (run the theme analysis again to find new "
+                   "themes among them)." if placed.unassigned else ".")
+            )
