@@ -1,31 +1,17 @@
 """Challenges, leaderboard and pulse through the JSON API."""
 
-import json
 from datetime import date, timedelta
 
 import pytest
 from conftest import add_user, logged
-from django.test import Client
 from django.utils import timezone
-
-from outsidein.workspaces import services as workspace_services
 
 pytestmark = pytest.mark.django_db
 
 
-def api(user, workspace):
-    _, secret = workspace_services.create_api_token(workspace, user, "Script")
-    client = Client()
-
-    def call(method: str, path: str, body: dict | None = None):
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
-        return client.generic(method, f"/api{path}", headers={"Authorization": f"Bearer {secret}"}, **kwargs)
-
-    return call
-
-
-def test_create_join_and_read_the_leaderboard(workspace, owner, leader, member):
-    as_owner, as_leader, as_member = api(owner, workspace), api(leader, workspace), api(member, workspace)
+def test_create_join_and_read_the_leaderboard(api_for, workspace, owner, leader, member):
+    as_owner, as_leader, as_member = (api_for(workspace, owner), api_for(workspace, leader),
+                                      api_for(workspace, member))
     today = timezone.now().date()
     response = as_owner("POST", "/challenges", {"name": "Coffee", "starts_on": str(today - timedelta(days=7)),
                                                 "ends_on": str(today + timedelta(days=20)), "weekly_target": 1,
@@ -50,10 +36,10 @@ def test_create_join_and_read_the_leaderboard(workspace, owner, leader, member):
     assert [c["name"] for c in as_member("GET", "/challenges").json()] == ["Coffee"]
 
 
-def test_pulse_of_me_and_of_each_leader(workspace, owner, leader, member):
+def test_pulse_of_me_and_of_each_leader(api_for, workspace, owner, leader, member):
     logged(workspace, timezone.now() - timedelta(days=3), [owner])
     logged(workspace, timezone.now() - timedelta(days=40), [leader])
-    call = api(member, workspace)
+    call = api_for(workspace, member)
     me = call("GET", "/pulse/me").json()
     assert me["user_id"] == member.pk and me["days_since_last"] is None and me["insulated"] is True
     leaders = {p["name"]: p for p in call("GET", "/pulse/leaders").json()}
@@ -66,10 +52,10 @@ def test_pulse_of_me_and_of_each_leader(workspace, owner, leader, member):
     assert call("GET", f"/pulse/leaders/{member.pk}").status_code == 404
 
 
-def test_decline_an_invitation(workspace, owner, leader):
+def test_decline_an_invitation(api, api_for, workspace, leader):
     other = add_user(workspace, "x@example.com", "Xena Leader")
-    challenge = api(owner, workspace)("POST", "/challenges", {
+    challenge = api("POST", "/challenges", {
         "name": "Coffee", "starts_on": str(date(2026, 11, 23)), "ends_on": str(date(2026, 12, 20)),
         "invitee_ids": [leader.pk, other.pk]}).json()
-    declined = api(leader, workspace)("POST", f"/challenges/{challenge['id']}/decline").json()
+    declined = api_for(workspace, leader)("POST", f"/challenges/{challenge['id']}/decline").json()
     assert {p["name"]: p["status"] for p in declined["participants"]}["Leo Leader"] == "declined"

@@ -7,39 +7,9 @@ from django.test import Client
 
 from outsidein.guides import services
 from outsidein.guides.models import Guide
-from outsidein.workspaces import services as workspace_services
 
 LEADING = "Don't you think our new dashboard is much better?"
 OPEN = "Tell me about the last time a load arrived late."
-
-
-class Api:
-    """A JSON client that sends `Authorization: Bearer <secret>` on every request."""
-
-    def __init__(self, secret: str) -> None:
-        self.client = Client(headers={"Authorization": f"Bearer {secret}"})
-
-    def get(self, path: str, **params):
-        return self.client.get(f"/api{path}", params)
-
-    def post(self, path: str, payload):
-        return self.client.post(f"/api{path}", json.dumps(payload), content_type="application/json")
-
-    def patch(self, path: str, payload):
-        return self.client.patch(f"/api{path}", json.dumps(payload), content_type="application/json")
-
-    def delete(self, path: str):
-        return self.client.delete(f"/api{path}")
-
-
-def api_for(workspace, user) -> Api:
-    _, secret = workspace_services.create_api_token(workspace, user, "Integration")
-    return Api(secret)
-
-
-@pytest.fixture
-def api(workspace, owner) -> Api:
-    return api_for(workspace, owner)
 
 
 @pytest.fixture
@@ -77,7 +47,7 @@ def test_the_coach_needs_at_least_one_question(api):
 def test_the_api_needs_a_valid_token(workspace):
     assert Client().post("/api/coach", json.dumps({"questions": [OPEN]}),
                          content_type="application/json").status_code == 401
-    assert Api("oi_not-a-real-token").get("/guides").status_code == 401
+    assert Client(headers={"Authorization": "Bearer oi_not-a-real-token"}).get("/api/guides").status_code == 401
 
 
 def test_guides_can_be_created_read_listed_updated_and_deleted(api, owner):
@@ -158,7 +128,7 @@ def test_a_guide_of_another_workspace_is_not_found(api, other_workspace):
     assert foreign.title == "Theirs" and foreign.questions.count() == 1
 
 
-def test_a_private_guide_of_another_member_is_not_found(api, workspace, member):
+def test_a_private_guide_of_another_member_is_not_found(api, api_for, workspace, member):
     private = services.save_guide(workspace, member, {"title": "My drafts", "shared": False})
     question = services.add_question(private, text=OPEN)
 
@@ -169,7 +139,7 @@ def test_a_private_guide_of_another_member_is_not_found(api, workspace, member):
     assert api_for(workspace, member).get(f"/guides/{private.pk}").status_code == 200
 
 
-def test_a_viewers_token_reads_guides_but_cannot_change_them(workspace, viewer, guide):
+def test_a_viewers_token_reads_guides_but_cannot_change_them(api_for, workspace, viewer, guide):
     api = api_for(workspace, viewer)
     assert api.get(f"/guides/{guide.pk}").status_code == 200
     assert api.post("/guides", {"title": "Viewer's guide"}).status_code == 403

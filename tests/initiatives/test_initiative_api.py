@@ -1,34 +1,13 @@
 """The initiatives and pilots API: moves with and without override, the gate and the log, a pilot from
 control group to decision, field errors by path, nothing from another workspace."""
 
-import json
 
 import numpy as np
 import pytest
-from django.test import Client
 
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import services
-from outsidein.workspaces import services as workspace_services
-
-
-class Api:
-    def __init__(self, workspace, user):
-        _, self.secret = workspace_services.create_api_token(workspace, user, "Tests")
-        self.client = Client()
-
-    def __call__(self, method: str, path: str, body: dict | None = None):
-        headers = {"Authorization": f"Bearer {self.secret}"}
-        if body is None:
-            return self.client.generic(method, f"/api{path}", headers=headers)
-        return self.client.generic(method, f"/api{path}", data=json.dumps(body), content_type="application/json",
-                                   headers=headers)
-
-
-@pytest.fixture
-def api(workspace, owner):
-    return Api(workspace, owner)
 
 
 def locs(response) -> list[list]:
@@ -145,7 +124,7 @@ def test_pilot_input_errors(api, initiative, accounts):
                                                                 "learning": "l"})) == [["body", "payload", "decision"]]
 
 
-def test_owners_edit_the_stage_gates_others_read_them(api, workspace, member, initiative):
+def test_owners_edit_the_stage_gates_others_read_them(api, api_for, workspace, member, initiative):
     gates = api("GET", "/stage-gates").json()
     assert [c["name"] for c in gates["pain"]] == ["pain_in_segments", "desirability_validated"]
     lenient = {"pain": [{"kind": "at_least", "name": "heard_it", "fact": "first_hand_conversations", "minimum": 0}]}
@@ -153,6 +132,6 @@ def test_owners_edit_the_stage_gates_others_read_them(api, workspace, member, in
     assert api("POST", f"/initiatives/{initiative['id']}/move", {"to_stage": "solution"}).status_code == 201
     assert locs(api("PUT", "/stage-gates", {"criteria": {"pain": [{"kind": "magic"}]}})) == [
         ["body", "payload", "criteria"]]
-    as_member = Api(workspace, member)
+    as_member = api_for(workspace, member)
     assert as_member("GET", "/stage-gates").status_code == 200
     assert as_member("PUT", "/stage-gates", {"criteria": {}}).status_code == 403

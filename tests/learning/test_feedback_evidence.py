@@ -2,12 +2,10 @@
 customers say, relayed, from the item's account and segment; linked from the page and through the API,
 never across workspaces."""
 
-import json
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 
 from outsidein.core import services as core_services
@@ -15,7 +13,6 @@ from outsidein.customers.models import Account, Segment
 from outsidein.learning import services
 from outsidein.learning.models import Evidence
 from outsidein.voice.models import FeedbackItem
-from outsidein.workspaces import services as workspace_services
 
 
 @pytest.fixture
@@ -113,17 +110,6 @@ def test_the_page_cannot_link_another_workspaces_feedback(owner_client, workspac
 
 
 # --- the API ----------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def api(workspace, owner):
-    _, secret = workspace_services.create_api_token(workspace, owner, "Tests")
-    client = Client()
-
-    def call(method: str, path: str, body: dict | None = None):
-        return client.generic(method, f"/api{path}", data=json.dumps(body or {}), content_type="application/json",
-                              headers={"Authorization": f"Bearer {secret}"})
-    return call
-
 
 def test_linking_feedback_through_the_api(api, assumption, item, account):
     response = api("POST", f"/assumptions/{assumption.pk}/evidence", {"direction": "supports",

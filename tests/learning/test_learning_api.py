@@ -1,32 +1,11 @@
 """The assumptions, evidence and experiments API: what an integration sees, field errors by path, and
 nothing from another workspace."""
 
-import json
 
 import pytest
-from django.test import Client
 
 from outsidein.conversations import services as conversation_services
 from outsidein.learning import services
-from outsidein.workspaces import services as workspace_services
-
-
-class Api:
-    def __init__(self, workspace, user):
-        _, self.secret = workspace_services.create_api_token(workspace, user, "Tests")
-        self.client = Client()
-
-    def __call__(self, method: str, path: str, body: dict | None = None):
-        headers = {"Authorization": f"Bearer {self.secret}"}
-        if body is None:
-            return self.client.generic(method, f"/api{path}", headers=headers)
-        return self.client.generic(method, f"/api{path}", data=json.dumps(body), content_type="application/json",
-                                   headers=headers)
-
-
-@pytest.fixture
-def api(workspace, owner):
-    return Api(workspace, owner)
 
 
 def locs(response) -> list[list]:

@@ -2,20 +2,17 @@
 importance–performance chart that names where to act first; the same through the API."""
 
 import csv
-import json
 import math
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from outsidein.voice import drivers_services
 from outsidein.voice.analysis.drivers import key_drivers, read_ratings_csv
 from outsidein.voice.models import DriverAnalysis, FeedbackItem
-from outsidein.workspaces import services as workspace_services
 
 # 80 made-up survey responses (tests/voice/data/README.md); some ratings are blank.
 SURVEY = Path(__file__).parent / "data" / "driver_survey.csv"
@@ -149,27 +146,19 @@ def test_viewers_read_analyses_but_cannot_run_one(viewer_client, owner, workspac
 # -- API ---------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(owner, workspace) -> Client:
-    _, secret = workspace_services.create_api_token(workspace, owner, "script")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
 def test_api_creates_and_reads_an_analysis(api, workspace, survey):
-    response = api.post("/api/driver-analyses", json.dumps({"outcome": "nps", "drivers": DRIVERS}),
-                        content_type="application/json")
+    response = api.post("/driver-analyses", {"outcome": "nps", "drivers": DRIVERS})
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "done" and body["act_first"] == "reliability"
     assert {d["name"] for d in body["results"]} == set(DRIVERS)
     assert math.isclose(sum(d["shapley"] for d in body["results"]), body["r2"], abs_tol=1e-9)
-    read = api.get(f"/api/driver-analyses/{body['id']}").json()
+    read = api.get(f"/driver-analyses/{body['id']}").json()
     assert read["results"] == body["results"]
-    assert api.get("/api/driver-analyses").json()["count"] == 1
+    assert api.get("/driver-analyses").json()["count"] == 1
 
 
 def test_api_names_an_unknown_driver(api, workspace, survey):
-    response = api.post("/api/driver-analyses", json.dumps({"outcome": "nps", "drivers": ["price", "vibes"]}),
-                        content_type="application/json")
+    response = api.post("/driver-analyses", {"outcome": "nps", "drivers": ["price", "vibes"]})
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "No feedback rates vibes."

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from outsidein.conversations import services as conversation_services
@@ -14,7 +13,6 @@ from outsidein.core import services as core_services
 from outsidein.customers.models import Account
 from outsidein.voice import pain
 from outsidein.voice.models import FeedbackItem, Theme, ThemeMember
-from outsidein.workspaces import services as workspace_services
 
 
 def test_worked_example_of_the_documentation():
@@ -162,10 +160,9 @@ def test_viewers_see_the_ranking_without_the_button(viewer_client, workspace, ra
     assert response.status_code == 403
 
 
-def test_api_lists_the_ranking(owner, workspace, ranked_workspace):
+def test_api_lists_the_ranking(api, ranked_workspace):
     themes, _ = ranked_workspace
-    _, secret = workspace_services.create_api_token(workspace, owner, "script")
-    body = Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/pain").json()
+    body = api.get("/pain").json()
     assert body["items"][0] == {
         "kind": "theme", "id": themes["outages"].pk, "title": "service outages", "revenue_at_stake": 1_000_000,
         "accounts": 1, "negativity": 0.8, "detractor_share": 1.0, "nps_answers": 4, "trend_factor": 1.0,

@@ -1,12 +1,10 @@
 """Themes in a workspace: the analysis from the themes page, new items placed without a re-fit, and people
 renaming, merging and splitting themes; the same through the API."""
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from outsidein.conversations import services as conversation_services
@@ -15,7 +13,6 @@ from outsidein.customers.models import Account
 from outsidein.voice import themes_services
 from outsidein.voice.analysis import embeddings
 from outsidein.voice.models import FeedbackItem, Theme, ThemeMember, ThemeModelState
-from outsidein.workspaces import services as workspace_services
 
 DELIVERY = [
     "My parcel delivery arrived late again", "The delivery was late and the parcel was damaged",
@@ -258,34 +255,25 @@ def test_theme_list_page_costs_a_fixed_number_of_queries(owner_client, workspace
 # -- API ---------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(owner, workspace) -> Client:
-    _, secret = workspace_services.create_api_token(workspace, owner, "script")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
 def test_api_lists_reads_renames_and_merges_themes(api, workspace, analysed):
-    listed = api.get("/api/themes").json()
+    listed = api.get("/themes").json()
     assert listed["count"] == 3
     delivery = next(t for t in listed["items"] if "delivery" in t["top_terms"])
     assert delivery["revenue_at_stake"] == 1_250_000 and delivery["size"] == 10
-    detail = api.get(f"/api/themes/{delivery['id']}").json()
+    detail = api.get(f"/themes/{delivery['id']}").json()
     assert len(detail["quotes"]) == 3 and detail["quotes"][0]["text"] in DELIVERY
 
-    renamed = api.patch(f"/api/themes/{delivery['id']}", json.dumps({"name": "Late parcels"}),
-                        content_type="application/json")
+    renamed = api.patch(f"/themes/{delivery['id']}", {"name": "Late parcels"})
     assert renamed.status_code == 200 and renamed.json()["name"] == "Late parcels"
 
     billing = theme_with(workspace, "invoice")
-    merged = api.post(f"/api/themes/{delivery['id']}/merge", json.dumps({"other_theme_id": billing.pk}),
-                      content_type="application/json")
+    merged = api.post(f"/themes/{delivery['id']}/merge", {"other_theme_id": billing.pk})
     assert merged.status_code == 200
     assert merged.json()["size"] == 20 and merged.json()["name"] == "Late parcels"
-    assert api.get("/api/themes").json()["count"] == 2
+    assert api.get("/themes").json()["count"] == 2
     # A merged theme is gone from the API.
-    assert api.get(f"/api/themes/{billing.pk}").status_code == 404
-    same = api.post(f"/api/themes/{delivery['id']}/merge", json.dumps({"other_theme_id": delivery["id"]}),
-                    content_type="application/json")
+    assert api.get(f"/themes/{billing.pk}").status_code == 404
+    same = api.post(f"/themes/{delivery['id']}/merge", {"other_theme_id": delivery["id"]})
     assert same.status_code == 422
 
 
@@ -313,14 +301,13 @@ def test_a_queued_analysis_shows_progress_and_cannot_be_started_twice(owner_clie
 
 def test_api_splits_a_theme_and_starts_an_analysis(api, workspace, analysed):
     mixed = themes_services.merge_themes(theme_with(workspace, "delivery"), theme_with(workspace, "invoice"))
-    parts = api.post(f"/api/themes/{mixed.pk}/split", json.dumps({"parts": 2}), content_type="application/json")
+    parts = api.post(f"/themes/{mixed.pk}/split", {"parts": 2})
     assert parts.status_code == 200
     assert sorted(t["size"] for t in parts.json()) == [10, 10]
-    assert api.post(f"/api/themes/{mixed.pk}/split", json.dumps({"parts": 1}),
-                    content_type="application/json").status_code == 422
+    assert api.post(f"/themes/{mixed.pk}/split", {"parts": 1}).status_code == 422
 
-    started = api.post("/api/theme-analyses", json.dumps({"k": 2}), content_type="application/json")
+    started = api.post("/theme-analyses", {"k": 2})
     assert started.status_code == 202  # the immediate backend of the tests has already run it
-    assert api.get("/api/themes").json()["count"] == 2
-    refused = api.post("/api/theme-analyses", json.dumps({"method": "nonsense"}), content_type="application/json")
+    assert api.get("/themes").json()["count"] == 2
+    refused = api.post("/theme-analyses", {"method": "nonsense"})
     assert refused.status_code == 422
