@@ -2,10 +2,11 @@
 analysis of likelihood to recommend, and the pain ranking built on them."""
 
 import pytest
+from conftest import client_for
 from django.urls import reverse
 
-from conftest import client_for
 from outsidein.core.demo.builder import build_demo
+from outsidein.voice import demo as demo_data
 from outsidein.voice import themes_services
 from outsidein.voice.analysis.themes import make_label
 from outsidein.voice.models import DriverAnalysis, ThemeModelState
@@ -19,7 +20,7 @@ def demo(db):
 def test_the_demo_has_readable_themes_a_driver_analysis_and_pages_that_show_them(demo):
     ws = demo.workspace
     themes = list(themes_services.live_themes(ws))
-    assert len(themes) >= 5
+    assert len(themes) == demo_data.DEMO_THEMES
     assert ThemeModelState.objects.filter(workspace=ws, method="tfidf").exists()
     assert themes_services.unthemed_count(ws) == 0  # everything the demo wrote belongs to a theme
     for theme in themes:
@@ -49,4 +50,4 @@ def test_the_demo_has_readable_themes_a_driver_analysis_and_pages_that_show_them
 
     # The fit is seeded: running the analysis again finds the same themes (so screenshots and tests agree).
     before = sorted((t.name, t.size) for t in themes)
-    assert sorted((t.name, t.size) for t in themes_services.run_theme_analysis(ws)) == before
+    assert sorted((t.name, t.size) for t in themes_services.run_theme_analysis(ws, k=demo_data.DEMO_THEMES)) == before

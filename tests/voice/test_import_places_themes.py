@@ -5,12 +5,12 @@ import io
 from datetime import timedelta
 
 import pytest
+from conftest import client_for
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import client_for
 from outsidein.voice import services, themes_services
 from outsidein.voice.models import FeedbackItem, ThemeMember, ThemeModelState
 
@@ -34,7 +34,7 @@ CSV = "id,comment,nps\n" + "".join(f"{key},{text},7\n" for key, text, _ in NEW)
 @pytest.fixture
 def themed(workspace):
     """A workspace whose feedback has been through a theme analysis."""
-    for topic, texts in TOPICS.items():
+    for texts in TOPICS.values():
         for i, text in enumerate(texts):
             FeedbackItem.objects.create(workspace=workspace, text=text, source_name="old",
                                         received_at=timezone.now() - timedelta(days=i + 1))
@@ -89,3 +89,28 @@ def test_without_a_theme_analysis_an_import_leaves_themes_alone(workspace, owner
     page = client_for(owner).get(reverse("feedback-import-detail", kwargs={"ws": workspace.slug,
                                                                            "batch_id": batch.pk}))
     assert "joined the existing" not in page.content.decode() and not ThemeMember.objects.exists()
+
+
+def test_the_import_page_follows_the_job_until_its_items_are_placed(themed, owner, settings):
+    # The database queue: the batch says done once its rows are in, while the job still places them.
+    from django_tasks_db.models import DBTaskResult
+
+    from outsidein.voice import imports, tasks
+
+    assert tasks.import_feedback.module_path == themes_services.IMPORT_TASK
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    batch = services.upload_feedback_file(themed, owner, SimpleUploadedFile("new.csv", CSV.encode()),
+                                          source_name="Q4 survey")
+    services.start_import(batch)
+    job = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=job.pk).update(status="RUNNING")
+    imports.run_import(batch)
+    progress = reverse("feedback-import-progress", kwargs={"ws": themed.slug, "batch_id": batch.pk})
+    client = client_for(owner)
+    page = client.get(progress).content.decode()
+    assert "Placing the new items among the existing themes" in page and "hx-trigger" in page
+
+    themes_services.place_imported_items(batch)
+    DBTaskResult.objects.filter(pk=job.pk).update(status="SUCCESSFUL")
+    page = client.get(progress).content.decode()
+    assert "3 new items joined the existing" in page and "hx-trigger" not in page

@@ -262,12 +262,9 @@ def analysis_status(workspace) -> AnalysisStatus:
     """
     state = scoped(ThemeModelState, workspace).only("fitted_at").first()
     fitted_at = state.fitted_at if state else None
-    if "django_tasks_db" not in settings.TASKS.get("default", {}).get("BACKEND", ""):
+    runs = _queued_runs(theme_analysis_job.module_path, workspace.pk)
+    if runs is None:
         return AnalysisStatus(running=False, fitted_at=fitted_at)
-    from django_tasks_db.models import DBTaskResult
-
-    runs = DBTaskResult.objects.filter(task_path=theme_analysis_job.module_path,
-                                       args_kwargs__args__0=workspace.pk).order_by("-enqueued_at")
     latest = runs.only("status", "traceback", "finished_at").first()
     if latest is None:
         return AnalysisStatus(running=False, fitted_at=fitted_at)
@@ -277,6 +274,16 @@ def analysis_status(workspace) -> AnalysisStatus:
         reason = (latest.traceback or "").strip().splitlines()[-1:] or ["unknown error"]
         return AnalysisStatus(running=False, error=reason[0].split(": ", 1)[-1], fitted_at=fitted_at)
     return AnalysisStatus(running=False, fitted_at=fitted_at)
+
+
+def _queued_runs(task_path: str, first_arg: int):
+    """Runs of a task on one row (its first argument), newest first, from the database task queue; None when
+    that is not the backend (the immediate one of the tests has finished by the time anyone asks)."""
+    if "django_tasks_db" not in settings.TASKS.get("default", {}).get("BACKEND", ""):
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task_path, args_kwargs__args__0=first_arg).order_by("-enqueued_at")
 
 
 # -- new items ---------------------------------------------------------------------------------------------
@@ -324,6 +331,18 @@ def place_imported_items(batch) -> Assignment | None:
     if not scoped(ThemeModelState, batch.workspace).exists():
         return None
     return assign_new_items(batch.workspace)
+
+
+IMPORT_TASK = "outsidein.voice.tasks.import_feedback"
+
+
+def placing_imported_items(batch) -> bool:
+    """Whether an import's rows are in but its job is still placing them among the themes (the batch says done
+    before that last step), so its page keeps following it."""
+    if batch.status != jobs.JobStatus.DONE or not batch.rows_created:
+        return False
+    runs = _queued_runs(IMPORT_TASK, batch.pk)
+    return runs is not None and runs.filter(status__in=("READY", "RUNNING")).exists()
 
 
 @dataclass(frozen=True)

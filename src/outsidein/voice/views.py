@@ -180,8 +180,9 @@ def _result_context(batch: ImportBatch, limit: int = 20) -> dict:
         if path.exists():
             with path.open(encoding="utf-8") as handle:
                 rejected = [(row["line"], row["reason"]) for row in islice(csv.DictReader(handle), limit)]
-    placed = themes_services.batch_themes(batch) if not batch.is_running and batch.rows_created else None
-    return {"rejected": rejected, "placed": placed}
+    placing = themes_services.placing_imported_items(batch)
+    placed = themes_services.batch_themes(batch) if batch.rows_created and not (batch.is_running or placing) else None
+    return {"rejected": rejected, "placed": placed, "placing": placing}
 
 
 @login_required

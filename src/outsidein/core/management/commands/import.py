@@ -78,10 +78,11 @@ class Command(BaseCommand):
         )
         if batch.rejected_report:
             self.stdout.write(f"Rejected rows: {imports.media_path(batch.rejected_report)}")
-        placed = themes_services.place_imported_items(batch)
-        if placed and (placed.assigned or placed.unassigned):
-            self.stdout.write(
-                f"Themes: {placed.assigned} new item{'s' if placed.assigned != 1 else ''} joined existing themes"
-                + (f", {placed.unassigned} fit none closely enough (run the theme analysis again to find new "
-                   "themes among them)." if placed.unassigned else ".")
-            )
+        if themes_services.place_imported_items(batch) is not None:
+            outcome = themes_services.batch_themes(batch)
+            if outcome and (outcome.placed or outcome.unplaced):
+                self.stdout.write(
+                    f"Themes: {outcome.placed} new item{'s' if outcome.placed != 1 else ''} joined existing themes"
+                    + (f", {outcome.unplaced} fit none closely enough (run the theme analysis again to find new "
+                       "themes among them)." if outcome.unplaced else ".")
+                )
