@@ -19,7 +19,9 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import math
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
@@ -33,13 +35,17 @@ from django.utils import timezone
 from outsidein.core.exports import safe_cell
 from outsidein.core.jobs import JobFailed, Progress, tracked
 from outsidein.customers.models import Account, Person
+from outsidein.voice import bulk_csv, rules
 from outsidein.voice.analysis.sentiment import score_texts
 from outsidein.voice.models import FeedbackItem, ImportBatch, Source
+from outsidein.voice.rules import RowError
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("csv", "xlsx", "jsonl")
 CHUNK_ROWS = 2_000
 COPY_CHUNK_ROWS = 20_000
-MAX_CELL_CHARS = 1_000_000
+MAX_CELL_CHARS = rules.MAX_CELL_CHARS
 # The csv module refuses fields over its limit with an error that names no column; set it well above
 # MAX_CELL_CHARS so an oversized cell is read once and rejected with a reason that names its column.
 csv.field_size_limit(64 * 1024 * 1024)
@@ -59,7 +65,6 @@ FIELDS: dict[str, str] = {
     "source": "Source kind (survey, support ticket, review, sales note)",
 }
 CONTENT_FIELDS = ("text", "nps", "csat", "ces", "driver")
-SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 SINGLE_FIELDS = tuple(f for f in FIELDS if f != "driver")
 DRIVER_PREFIXES = ("driver_", "driver:", "drivers.", "driver_ratings.", "rating_")
 
@@ -82,10 +87,6 @@ _GUESSES: dict[str, tuple[str, ...]] = {
 
 class FileRejected(JobFailed):
     """The whole file cannot be imported (not UTF-8, empty, unreadable, a mapped column missing)."""
-
-
-class RowError(ValueError):
-    """One record cannot be imported; the message names the field and the value."""
 
 
 class Record(NamedTuple):
@@ -418,86 +419,26 @@ def check_mapping(mapping: Mapping[str, str], columns: Iterable[str]) -> dict[st
 
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(rules.WHITESPACE)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
-
-
-def _score(fieldname: str, text: str) -> int | None:
-    if not text:
-        return None
-    try:
-        number = int(text)
-    except ValueError:
-        try:
-            as_float = float(text.replace(",", "."))
-        except ValueError:
-            raise RowError(f"{fieldname} “{text[:40]}” is not a number.") from None
-        if not as_float.is_integer():
-            low, high = SCORE_RANGES[fieldname]
-            raise RowError(f"{fieldname} {text} is not a whole number from {low} to {high}.") from None
-        number = int(as_float)
-    low, high = SCORE_RANGES[fieldname]
-    if not low <= number <= high:
-        raise RowError(f"{fieldname} {number} is out of range: {fieldname} runs from {low} to {high}.")
-    return number
-
-
-def _rating(name: str, text: str) -> float | None:
-    if not text:
-        return None
-    try:
-        number = float(text.replace(",", ".") if "," in text else text)
-    except ValueError:
-        raise RowError(f"driver rating “{name}” value “{text[:40]}” is not a number.") from None
-    if not math.isfinite(number):
-        raise RowError(f"driver rating “{name}” value “{text[:40]}” is not a number.")
-    return number
-
-
-_DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M")
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value).strip(rules.WHITESPACE)
 
 
 def parse_received_at(value: Any, tz: tzinfo | None = None) -> datetime | None:
-    """A date or date and time (ISO 8601 and a few unambiguous forms); a time without zone is in ``tz``."""
+    """A date or date and time (a sheet's own date cells, or text as ``rules.DATE`` allows) in ``tz``."""
+    zone = tz or timezone.get_current_timezone()
     if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    else:
-        text = _as_text(value)
-        if not text:
-            return None
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            for fmt in _DATE_FORMATS:
-                try:
-                    moment = datetime.strptime(text, fmt)
-                    break
-                except ValueError:
-                    continue
-            else:
-                raise RowError(f"received_at “{text[:40]}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM "
-                               "(ISO 8601).") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz or timezone.get_current_timezone())
-    return moment
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=zone)
+    return rules.received_at(_as_text(value), zone)
 
 
 def parse_source(value: Any) -> str | None:
-    text = _as_text(value).lower().replace("-", " ").replace("_", " ")
-    if not text:
-        return None
-    for choice, label in Source.choices:
-        if text in (choice.replace("_", " "), label.lower(), label.lower() + "s"):
-            return choice
-    if text in ("ticket", "support", "helpdesk"):
-        return Source.SUPPORT_TICKET
-    if text in ("note", "sales"):
-        return Source.SALES_NOTE
-    raise RowError(f"source “{text[:40]}” is not one of: survey, support ticket, review, sales note.")
+    return rules.source(_as_text(value))
 
 
 # The values of one feedback item, in this order: what the writers insert.
@@ -505,6 +446,37 @@ COLUMNS = ("workspace_id", "source", "source_name", "external_id", "content_hash
            "person_id", "nps", "csat", "ces", "driver_ratings", "text", "sentiment", "batch_id")
 TEXT_AT = COLUMNS.index("text")
 SENTIMENT_AT = COLUMNS.index("sentiment")
+
+
+class AccountDirectory:
+    """Accounts and persons of a workspace by the references a file uses for them.
+
+    An account is found by external id or name (an external id wins), a person by external id or
+    e-mail. When two accounts share a reference the oldest wins, when two persons do the newest.
+    ``bulk_csv`` builds the same lookups in SQL.
+    """
+
+    def __init__(self, workspace, *, accounts: bool, persons: bool) -> None:
+        self.account_by_ref: dict[str, int] = {}
+        if accounts:
+            rows = list(Account.objects.filter(workspace=workspace).order_by("pk")
+                        .values_list("pk", "external_id", "name"))
+            by_external_id: dict[str, int] = {}
+            for pk, external_id, name in rows:
+                self.account_by_ref.setdefault(name.strip(rules.WHITESPACE).lower(), pk)
+                if ref := external_id.strip(rules.WHITESPACE).lower():
+                    by_external_id.setdefault(ref, pk)
+            self.account_by_ref.update(by_external_id)
+        self.person_by_email: dict[str, tuple[int, int | None]] = {}
+        self.person_by_ref: dict[str, tuple[int, int | None]] = {}
+        if persons:
+            rows = Person.objects.filter(workspace=workspace).order_by("pk").values_list(
+                "pk", "email", "external_id", "account_id")
+            for pk, email, external_id, account_id in rows:
+                if email:
+                    self.person_by_email[email.lower()] = (pk, account_id)
+                if ref := external_id.strip(rules.WHITESPACE).lower():
+                    self.person_by_ref[ref] = (pk, account_id)
 
 
 class RowParser:
@@ -525,63 +497,43 @@ class RowParser:
         self.mapped = sorted(position[c] for c in self.mapping)
         self.content_columns = ", ".join(c for c, f in self.mapping.items() if f in CONTENT_FIELDS)
         self.tz = timezone.get_current_timezone()
-        self.account_by_ref: dict[str, int] = {}
-        if "account" in self.at:
-            accounts = list(Account.objects.filter(workspace=workspace).values_list("pk", "external_id", "name"))
-            for pk, _, name in accounts:
-                self.account_by_ref.setdefault(name.strip().lower(), pk)
-            for pk, external_id, _ in accounts:
-                if external_id:
-                    self.account_by_ref[external_id.strip().lower()] = pk  # an external id wins over a name
-        self.person_by_email: dict[str, tuple[int, int | None]] = {}
-        self.person_by_ref: dict[str, tuple[int, int | None]] = {}
-        if "person_email" in self.at or "person_external_id" in self.at:
-            persons = Person.objects.filter(workspace=workspace).values_list("pk", "email", "external_id",
-                                                                            "account_id")
-            for pk, email, external_id, account_id in persons:
-                if email:
-                    self.person_by_email[email.lower()] = (pk, account_id)
-                if external_id:
-                    self.person_by_ref[external_id.strip().lower()] = (pk, account_id)
+        directory = AccountDirectory(workspace, accounts="account" in self.at,
+                                     persons="person_email" in self.at or "person_external_id" in self.at)
+        self.account_by_ref = directory.account_by_ref
+        self.person_by_email, self.person_by_ref = directory.person_by_email, directory.person_by_ref
         self.default_received_at = batch.created_at if batch else timezone.now()
         self.batch_id = batch.pk if batch else None
 
     def _text(self, cells: list, fieldname: str) -> str:
         at = self.at.get(fieldname)
-        if at is None:
-            return ""
-        value = cells[at]
-        return value.strip() if isinstance(value, str) else _as_text(value)
+        return "" if at is None else _as_text(cells[at])
 
     def _too_long(self, cells: list) -> None:
         for column, value in zip(self.columns, cells, strict=False):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise RowError(f"{column or 'A cell'} holds {len(value):,} characters; one cell may hold at most "
-                               f"{MAX_CELL_CHARS:,}. The row was skipped.")
+                raise RowError(rules.too_long(column, len(value)))
 
     def parse(self, cells: list, driver_ratings: Mapping[str, Any] | None = None) -> list | None:
         """The item's values, or None for a blank record. Raises RowError naming the field and the value."""
         if max(map(len, map(str, cells)), default=0) > MAX_CELL_CHARS:
             self._too_long(cells)
-        if not driver_ratings and not any(
-                (cells[i].strip() if isinstance(cells[i], str) else cells[i] != "") for i in self.mapped):
+        if not driver_ratings and not any(_as_text(cells[i]) for i in self.mapped):
             return None
         text = self._text(cells, "text")
-        nps = _score("nps", self._text(cells, "nps"))
-        csat = _score("csat", self._text(cells, "csat"))
-        ces = _score("ces", self._text(cells, "ces"))
+        nps_text, csat_text, ces_text = (self._text(cells, f) for f in ("nps", "csat", "ces"))
+        nps, csat, ces = rules.score("nps", nps_text), rules.score("csat", csat_text), rules.score("ces", ces_text)
         ratings: dict[str, float] = {}
+        rating_texts: dict[str, str] = {}
         for at, name in self.drivers:
-            value = cells[at]
-            rating = _rating(name, value.strip() if isinstance(value, str) else _as_text(value))
+            rating_texts[name] = _as_text(cells[at])
+        for name, value in (driver_ratings or {}).items():
+            rating_texts[str(name)] = _as_text(value)
+        for name, value in rating_texts.items():
+            rating = rules.rating(name, value)
             if rating is not None:
                 ratings[name] = rating
-        for name, value in (driver_ratings or {}).items():
-            rating = _rating(str(name), _as_text(value))
-            if rating is not None:
-                ratings[str(name)] = rating
         if not text and nps is None and csat is None and ces is None and not ratings:
-            raise RowError(f"The row has no text and no score: {self.content_columns} are empty.")
+            raise RowError(rules.no_content(self.content_columns))
         at = self.at.get("received_at")
         received_at = parse_received_at(cells[at], self.tz) if at is not None else None
         source = parse_source(cells[self.at["source"]]) if "source" in self.at else None
@@ -591,8 +543,7 @@ class RowParser:
         if account_ref:
             account_id = self.account_by_ref.get(account_ref)
             if account_id is None:
-                raise RowError(f"account “{self._text(cells, 'account')[:80]}” matches no account's external id "
-                               "or name; import the accounts first, then run this file again.")
+                raise RowError(rules.unknown_account(self._text(cells, "account")))
         email = self._text(cells, "person_email").lower()
         person_ref = self._text(cells, "person_external_id").lower()
         person = self.person_by_ref.get(person_ref) if person_ref else None
@@ -602,11 +553,15 @@ class RowParser:
             person_id = person[0]
             account_id = account_id or person[1]
         source = source or self.source
-        # The hash sees what the file says (not defaults like "now"), so the same record always hashes the same.
-        key = "\x1f".join((self.source_name, source, received_at.isoformat() if received_at else "", account_ref,
-                           person_ref or email, str(nps), str(csat), str(ces),
-                           ";".join(f"{k}={v!r}" for k, v in sorted(ratings.items())), text))
-        content_hash = hashlib.sha256(key.encode()).hexdigest()
+        content_hash = ""
+        if not external_id:
+            # The key is what the file says (not defaults like "now"), so the same record always hashes the same.
+            key = rules.content_key(
+                self.source_name, source,
+                (self._text(cells, "received_at"), account_ref, person_ref or email, nps_text, csat_text, ces_text,
+                 text),
+                [(name, value) for name, value in rating_texts.items() if value])
+            content_hash = hashlib.sha256(key.encode()).hexdigest()
         return [self.workspace.pk, source, self.source_name, external_id, content_hash,
                 received_at or self.default_received_at, account_id, person_id, nps, csat, ces, ratings, text,
                 None, self.batch_id]
@@ -731,21 +686,39 @@ class RejectedRows:
         self._handle: Any = None
         self._writer: Any = None
 
-    def add(self, record: Record, reason: str) -> None:
+    @classmethod
+    def report_row(cls, line: int, reason: str, values: Iterable[Any]) -> list[str]:
+        cells = []
+        for value in values:
+            text = value.isoformat() if isinstance(value, (datetime, date)) else str(value)
+            if len(text) > cls.CELL_PREVIEW:
+                text = text[:cls.CELL_PREVIEW] + f"… ({len(text):,} characters)"
+            cells.append(safe_cell(text))
+        return [str(line), safe_cell(reason), *cells]
+
+    def _open(self) -> None:
         if self._writer is None:
             path = media_path(self.relative)
             path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = path.open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._handle)
             self._writer.writerow(["line", "reason", *self.columns])
-        cells = []
-        for value in record.cells:
-            text = value.isoformat() if isinstance(value, (datetime, date)) else str(value)
-            if len(text) > self.CELL_PREVIEW:
-                text = text[:self.CELL_PREVIEW] + f"… ({len(text):,} characters)"
-            cells.append(safe_cell(text))
-        self._writer.writerow([record.line, safe_cell(reason), *cells])
+
+    def add(self, record: Record, reason: str) -> None:
+        self._open()
+        self._writer.writerow(self.report_row(record.line, reason, record.cells))
         self.count += 1
+
+    def append_report(self, path: Path, rows: int) -> None:
+        """Rows another reader already wrote in this report's form (``bulk_csv``'s parts), in order."""
+        if not rows:
+            return
+        self._open()
+        self._handle.flush()
+        with path.open(encoding="utf-8", newline="") as part:
+            while chunk := part.read(1 << 20):
+                self._handle.write(chunk)
+        self.count += rows
 
     def close(self) -> str:
         if self._handle is not None:
@@ -766,7 +739,8 @@ def run_import(batch: ImportBatch, *also: Progress) -> ImportBatch:
 
 def _import(batch: ImportBatch, progress: Progress) -> None:
     with FeedbackFile(media_path(batch.stored_file), batch.file_format) as feedback_file:
-        progress.start(feedback_file.measure())
+        total = feedback_file.measure()
+        progress.start(total)
         columns, records = feedback_file.open()
         mapping = check_mapping(batch.mapping or guess_mapping(columns), columns)
         if mapping != batch.mapping:
@@ -774,55 +748,86 @@ def _import(batch: ImportBatch, progress: Progress) -> None:
             ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
         parser = RowParser(batch.workspace, source_name=batch.source_name, source=batch.source, mapping=mapping,
                            columns=columns, batch=batch)
-        writer = make_writer(batch)
-        scorer = SentimentScorer()
-        rejected = RejectedRows(batch, columns)
-        counts = {"rows_created": 0, "rows_duplicate": 0, "rows_rejected": 0}
-        done = 0
-        pending: list[list] = []
-        chunk_rows = writer.chunk_rows
-        parse = parser.parse
+        if bulk_csv.usable(batch):
+            feedback_file.close()
+            try:
+                _import_set_based(batch, progress, parser, total or 0)
+                return
+            except bulk_csv.NotForCopy as exc:
+                # The row-by-row reader names what is wrong with each row COPY could not read.
+                logger.info("Import %s: read row by row (%s)", batch.pk, exc)
+            columns, records = feedback_file.open()
+        _import_row_by_row(batch, progress, parser, records)
 
-        def flush() -> None:
-            if pending:
-                scorer.fill(pending)
-                created = writer.write(pending)
-                counts["rows_created"] += created
-                counts["rows_duplicate"] += len(pending) - created
-                pending.clear()
 
-        try:
-            for record in records:
-                done += 1
-                if record.error:
-                    rejected.add(record, record.error)
-                    counts["rows_rejected"] = rejected.count
-                    continue
-                try:
-                    row = parse(record.cells)
-                except RowError as exc:
-                    rejected.add(record, str(exc))
-                    counts["rows_rejected"] = rejected.count
-                    continue
-                if row is not None:
-                    pending.append(row)
-                    if len(pending) >= chunk_rows:
-                        flush()
-                        progress.advance(done, **counts)
-                if not done % 1000:
+def _import_set_based(batch: ImportBatch, progress: Progress, parser: RowParser, total: int) -> None:
+    plan = bulk_csv.Plan(batch, parser.columns, parser.mapping, tz_name=parser.tz.key,
+                         content_columns=parser.content_columns, drivers=parser.drivers)
+    rejected = RejectedRows(batch, parser.columns)
+    with tempfile.TemporaryDirectory(prefix=f"import-{batch.pk}-") as scratch:
+        outcome = bulk_csv.load(plan, media_path(batch.stored_file), default_received_at=parser.default_received_at,
+                                report_dir=Path(scratch), report_row=RejectedRows.report_row,
+                                on_progress=lambda share: progress.advance(int(share * total)))
+        for report, rows in outcome.reports:
+            rejected.append_report(report, rows)
+    counts = {"rows_created": outcome.created, "rows_duplicate": outcome.duplicate, "rows_rejected": outcome.rejected}
+    ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=rejected.close(), rows_total=outcome.records,
+                                                   **counts)
+    progress.advance(outcome.records, **counts)
+    if outcome.records == 0:
+        raise FileRejected("The file has a header row but no rows to import.")
+
+
+def _import_row_by_row(batch: ImportBatch, progress: Progress, parser: RowParser, records: Iterator[Record]) -> None:
+    writer = make_writer(batch)
+    scorer = SentimentScorer()
+    rejected = RejectedRows(batch, parser.columns)
+    counts = {"rows_created": 0, "rows_duplicate": 0, "rows_rejected": 0}
+    done = 0
+    pending: list[list] = []
+    chunk_rows = writer.chunk_rows
+    parse = parser.parse
+
+    def flush() -> None:
+        if pending:
+            scorer.fill(pending)
+            created = writer.write(pending)
+            counts["rows_created"] += created
+            counts["rows_duplicate"] += len(pending) - created
+            pending.clear()
+
+    try:
+        for record in records:
+            done += 1
+            if record.error:
+                rejected.add(record, record.error)
+                counts["rows_rejected"] = rejected.count
+                continue
+            try:
+                row = parse(record.cells)
+            except RowError as exc:
+                rejected.add(record, str(exc))
+                counts["rows_rejected"] = rejected.count
+                continue
+            if row is not None:
+                pending.append(row)
+                if len(pending) >= chunk_rows:
+                    flush()
                     progress.advance(done, **counts)
-            flush()
-        except FileRejected:
-            flush()  # the rows read before the file went bad are kept
-            raise
-        finally:
-            writer.close()
-            counts["rows_rejected"] = rejected.count
-            report = rejected.close()
-            ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=report, rows_total=done, **counts)
-            progress.advance(done, **counts)
-        if done == 0:
-            raise FileRejected("The file has a header row but no rows to import.")
+            if not done % 1000:
+                progress.advance(done, **counts)
+        flush()
+    except FileRejected:
+        flush()  # the rows read before the file went bad are kept
+        raise
+    finally:
+        writer.close()
+        counts["rows_rejected"] = rejected.count
+        report = rejected.close()
+        ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=report, rows_total=done, **counts)
+        progress.advance(done, **counts)
+    if done == 0:
+        raise FileRejected("The file has a header row but no rows to import.")
 
 
 def import_records(workspace, items: list[dict], *, user=None, source_name: str = "API") -> list[dict]:

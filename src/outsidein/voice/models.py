@@ -71,8 +71,14 @@ class ColumnMapping(WorkspaceOwned):
 
 
 class FeedbackItem(WorkspaceOwned):
-    """One piece of voice-of-customer data: a survey response, a support ticket, a review or a sales note."""
+    """One piece of voice-of-customer data: a survey response, a support ticket, a review or a sales note.
 
+    The table grows by millions of rows per import, and each index costs every one of them, so it keeps
+    only the indexes pages and deletions use: the workspace's own index is the (workspace, received_at)
+    one, and persons are indexed only where an item has one.
+    """
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SURVEY)
     source_name = models.CharField(max_length=100, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
@@ -81,7 +87,7 @@ class FeedbackItem(WorkspaceOwned):
     account = models.ForeignKey("customers.Account", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="feedback_items")
     person = models.ForeignKey("customers.Person", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="feedback_items")
+                               related_name="feedback_items", db_index=False)
     nps = models.PositiveSmallIntegerField("NPS", null=True, blank=True, help_text="Likelihood to recommend, 0–10.")
     csat = models.PositiveSmallIntegerField("CSAT", null=True, blank=True, help_text="Satisfaction, 1–5.")
     ces = models.PositiveSmallIntegerField("CES", null=True, blank=True, help_text="Customer effort, 1–7.")
@@ -112,7 +118,7 @@ class FeedbackItem(WorkspaceOwned):
         ]
         indexes = [
             models.Index(fields=["workspace", "received_at"]),
-            models.Index(fields=["workspace", "account"]),
+            models.Index(fields=["person"], condition=models.Q(person__isnull=False), name="voice_feedback_person"),
         ]
 
     def __str__(self) -> str:

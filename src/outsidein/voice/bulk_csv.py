@@ -1,0 +1,644 @@
+"""CSV files into PostgreSQL, set-based: the file goes to the server as it is, the rules run there.
+
+Reading, checking and matching a million rows one at a time in Python costs far more than PostgreSQL
+needs to do the same work in bulk, so on PostgreSQL a CSV file takes this path:
+
+1. The file's bytes (after the header) are streamed through ``COPY … FROM STDIN (FORMAT csv)`` into a
+   temporary table of text columns, one per file column, numbered in file order. Large files are cut
+   into parts at record boundaries (a newline outside quotes) and the parts run side by side, each on a
+   connection of its own.
+2. One ``SELECT`` per part applies ``rules`` (the same patterns and the same words as the row-by-row
+   reader): it trims the cells, checks scores, ratings and dates, matches accounts and persons, builds
+   the content key and writes each record's values or its reason into a second temporary table.
+3. The distinct texts are scored for sentiment (each once), and the good rows move into the feedback
+   table in chunks with ``INSERT … SELECT … ON CONFLICT DO NOTHING``, ordered by time so the time index
+   grows at its end. The rejected rows go to the batch's report with their line numbers.
+
+Nothing is written to the feedback table before every part has been staged and checked. A file that
+COPY cannot read as it stands (rows of the wrong width, mixed line endings, a NUL byte) raises
+``NotForCopy`` before that point, and the row-by-row reader imports it instead, naming each bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+import threading
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import accumulate, pairwise
+from pathlib import Path
+from string import Formatter
+
+from django.db import DataError, OperationalError, connection, connections, transaction
+from psycopg import errors as pg_errors
+
+from outsidein.customers.models import Account, Person
+from outsidein.voice import rules
+from outsidein.voice.analysis.sentiment import score_texts
+from outsidein.voice.models import FeedbackItem, ImportBatch
+
+PARALLEL_MIN_BYTES = 8 << 20  # below this, one part: a second connection costs more than it saves
+PARTS = max(1, min(2, os.cpu_count() or 1))
+INSERT_CHUNK_ROWS = 250_000
+SENTIMENT_BATCH = 5_000
+READ_BYTES = 1 << 20
+WHITESPACE_SQL = "U&'" + "".join(f"\\{ord(ch):04X}" for ch in rules.WHITESPACE) + "'"
+SOURCE_KINDS = sorted(set(rules.SOURCE_WORDS.values()))
+
+
+# A quote that neither opens a cell, closes one, nor is doubled inside one: the csv module keeps it as a
+# character of an unquoted cell, COPY would start quoting there. Such files take the row-by-row reader.
+BARE_QUOTE = re.compile(rb'(?<![,\r\n"])"(?![,\r\n"])')
+
+
+def bare_quote(window: bytes) -> bool:
+    """Whether ``window`` (two bytes carried from the last one, then a chunk) holds a bare quote.
+
+    The first byte was judged with the last window; a quote in the last byte waits for the next one,
+    which shows what follows it.
+    """
+    found = BARE_QUOTE.search(window, 1)
+    return found is not None and found.start() < len(window) - 1
+
+
+class NotForCopy(Exception):
+    """COPY cannot read the file as it stands; the row-by-row reader takes it."""
+
+
+def literal(value: str) -> str:
+    """A SQL string literal (the values are column and driver names from the file and fixed words)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+# --- cutting the file -------------------------------------------------------------------------------------
+
+@dataclass
+class Part:
+    """A run of whole records of the file: bytes [start, end), the first at line ``first_line``."""
+
+    number: int
+    start: int
+    end: int
+    first_line: int
+    records: int = 0  # staged so far
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "duplicate": 0, "rejected": 0,
+                                                              "blank": 0})
+    quoted: bool = False  # any quote in the part: only then can a record span lines
+
+    @property
+    def stage(self) -> str:
+        return f"voice_import_stage_{self.number}"
+
+    @property
+    def checked(self) -> str:
+        return f"voice_import_checked_{self.number}"
+
+    @property
+    def sentiment(self) -> str:
+        return f"voice_import_sentiment_{self.number}"
+
+
+def _record_end(handle, position: int, inside_quotes: bool) -> int:
+    """The offset just after the first newline at or after ``position`` that ends a record."""
+    handle.seek(position)
+    while chunk := handle.read(READ_BYTES):
+        at = 0
+        while (newline := chunk.find(b"\n", at)) >= 0:
+            inside_quotes ^= chunk.count(b'"', at, newline) % 2 == 1
+            if not inside_quotes:
+                return position + newline + 1
+            at = newline + 1
+        inside_quotes ^= chunk.count(b'"', at) % 2 == 1
+        position += len(chunk)
+    return position
+
+
+def cut(path: Path, parts: int) -> list[Part]:
+    """The records after the header, cut into up to ``parts`` runs of about equal size."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(3)
+        start = 3 if head == b"\xef\xbb\xbf" else 0
+        body = _record_end(handle, start, False)
+        end = size
+        handle.seek(max(body, size - 64))
+        tail = handle.read()
+        end -= len(tail) - len(tail.rstrip(b"\r\n"))  # blank lines at the end are no records
+        cuts = [body]
+        for k in range(1, parts):
+            target = body + (end - body) * k // parts
+            if target <= cuts[-1]:
+                continue
+            handle.seek(body)
+            quotes, remaining = 0, target - body
+            while remaining > 0 and (chunk := handle.read(min(READ_BYTES, remaining))):
+                quotes += chunk.count(b'"')
+                remaining -= len(chunk)
+            cuts.append(_record_end(handle, target, quotes % 2 == 1))
+        cuts = [*sorted({c for c in cuts if c < end}), end]
+        runs = []
+        line, counted_to = 1, 0
+        for number, (a, b) in enumerate(pairwise(cuts)):
+            handle.seek(counted_to)
+            line += handle.read(a - counted_to).count(b"\n")
+            counted_to = a
+            runs.append(Part(number, a, b, line))
+    return runs
+
+
+# --- the SQL ---------------------------------------------------------------------------------------------
+
+def sql_reason(reason: str, /, **parts: str) -> str:
+    """A reason of ``rules.REASONS`` as a SQL expression: the fixed words as literals, ``parts`` as SQL."""
+    pieces = []
+    for text, fieldname, _, _ in Formatter().parse(rules.REASONS[reason]):
+        if text:
+            pieces.append(literal(text))
+        if fieldname:
+            pieces.append(parts[fieldname])
+    return " || ".join(pieces)
+
+
+# Digit masks of the commonest ISO 8601 dates: all of them match rules.DATE_ISO.
+ISO_MASKS = ("9999-99-99", "9999-99-99 99:99", "9999-99-99T99:99", "9999-99-99 99:99:99", "9999-99-99T99:99:99",
+             "9999-99-99T99:99:99Z")
+
+
+def mask(expression: str) -> str:
+    """The text with every digit turned into a 9: a cheap test of a cell's form."""
+    return f"translate({expression}, '0123456789', '9999999999')"
+
+
+def quoted(name: str, expression: str) -> str:
+    return f"left({expression}, {rules.QUOTED_CHARS.get(name, rules.QUOTE_CHARS)})"
+
+
+class Plan:
+    """The statements for one file: its columns, the mapping and the batch, turned into SQL once.
+
+    ``drivers`` are (column position, driver name) in mapping order, ``content_columns`` the words of the
+    "no text and no score" reason, ``tz_name`` the zone of times written without an offset: all as the
+    row-by-row reader has them.
+    """
+
+    def __init__(self, batch: ImportBatch, columns: list[str], mapping: Mapping[str, str], *, tz_name: str,
+                 content_columns: str, drivers: list[tuple[int, str]]) -> None:
+        self.batch, self.columns = batch, columns
+        self.width = len(columns)
+        position = {c: i for i, c in enumerate(columns)}
+        self.at = {f: position[c] for c, f in mapping.items() if f != "driver"}
+        self.mapped = sorted(position[c] for c in mapping)
+        # Two columns naming the same driver: the later one's value counts, checked where the name first came.
+        self.drivers = list({name: at for at, name in drivers}.items())
+        self.tz_name, self.content_columns = tz_name, content_columns
+
+    @staticmethod
+    def cell(at: int) -> str:
+        return f"c{at + 1}"
+
+    def trim(self, at: int) -> str:
+        return f"btrim(coalesce({self.cell(at)}, ''), {WHITESPACE_SQL})"
+
+    def trimmed(self, fieldname: str) -> str:
+        at = self.at.get(fieldname)
+        return "''::text" if at is None else self.trim(at)
+
+    def create_stage(self, part: Part) -> str:
+        cells = ", ".join(f"{self.cell(i)} text" for i in range(self.width))
+        return f"CREATE TEMPORARY TABLE {part.stage} (rec bigint GENERATED ALWAYS AS IDENTITY, {cells})"
+
+    def copy(self, part: Part) -> str:
+        cells = ", ".join(self.cell(i) for i in range(self.width))
+        return f"COPY {part.stage} ({cells}) FROM STDIN (FORMAT csv)"
+
+    def _too_long(self) -> str:
+        limit = rules.MAX_CELL_CHARS
+        arms = " ".join(
+            # octet_length reads the stored size: the character count is only taken of cells that may be too long.
+            f"WHEN octet_length({self.cell(i)}) > {limit} AND length({self.cell(i)}) > {limit} THEN "
+            + sql_reason("too_long", column=literal(column or "A cell"),
+                         length=f"to_char(length({self.cell(i)}), 'FM999,999,999,999')", limit=literal(f"{limit:,}"))
+            for i, column in enumerate(self.columns))
+        return f"CASE {arms} END"
+
+    @staticmethod
+    def _score_error(fieldname: str) -> str:
+        low, high = rules.SCORE_RANGES[fieldname]
+        f, n = f"f_{fieldname}", f"n_{fieldname}"
+        name, lo, hi = literal(fieldname), literal(str(low)), literal(str(high))
+        return (f"CASE WHEN {f} = '' THEN NULL "
+                f"WHEN {n} IS NOT NULL THEN CASE WHEN {n} BETWEEN {low} AND {high} THEN NULL ELSE "
+                + sql_reason("out_of_range", field=name, number=f"{n}::text", low=lo, high=hi) + " END "
+                f"WHEN {f} ~ {literal(rules.NUMBER)} THEN "
+                + sql_reason("not_whole", field=name, value=quoted("not_whole", f), low=lo, high=hi)
+                + " ELSE " + sql_reason("not_a_number", field=name, value=quoted("not_a_number", f)) + " END")
+
+    @staticmethod
+    def _date_kind() -> str:
+        # The common ISO forms are recognised by their digit mask, without a regular expression.
+        common = ", ".join(literal(m) for m in ISO_MASKS)
+        return (f"CASE WHEN f_received = '' THEN 0 WHEN {mask('f_received')} IN ({common}) THEN 1 " + " ".join(
+            f"WHEN f_received ~ {literal(rules.shape(p))} THEN {k}"
+            for k, p in enumerate((rules.DATE_ISO, rules.DATE_SLASH, rules.DATE_DOTTED), start=1)) + " END")
+
+    @staticmethod
+    def _date_parts(trusting: bool) -> str:
+        """Year … second, microseconds and zone of a date whose form ``date_kind`` has recognised.
+
+        Taken apart by position and separator rather than by capturing groups, which PostgreSQL's regular
+        expressions make a hundred times slower.
+        """
+        f = "f_received"
+        rest = f"CASE WHEN substr({f}, 17, 1) = ':' THEN substr({f}, 20) ELSE substr({f}, 17) END"
+        zone = f"ltrim({rest}, '.,0123456789')"
+        day_part, time_part = f"split_part({f}, ' ', 1)", f"split_part({f}, ' ', 2)"
+
+        def num(expression: str) -> str:
+            return f"coalesce(nullif({expression}, ''), '0')::int"
+
+        def by_kind(iso: str, slash: str, dotted: str) -> str:
+            return (f"CASE date_kind WHEN 1 THEN {'0' if trusting else iso} WHEN 2 THEN {slash} WHEN 3 THEN {dotted} "
+                    "ELSE 0 END")
+
+        hour = num(f"split_part({time_part}, ':', 1)")
+        minute = num(f"split_part({time_part}, ':', 2)")
+        return ", ".join([
+            by_kind(f"substr({f}, 1, 4)::int", num(f"split_part({day_part}, '/', 1)"),
+                    num(f"split_part({day_part}, '.', 3)")) + " AS y",
+            by_kind(f"substr({f}, 6, 2)::int", num(f"split_part({day_part}, '/', 2)"),
+                    num(f"split_part({day_part}, '.', 2)")) + " AS mo",
+            by_kind(f"substr({f}, 9, 2)::int", num(f"split_part({day_part}, '/', 3)"),
+                    num(f"split_part({day_part}, '.', 1)")) + " AS d",
+            by_kind(num(f"substr({f}, 12, 2)"), hour, hour) + " AS hh",
+            by_kind(num(f"substr({f}, 15, 2)"), minute, minute) + " AS mi",
+            by_kind(f"CASE WHEN substr({f}, 17, 1) = ':' THEN substr({f}, 18, 2)::int ELSE 0 END",
+                    num(f"split_part({time_part}, ':', 3)"), "0") + " AS ss",
+            f"CASE WHEN {'false' if trusting else 'date_kind = 1'} AND left({rest}, 1) IN ('.', ',') THEN "
+            f"rpad(substr({rest}, 2, length({rest}) - length({zone}) - 1), 6, '0')::int ELSE 0 END AS us",
+            f"CASE WHEN {'false' if trusting else 'date_kind = 1'} THEN nullif({zone}, '') END AS zone",
+        ])
+
+    def check(self, part: Part, lookups: tuple[str, str, str], *, trusting: bool) -> str:
+        """CREATE … AS SELECT: each staged record's reason, or whether it is blank, or its values.
+
+        ``trusting``: ISO 8601 dates are read by PostgreSQL's own date input (in the session's time zone,
+        set to the import's), which is several times faster than taking them apart, but stops the whole
+        statement at an impossible date (a 30th of February); the caller then runs the statement again
+        without trust, which names each such row.
+        """
+        account_refs, person_refs, person_emails = lookups
+        k_range = range(len(self.drivers))
+        number, whole, whole_part = (literal(p) for p in (rules.NUMBER, rules.WHOLE_NUMBER, rules.WHOLE_PART))
+        source_case = "CASE source_words " + " ".join(
+            f"WHEN {literal(word)} THEN {literal(kind)}" for word, kind in rules.SOURCE_WORDS.items()) + " END"
+        cells = [f"{self.trimmed(f)} AS f_{name}" for f, name in (
+            ("text", "text"), ("nps", "nps"), ("csat", "csat"), ("ces", "ces"), ("received_at", "received"),
+            ("external_id", "external"), ("account", "account"), ("person_email", "email"),
+            ("person_external_id", "person"), ("source", "source"))]
+        cells += [f"{self.trim(at)} AS d{k}" for k, (_, at) in enumerate(self.drivers)]
+        blank = " AND ".join(f"{self.trim(i)} = ''" for i in self.mapped) or "true"
+        # Masks first: most cells are plain digits, and a regular expression costs PostgreSQL ten times more.
+        scores = [f"CASE WHEN {mask(f'f_{f}')} IN ('9', '99') THEN f_{f}::numeric WHEN f_{f} ~ {whole} THEN "
+                  f"substring(f_{f} from {whole_part})::numeric END AS n_{f}" for f in ("nps", "csat", "ces")]
+        ratings = [f"CASE WHEN {mask(f'd{k}')} IN ('9', '99', '9.9', '9.99') THEN d{k}::float8 "
+                   f"WHEN d{k} ~ {number} THEN replace(d{k}, ',', '.')::float8 END AS r{k}" for k in k_range]
+        no_content = " AND ".join(["f_text = ''", "f_nps = ''", "f_csat = ''", "f_ces = ''",
+                                   *(f"d{k} = ''" for k in k_range)])
+        errors = [
+            self._score_error("nps"), self._score_error("csat"), self._score_error("ces"),
+            *(f"CASE WHEN d{k} <> '' AND r{k} IS NULL THEN "
+              + sql_reason("rating_not_a_number", name=literal(name), value=quoted("rating_not_a_number", f"d{k}"))
+              + " END" for k, (name, _) in enumerate(self.drivers)),
+            f"CASE WHEN {no_content} THEN {literal(rules.no_content(self.content_columns))} END",
+            "CASE WHEN f_received <> '' AND NOT date_ok THEN "
+            + sql_reason("not_a_date", value=quoted("not_a_date", "f_received")) + " END",
+            "CASE WHEN f_source <> '' AND source_kind IS NULL THEN "
+            + sql_reason("unknown_source", value=quoted("unknown_source", "source_words")) + " END",
+            "CASE WHEN f_account <> '' AND account_pk IS NULL THEN "
+            + sql_reason("unknown_account", value=quoted("unknown_account", "f_account")) + " END",
+        ]
+        pairs = ", ".join(f"{literal(name)}, r{k}" for k, (name, _) in enumerate(self.drivers))
+        every = " AND ".join(f"r{k} IS NOT NULL" for k in k_range)
+        ratings_json = (f"CASE WHEN {every} THEN jsonb_build_object({pairs}) "
+                        f"ELSE jsonb_strip_nulls(jsonb_build_object({pairs})) END") if self.drivers else "'{}'::jsonb"
+        by_name = sorted((name, k) for k, (name, _) in enumerate(self.drivers))
+        ratings_key = ("concat_ws(';', " + ", ".join(f"CASE WHEN d{k} <> '' THEN {literal(name + '=')} || d{k} END"
+                                                     for name, k in by_name) + ")") if by_name else "''"
+        person_key = "CASE WHEN f_person <> '' THEN lower(f_person) ELSE lower(f_email) END"
+        key = " || chr(31) || ".join([literal(self.batch.source_name), "kind", "f_received", "lower(f_account)",
+                                      person_key, "f_nps", "f_csat", "f_ces", ratings_key, "f_text"])
+        moment = "make_timestamp(y, mo, d, hh, mi, ss + us / 1e6::float8)"
+        days = ("CASE WHEN mo IN (4, 6, 9, 11) THEN 30 WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) "
+                "OR y % 400 = 0 THEN 29 ELSE 28 END ELSE 31 END")
+        date_ok = (f"coalesce(date_kind > 0 AND y >= 1 AND mo BETWEEN 1 AND 12 AND d BETWEEN 1 AND {days} "
+                   "AND hh <= 23 AND mi <= 59 AND ss <= 59 AND (zone IS NULL OR zone = 'Z' OR "
+                   "(substr(zone, 2, 2)::int <= 23 AND right(zone, 2)::int <= 59)), false)")
+        if trusting:
+            # PostgreSQL's input takes an hour 24 and a second 60, which the rules refuse.
+            date_ok = ("CASE WHEN date_kind = 1 THEN length(f_received) = 10 OR (substr(f_received, 12, 2) < '24' "
+                       "AND (substr(f_received, 17, 1) <> ':' OR substr(f_received, 18, 2) < '60')) "
+                       f"ELSE {date_ok} END")
+        offset = ("(CASE WHEN left(zone, 1) = '-' THEN -1 ELSE 1 END) * "
+                  "make_interval(hours => substr(zone, 2, 2)::int, mins => right(zone, 2)::int)")
+        small = {f: rules.SCORE_RANGES[f] for f in ("nps", "csat", "ces")}
+        score_values = ", ".join(f"CASE WHEN n_{f} BETWEEN {lo} AND {hi} THEN n_{f}::smallint END AS {f}"
+                                 for f, (lo, hi) in small.items())
+        # OFFSET 0 keeps each level a level of its own, so an expression used twice above (the date's match,
+        # the parsed scores) is computed once per record.
+        return f"""
+CREATE TEMPORARY TABLE {part.checked} AS
+SELECT rec, too_long IS NULL AND blank AS blank,
+       CASE WHEN too_long IS NOT NULL THEN too_long WHEN blank THEN NULL ELSE coalesce({", ".join(errors)}) END
+           AS reason,
+       kind AS source, left(f_external, 200) AS external_id,
+       CASE WHEN left(f_external, 200) = '' THEN encode(sha256(convert_to({key}, 'UTF8')), 'hex') ELSE '' END
+           AS content_hash,
+       CASE WHEN {"date_kind = 1 AND date_ok" if trusting else "false"} THEN f_received::timestamptz
+            WHEN date_ok THEN CASE WHEN zone IS NULL THEN {moment} AT TIME ZONE {literal(self.tz_name)}
+                                   WHEN zone = 'Z' THEN {moment} AT TIME ZONE 'UTC'
+                                   ELSE ({moment} - {offset}) AT TIME ZONE 'UTC' END END AS received_at,
+       coalesce(account_pk, person_account) AS account_id, person_pk AS person_id, {score_values},
+       {ratings_json} AS driver_ratings, f_text AS text
+FROM (
+  SELECT q.*, {date_ok} AS date_ok FROM (
+    SELECT v.*, {self._date_parts(trusting)} FROM (
+      SELECT s.*, a.pk AS account_pk, coalesce(pr.pk, pe.pk) AS person_pk,
+             CASE WHEN pr.pk IS NOT NULL THEN pr.account_id ELSE pe.account_id END AS person_account,
+             {source_case} AS source_kind, coalesce({source_case}, {literal(self.batch.source)}) AS kind,
+             {self._date_kind()} AS date_kind,
+             {", ".join(scores + ratings)}
+      FROM (
+        SELECT rec, {self._too_long()} AS too_long, {blank} AS blank, {", ".join(cells)},
+               lower(replace(replace({self.trimmed("source")}, '-', ' '), '_', ' ')) AS source_words
+        FROM {part.stage}
+      ) s
+      LEFT JOIN {account_refs} a ON a.ref = lower(s.f_account) AND s.f_account <> ''
+      LEFT JOIN {person_refs} pr ON pr.ref = lower(s.f_person) AND s.f_person <> ''
+      LEFT JOIN {person_emails} pe ON pe.ref = lower(s.f_email) AND s.f_email <> ''
+      OFFSET 0
+    ) v OFFSET 0
+  ) q OFFSET 0
+) checked"""
+
+    def insert(self, part: Part) -> str:
+        """The good records of one range of the checked table's pages into the feedback table."""
+        columns = ("workspace_id, source, source_name, external_id, content_hash, received_at, account_id, "
+                   "person_id, nps, csat, ces, driver_ratings, text, sentiment, batch_id")
+        return (f"INSERT INTO {FeedbackItem._meta.db_table} ({columns}) "
+                f"SELECT {int(self.batch.workspace_id)}, c.source, {literal(self.batch.source_name)}, c.external_id, "
+                "c.content_hash, coalesce(c.received_at, %s), c.account_id, c.person_id, c.nps, c.csat, c.ces, "
+                f"c.driver_ratings, c.text, t.score, {int(self.batch.pk)} "
+                f"FROM {part.checked} c LEFT JOIN {part.sentiment} t ON t.text = c.text AND c.text <> '' "
+                "WHERE c.reason IS NULL AND NOT c.blank AND c.ctid >= %s::tid AND c.ctid < %s::tid "
+                # In time order, the (workspace, received_at) index grows at its end instead of everywhere.
+                "ORDER BY c.received_at ON CONFLICT DO NOTHING")
+
+    def rejected(self, part: Part) -> str:
+        cells = ", ".join(f"s.{self.cell(i)}" for i in range(self.width))
+        return (f"SELECT c.rec, c.reason, {cells} FROM {part.checked} c JOIN {part.stage} s USING (rec) "
+                "WHERE c.reason IS NOT NULL ORDER BY c.rec")
+
+    def line_breaks(self, part: Part) -> str:
+        """Records holding line breaks in quoted cells: they move the line numbers of the records after them."""
+        joined = "concat(" + ", ".join(self.cell(i) for i in range(self.width)) + ")"
+        return (f"SELECT rec, nl FROM (SELECT rec, length({joined}) - length(replace({joined}, E'\\n', '')) AS nl "
+                f"FROM {part.stage}) x WHERE nl > 0 ORDER BY rec")
+
+
+def lookup_tables(workspace_id: int, suffix: str) -> tuple[tuple[str, str, str], list[str]]:
+    """Temporary lookups of the workspace's accounts and persons, keyed as ``imports.AccountDirectory`` keys them."""
+    names = tuple(f"voice_import_{name}_{suffix}" for name in ("accounts", "persons", "emails"))
+    accounts, persons, emails = names
+    ws = int(workspace_id)
+    account_table, person_table = Account._meta.db_table, Person._meta.db_table
+
+    def trim(column: str) -> str:
+        return f"btrim({column}, {WHITESPACE_SQL})"
+
+    statements = [
+        # An external id wins over a name; among equal names, the oldest account.
+        f"CREATE TEMPORARY TABLE {accounts} AS SELECT DISTINCT ON (ref) ref, pk FROM ("
+        f"SELECT lower({trim('external_id')}) AS ref, id AS pk, 0 AS rank FROM {account_table} "
+        f"WHERE workspace_id = {ws} AND {trim('external_id')} <> '' UNION ALL "
+        f"SELECT lower({trim('name')}), id, 1 FROM {account_table} WHERE workspace_id = {ws}"
+        ") refs ORDER BY ref, rank, pk",
+        # Among persons sharing a reference, the newest.
+        f"CREATE TEMPORARY TABLE {persons} AS SELECT DISTINCT ON (lower({trim('external_id')})) "
+        f"lower({trim('external_id')}) AS ref, id AS pk, account_id FROM {person_table} WHERE workspace_id = {ws} "
+        f"AND {trim('external_id')} <> '' ORDER BY lower({trim('external_id')}), id DESC",
+        f"CREATE TEMPORARY TABLE {emails} AS SELECT DISTINCT ON (lower(email)) lower(email) AS ref, id AS pk, "
+        f"account_id FROM {person_table} WHERE workspace_id = {ws} AND email <> '' ORDER BY lower(email), id DESC",
+        *(f"ANALYZE {name}" for name in names),
+    ]
+    return names, statements
+
+
+# --- running it ------------------------------------------------------------------------------------------
+
+def usable(batch: ImportBatch) -> bool:
+    return connection.vendor == "postgresql" and batch.file_format == "csv"
+
+
+class PartRun:
+    """One part of the file on one connection: staged and checked first, then (if every part was) loaded."""
+
+    def __init__(self, plan: Plan, part: Part, path: Path, default_received_at: datetime,
+                 report_row: Callable[[int, str, list[str]], list[str]]) -> None:
+        self.plan, self.part, self.path = plan, part, path
+        self.default_received_at, self.report_row = default_received_at, report_row
+        self.progress = 0.0  # 0..1 of this part's work
+        self.error: BaseException | None = None
+        self.report: Path | None = None
+        self.pages = 0
+        self.lookups, self.lookup_statements = lookup_tables(plan.batch.workspace_id, str(part.number))
+        self.temporary = [part.stage, part.checked, part.sentiment, *self.lookups]
+
+    def stage_and_check(self) -> None:
+        part, plan, lookups = self.part, self.plan, self.lookups
+        with connection.cursor() as cursor:
+            self._drop(cursor)
+            for statement in self.lookup_statements:
+                cursor.execute(statement)
+            cursor.execute(plan.create_stage(part))
+            length, sent, carry = part.end - part.start, 0, b"\n"
+            try:
+                with cursor.cursor.copy(plan.copy(part)) as copy, self.path.open("rb") as handle:
+                    handle.seek(part.start)
+                    while sent < length and (chunk := handle.read(min(READ_BYTES, length - sent))):
+                        window = carry + chunk
+                        if b'"' in chunk:
+                            part.quoted = True
+                            if bare_quote(window):
+                                raise NotForCopy("a quote inside an unquoted cell")
+                        carry = window[-2:]
+                        copy.write(chunk)
+                        sent += len(chunk)
+                        self.progress = 0.3 * sent / max(length, 1)
+            except (pg_errors.DataError, pg_errors.BadCopyFileFormat, pg_errors.CharacterNotInRepertoire,
+                    pg_errors.UntranslatableCharacter) as exc:
+                raise NotForCopy(str(exc).splitlines()[0]) from exc
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"SET LOCAL TimeZone TO {literal(plan.tz_name)}")
+                    cursor.execute(plan.check(part, lookups, trusting=True))
+            except DataError:  # an impossible date: PostgreSQL's input refused the statement
+                cursor.execute(plan.check(part, lookups, trusting=False))
+            cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE blank), count(*) FILTER (WHERE reason IS NOT "
+                           f"NULL), pg_relation_size('{part.checked}') / current_setting('block_size')::int "
+                           f"FROM {part.checked}")
+            part.records, part.counts["blank"], part.counts["rejected"], self.pages = cursor.fetchone()
+        self.progress = 0.5
+
+    def load(self, report_dir: Path) -> None:
+        """Sentiment for the distinct texts, the good rows into the feedback table, the rejected to a report."""
+        self._score_texts()
+        self._insert()
+        if self.part.counts["rejected"]:
+            self._write_rejected(report_dir)
+        self.progress = 1.0
+
+    def _score_texts(self) -> None:
+        part = self.part
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {part.sentiment} (text text PRIMARY KEY, score float8)")
+        with transaction.atomic():
+            # A server-side cursor: the texts come in batches, however many distinct ones the file holds.
+            with connection.connection.cursor(name=f"voice_import_texts_{part.number}") as texts, \
+                    connection.cursor() as cursor:
+                texts.execute(f"SELECT DISTINCT text FROM {part.checked} "
+                              "WHERE reason IS NULL AND NOT blank AND text <> ''")
+                while batch := [row[0] for row in texts.fetchmany(SENTIMENT_BATCH)]:
+                    scores = score_texts(batch)
+                    with cursor.cursor.copy(f"COPY {part.sentiment} (text, score) FROM STDIN") as copy:
+                        for text, score in zip(batch, scores, strict=True):
+                            copy.write_row((text, None if math.isnan(score) else float(score)))
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {part.sentiment}")
+        self.progress = 0.6
+
+    def _insert(self) -> None:
+        part, valid = self.part, self.part.records - self.part.counts["blank"] - self.part.counts["rejected"]
+        if valid <= 0:
+            return
+        step = max(1, math.ceil(self.pages * INSERT_CHUNK_ROWS / max(part.records, 1)))
+        statement = self.plan.insert(part)
+        created = 0
+        for first in range(0, self.pages + 1, step):
+            bounds = (self.default_received_at, f"({first},0)", f"({first + step},0)")
+            for attempt in (1, 2):
+                try:
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        # A crash can lose the last chunks but corrupt nothing, and a re-run adds exactly what is
+                        # missing, so a chunk need not wait for its WAL to reach the disk.
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                        cursor.execute(statement, bounds)
+                        created += cursor.rowcount
+                    break
+                except OperationalError as exc:
+                    # Two parts holding the same records in crossed order; the other part has committed by now.
+                    if attempt == 2 or not isinstance(exc.__cause__, pg_errors.DeadlockDetected):
+                        raise
+            self.progress = 0.6 + 0.4 * min(1.0, (first + step) / max(self.pages, 1))
+        part.counts["created"] = created
+        part.counts["duplicate"] = valid - created
+
+    def _write_rejected(self, report_dir: Path) -> None:
+        """Rejected records with their line numbers (a quoted cell holding line breaks moves the lines after it)."""
+        part, plan = self.part, self.plan
+        breaks: list[tuple[int, int]] = []
+        if part.quoted:
+            with connection.cursor() as cursor:
+                cursor.execute(plan.line_breaks(part))
+                breaks = cursor.fetchall()
+        records = [rec for rec, _ in breaks]
+        shifts = [0, *accumulate(nl for _, nl in breaks)]
+        self.report = report_dir / f"part-{part.number}.csv"
+        with transaction.atomic(), connection.connection.cursor(name=f"voice_import_rejected_{part.number}") as rows, \
+                self.report.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            rows.execute(plan.rejected(part))
+            while batch := rows.fetchmany(2_000):
+                for rec, reason, *cells in batch:
+                    line = part.first_line + rec - 1 + shifts[bisect_left(records, rec)]
+                    writer.writerow(self.report_row(line, reason, ["" if c is None else c for c in cells]))
+
+    def cleanup(self) -> None:
+        with connection.cursor() as cursor:
+            self._drop(cursor)
+
+    def _drop(self, cursor) -> None:
+        for table in self.temporary:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+@dataclass
+class Outcome:
+    records: int
+    created: int
+    duplicate: int
+    rejected: int
+    reports: list[tuple[Path, int]]  # rejected rows of each part, in the report's form, and how many
+
+
+def load(plan: Plan, path: Path, *, default_received_at: datetime, report_dir: Path,
+         report_row: Callable[[int, str, list[str]], list[str]], on_progress: Callable[[float], None]) -> Outcome:
+    """Import a CSV file set-based; raises NotForCopy (before writing anything) if COPY cannot read it."""
+    parallel = path.stat().st_size >= PARALLEL_MIN_BYTES and PARTS > 1 and not connection.in_atomic_block
+    runs = [PartRun(plan, part, path, default_received_at, report_row) for part in cut(path, PARTS if parallel else 1)]
+    if parallel:
+        _side_by_side(runs, report_dir, on_progress)
+    else:
+        for run in runs:
+            try:
+                with transaction.atomic():  # a COPY that fails leaves the caller's transaction usable
+                    run.stage_and_check()
+                on_progress(0.5)
+                run.load(report_dir)
+            finally:
+                run.cleanup()
+    totals = {name: sum(run.part.counts[name] for run in runs) for name in ("created", "duplicate", "rejected")}
+    reports = [(run.report, run.part.counts["rejected"]) for run in runs if run.report]
+    return Outcome(records=sum(run.part.records for run in runs), reports=reports, **totals)
+
+
+def _side_by_side(runs: list[PartRun], report_dir: Path, on_progress: Callable[[float], None]) -> None:
+    """Each part on a thread and connection of its own; nothing is loaded unless every part was checked."""
+    checked = threading.Barrier(len(runs))
+
+    def work(run: PartRun) -> None:
+        try:
+            try:
+                run.stage_and_check()
+            except BaseException as exc:
+                run.error = exc
+            checked.wait()
+            if not any(r.error for r in runs):
+                run.load(report_dir)
+        except BaseException as exc:
+            run.error = run.error or exc
+        finally:
+            try:
+                run.cleanup()
+            finally:
+                connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(run,), name=f"feedback-import-{run.part.number}") for run in runs]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        on_progress(sum(run.progress for run in runs) / len(runs))
+        time.sleep(0.25)
+    for thread in threads:
+        thread.join()
+    errors = [run.error for run in runs if run.error]
+    not_for_copy = [e for e in errors if isinstance(e, NotForCopy)]
+    if not_for_copy:
+        raise not_for_copy[0]
+    if errors:
+        raise errors[0]
