@@ -495,7 +495,8 @@ class RowParser:
         self.at = {f: position[c] for c, f in self.mapping.items() if f != "driver"}
         self.drivers = [(position[c], driver_name(c)) for c, f in self.mapping.items() if f == "driver"]
         self.mapped = sorted(position[c] for c in self.mapping)
-        self.content_columns = ", ".join(c for c, f in self.mapping.items() if f in CONTENT_FIELDS)
+        # In the file's order: a saved mapping comes back from the database with its keys in another order.
+        self.content_columns = ", ".join(dict.fromkeys(c for c in columns if self.mapping.get(c) in CONTENT_FIELDS))
         self.tz = timezone.get_current_timezone()
         directory = AccountDirectory(workspace, accounts="account" in self.at,
                                      persons="person_email" in self.at or "person_external_id" in self.at)
