@@ -226,3 +226,13 @@ def test_with_the_database_queue_the_import_waits_for_a_worker(workspace, owner,
     call_command("worker", "--batch", verbosity=0)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DONE and FeedbackItem.objects.get().text == "Queued"
+
+
+def test_columns_named_after_survey_questions_are_guessed():
+    columns = ["Response ID", "Date submitted", "How likely are you to recommend us?", "Overall, how satisfied are you?",
+               "How much effort did it take?", "Why did you give that score?", "Respondent e-mail", "Services rating"]
+    assert imports.guess_mapping(columns) == {
+        "Response ID": "external_id", "Date submitted": "received_at", "How likely are you to recommend us?": "nps",
+        "Overall, how satisfied are you?": "csat", "How much effort did it take?": "ces",
+        "Why did you give that score?": "text", "Respondent e-mail": "person_email",
+    }

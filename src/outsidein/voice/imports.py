@@ -85,6 +85,16 @@ _GUESSES: dict[str, tuple[str, ...]] = {
 }
 
 
+_WORD_GUESSES: dict[str, tuple[str, ...]] = {
+    "nps": ("recommend", "nps"),
+    "csat": ("satisf", "csat"),
+    "ces": ("effort",),
+    "received_at": ("date", "submitted", "timestamp", "created", "received"),
+    "text": ("comment", "feedback", "verbatim", "open_text", "why", "tell_us"),
+    "person_email": ("email", "e_mail"),
+}
+
+
 class FileRejected(JobFailed):
     """The whole file cannot be imported (not UTF-8, empty, unreadable, a mapped column missing)."""
 
@@ -370,6 +380,13 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
                 mapping[column] = fieldname
                 taken.add(fieldname)
                 break
+    # Survey tools name columns after their question ("How likely are you to recommend us?", "Date submitted"):
+    # a word inside the name, for the fields no exact name claimed.
+    for fieldname, words in _WORD_GUESSES.items():
+        column = next((c for c, n in normal.items() if c not in mapping and any(w in n for w in words)), None)
+        if column is not None and fieldname not in taken:
+            mapping[column] = fieldname
+            taken.add(fieldname)
     return mapping
 
 
