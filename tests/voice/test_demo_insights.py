@@ -33,7 +33,7 @@ def test_the_demo_has_readable_themes_a_driver_analysis_and_pages_that_show_them
     assert all(t.revenue_at_stake for t in invoicing)
 
     analysis = DriverAnalysis.objects.get(workspace=ws)
-    assert analysis.outcome == "nps" and analysis.result["status"] == "done"
+    assert analysis.outcome == "nps" and analysis.status == "done"
     assert analysis.result["act_first"] == "invoicing" and analysis.n > 1_000
 
     client = client_for(demo.leaders[0])

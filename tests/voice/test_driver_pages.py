@@ -68,7 +68,7 @@ def test_stored_result_matches_the_analysis_of_the_source_file(owner, workspace,
     table = read_ratings_csv(SURVEY, "likelihood_to_recommend", DRIVERS)
     expected = key_drivers(table.outcome, table.drivers, DRIVERS)
     result = analysis.result
-    assert result["status"] == "done"
+    assert analysis.status == "done"
     assert analysis.n == expected.n == result["n"]
     assert math.isclose(result["r2"], expected.r2, abs_tol=1e-9)
     assert result["act_first"] == expected.act_first == "reliability"
@@ -111,15 +111,18 @@ def test_data_the_analysis_cannot_use_is_explained_on_the_page(owner_client, wor
                                                                         "drivers": ["speed", "price"]})
     page = owner_client.get(response["Location"]).content.decode()
     assert "could not be computed" in page and "&#x27;speed&#x27; has the same value in every" in page
+    analysis = DriverAnalysis.objects.get(workspace=workspace)
+    assert analysis.status == "failed" and "'speed' has the same value in every" in analysis.error
+    assert 'class="badge pain">failed' in owner_client.get(f"/w/{workspace.slug}/voice/key-drivers/").content.decode()
 
 
 def test_large_analysis_runs_in_the_background_and_the_page_waits_for_it(owner_client, workspace, survey,
                                                                           monkeypatch):
-    queued = DriverAnalysis.objects.create(workspace=workspace, outcome="nps", drivers=DRIVERS,
-                                           result={"status": "queued"})
+    queued = DriverAnalysis.objects.create(workspace=workspace, outcome="nps", drivers=DRIVERS)
     url = f"/w/{workspace.slug}/voice/key-drivers/{queued.pk}/"
     page = owner_client.get(url).content.decode()
-    assert "Computing the key drivers" in page and 'hx-trigger="every 2s"' in page
+    assert "Computing the key drivers" in page and 'hx-trigger="every 1s"' in page
+    assert "Waiting for a worker" in page
     assert owner_client.get(url, headers={"HX-Request": "true"}).status_code == 200
 
     monkeypatch.setattr(drivers_services, "INLINE_LIMIT", 10)
@@ -129,9 +132,38 @@ def test_large_analysis_runs_in_the_background_and_the_page_waits_for_it(owner_c
     response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps", "drivers": DRIVERS})
     assert started == [drivers_services.driver_analysis_job]
     analysis = DriverAnalysis.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
-    assert analysis.result["status"] == "done" and analysis.result["act_first"] == "reliability"
+    assert analysis.status == "done" and analysis.result["act_first"] == "reliability"
+    assert (analysis.percent, analysis.rows_done, analysis.rows_total) == (100, 2, 2)
     done = owner_client.get(response["Location"], headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
+
+
+# The worker closes its database connection when it is done, so this test runs outside the test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_the_page_follows_the_analysis_until_a_worker_is_done(owner_client, workspace,
+                                                                                     survey, settings, monkeypatch):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(drivers_services, "INLINE_LIMIT", 10)
+    response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps", "drivers": DRIVERS})
+    analysis = DriverAnalysis.objects.get(workspace=workspace)
+    assert analysis.status == "queued"
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "Waiting for a worker" in page and 'hx-trigger="every 1s"' in page
+    assert "<span class=\"badge\">queued</span>" in owner_client.get(
+        f"/w/{workspace.slug}/voice/key-drivers/").content.decode()
+
+    # Half-way: the responses are read (as a worker reports it).
+    DriverAnalysis.objects.filter(pk=analysis.pk).update(status="running", rows_total=2, rows_done=1)
+    poll = owner_client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "1 of about 2 steps done (50%)" in poll and 'hx-trigger="every 1s"' in poll
+
+    call_command("worker", "--batch", verbosity=0)
+    analysis.refresh_from_db()
+    assert (analysis.status, analysis.percent, analysis.error) == ("done", 100, "")
+    assert owner_client.get(response["Location"], headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    assert "Act first: reliability." in owner_client.get(response["Location"]).content.decode()
 
 
 def test_viewers_read_analyses_but_cannot_run_one(viewer_client, owner, workspace, survey):

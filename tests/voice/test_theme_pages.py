@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from outsidein.conversations import services as conversation_services
 from outsidein.core import services as core_services
+from outsidein.core.jobs import JobFailed
 from outsidein.customers.models import Account
 from outsidein.voice import themes_services
 from outsidein.voice.analysis import embeddings
-from outsidein.voice.models import FeedbackItem, Theme, ThemeMember, ThemeModelState
+from outsidein.voice.models import FeedbackItem, Theme, ThemeAnalysis, ThemeMember, ThemeModelState
 
 DELIVERY = [
     "My parcel delivery arrived late again", "The delivery was late and the parcel was damaged",
@@ -236,8 +237,34 @@ def test_viewers_read_themes_but_cannot_change_them(viewer_client, workspace, an
 def test_empty_workspace_has_no_themes_and_says_what_to_do(owner_client, workspace):
     page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
     assert "No themes yet" in page
-    assert themes_services.run_theme_analysis(workspace) == []
+    with pytest.raises(JobFailed, match="no feedback texts or highlights"):
+        themes_services.run_theme_analysis(workspace)
     assert themes_services.assign_new_items(workspace).assigned == 0
+
+
+def test_an_analysis_of_the_feedback_ends_done_with_its_steps_counted(owner_client, owner, workspace, feedback):
+    assert owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"k": 3, "method": "tfidf"}).status_code == 302
+    analysis = ThemeAnalysis.objects.get(workspace=workspace)
+    assert (analysis.status, analysis.percent, analysis.error) == ("done", 100, "")
+    assert analysis.rows_done == analysis.rows_total == len(themes_services.ANALYSIS_STEPS)
+    assert (analysis.k, analysis.method, analysis.created_by, analysis.themes_found) == (3, "tfidf", owner, 3)
+    assert analysis.started_at <= analysis.finished_at
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
+    assert "theme-status" not in page and themes_services.live_themes(workspace).count() == 3
+
+
+def test_an_analysis_with_too_few_texts_fails_and_the_page_says_what_to_do(owner_client, workspace, feedback):
+    kept = sorted(t.name for t in themes_services.run_theme_analysis(workspace, k=3))
+    FeedbackItem.objects.exclude(pk=FeedbackItem.objects.order_by("id").first().pk).delete()
+    assert owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"method": "tfidf"}).status_code == 302
+    analysis = ThemeAnalysis.objects.get(workspace=workspace)
+    assert analysis.status == "failed" and "There is 1 feedback text or highlight" in analysis.error
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
+    assert "The last theme analysis failed: There is 1 feedback text or highlight to find themes in" in page
+    assert "Import feedback with comments or capture highlights first." in page
+    # The themes found before are left as they were, and the analysis can be run again.
+    assert sorted(t.name for t in Theme.objects.filter(workspace=workspace)) == kept
+    assert "Find themes</button>" in page
 
 
 def test_theme_list_page_costs_a_fixed_number_of_queries(owner_client, workspace, analysed,
@@ -277,24 +304,34 @@ def test_api_lists_reads_renames_and_merges_themes(api, workspace, analysed):
     assert same.status_code == 422
 
 
+# The worker closes its database connection when it is done, so this test runs outside the test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_queued_analysis_shows_progress_and_cannot_be_started_twice(owner_client, workspace, feedback, settings):
     # The database queue, with no worker: the analysis stays queued, as it does until a worker picks it up.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     url = f"/w/{workspace.slug}/voice/themes/"
     assert owner_client.post(url + "run/", {"method": "tfidf"}).status_code == 302
+    analysis = ThemeAnalysis.objects.get(workspace=workspace)
+    assert analysis.status == "queued"
     page = owner_client.get(url).content.decode()
-    assert "Finding themes in the feedback and highlights" in page and 'hx-trigger="every 2s"' in page
+    assert "Finding themes in the feedback and highlights" in page and 'hx-trigger="every 1s"' in page
+    assert "Waiting for a worker" in page
     assert "Find themes</button>" not in page
     assert owner_client.get(url, headers={"HX-Request": "true"}).status_code == 200
     again = owner_client.post(url + "run/", {"method": "tfidf"})
     assert again.status_code == 422 and "already running" in again.content.decode()
 
-    # A worker runs it: the polling page is told to reload, and the themes are there.
-    from django_tasks_db.models import DBTaskResult
+    # Running, as a worker reports it: the page shows how far it got.
+    ThemeAnalysis.objects.filter(pk=analysis.pk).update(status="running", rows_total=5, rows_done=2)
+    poll = owner_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "2 of about 5 steps done (40%)" in poll and 'hx-trigger="every 1s"' in poll
 
-    queued = DBTaskResult.objects.get()
-    themes_services.theme_analysis_job.func(*queued.args_kwargs["args"])
-    DBTaskResult.objects.filter(pk=queued.pk).update(status="SUCCESSFUL")
+    # A worker runs it: the polling page is told to reload, and the themes are there.
+    from django.core.management import call_command
+
+    call_command("worker", "--batch", verbosity=0)
+    analysis.refresh_from_db()
+    assert (analysis.status, analysis.percent) == ("done", 100)
     assert owner_client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
     assert themes_services.live_themes(workspace).count() >= 3
 

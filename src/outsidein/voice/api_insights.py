@@ -110,7 +110,7 @@ class ThemeAnalysisOut(Schema):
 @router.post("/theme-analyses", response={202: ThemeAnalysisOut}, tags=["themes"],
              summary="Find the themes again over all feedback and highlights (in the background)")
 def start_theme_analysis(request, payload: ThemeAnalysisIn):
-    themes_services.start_theme_analysis(request.workspace, k=payload.k, method=payload.method)
+    themes_services.start_theme_analysis(request.workspace, request.user, k=payload.k, method=payload.method)
     return 202, {"detail": "Theme analysis queued; GET /api/themes shows the new themes when it is done."}
 
 
@@ -149,7 +149,7 @@ def _analysis_out(analysis: DriverAnalysis) -> dict:
     result = analysis.result or {}
     return {
         "id": analysis.pk, "outcome": analysis.outcome, "drivers": analysis.drivers,
-        "status": drivers_services.status(analysis), "error": result.get("error", ""), "n": analysis.n,
+        "status": analysis.status, "error": analysis.error, "n": analysis.n,
         "r2": result.get("r2"), "act_first": result.get("act_first"), "results": result.get("details") or [],
         "warnings": result.get("warnings") or [], "created_at": analysis.created_at,
     }

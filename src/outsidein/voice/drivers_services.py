@@ -1,9 +1,9 @@
 """Key driver analyses of a workspace's feedback: which rated attributes drive NPS or CSAT, and how well
 the company does on each (the statistics are in ``voice.analysis.drivers``).
 
-A small analysis runs while the page waits; a large one is saved as queued and a worker computes it. The
-analysis row carries its own state in ``result["status"]`` (queued, running, done, failed) so the page
-and the API show the same thing wherever it was started.
+A small analysis runs while the page waits; a large one is saved as queued and a worker computes it. Either
+way the analysis row is the job's row (core.jobs): its status, progress and why it failed are the same on the
+page and in the API wherever it was started.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.tasks import task
 from django.utils import timezone
 
@@ -27,8 +27,8 @@ OUTCOMES = {"nps": "Likelihood to recommend (NPS, 0–10)", "csat": "Overall sat
 # Up to this many responses the analysis runs while the page waits (well under a second); beyond, a worker.
 INLINE_LIMIT = 20_000
 MAX_DRIVERS = 30
-
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+# The steps an analysis reports as its progress: responses read, analysis computed.
+STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -91,47 +91,52 @@ def _check(workspace, outcome: str, drivers: list[str]) -> list[str]:
     return drivers
 
 
-def compute(analysis: DriverAnalysis) -> DriverAnalysis:
-    """Run the analysis on the workspace's feedback as it is now and store the result on the row."""
+def compute(analysis: DriverAnalysis, progress: jobs.Progress) -> DriverAnalysis:
+    """Run the analysis on the workspace's feedback as it is now and store the result on the row.
+
+    Data the statistics cannot use (too few answers, a driver rated the same by everyone) ends the job as
+    failed with the reason, which says what to change.
+    """
+    progress.start(STEPS)
     y, x = responses(analysis.workspace, analysis.outcome, analysis.drivers)
+    progress.advance(1)
     try:
         result = key_drivers(y, x, analysis.drivers)
     except DriverDataError as exc:
-        analysis.result = {"status": FAILED, "error": str(exc)}
-        analysis.n = 0
-    else:
-        analysis.n = result.n
-        analysis.result = {
-            **result.as_dict(),
-            "status": DONE,
-            "n": result.n,
-            "n_dropped": result.n_dropped,
-            "scale": list(result.scale),
-            "shapley_method": result.shapley_method,
-            "warnings": list(result.warnings),
-            "details": [
-                {"name": d.name, "relative_weight": d.relative_weight, "relative_weight_pct": d.relative_weight_pct,
-                 "shapley": d.shapley, "shapley_pct": d.shapley_pct, "performance": d.performance,
-                 "top_box": d.top_box, "top_box_pct": 100 * d.top_box, "correlation": d.correlation,
-                 "quadrant": d.quadrant}
-                for d in result.drivers
-            ],
-            "computed_at": timezone.now().isoformat(),
-        }
+        raise jobs.JobFailed(str(exc)) from exc
+    analysis.n = result.n
+    analysis.result = {
+        **result.as_dict(),
+        "n": result.n,
+        "n_dropped": result.n_dropped,
+        "scale": list(result.scale),
+        "shapley_method": result.shapley_method,
+        "warnings": list(result.warnings),
+        "details": [
+            {"name": d.name, "relative_weight": d.relative_weight, "relative_weight_pct": d.relative_weight_pct,
+             "shapley": d.shapley, "shapley_pct": d.shapley_pct, "performance": d.performance,
+             "top_box": d.top_box, "top_box_pct": 100 * d.top_box, "correlation": d.correlation,
+             "quadrant": d.quadrant}
+            for d in result.drivers
+        ],
+        "computed_at": timezone.now().isoformat(),
+    }
     analysis.save(update_fields=["result", "n"])
+    progress.advance(STEPS)
+    return analysis
+
+
+def run_driver_analysis(analysis: DriverAnalysis) -> DriverAnalysis:
+    """Compute a saved analysis with its row tracking the job; the row ends done or failed."""
+    with jobs.tracked(analysis) as progress:
+        compute(analysis, progress)
     return analysis
 
 
 @task()
 def driver_analysis_job(analysis_id: int) -> str:
     analysis = DriverAnalysis.objects.select_related("workspace").get(pk=analysis_id)
-    DriverAnalysis.objects.filter(pk=analysis_id).update(result={"status": RUNNING})
-    try:
-        return compute(analysis).result["status"]
-    except Exception:
-        DriverAnalysis.objects.filter(pk=analysis_id).update(
-            result={"status": FAILED, "error": "The analysis stopped on an unexpected error; it has been logged."})
-        raise
+    return run_driver_analysis(analysis).status
 
 
 def create_driver_analysis(workspace, actor, *, outcome: str, drivers: list[str]) -> DriverAnalysis:
@@ -140,22 +145,13 @@ def create_driver_analysis(workspace, actor, *, outcome: str, drivers: list[str]
     answered = outcome_count(workspace, outcome)
     if answered == 0:
         raise ValidationError({"outcome": f"No feedback answers {outcome.upper()} yet."})
-    with transaction.atomic():
-        analysis = DriverAnalysis.objects.create(workspace=workspace, outcome=outcome, drivers=drivers,
-                                                 result={"status": QUEUED}, n=0, created_by=actor)
+    analysis = DriverAnalysis.objects.create(workspace=workspace, outcome=outcome, drivers=drivers, n=0,
+                                             created_by=actor)
     if answered <= INLINE_LIMIT:
-        return compute(analysis)
+        return run_driver_analysis(analysis)
     jobs.start(driver_analysis_job, analysis.pk)
     analysis.refresh_from_db()
     return analysis
-
-
-def status(analysis: DriverAnalysis) -> str:
-    return (analysis.result or {}).get("status", QUEUED)
-
-
-def is_running(analysis: DriverAnalysis) -> bool:
-    return status(analysis) in (QUEUED, RUNNING)
 
 
 def importance_chart(analysis: DriverAnalysis):

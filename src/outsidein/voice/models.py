@@ -162,6 +162,29 @@ class ThemeModelState(WorkspaceOwned):
         constraints = [models.UniqueConstraint(fields=["workspace"], name="one_theme_model_per_workspace")]
 
 
+class ThemeAnalysis(WorkspaceOwned, JobRow):
+    """One run of the full theme analysis of a workspace: what was asked for, its progress and outcome.
+
+    Progress counts the analysis's steps (``ANALYSIS_STEPS`` in themes_services), not texts: fitting is
+    one computation over all of them.
+    """
+
+    k = models.PositiveIntegerField(null=True, blank=True, help_text="Number of themes asked for; blank: chosen.")
+    method = models.CharField(max_length=20, default="tfidf")
+    themes_found = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "theme analyses"
+        indexes = [models.Index(fields=["workspace", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Theme analysis ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class ThemeMember(WorkspaceOwned):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="members")
     feedback_item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, null=True, blank=True,
@@ -184,12 +207,15 @@ class ThemeMember(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "theme"])]
 
 
-class DriverAnalysis(WorkspaceOwned):
-    """A saved key driver analysis: which rated attributes drive an outcome and how well the company does on each."""
+class DriverAnalysis(WorkspaceOwned, JobRow):
+    """A saved key driver analysis: which rated attributes drive an outcome and how well the company does on each.
+
+    It is its own job row: status, progress (in steps: responses read, analysis computed) and why it failed.
+    """
 
     outcome = models.CharField(max_length=100)
     drivers = models.JSONField(default=list)  # names of the driver ratings used
-    result = models.JSONField(default=dict)  # KeyDriverResult.as_dict() plus extras
+    result = models.JSONField(default=dict, blank=True)  # KeyDriverResult.as_dict() plus extras, once done
     n = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -1,6 +1,7 @@
 """Themes of a workspace: found in its feedback texts and highlights, kept current, edited by people.
 
-A full analysis (``run_theme_analysis``, queued by ``start_theme_analysis``) fits a ``ThemeModel`` over every
+A full analysis (``run_theme_analysis``; from a page, ``start_theme_analysis`` queues it as a job tracked on a
+``ThemeAnalysis`` row, see core.jobs) fits a ``ThemeModel`` over every
 feedback item with text and every highlight, replaces the workspace's themes and stores the fitted model,
 so ``assign_new_items`` places what arrives later among the same themes without a re-fit. People rename,
 merge and split themes; the stored model follows merges and splits so later assignments respect them.
@@ -32,7 +33,7 @@ from outsidein.core.scoping import assert_same_workspace, scoped
 from outsidein.voice.analysis import embeddings
 from outsidein.voice.analysis.sentiment import score_text
 from outsidein.voice.analysis.themes import METHODS, UNASSIGNED, ThemeModel, fit_themes, make_label, summarise_themes
-from outsidein.voice.models import FeedbackItem, Theme, ThemeMember, ThemeModelState
+from outsidein.voice.models import FeedbackItem, Theme, ThemeAnalysis, ThemeMember, ThemeModelState
 
 FEEDBACK = "feedback"
 HIGHLIGHT = "highlight"
@@ -43,6 +44,9 @@ REPRESENTATIVE_QUOTES = 3
 MAX_THEMES = 100
 MAX_SPLIT_PARTS = 10
 TREND_WINDOW_DAYS = 30.0
+MIN_TEXTS = 2
+# The steps a full analysis reports as its progress; fitting is one computation, so texts are not counted.
+ANALYSIS_STEPS = ("texts read", "vectorised", "k chosen", "clustered", "themes saved with labels and quotes")
 
 
 @dataclass(frozen=True)
@@ -167,20 +171,29 @@ def check_k(k: int | None) -> None:
 def run_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf",
                        progress: jobs.Progress | None = None) -> list[Theme]:
     """Fit themes over the whole workspace and replace its themes (the names people gave are kept when a
-    new theme is mostly the same items as a renamed old one). Returns the new themes, largest first."""
+    new theme is mostly the same items as a renamed old one). Returns the new themes, largest first.
+
+    Raises ``JobFailed`` when there is nothing to find themes in; the workspace's themes are then left as
+    they were.
+    """
     check_method(method)
     check_k(k)
+    steps = _Steps(progress)
     subjects = corpus(workspace)
-    if progress:
-        progress.start(len(subjects))
+    if len(subjects) < MIN_TEXTS:
+        raise jobs.JobFailed(
+            f"There {'is' if len(subjects) == 1 else 'are'} {len(subjects) or 'no'} feedback "
+            f"text{'' if len(subjects) == 1 else 's'} or highlight{'' if len(subjects) == 1 else 's'} to find "
+            f"themes in; it takes at least {MIN_TEXTS}. Import feedback with comments or capture highlights first.")
+    steps.done("texts read")
     texts = [s.text for s in subjects]
-    model = fit_themes(texts, k=k, method=method) if len(subjects) >= 2 else None
+    model = fit_themes(texts, k=k, method=method, on_step=steps.done)
+    if not model.themes:
+        raise jobs.JobFailed(f"None of the {len(texts)} texts has words to group them by (only blanks or very "
+                             "common words); import feedback with written comments first.")
     with transaction.atomic():
         kept_names = _renamed_themes(workspace)
         scoped(Theme, workspace).delete()
-        if model is None or not model.themes:
-            scoped(ThemeModelState, workspace).delete()
-            return []
         themes = {
             mt.id: Theme(workspace=workspace, name=mt.label, top_terms=mt.top_terms, size=mt.size,
                          method=method, model_index=mt.id)
@@ -196,9 +209,21 @@ def run_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf"
         _restore_names(kept_names, list(themes.values()), members)
         _save_model(workspace, model, refitted=True)
         refresh_theme_figures(workspace, subjects=subjects)
-    if progress:
-        progress.advance(len(subjects))
+    steps.done(ANALYSIS_STEPS[-1])
     return list(live_themes(workspace))
+
+
+class _Steps:
+    """Reports the analysis's steps to its job's progress, whichever part of the work reaches them."""
+
+    def __init__(self, progress: jobs.Progress | None) -> None:
+        self.progress = progress
+        if progress:
+            progress.start(len(ANALYSIS_STEPS))
+
+    def done(self, step: str) -> None:
+        if self.progress and step in ANALYSIS_STEPS:
+            self.progress.advance(ANALYSIS_STEPS.index(step) + 1)
 
 
 def _renamed_themes(workspace) -> list[tuple[str, set[tuple[str, int]]]]:
@@ -231,49 +256,57 @@ def _restore_names(kept: list[tuple[str, set[tuple[str, int]]]], themes: list[Th
 
 
 @task()
-def theme_analysis_job(workspace_id: int, k: int | None = None, method: str = "tfidf") -> int:
-    from outsidein.workspaces.models import Workspace
+def theme_analysis_job(analysis_id: int) -> int:
+    """Run a queued theme analysis; its row shows the progress and why it failed. Returns the themes found."""
+    analysis = ThemeAnalysis.objects.select_related("workspace").get(pk=analysis_id)
+    with jobs.tracked(analysis) as progress:
+        try:
+            themes = run_theme_analysis(analysis.workspace, k=analysis.k, method=analysis.method, progress=progress)
+        except ValidationError as exc:  # e.g. the worker lacks the embeddings extra the page offered
+            raise jobs.JobFailed(" ".join(exc.messages)) from exc
+        analysis.themes_found = len(themes)
+        analysis.save(update_fields=["themes_found"])
+    return analysis.themes_found
 
-    workspace = Workspace.objects.get(pk=workspace_id)
-    return len(run_theme_analysis(workspace, k=k, method=method))
 
-
-def start_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf"):
+def start_theme_analysis(workspace, actor=None, *, k: int | None = None, method: str = "tfidf") -> ThemeAnalysis:
     """Queue a full theme analysis for a worker (input is checked here, so a bad choice fails at once)."""
     check_method(method)
     check_k(k)
-    if analysis_status(workspace).running:
+    latest = latest_analysis(workspace)
+    if latest is not None and latest.is_running:
         raise ValidationError("A theme analysis of this workspace is already running; wait for it to finish.")
-    return jobs.start(theme_analysis_job, workspace.pk, k, method)
+    analysis = ThemeAnalysis.objects.create(workspace=workspace, k=k, method=method, created_by=actor)
+    jobs.start(theme_analysis_job, analysis.pk)
+    analysis.refresh_from_db()
+    return analysis
+
+
+def latest_analysis(workspace) -> ThemeAnalysis | None:
+    return scoped(ThemeAnalysis, workspace).first()
 
 
 @dataclass(frozen=True)
 class AnalysisStatus:
-    running: bool
-    error: str = ""
+    """What the themes page says about the analysis: the latest run (queued, running, failed or done) and
+    when the current themes were found."""
+
+    run: ThemeAnalysis | None
     fitted_at: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None and self.run.is_running
+
+    @property
+    def error(self) -> str:
+        failed = self.run is not None and self.run.status == jobs.JobStatus.FAILED
+        return (self.run.error or "The theme analysis failed.") if failed else ""
 
 
 def analysis_status(workspace) -> AnalysisStatus:
-    """Whether a theme analysis of this workspace is queued or running, and why the last one failed.
-
-    Read from the database task queue when that is the backend; other backends (the immediate one in
-    tests) have finished by the time the page asks.
-    """
     state = scoped(ThemeModelState, workspace).only("fitted_at").first()
-    fitted_at = state.fitted_at if state else None
-    runs = _queued_runs(theme_analysis_job.module_path, workspace.pk)
-    if runs is None:
-        return AnalysisStatus(running=False, fitted_at=fitted_at)
-    latest = runs.only("status", "traceback", "finished_at").first()
-    if latest is None:
-        return AnalysisStatus(running=False, fitted_at=fitted_at)
-    if latest.status in ("READY", "RUNNING"):
-        return AnalysisStatus(running=True, fitted_at=fitted_at)
-    if latest.status == "FAILED":
-        reason = (latest.traceback or "").strip().splitlines()[-1:] or ["unknown error"]
-        return AnalysisStatus(running=False, error=reason[0].split(": ", 1)[-1], fitted_at=fitted_at)
-    return AnalysisStatus(running=False, fitted_at=fitted_at)
+    return AnalysisStatus(run=latest_analysis(workspace), fitted_at=state.fitted_at if state else None)
 
 
 def _queued_runs(task_path: str, first_arg: int):

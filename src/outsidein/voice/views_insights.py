@@ -148,7 +148,7 @@ def theme_run(request):
     form = ThemeRunForm(request.POST)
     if form.is_valid():
         try:
-            themes_services.start_theme_analysis(request.workspace, k=form.cleaned_data["k"],
+            themes_services.start_theme_analysis(request.workspace, request.user, k=form.cleaned_data["k"],
                                                  method=form.cleaned_data["method"])
         except ValidationError as exc:
             add_validation_errors(form, exc)
@@ -272,17 +272,15 @@ def driver_analysis_list(request):
 @login_required
 def driver_analysis_detail(request, analysis_id: int):
     analysis = get_scoped(DriverAnalysis, request.workspace, pk=analysis_id)
-    running = drivers_services.is_running(analysis)
     if request.headers.get("HX-Request"):
-        if running:
+        if analysis.is_running:
             return render(request, "voice/insights/_driver_status.html", {"analysis": analysis})
         response = HttpResponse("")
         response["HX-Refresh"] = "true"
         return response
     result = analysis.result or {}
     return render(request, "voice/insights/driver_detail.html", {
-        "analysis": analysis, "result": result, "running": running,
-        "status": drivers_services.status(analysis),
+        "analysis": analysis, "result": result,
         "details": result.get("details") or [],
         "chart": drivers_services.importance_chart(analysis),
         "act_first": drivers_services.act_first_detail(analysis),

@@ -364,6 +364,7 @@ def fit_themes(
     k_range: tuple[int, int] | None = None,
     random_state: int = 0,
     n_quotes: int = 3,
+    on_step: Callable[[str], None] | None = None,
 ) -> ThemeModel:
     """Cluster ``texts`` into themes.
 
@@ -371,6 +372,8 @@ def fit_themes(
     (default ``default_k_range``), see ``choose_k``.
     ``method="embeddings"`` uses sentence embeddings from ``encoder`` (default: the optional
     all-MiniLM-L6-v2 package, imported only then).
+    ``on_step`` is told when each stage is over ("vectorised", "k chosen", "clustered"), so a job can show
+    its progress.
     """
     from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
@@ -418,6 +421,8 @@ def fit_themes(
             encoded = _embed([texts[i] for i in np.flatnonzero(has_content)], encoder)
             vectors = np.zeros((n, encoded.shape[1]), dtype=np.float32)
             vectors[has_content] = encoded
+    if on_step:
+        on_step("vectorised")
     content_rows = np.flatnonzero(has_content & np.any(vectors, axis=1))
     if len(content_rows) == 0:
         return _empty_model(method, n, encoder, vocabulary, vectorizer.idf_, components)
@@ -432,6 +437,8 @@ def fit_themes(
         low, high = k_range or default_k_range(len(points))
         k, k_scores = choose_k(points, low, min(high, distinct), random_state=random_state)
     k = max(1, min(k, distinct))
+    if on_step:
+        on_step("k chosen")
 
     kmeans = KMeans(k, n_init=3 if len(points) <= 20_000 else 1, random_state=random_state)
     kmeans.fit(points)
@@ -440,6 +447,8 @@ def fit_themes(
     centroids = normalize(kmeans.cluster_centers_)
     local = (points @ centroids.T).argmax(axis=1)
     order = [c for c in np.argsort(-np.bincount(local, minlength=k), kind="stable") if np.any(local == c)]
+    if on_step:
+        on_step("clustered")
 
     surface = _surface_forms(texts, analyzer)
     overall_mean = tfidf[content_rows].mean(axis=0)
