@@ -28,12 +28,13 @@ import re
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate, pairwise
 from pathlib import Path
 from string import Formatter
+from typing import TYPE_CHECKING
 
 from django.db import DataError, OperationalError, connection, connections, transaction
 from psycopg import errors as pg_errors
@@ -42,6 +43,9 @@ from outsidein.customers.models import Account, Person
 from outsidein.voice import rules
 from outsidein.voice.analysis.sentiment import score_texts
 from outsidein.voice.models import FeedbackItem, ImportBatch
+
+if TYPE_CHECKING:
+    from outsidein.voice.imports import ColumnLayout
 
 PARALLEL_MIN_BYTES = 8 << 20  # below this, one part: a second connection costs more than it saves
 PARTS = max(1, min(2, os.cpu_count() or 1))
@@ -180,23 +184,15 @@ def quoted(name: str, expression: str) -> str:
 
 
 class Plan:
-    """The statements for one file: its columns, the mapping and the batch, turned into SQL once.
+    """The statements for one file, from its layout (``imports.ColumnLayout``) and its batch, turned into SQL once.
 
-    ``drivers`` are (column position, driver name) in mapping order, ``content_columns`` the words of the
-    "no text and no score" reason, ``tz_name`` the zone of times written without an offset: all as the
-    row-by-row reader has them.
+    ``tz_name`` is the zone of times written without an offset, as the row-by-row reader has it.
     """
 
-    def __init__(self, batch: ImportBatch, columns: list[str], mapping: Mapping[str, str], *, tz_name: str,
-                 content_columns: str, drivers: list[tuple[int, str]]) -> None:
-        self.batch, self.columns = batch, columns
-        self.width = len(columns)
-        position = {c: i for i, c in enumerate(columns)}
-        self.at = {f: position[c] for c, f in mapping.items() if f != "driver"}
-        self.mapped = sorted(position[c] for c in mapping)
-        # Two columns naming the same driver: the later one's value counts, checked where the name first came.
-        self.drivers = list({name: at for at, name in drivers}.items())
-        self.tz_name, self.content_columns = tz_name, content_columns
+    def __init__(self, batch: ImportBatch, layout: ColumnLayout, *, tz_name: str) -> None:
+        self.batch, self.columns, self.width = batch, layout.columns, len(layout.columns)
+        self.at, self.mapped, self.drivers = layout.at, layout.mapped, layout.drivers
+        self.tz_name, self.content_columns = tz_name, layout.content_columns
 
     @staticmethod
     def cell(at: int) -> str:
@@ -301,7 +297,7 @@ class Plan:
             ("text", "text"), ("nps", "nps"), ("csat", "csat"), ("ces", "ces"), ("received_at", "received"),
             ("external_id", "external"), ("account", "account"), ("person_email", "email"),
             ("person_external_id", "person"), ("source", "source"))]
-        cells += [f"{self.trim(at)} AS d{k}" for k, (_, at) in enumerate(self.drivers)]
+        cells += [f"{self.trim(at)} AS d{k}" for k, (at, _) in enumerate(self.drivers)]
         blank = " AND ".join(f"{self.trim(i)} = ''" for i in self.mapped) or "true"
         # Masks first: most cells are plain digits, and a regular expression costs PostgreSQL ten times more.
         scores = [f"CASE WHEN {mask(f'f_{f}')} IN ('9', '99') THEN f_{f}::numeric WHEN f_{f} ~ {whole} THEN "
@@ -314,7 +310,7 @@ class Plan:
             self._score_error("nps"), self._score_error("csat"), self._score_error("ces"),
             *(f"CASE WHEN d{k} <> '' AND r{k} IS NULL THEN "
               + sql_reason("rating_not_a_number", name=literal(name), value=quoted("rating_not_a_number", f"d{k}"))
-              + " END" for k, (name, _) in enumerate(self.drivers)),
+              + " END" for k, (_, name) in enumerate(self.drivers)),
             f"CASE WHEN {no_content} THEN {literal(rules.no_content(self.content_columns))} END",
             "CASE WHEN f_received <> '' AND NOT date_ok THEN "
             + sql_reason("not_a_date", value=quoted("not_a_date", "f_received")) + " END",
@@ -323,11 +319,11 @@ class Plan:
             "CASE WHEN f_account <> '' AND account_pk IS NULL THEN "
             + sql_reason("unknown_account", value=quoted("unknown_account", "f_account")) + " END",
         ]
-        pairs = ", ".join(f"{literal(name)}, r{k}" for k, (name, _) in enumerate(self.drivers))
+        pairs = ", ".join(f"{literal(name)}, r{k}" for k, (_, name) in enumerate(self.drivers))
         every = " AND ".join(f"r{k} IS NOT NULL" for k in k_range)
         ratings_json = (f"CASE WHEN {every} THEN jsonb_build_object({pairs}) "
                         f"ELSE jsonb_strip_nulls(jsonb_build_object({pairs})) END") if self.drivers else "'{}'::jsonb"
-        by_name = sorted((name, k) for k, (name, _) in enumerate(self.drivers))
+        by_name = sorted((name, k) for k, (_, name) in enumerate(self.drivers))
         ratings_key = ("concat_ws(';', " + ", ".join(f"CASE WHEN d{k} <> '' THEN {literal(name + '=')} || d{k} END"
                                                      for name, k in by_name) + ")") if by_name else "''"
         person_key = "CASE WHEN f_person <> '' THEN lower(f_person) ELSE lower(f_email) END"

@@ -496,6 +496,23 @@ class AccountDirectory:
                     self.person_by_ref[ref] = (pk, account_id)
 
 
+class ColumnLayout:
+    """Where each field sits in a file's records: what both readers take from the columns and the mapping."""
+
+    def __init__(self, columns: list[str], mapping: Mapping[str, str]) -> None:
+        self.columns = columns
+        position = {c: i for i, c in enumerate(columns)}
+        self.mapping = {c: f for c, f in mapping.items() if f and c in position}
+        self.at = {f: position[c] for c, f in self.mapping.items() if f != "driver"}
+        # (position, driver name) in mapping order; two columns naming one driver: the later one's value counts,
+        # checked where the name first came.
+        drivers = {driver_name(c): position[c] for c, f in self.mapping.items() if f == "driver"}
+        self.drivers = [(at, name) for name, at in drivers.items()]
+        self.mapped = sorted(position[c] for c in self.mapping)
+        # In the file's order: a saved mapping comes back from the database with its keys in another order.
+        self.content_columns = ", ".join(dict.fromkeys(c for c in columns if self.mapping.get(c) in CONTENT_FIELDS))
+
+
 class RowParser:
     """Turns the cells of one record into the values of a feedback item (a list in ``COLUMNS`` order).
 
@@ -503,17 +520,11 @@ class RowParser:
     bounds the memory. This runs once per row of files with millions of rows, hence the plain code.
     """
 
-    def __init__(self, workspace, *, source_name: str, source: str, mapping: Mapping[str, str],
-                 columns: list[str], batch: ImportBatch | None = None) -> None:
+    def __init__(self, workspace, *, source_name: str, source: str, layout: ColumnLayout,
+                 batch: ImportBatch | None = None) -> None:
         self.workspace, self.source_name, self.source, self.batch = workspace, source_name, source, batch
-        self.columns = columns
-        position = {c: i for i, c in enumerate(columns)}
-        self.mapping = {c: f for c, f in mapping.items() if f and c in position}
-        self.at = {f: position[c] for c, f in self.mapping.items() if f != "driver"}
-        self.drivers = [(position[c], driver_name(c)) for c, f in self.mapping.items() if f == "driver"]
-        self.mapped = sorted(position[c] for c in self.mapping)
-        # In the file's order: a saved mapping comes back from the database with its keys in another order.
-        self.content_columns = ", ".join(dict.fromkeys(c for c in columns if self.mapping.get(c) in CONTENT_FIELDS))
+        self.columns, self.at, self.drivers = layout.columns, layout.at, layout.drivers
+        self.mapped, self.content_columns = layout.mapped, layout.content_columns
         self.tz = timezone.get_current_timezone()
         directory = AccountDirectory(workspace, accounts="account" in self.at,
                                      persons="person_email" in self.at or "person_external_id" in self.at)
@@ -764,26 +775,26 @@ def _import(batch: ImportBatch, progress: Progress) -> None:
         if mapping != batch.mapping:
             batch.mapping = mapping
             ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
-        parser = RowParser(batch.workspace, source_name=batch.source_name, source=batch.source, mapping=mapping,
-                           columns=columns, batch=batch)
+        layout = ColumnLayout(columns, mapping)
         if bulk_csv.usable(batch):
             feedback_file.close()
             try:
-                _import_set_based(batch, progress, parser, total or 0)
+                _import_set_based(batch, progress, layout, total or 0)
                 return
             except bulk_csv.NotForCopy as exc:
                 # The row-by-row reader names what is wrong with each row COPY could not read.
                 logger.info("Import %s: read row by row (%s)", batch.pk, exc)
             columns, records = feedback_file.open()
+        parser = RowParser(batch.workspace, source_name=batch.source_name, source=batch.source, layout=layout,
+                           batch=batch)
         _import_row_by_row(batch, progress, parser, records)
 
 
-def _import_set_based(batch: ImportBatch, progress: Progress, parser: RowParser, total: int) -> None:
-    plan = bulk_csv.Plan(batch, parser.columns, parser.mapping, tz_name=parser.tz.key,
-                         content_columns=parser.content_columns, drivers=parser.drivers)
-    rejected = RejectedRows(batch, parser.columns)
+def _import_set_based(batch: ImportBatch, progress: Progress, layout: ColumnLayout, total: int) -> None:
+    plan = bulk_csv.Plan(batch, layout, tz_name=timezone.get_current_timezone().key)
+    rejected = RejectedRows(batch, layout.columns)
     with tempfile.TemporaryDirectory(prefix=f"import-{batch.pk}-") as scratch:
-        outcome = bulk_csv.load(plan, media_path(batch.stored_file), default_received_at=parser.default_received_at,
+        outcome = bulk_csv.load(plan, media_path(batch.stored_file), default_received_at=batch.created_at,
                                 report_dir=Path(scratch), report_row=RejectedRows.report_row,
                                 on_progress=lambda share: progress.advance(int(share * total)))
         for report, rows in outcome.reports:
@@ -854,7 +865,7 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
     Returns one outcome per item, in order: {"index", "status": created|duplicate|rejected, "id", "reason"}.
     """
     columns = list(SINGLE_FIELDS)
-    mapping = {name: name for name in columns}
+    layout = ColumnLayout(columns, {name: name for name in columns})
     outcomes: list[dict] = []
     rows: list[tuple[int, list]] = []
     parsers: dict[tuple[str, str], RowParser] = {}
@@ -864,7 +875,7 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
         parser = parsers.get(key)
         if parser is None:
             parser = parsers[key] = RowParser(workspace, source_name=name, source=parse_source(key[1]) or "survey",
-                                              mapping=mapping, columns=columns)
+                                              layout=layout)
         cells = [_cell(item.get(c)) for c in columns]
         try:
             row = parser.parse(cells, item.get("driver_ratings") or {})
