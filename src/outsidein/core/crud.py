@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -85,6 +85,22 @@ def add_validation_errors(form, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def service_form_page(request, form, save: Callable[[dict], Any], template: str, context: dict):
+    """A form page whose posted, valid data goes to a write service; then to the page of what it saved.
+
+    The service's ValidationError shows next to the fields it names, and any error answers 422, so a
+    page that keeps its input says so to scripts as well as to people.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect(saved.get_absolute_url())
+    return render(request, template, {"form": form, **context}, status=422 if form.errors else 200)
 
 
 class ResourceView(LoginRequiredMixin, View):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import add_validation_errors, service_form_page
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
 from outsidein.initiatives import forms, gates, selectors, services
@@ -37,17 +37,13 @@ def _save_initiative(request, initiative: Initiative | None = None):
     initial = {"sponsor": request.user.pk, "team": [request.user.pk]} if initiative is None else {}
     form = forms.InitiativeForm(request.POST or None, instance=initiative, initial=initial,
                                 workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "team"}
-        try:
-            saved = services.save_initiative(request.workspace, request.user, data, initiative,
-                                             team=list(form.cleaned_data["team"]) or None)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect(saved.get_absolute_url())
-    return render(request, "initiatives/form.html", {"form": form, "object": initiative, "kind": "initiative"},
-                  status=422 if form.errors else 200)
+
+    def save(data: dict) -> Initiative:
+        fields = {k: v for k, v in data.items() if k != "team"}
+        return services.save_initiative(request.workspace, request.user, fields, initiative,
+                                        team=list(data["team"]) or None)
+
+    return service_form_page(request, form, save, "initiatives/form.html", {"object": initiative, "kind": "initiative"})
 
 
 @login_required
@@ -155,18 +151,13 @@ def _pilot_form(request, pilot: Pilot | None = None):
 
 def _save_pilot(request, initiative: Initiative, pilot: Pilot | None = None):
     form = _pilot_form(request, pilot)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "pilot_accounts"}
-        try:
-            saved = services.save_pilot(initiative, request.user, data, pilot,
-                                        pilot_accounts=list(form.cleaned_data["pilot_accounts"]))
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect(saved.get_absolute_url())
-    return render(request, "initiatives/form.html", {"form": form, "object": pilot, "kind": "pilot",
-                                                     "initiative": initiative},
-                  status=422 if form.errors else 200)
+
+    def save(data: dict) -> Pilot:
+        fields = {k: v for k, v in data.items() if k != "pilot_accounts"}
+        return services.save_pilot(initiative, request.user, fields, pilot, pilot_accounts=list(data["pilot_accounts"]))
+
+    return service_form_page(request, form, save, "initiatives/form.html",
+                             {"object": pilot, "kind": "pilot", "initiative": initiative})
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.conversations.selectors import conversation_list, highlight_list
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import add_validation_errors, service_form_page
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.initiatives.models import Initiative
 from outsidein.learning import forms, selectors, services
@@ -44,15 +44,9 @@ def _save_assumption(request, assumption: Assumption | None = None):
         initial["initiative"] = initiative_id
     form = forms.AssumptionForm(request.POST or None, instance=assumption, initial=initial,
                                 workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_assumption(request.workspace, request.user, form.cleaned_data, assumption)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect(saved.get_absolute_url())
-    return render(request, "learning/form.html", {"form": form, "object": assumption, "kind": "assumption"},
-                  status=422 if form.errors else 200)
+    return service_form_page(request, form,
+                             lambda data: services.save_assumption(request.workspace, request.user, data, assumption),
+                             "learning/form.html", {"object": assumption, "kind": "assumption"})
 
 
 @login_required
@@ -201,15 +195,9 @@ def _save_experiment(request, experiment: Experiment | None = None):
         initial["assumption"] = assumption_id
     form = forms.ExperimentForm(request.POST or None, instance=experiment, initial=initial,
                                 workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_experiment(request.workspace, request.user, form.cleaned_data, experiment)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect(saved.get_absolute_url())
-    return render(request, "learning/form.html", {"form": form, "object": experiment, "kind": "test card"},
-                  status=422 if form.errors else 200)
+    return service_form_page(request, form,
+                             lambda data: services.save_experiment(request.workspace, request.user, data, experiment),
+                             "learning/form.html", {"object": experiment, "kind": "test card"})
 
 
 @login_required
