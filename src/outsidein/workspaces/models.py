@@ -19,6 +19,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone (use a name such as Europe/Berlin).")
 
 
+def validate_currency(value: str) -> None:
+    if len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise ValidationError(f"“{value}” is not a currency code (use three capital letters such as USD or EUR).")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -77,10 +82,20 @@ class Workspace(models.Model):
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=60, unique=True)
+    # Scores are counted per day, and a day needs a zone: the workspace's reporting zone decides where a month
+    # begins for everyone reading its trends (times a person reads are still shown in their own zone).
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone],
+                                 help_text="Where the workspace's days and months begin in its score trends.")
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency],
+                                help_text="ISO 4217 code of account revenue, e.g. USD, EUR, GBP.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     def __str__(self) -> str:
         return self.name

@@ -23,7 +23,8 @@ def unique_slug(name: str) -> str:
 def create_workspace(name: str, owner: User, slug: str | None = None) -> Workspace:
     if not name.strip():
         raise ValidationError({"name": "A workspace needs a name."})
-    workspace = Workspace.objects.create(name=name.strip(), slug=slug or unique_slug(name))
+    # The creator's zone is the best first guess at where the organisation's months begin.
+    workspace = Workspace.objects.create(name=name.strip(), slug=slug or unique_slug(name), time_zone=owner.time_zone)
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     from outsidein.guides.services import seed_question_bank
 
