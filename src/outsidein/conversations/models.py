@@ -120,6 +120,8 @@ class Highlight(WorkspaceOwned):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # -1..1, stored when the highlight is saved (the voice area scores it), so rankings never score text per request.
+    sentiment = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

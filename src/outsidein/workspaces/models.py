@@ -93,12 +93,12 @@ class Workspace(models.Model):
     class Meta:
         ordering = ["name"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Role(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from outsidein.conversations.models import Channel, Conversation, Highlight, Kind, Status, Tag
 from outsidein.core.demo import content
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
+from outsidein.voice.signals import highlight_sentiment
 from outsidein.workspaces.models import Membership, User, Workspace
 
 
@@ -178,7 +179,7 @@ def conversations(ctx: DemoContext) -> None:
                         rng.choice(ctx.competitors)
                 highlight = Highlight(workspace=ws, conversation=conversation, kind=kind_h, text=text,
                                       person=rng.choice(met), competitor=competitor, created_by=user,
-                                      created_at=when)
+                                      created_at=when, sentiment=highlight_sentiment(text))
                 highlight_rows.append((highlight, tag_names))
     Highlight.objects.bulk_create([h for h, _ in highlight_rows], batch_size=500)
     through = Highlight.tags.through
