@@ -1,7 +1,8 @@
 """A member's planned conversations as an iCalendar feed (RFC 5545) that calendar apps subscribe to.
 
 Times are written in UTC (``…Z``): every calendar app converts them to the reader's zone, and no
-VTIMEZONE block is needed. The UID is stable per conversation, so a moved conversation moves in the
+VTIMEZONE block is needed. The description, which apps show as plain text, names the time in the feed
+owner's zone. The UID is stable per conversation, so a moved conversation moves in the
 calendar instead of appearing twice.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from outsidein.conversations.models import Conversation
+from outsidein.core.times import local_time
 
 UTC = ZoneInfo("UTC")
 DEFAULT_MINUTES = 45
@@ -25,14 +27,14 @@ def conversation_uid(conversation: Conversation) -> str:
     return f"conversation-{conversation.workspace_id}-{conversation.pk}@{host}"
 
 
-def event_for(conversation: Conversation) -> Event:
+def event_for(conversation: Conversation, time_zone: str = "UTC") -> Event:
     start = conversation.occurred_at.astimezone(UTC)
     end = start + timedelta(minutes=conversation.duration_minutes or DEFAULT_MINUTES)
     account = conversation.account.name if conversation.account else "a customer"
     persons = [f"{p.name}{f' ({p.title})' if p.title else ''}" for p in conversation.persons.all()]
     members = [m.display_name for m in conversation.members.all()]
     link = settings.SITE_URL + conversation.get_absolute_url()
-    lines = []
+    lines = [f"When: {local_time(start, time_zone)}"]
     if conversation.title:
         lines.append(conversation.title)
     if persons:
@@ -52,7 +54,8 @@ def event_for(conversation: Conversation) -> Event:
     return event
 
 
-def build_feed(conversations: Iterable[Conversation], *, name: str = "Outside-In: planned conversations") -> bytes:
+def build_feed(conversations: Iterable[Conversation], *, name: str = "Outside-In: planned conversations",
+               time_zone: str = "UTC") -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -63,5 +66,5 @@ def build_feed(conversations: Iterable[Conversation], *, name: str = "Outside-In
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for conversation in conversations:
-        calendar.add_component(event_for(conversation))
+        calendar.add_component(event_for(conversation, time_zone))
     return calendar.to_ical()

@@ -141,9 +141,12 @@ def build_digests(workspace: Workspace, now: datetime | None = None) -> list[Dig
 
 
 def render_message(digest: Digest) -> EmailMultiAlternatives:
-    context = {"d": digest, "user": digest.membership.user, "workspace": digest.membership.workspace}
-    text = render_to_string("engagement/email/digest.txt", context)
-    html = render_to_string("engagement/email/digest.html", context)
+    user = digest.membership.user
+    context = {"d": digest, "user": user, "workspace": digest.membership.workspace}
+    # Rendered by the worker, not in a request: every date in it must still be the recipient's own.
+    with timezone.override(user.tz):
+        text = render_to_string("engagement/email/digest.txt", context)
+        html = render_to_string("engagement/email/digest.html", context)
     message = EmailMultiAlternatives(
         subject=digest.subject, body=text, to=[digest.membership.user.email],
         headers={"List-Unsubscribe": f"<{digest.unsubscribe_url}>"},

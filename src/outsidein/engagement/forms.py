@@ -63,6 +63,8 @@ class HostRequestForm(WorkspaceModelForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         self.fields["host"].queryset = members_of(workspace).exclude(pk=actor.pk)
         self.fields["host"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+        # The time is typed, and read back, in the viewer's own zone: say which one.
+        self.fields["proposed_at"].help_text = f"Your time zone: {timezone.get_current_timezone_name()}."
 
 
 class HostAnswerForm(forms.Form):

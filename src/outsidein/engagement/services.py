@@ -18,6 +18,7 @@ from django.utils import timezone
 from outsidein.conversations.models import Conversation, Status
 from outsidein.conversations.services import save_conversation
 from outsidein.core.scoping import assert_same_workspace
+from outsidein.core.times import local_time
 from outsidein.engagement.models import (
     CalendarFeed,
     Challenge,
@@ -163,7 +164,7 @@ def request_host(workspace, actor, data: dict[str, Any], *, notify: bool = True)
         where = f" at {host_request.account}" if host_request.account else ""
         _notify(host_request.host, f"{actor.display_name} asks you to host a {kind}",
                 f"{actor.display_name} would like to join you for a {kind}{where} "
-                f"on {host_request.proposed_at:%a %d %b %Y, %H:%M} UTC.\n\n{host_request.note}\n\n"
+                f"on {local_time(host_request.proposed_at, host_request.host.time_zone)}.\n\n{host_request.note}\n\n"
                 f"Accept or decline, with a note: {_planning_url(workspace)}")
     return host_request
 
@@ -211,7 +212,7 @@ def answer_host_request(host_request: HostRequest, actor, *, accept: bool, note:
         answer = "accepted" if accept else "declined"
         _notify(host_request.requested_by, f"{actor.display_name} {answer} your request",
                 f"{actor.display_name} {answer} hosting your {host_request.get_kind_display().lower()} on "
-                f"{host_request.proposed_at:%a %d %b %Y, %H:%M} UTC."
+                f"{local_time(host_request.proposed_at, host_request.requested_by.time_zone)}."
                 + (f"\n\nTheir note: {host_request.response_note}" if host_request.response_note else "")
                 + (f"\n\nIt is planned for both of you: {_planning_url(host_request.workspace)}" if accept else ""))
     return host_request

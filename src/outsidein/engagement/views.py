@@ -273,7 +273,8 @@ def calendar_feed(request, token: str):
         .prefetch_related("members")
     if feed.last_used_at is None or (now - feed.last_used_at).total_seconds() > 300:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-    body = build_feed(conversations, name=f"Outside-In: {feed.user.display_name}, {feed.workspace.name}")
+    body = build_feed(conversations, name=f"Outside-In: {feed.user.display_name}, {feed.workspace.name}",
+                      time_zone=feed.user.time_zone)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="outsidein.ics"'
     response["Cache-Control"] = "private, max-age=300"

@@ -32,3 +32,12 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def local_time(moment, zone=None) -> str:
+    """``{{ c.occurred_at|local_time }}`` in the viewer's zone, ``|local_time:user.time_zone`` in a recipient's:
+    "Tue 8 Dec, 10:00 CET (Europe/Berlin)"."""
+    from outsidein.core.times import local_time as format_local_time
+
+    return format_local_time(moment, zone or None)
