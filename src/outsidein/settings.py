@@ -89,6 +89,9 @@ TEMPLATES = [
     },
 ]
 
+# Each test run gets a database of its own, so two runs (SQLite and PostgreSQL side by side, or two people's) on one
+# machine never drop each other's test database.
+TEST_DB_SUFFIX = os.environ.get("OUTSIDEIN_TEST_DB_SUFFIX", f"-{os.getpid()}")
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'outsidein.sqlite3'}",
@@ -102,7 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     # Tests run against a real database file (WAL, triggers, FTS5 as in production), not an in-memory one.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-outsidein.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-outsidein{TEST_DB_SUFFIX}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TEST_DB_SUFFIX.replace('-', '_')}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workspaces.User"

@@ -40,7 +40,7 @@ from django.db import DataError, OperationalError, connection, connections, tran
 from psycopg import errors as pg_errors
 
 from outsidein.customers.models import Account, Person
-from outsidein.voice import rules
+from outsidein.voice import rollups, rules
 from outsidein.voice.analysis.sentiment import score_texts
 from outsidein.voice.models import FeedbackItem, ImportBatch
 
@@ -523,7 +523,8 @@ class PartRun:
         if valid <= 0:
             return
         step = max(1, math.ceil(self.pages * INSERT_CHUNK_ROWS / max(part.records, 1)))
-        statement = self.plan.insert(part)
+        # The rollup and tallies are updated by the same statement, from the rows it really inserted.
+        statement = rollups.with_rollup(self.plan.insert(part), self.plan.batch.workspace)
         created = 0
         for first in range(0, self.pages + 1, step):
             bounds = (self.default_received_at, f"({first},0)", f"({first + step},0)")
@@ -534,7 +535,7 @@ class PartRun:
                         # missing, so a chunk need not wait for its WAL to reach the disk.
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
                         cursor.execute(statement, bounds)
-                        created += cursor.rowcount
+                        created += cursor.fetchone()[0]
                     break
                 except OperationalError as exc:
                     # Two parts holding the same records in crossed order; the other part has committed by now.

@@ -35,7 +35,7 @@ from django.utils import timezone
 from outsidein.core.exports import safe_cell
 from outsidein.core.jobs import JobFailed, Progress, tracked
 from outsidein.customers.models import Account, Person
-from outsidein.voice import bulk_csv, rules
+from outsidein.voice import bulk_csv, rollups, rules
 from outsidein.voice.analysis.sentiment import score_texts
 from outsidein.voice.models import FeedbackItem, ImportBatch, Source
 from outsidein.voice.rules import RowError
@@ -627,15 +627,18 @@ class OrmWriter:
 
     chunk_rows = CHUNK_ROWS
 
-    def __init__(self, batch: ImportBatch | None) -> None:
+    def __init__(self, batch: ImportBatch) -> None:
         self.batch = batch
         self.watermark = 0
 
     def write(self, rows: list[list]) -> int:
-        FeedbackItem.objects.bulk_create([FeedbackItem(**dict(zip(COLUMNS, r, strict=True))) for r in rows],
-                                         ignore_conflicts=True, batch_size=CHUNK_ROWS)
-        new = FeedbackItem.objects.filter(batch=self.batch, pk__gt=self.watermark).aggregate(
-            n=Count("id"), top=Max("id"))
+        with transaction.atomic():
+            FeedbackItem.objects.bulk_create([FeedbackItem(**dict(zip(COLUMNS, r, strict=True))) for r in rows],
+                                             ignore_conflicts=True, batch_size=CHUNK_ROWS)
+            fresh = FeedbackItem.objects.filter(batch=self.batch, pk__gt=self.watermark)
+            new = fresh.aggregate(n=Count("id"), top=Max("id"))
+            if new["n"]:
+                rollups.add_items(self.batch.workspace, fresh.filter(pk__lte=new["top"]))
         self.watermark = new["top"] or self.watermark
         return new["n"]
 
@@ -654,7 +657,8 @@ class CopyWriter:
     chunk_rows = COPY_CHUNK_ROWS
     STAGE = "voice_feedback_stage"
 
-    def __init__(self, batch: ImportBatch | None) -> None:
+    def __init__(self, batch: ImportBatch) -> None:
+        self.workspace = batch.workspace
         self.table = FeedbackItem._meta.db_table
         self.columns = ", ".join(COLUMNS)
         self._names: dict[str, str] = {}
@@ -688,9 +692,10 @@ class CopyWriter:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             with cursor.cursor.copy(f"COPY {self.STAGE} ({self.columns}) FROM STDIN (FORMAT csv)") as copy:
                 copy.write(buffer.getvalue())
-            cursor.execute(f"INSERT INTO {self.table} ({self.columns}) SELECT {self.columns} FROM {self.STAGE} "
-                           "ON CONFLICT DO NOTHING")
-            created = cursor.rowcount
+            cursor.execute(rollups.with_rollup(
+                f"INSERT INTO {self.table} ({self.columns}) SELECT {self.columns} FROM {self.STAGE} "
+                "ON CONFLICT DO NOTHING", self.workspace))
+            created = cursor.fetchone()[0]
             cursor.execute(f"TRUNCATE {self.STAGE}")
         return created
 
@@ -699,7 +704,7 @@ class CopyWriter:
             cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
 
 
-def make_writer(batch: ImportBatch | None):
+def make_writer(batch: ImportBatch):
     return CopyWriter(batch) if connection.vendor == "postgresql" else OrmWriter(batch)
 
 
@@ -897,6 +902,6 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
             outcomes[index].update(status="duplicate", id=found)
             continue
         with transaction.atomic():
-            item = FeedbackItem.objects.create(**values)
+            item = FeedbackItem.objects.create(**values)  # counted in the rollup by voice.signals
         outcomes[index].update(status="created", id=item.pk)
     return outcomes

@@ -227,3 +227,91 @@ class DriverAnalysis(WorkspaceOwned, JobRow):
 
     def __str__(self) -> str:
         return f"Key drivers of {self.outcome} ({self.created_at:%Y-%m-%d})"
+
+
+# -- rollups -------------------------------------------------------------------------------------------------
+# Score pages read these instead of the feedback table: a million responses become a few thousand rows of
+# counts. Every write to feedback items updates them in the same transaction (voice/rollups.py), and
+# `outsidein rollups rebuild` recomputes them from the items.
+
+NPS_VALUES = range(0, 11)
+CSAT_VALUES = range(1, 6)
+CES_VALUES = range(1, 8)
+ROLLUP_COUNTS: dict[str, tuple[str, ...]] = {
+    "nps": tuple(f"nps_{v}" for v in NPS_VALUES),
+    "csat": tuple(f"csat_{v}" for v in CSAT_VALUES),
+    "ces": tuple(f"ces_{v}" for v in CES_VALUES),
+}
+ROLLUP_COLUMNS: tuple[str, ...] = tuple(c for columns in ROLLUP_COUNTS.values() for c in columns)
+
+
+class ScoreRollup(WorkspaceOwned):
+    """How many responses gave each NPS, CSAT and CES answer, per day and slice of the feedback.
+
+    ``day`` is the calendar day of the response in the workspace's reporting zone; ``segment_key`` is the
+    segment of the response's account at the time (0 for none). A count per answer, rather than a row per
+    answer, keeps the table to one row per day, source and segment, and every score and its margin of
+    error follows from the counts.
+    """
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    source = models.CharField(max_length=20)
+    source_name = models.CharField(max_length=100, blank=True)
+    segment_key = models.IntegerField(default=0)
+    nps_0 = models.IntegerField(default=0)
+    nps_1 = models.IntegerField(default=0)
+    nps_2 = models.IntegerField(default=0)
+    nps_3 = models.IntegerField(default=0)
+    nps_4 = models.IntegerField(default=0)
+    nps_5 = models.IntegerField(default=0)
+    nps_6 = models.IntegerField(default=0)
+    nps_7 = models.IntegerField(default=0)
+    nps_8 = models.IntegerField(default=0)
+    nps_9 = models.IntegerField(default=0)
+    nps_10 = models.IntegerField(default=0)
+    csat_1 = models.IntegerField(default=0)
+    csat_2 = models.IntegerField(default=0)
+    csat_3 = models.IntegerField(default=0)
+    csat_4 = models.IntegerField(default=0)
+    csat_5 = models.IntegerField(default=0)
+    ces_1 = models.IntegerField(default=0)
+    ces_2 = models.IntegerField(default=0)
+    ces_3 = models.IntegerField(default=0)
+    ces_4 = models.IntegerField(default=0)
+    ces_5 = models.IntegerField(default=0)
+    ces_6 = models.IntegerField(default=0)
+    ces_7 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "day", "source", "source_name", "segment_key"],
+                                    name="unique_score_rollup_slice"),
+        ]
+
+
+class TallyKind(models.TextChoices):
+    SOURCE_NAME = "source_name", "Source name"
+    DRIVER = "driver", "Driver rating"
+
+
+class FeedbackTally(WorkspaceOwned):
+    """The source names and driver ratings the workspace's feedback holds, with how many items carry each.
+
+    Filters and the key driver form list these names; kept by the same writes as the score rollup, so no
+    page runs a DISTINCT or a JSON scan over the feedback table.
+    """
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=20, choices=TallyKind.choices)
+    name = models.CharField(max_length=200)
+    items = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "kind", "name"], name="unique_feedback_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.items})"

@@ -2,11 +2,15 @@
 
 import math
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from outsidein.conversations.models import Highlight
+from outsidein.customers.models import Account, Segment
+from outsidein.voice import rollups
 from outsidein.voice.analysis.sentiment import score_text
+from outsidein.voice.models import FeedbackItem
+from outsidein.workspaces.models import Workspace
 
 
 def highlight_sentiment(text: str) -> float | None:
@@ -20,3 +24,76 @@ def score_highlight(sender, instance: Highlight, update_fields=None, **kwargs) -
     if update_fields is not None and "text" not in update_fields:
         return
     instance.sentiment = highlight_sentiment(instance.text)
+
+
+# -- the score rollup follows accounts between segments --------------------------------------------------------
+# A response counts in the segment its account is in; when the account moves, is deleted (its responses keep
+# no account) or its segment is deleted, the counts move with it (voice/rollups.py).
+
+
+@receiver(pre_save, sender=Account, dispatch_uid="voice-rollup-account-before")
+def remember_segment(sender, instance: Account, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    instance._segment_before = (Account.objects.filter(pk=instance.pk).values_list("segment_id", flat=True)
+                                .first())
+
+
+@receiver(post_save, sender=Account, dispatch_uid="voice-rollup-account-after")
+def follow_segment(sender, instance: Account, created=False, raw=False, **kwargs) -> None:
+    if raw or created or not hasattr(instance, "_segment_before"):
+        return
+    before = instance.__dict__.pop("_segment_before")
+    rollups.move_account(instance.workspace, instance.pk, before, instance.segment_id)
+
+
+@receiver(pre_delete, sender=Account, dispatch_uid="voice-rollup-account-deleted")
+def account_deleted(sender, instance: Account, **kwargs) -> None:
+    rollups.move_account(instance.workspace, instance.pk, instance.segment_id, None)
+
+
+@receiver(pre_delete, sender=Segment, dispatch_uid="voice-rollup-segment-deleted")
+def segment_deleted(sender, instance: Segment, **kwargs) -> None:
+    rollups.forget_segment(instance.workspace_id, instance.pk)
+
+
+# -- single feedback items written through the ORM (the webhook, edits, deletions) -------------------------------
+# The imports write in bulk and count in bulk (voice/rollups.py); an item saved or deleted one at a time is
+# counted here, so no write path can leave the rollup behind.
+
+
+@receiver(pre_save, sender=FeedbackItem, dispatch_uid="voice-rollup-item-before")
+def uncount_old_state(sender, instance: FeedbackItem, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    rollups.remove_items(instance.workspace, FeedbackItem.objects.filter(pk=instance.pk))
+
+
+@receiver(post_save, sender=FeedbackItem, dispatch_uid="voice-rollup-item-after")
+def count_new_state(sender, instance: FeedbackItem, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    rollups.add_items(instance.workspace, FeedbackItem.objects.filter(pk=instance.pk))
+
+
+@receiver(pre_delete, sender=FeedbackItem, dispatch_uid="voice-rollup-item-deleted")
+def uncount_deleted(sender, instance: FeedbackItem, **kwargs) -> None:
+    rollups.remove_items(instance.workspace, FeedbackItem.objects.filter(pk=instance.pk))
+
+
+# -- a new reporting zone moves day boundaries: the rollup is counted again ------------------------------------
+
+
+@receiver(pre_save, sender=Workspace, dispatch_uid="voice-rollup-zone-before")
+def remember_zone(sender, instance: Workspace, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    instance._zone_before = Workspace.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+
+
+@receiver(post_save, sender=Workspace, dispatch_uid="voice-rollup-zone-after")
+def recount_on_new_zone(sender, instance: Workspace, created=False, raw=False, **kwargs) -> None:
+    before = instance.__dict__.pop("_zone_before", None)
+    if raw or created or before is None or before == instance.time_zone:
+        return
+    rollups.rebuild(instance)

@@ -1,0 +1,263 @@
+"""The score rollup and the feedback tallies, kept in step with the feedback items.
+
+Score pages read counts, not responses: ``ScoreRollup`` holds, per day (in the workspace's reporting zone),
+source, source name and segment, how many responses gave each NPS, CSAT and CES answer; ``FeedbackTally``
+holds the source names and driver ratings with how many items carry each. Every write to feedback items
+goes through one of the functions here inside the write's own transaction, so the rollup is never behind
+what was committed:
+
+- ``add_items`` / ``remove_items``: items just created, or about to be deleted (an edit is a removal of the old
+  state and an addition of the new one); works on any database through the ORM, for bounded sets of rows.
+- ``with_rollup``: wraps a PostgreSQL ``INSERT … SELECT`` of feedback items (the set-based import) so the
+  rollup and the tallies are updated by the same statement, from the rows it actually inserted.
+- ``move_account``, ``forget_segment``: an account changing segment, or a segment deleted, moves counts
+  between segments without reading the items more than once.
+- ``rebuild``: recomputes everything for a workspace from the items (the ``outsidein rollups rebuild``
+  command, after a change of reporting zone, or to repair).
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, TruncDate
+
+from outsidein.voice.models import (
+    ROLLUP_COLUMNS,
+    FeedbackItem,
+    FeedbackTally,
+    ScoreRollup,
+    TallyKind,
+)
+
+SLICE = ("workspace_id", "day", "source", "source_name", "segment_key")
+TALLY_KEY = ("workspace_id", "kind", "name")
+NAME_MAX = FeedbackTally._meta.get_field("name").max_length
+ROLLUP_TABLE = ScoreRollup._meta.db_table
+TALLY_TABLE = FeedbackTally._meta.db_table
+
+
+def _zone(workspace) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(workspace.time_zone)
+
+
+def _column_metric(column: str) -> tuple[str, int]:
+    metric, value = column.rsplit("_", 1)
+    return metric, int(value)
+
+
+def count_expressions() -> dict[str, Count]:
+    """One COUNT per answer column (e.g. ``nps_9`` counts the responses that answered 9)."""
+    return {column: Count("pk", filter=Q(**dict([_column_metric(column)])))
+            for column in ROLLUP_COLUMNS}
+
+
+def _scored(items: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
+    return items.filter(Q(nps__isnull=False) | Q(csat__isnull=False) | Q(ces__isnull=False))
+
+
+def slice_counts(items: QuerySet[FeedbackItem], tz) -> list[dict[str, Any]]:
+    """The items' answer counts per rollup slice: one GROUP BY in the database."""
+    return list(
+        _scored(items).order_by()
+        .annotate(day=TruncDate("received_at", tzinfo=tz),
+                  segment_key=Coalesce("account__segment_id", Value(0), output_field=IntegerField()))
+        .values("workspace_id", "day", "source", "source_name", "segment_key")
+        .annotate(**count_expressions())
+    )
+
+
+# -- applying deltas -----------------------------------------------------------------------------------------
+
+
+def _upsert_sql(table: str, key: tuple[str, ...], counted: tuple[str, ...]) -> str:
+    columns = (*key, *counted)
+    placeholders = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+
+
+def _apply_slices(rows: Iterable[Mapping[str, Any]], sign: int) -> None:
+    params = [[row[k] for k in SLICE] + [sign * int(row[c]) for c in ROLLUP_COLUMNS] for row in rows]
+    if not params:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(ROLLUP_TABLE, SLICE, ROLLUP_COLUMNS), params)
+
+
+def _apply_tallies(workspace_id: int, counts: Mapping[tuple[str, str], int], sign: int) -> None:
+    params = [[workspace_id, kind, name[:NAME_MAX], sign * n] for (kind, name), n in sorted(counts.items()) if n]
+    if not params:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(TALLY_TABLE, TALLY_KEY, ("items",)), params)
+
+
+def _tally_counts(items: QuerySet[FeedbackItem]) -> Counter[tuple[str, str]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for source_name, n in items.order_by().values_list("source_name").annotate(n=Count("pk")):
+        counts[(TallyKind.SOURCE_NAME, source_name)] += n
+    # Driver names live inside a JSON object per item; read only for the bounded sets these functions get.
+    for ratings in items.exclude(driver_ratings={}).values_list("driver_ratings", flat=True).iterator(2_000):
+        if isinstance(ratings, str):
+            ratings = json.loads(ratings)
+        if isinstance(ratings, dict):
+            for name in ratings:
+                counts[(TallyKind.DRIVER, str(name))] += 1
+    return counts
+
+
+def _tidy(workspace_id: int) -> None:
+    # Removals leave rows that count nothing; dropping them keeps the tables as small as the data.
+    ScoreRollup.objects.filter(workspace_id=workspace_id, **{c: 0 for c in ROLLUP_COLUMNS}).delete()
+    FeedbackTally.objects.filter(workspace_id=workspace_id, items__lte=0).delete()
+
+
+def _change(workspace, items: QuerySet[FeedbackItem], sign: int) -> None:
+    with transaction.atomic():
+        _apply_slices(slice_counts(items, _zone(workspace)), sign)
+        _apply_tallies(workspace.pk, _tally_counts(items), sign)
+        if sign < 0:
+            _tidy(workspace.pk)
+
+
+def add_items(workspace, items: QuerySet[FeedbackItem]) -> None:
+    """Count items that were just written (call inside the transaction that wrote them)."""
+    _change(workspace, items.filter(workspace=workspace), +1)
+
+
+def remove_items(workspace, items: QuerySet[FeedbackItem]) -> None:
+    """Uncount items that are about to be deleted or changed (call before the write, in its transaction)."""
+    _change(workspace, items.filter(workspace=workspace), -1)
+
+
+def move_account(workspace, account_id: int, old_segment: int | None, new_segment: int | None) -> None:
+    """An account changed segment: its responses' counts move from the old segment's slices to the new one's."""
+    if (old_segment or 0) == (new_segment or 0):
+        return
+    rows = slice_counts(FeedbackItem.objects.filter(workspace_id=workspace.pk, account_id=account_id),
+                        _zone(workspace))
+    with transaction.atomic():
+        _apply_slices([{**row, "segment_key": old_segment or 0} for row in rows], -1)
+        _apply_slices([{**row, "segment_key": new_segment or 0} for row in rows], +1)
+        _tidy(workspace.pk)
+
+
+def forget_segment(workspace_id: int, segment_id: int) -> None:
+    """A segment is deleted and its accounts lose it: its slices join the "no segment" ones."""
+    with transaction.atomic():
+        rows = list(ScoreRollup.objects.filter(workspace_id=workspace_id, segment_key=segment_id)
+                    .values(*SLICE, *ROLLUP_COLUMNS))
+        _apply_slices([{**row, "segment_key": 0} for row in rows], +1)
+        ScoreRollup.objects.filter(workspace_id=workspace_id, segment_key=segment_id).delete()
+
+
+# -- the set-based path (PostgreSQL) -------------------------------------------------------------------------
+
+RETURNED = "received_at, source, source_name, account_id, nps, csat, ces, driver_ratings"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def with_rollup(insert_sql: str, workspace) -> str:
+    """``insert_sql`` (an ``INSERT INTO <feedback> … SELECT …``, without RETURNING) made to count what it inserts.
+
+    The result is one statement whose first column is the number of items inserted; rows skipped by
+    ``ON CONFLICT DO NOTHING`` are not returned by the INSERT, so they are never counted twice.
+    """
+    return _counting(f"{insert_sql} RETURNING {RETURNED}", workspace)
+
+
+def _counting(rows_sql: str, workspace) -> str:
+    """One statement adding the rows of ``rows_sql`` (columns as RETURNED) to the rollup and the tallies."""
+    from outsidein.customers.models import Account
+
+    ws, zone = int(workspace.pk), _literal(workspace.time_zone)
+    counts = ", ".join(f"count(*) FILTER (WHERE i.{metric} = {value})"
+                       for metric, value in map(_column_metric, ROLLUP_COLUMNS))
+    rollup_updates = ", ".join(f"{c} = {ROLLUP_TABLE}.{c} + excluded.{c}" for c in ROLLUP_COLUMNS)
+    return f"""
+WITH ins AS ({rows_sql}),
+slices AS (
+  INSERT INTO {ROLLUP_TABLE} ({", ".join(SLICE)}, {", ".join(ROLLUP_COLUMNS)})
+  SELECT {ws}, (i.received_at AT TIME ZONE {zone})::date, i.source, i.source_name, coalesce(a.segment_id, 0),
+         {counts}
+  FROM ins i LEFT JOIN {Account._meta.db_table} a ON a.id = i.account_id
+  WHERE i.nps IS NOT NULL OR i.csat IS NOT NULL OR i.ces IS NOT NULL
+  GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5
+  ON CONFLICT ({", ".join(SLICE)}) DO UPDATE SET {rollup_updates}
+  RETURNING 1
+),
+names AS (
+  SELECT '{TallyKind.SOURCE_NAME.value}' AS kind, source_name AS name, count(*) AS n FROM ins GROUP BY source_name
+  UNION ALL
+  SELECT '{TallyKind.DRIVER.value}', left(d.key, {NAME_MAX}), count(*)
+  FROM ins i CROSS JOIN LATERAL jsonb_object_keys(
+    CASE WHEN jsonb_typeof(i.driver_ratings::jsonb) = 'object' THEN i.driver_ratings::jsonb ELSE '{{}}'::jsonb END
+  ) AS d(key)
+  GROUP BY 2
+),
+tallies AS (
+  INSERT INTO {TALLY_TABLE} (workspace_id, kind, name, items)
+  SELECT {ws}, kind, name, sum(n) FROM names GROUP BY kind, name ORDER BY kind, name
+  ON CONFLICT (workspace_id, kind, name) DO UPDATE SET items = {TALLY_TABLE}.items + excluded.items
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM slices), (SELECT count(*) FROM tallies)"""
+
+
+# -- rebuilding ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebuild(workspace) -> tuple[int, int]:
+    """Recompute the workspace's rollup and tallies from its feedback items; returns (slices, names)."""
+    ScoreRollup.objects.filter(workspace_id=workspace.pk).delete()
+    FeedbackTally.objects.filter(workspace_id=workspace.pk).delete()
+    items = FeedbackItem.objects.filter(workspace_id=workspace.pk)
+    if connection.vendor == "postgresql":
+        # The statement imports use, fed by the workspace's items instead of an INSERT's returned rows.
+        rows = f"SELECT {RETURNED} FROM {FeedbackItem._meta.db_table} WHERE workspace_id = {int(workspace.pk)}"
+        with connection.cursor() as cursor:
+            cursor.execute(_counting(rows, workspace))
+    else:
+        _apply_slices(slice_counts(items, _zone(workspace)), +1)
+        _apply_tallies(workspace.pk, _tally_counts(items), +1)
+    return (ScoreRollup.objects.filter(workspace_id=workspace.pk).count(),
+            FeedbackTally.objects.filter(workspace_id=workspace.pk).count())
+
+
+
+
+def _current(workspace) -> tuple[dict, dict]:
+    slices = {tuple(row[k] for k in SLICE[1:]): tuple(row[c] for c in ROLLUP_COLUMNS)
+              for row in ScoreRollup.objects.filter(workspace_id=workspace.pk).values(*SLICE, *ROLLUP_COLUMNS)}
+    names = dict(((kind, name), n) for kind, name, n in
+                 FeedbackTally.objects.filter(workspace_id=workspace.pk).values_list("kind", "name", "items"))
+    return slices, names
+
+
+def differences(workspace) -> list[str]:
+    """Where the stored rollup and tallies differ from a count of the items now (empty when in step)."""
+    with transaction.atomic():
+        stored = _current(workspace)
+        sid = transaction.savepoint()
+        rebuild(workspace)
+        fresh = _current(workspace)
+        transaction.savepoint_rollback(sid)
+    wrong = []
+    for part, (have, want) in enumerate(zip(stored, fresh, strict=True)):
+        for key in sorted(set(have) | set(want), key=str):
+            if have.get(key) != want.get(key):
+                wrong.append(f"{'slice' if part == 0 else 'name'} {key}: stored {have.get(key)}, "
+                             f"counted {want.get(key)}")
+    return wrong
