@@ -233,3 +233,144 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
                         f"height='{cell_h - 2}' rx='2' fill='{colour}' fill-opacity='{opacity:.2f}'>"
                         f"<title>{escape(label)}</title></rect>")
     return _svg(int(width), int(height), body, title)
+
+
+TONES = {"good": PALETTE[0], "bad": PALETTE[3], "caution": PALETTE[1], "neutral": TEXT}
+
+
+def _spread(positions: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label positions moved apart by at least `gap`, in their order, kept within [low, high] where possible."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [0.0] * len(positions)
+    previous = low - gap
+    for i in order:
+        previous = placed[i] = max(positions[i], previous + gap)
+    overflow = previous - high
+    if overflow > 0:  # pushed past the bottom: shift the whole stack up, never above the top
+        for i in order:
+            placed[i] = max(low, placed[i] - overflow)
+    return placed
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    name: str  # e.g. "Pilot group (8 accounts)"
+    before: float
+    after: float
+    dashed: bool = False  # a what-if line, e.g. the pilot group had it moved like the control group
+    colour: int | None = None  # index in PALETTE; by default the n-th solid line takes the n-th colour
+
+
+def before_after_chart(lines: Sequence[BeforeAfter], *, title: str, before_label: str = "Before",
+                       after_label: str = "During", y_label: str = "",
+                       bracket: tuple[float, float, str] | None = None, width: int = 640,
+                       height: int = 280) -> SafeString:
+    """Groups' values before and during a change: one line each from the before to the during window, the split
+    between the windows marked, each line named at its end. ``bracket`` (a, b, label) marks a gap at "during",
+    e.g. between what happened and the what-if line: the effect."""
+    left, right, top, bottom = 48, 190, 40, 40
+    values = [v for line in lines for v in (line.before, line.after) if isfinite(v)]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high == low:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.1
+    ticks = _ticks(low - pad, high + pad)
+    low, high = min(low - pad, ticks[0]), max(high + pad, ticks[-1])
+    plot_w, plot_h = width - left - right, height - top - bottom
+    x_before, x_after, x_split = left + plot_w * 0.2, left + plot_w * 0.8, left + plot_w / 2
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (v - low) / (high - low))
+
+    body = [_text(0, 14, title, weight="bold")]
+    for t in ticks:
+        body.append(f"<line x1='{left}' y1='{_num(y(t))}' x2='{left + plot_w}' y2='{_num(y(t))}' stroke='{GRID}'/>")
+        body.append(_text(left - 6, y(t) + 4, _num(t), anchor="end", size=10, fill=MUTED))
+    if y_label:
+        body.append(_text(left, top - 22, y_label, size=10, fill=MUTED))
+    body.append(f"<line x1='{_num(x_split)}' y1='{top - 14}' x2='{_num(x_split)}' y2='{top + plot_h}' "
+                f"stroke='{MUTED}' stroke-dasharray='4 3'/>")
+    body.append(_text(x_split - 6, top - 4, "before", anchor="end", size=10, fill=MUTED))
+    body.append(_text(x_split + 6, top - 4, "during", size=10, fill=MUTED))
+    body.append(_text(x_before, height - bottom + 18, before_label, anchor="middle", size=10, fill=MUTED))
+    body.append(_text(x_after, height - bottom + 18, after_label, anchor="middle", size=10, fill=MUTED))
+    colours, solid = [], 0
+    for line in lines:
+        index = line.colour if line.colour is not None else solid
+        solid += 0 if line.dashed else 1
+        colours.append(PALETTE[index % len(PALETTE)])
+    drawn = [(line, colour) for line, colour in zip(lines, colours, strict=True)
+             if isfinite(line.before) and isfinite(line.after)]
+    for line, colour in drawn:
+        dash = " stroke-dasharray='6 4' stroke-opacity='0.7'" if line.dashed else ""
+        body.append(f"<line x1='{_num(x_before)}' y1='{_num(y(line.before))}' x2='{_num(x_after)}' "
+                    f"y2='{_num(y(line.after))}' stroke='{colour}' stroke-width='2.5'{dash}/>")
+        points = [(x_after, line.after)] if line.dashed else [(x_before, line.before), (x_after, line.after)]
+        for px, value in points:
+            fill = "white" if line.dashed else colour
+            body.append(f"<circle cx='{_num(px)}' cy='{_num(y(value))}' r='4' fill='{fill}' stroke='{colour}' "
+                        f"stroke-width='2'><title>{escape(line.name)}: {_num(value)}</title></circle>")
+    solid_lines = [(line, colour) for line, colour in drawn if not line.dashed]
+    starts = _spread([y(line.before) + 4 for line, _ in solid_lines], 14, top, top + plot_h)
+    for (line, colour), label_y in zip(solid_lines, starts, strict=True):
+        body.append(_text(x_before - 8, label_y, _num(line.before), anchor="end", size=11, fill=colour))
+    ends = _spread([y(line.after) + 4 for line, _ in drawn], 14, top, top + plot_h + bottom - 24)
+    for (line, colour), label_y in zip(drawn, ends, strict=True):
+        body.append(_text(x_after + 10, label_y, f"{_num(line.after)} {line.name}"[:34], size=11, fill=colour,
+                          weight="normal" if line.dashed else "bold"))
+    if bracket is not None and all(isfinite(v) for v in bracket[:2]):
+        a, b, label = y(bracket[0]), y(bracket[1]), bracket[2]
+        bx = x_after - 14
+        body.append(f"<path d='M{_num(bx + 5)},{_num(a)} H{_num(bx)} V{_num(b)} H{_num(bx + 5)}' fill='none' "
+                    f"stroke='{TEXT}' stroke-width='1.5'/>")
+        body.append(_text(bx - 5, (a + b) / 2 + 4, label, anchor="end", size=11, weight="bold"))
+    return _svg(width, height, body, title)
+
+
+def interval_chart(estimate: float, low: float, high: float, *, title: str, tone: str = "neutral",
+                   marks: Sequence[tuple[float, str]] = (), better: str = "", width: int = 640,
+                   height: int = 130) -> SafeString:
+    """One estimate as a point with its confidence interval as a bar, against a zero line: whether the bar
+    crosses zero is the question it answers. ``marks`` are other values to compare (e.g. the effect hoped for);
+    ``better`` ("up" or "down") says which side of zero is good; ``tone`` colours the estimate (TONES)."""
+    left, right, top = 24, 24, 34
+    axis_y, bar_y = height - 30, top + 30
+    colour = TONES.get(tone, TEXT)
+    values = [v for v in (estimate, low, high, 0.0, *(m for m, _ in marks)) if isfinite(v)]
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    lo, hi = lo - span * 0.15, hi + span * 0.15
+    plot_w = width - left - right
+
+    def x(v: float) -> float:
+        return left + plot_w * (v - lo) / (hi - lo)
+
+    body = [_text(0, 14, title, weight="bold")]
+    body.append(f"<line x1='{left}' y1='{axis_y}' x2='{width - right}' y2='{axis_y}' stroke='{GRID}'/>")
+    for t in _ticks(lo, hi, 6):
+        body.append(f"<line x1='{_num(x(t))}' y1='{axis_y}' x2='{_num(x(t))}' y2='{axis_y + 4}' stroke='{MUTED}'/>")
+        body.append(_text(x(t), axis_y + 16, _num(t), anchor="middle", size=10, fill=MUTED))
+    body.append(f"<line x1='{_num(x(0))}' y1='{top}' x2='{_num(x(0))}' y2='{axis_y}' stroke='{TEXT}' "
+                "stroke-width='1.5'/>")
+    body.append(_text(x(0) + 4, top + 8, "no change", size=10, fill=MUTED))
+    for value, label in marks:
+        if isfinite(value):
+            body.append(f"<line x1='{_num(x(value))}' y1='{top}' x2='{_num(x(value))}' y2='{axis_y}' "
+                        f"stroke='{PALETTE[1]}' stroke-dasharray='4 3' stroke-width='1.5'/>")
+            body.append(_text(x(value) + 4, axis_y - 6, label, size=10, fill=PALETTE[1]))
+    if better in ("up", "down"):
+        arrow = "better →" if better == "up" else "← better"
+        body.append(_text(width - right if better == "up" else left, top - 16, arrow,
+                          anchor="end" if better == "up" else "start", size=10, fill=MUTED))
+    if all(isfinite(v) for v in (estimate, low, high)):
+        body.append(f"<line x1='{_num(x(low))}' y1='{bar_y}' x2='{_num(x(high))}' y2='{bar_y}' stroke='{colour}' "
+                    "stroke-width='4' stroke-linecap='round'/>")
+        for end in (low, high):
+            body.append(f"<line x1='{_num(x(end))}' y1='{bar_y - 8}' x2='{_num(x(end))}' y2='{bar_y + 8}' "
+                        f"stroke='{colour}' stroke-width='2'/>")
+            body.append(_text(x(end), bar_y + 22, _num(end), anchor="middle", size=10, fill=colour))
+        body.append(f"<circle cx='{_num(x(estimate))}' cy='{bar_y}' r='6' fill='{colour}'>"
+                    f"<title>{escape(title)}: {_num(estimate)} ({_num(low)} to {_num(high)})</title></circle>")
+        body.append(_text(x(estimate), bar_y - 12, _num(estimate), anchor="middle", size=12, fill=colour,
+                          weight="bold"))
+    return _svg(width, height, body, title)

@@ -331,3 +331,76 @@ def _warnings(
                 f"(at least {' and '.join(need for _, need in short)} recommended)."
             )
     return warnings
+
+
+# An effect equal to the minimum detectable effect has the target power up to the solver's precision.
+POWER_TOLERANCE = 1e-4
+
+
+@dataclass(frozen=True)
+class GroupSizing:
+    """How well a pilot's groups detect an effect of a given size, and how many accounts would be enough."""
+
+    effect: float
+    power: float  # chance of a clear result (interval clear of zero) if the true effect is `effect`
+    target_power: float
+    pilot_accounts: int
+    control_accounts: int
+    pilot_accounts_needed: int | None  # None: no number of accounts would do (no responses to size from)
+    control_accounts_needed: int | None
+
+    @property
+    def is_enough(self) -> bool:
+        return self.power >= self.target_power - POWER_TOLERANCE
+
+    @property
+    def more_pilot_accounts(self) -> int | None:
+        return None if self.pilot_accounts_needed is None else max(0, self.pilot_accounts_needed - self.pilot_accounts)
+
+    @property
+    def more_control_accounts(self) -> int | None:
+        if self.control_accounts_needed is None:
+            return None
+        return max(0, self.control_accounts_needed - self.control_accounts)
+
+
+def _field(result: PilotResult | Mapping[str, object], name: str) -> object:
+    return getattr(result, name) if isinstance(result, PilotResult) else result[name]
+
+
+def size_groups(result: PilotResult | Mapping[str, object], effect: float) -> GroupSizing:
+    """The power of a computed pilot to detect `effect`, and the accounts per group that would reach its target.
+
+    Works on a `PilotResult` or its stored `as_dict()`. The same two-sample equivalence as the minimum
+    detectable effect (see `_minimum_detectable_effect`), with the design effect shrinking the responses to
+    what they are worth. Growing the groups is assumed to keep the responses per account and the design effect,
+    so the accounts needed scale like the effective responses needed.
+    """
+    cells = {(c.group, c.period): c for c in (
+        CellSummary(**c) if isinstance(c, Mapping) else c for c in _field(result, "cells"))}  # type: ignore[union-attr]
+    alpha = 1 - float(_field(result, "confidence_level"))  # type: ignore[arg-type]
+    target = float(_field(result, "power"))  # type: ignore[arg-type]
+    design_effect = float(_field(result, "design_effect"))  # type: ignore[arg-type]
+    pooled_sd = float(_field(result, "pooled_sd"))  # type: ignore[arg-type]
+    accounts = {g: max(cells[g, p].accounts for p in PERIODS) for g in GROUPS}
+    n_pilot = 1 / (1 / cells["pilot", "baseline"].responses + 1 / cells["pilot", "pilot"].responses)
+    n_control = 1 / (1 / cells["control", "baseline"].responses + 1 / cells["control", "pilot"].responses)
+    n_effective, ratio = n_pilot / design_effect, n_control / n_pilot
+    standardised = abs(effect) / (pooled_sd * math.sqrt(design_effect)) if pooled_sd > 0 else math.inf
+    if standardised == 0 or n_effective * (1 + ratio) <= 2:
+        return GroupSizing(effect, 0.0 if standardised == 0 else float("nan"), target, accounts["pilot"],
+                           accounts["control"], None, None)
+
+    from statsmodels.stats.power import TTestIndPower  # loaded on use: see _minimum_detectable_effect
+
+    solver = TTestIndPower()
+    power_now = float(np.squeeze(solver.power(effect_size=standardised, nobs1=n_effective, ratio=ratio,
+                                              alpha=alpha)))
+    if power_now >= target - POWER_TOLERANCE:
+        return GroupSizing(effect, power_now, target, accounts["pilot"], accounts["control"],
+                           accounts["pilot"], accounts["control"])
+    needed = float(np.squeeze(solver.solve_power(effect_size=standardised, nobs1=None, ratio=ratio, alpha=alpha,
+                                                 power=target)))
+    scale = needed / n_effective
+    return GroupSizing(effect, power_now, target, accounts["pilot"], accounts["control"],
+                       math.ceil(scale * accounts["pilot"]), math.ceil(scale * accounts["control"]))

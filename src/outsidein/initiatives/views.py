@@ -12,6 +12,7 @@ from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
 from outsidein.initiatives import forms, gates, selectors, services
 from outsidein.initiatives.models import FEEDBACK_METRICS, GateSettings, Initiative, Period, Pilot
+from outsidein.initiatives.pilot_report import pilot_report
 from outsidein.learning import selectors as learning_selectors
 
 HTMX = "HX-Request"
@@ -215,14 +216,17 @@ def _feedback_counts(pilot: Pilot) -> list[dict] | None:
 def pilot_detail(request, pilot_id: int, decision_form=None, status: int = 200):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     result = pilot.result or None
+    report = pilot_report(pilot)
     return render(request, "initiatives/pilot_detail.html", {
         "pilot": pilot, "rows": _measurement_rows(pilot), "result": result,
+        "report": report, "verdict": report.verdict, "direction_note": report.direction_note,
+        "alpha": f"{1 - result['confidence_level']:.2g}" if result else "",
         "feedback_counts": _feedback_counts(pilot),
         "cells": {(c["group"], c["period"]): c for c in (result or {}).get("cells", [])},
         "draw_form": forms.ControlDrawForm(initial={"seed": pilot.assignment_seed or pilot.pk}),
         "decision_form": decision_form or forms.DecisionForm(initial={
-            "decision": pilot.decision, "observation": pilot.observation, "learning": pilot.learning,
-            "actions": pilot.actions}),
+            "decision": pilot.decision or report.verdict.decision, "observation": pilot.observation,
+            "learning": pilot.learning, "actions": pilot.actions}),
         "candidates": scoped(Account, request.workspace).exclude(pk__in=pilot.pilot_accounts.all())
         .select_related("segment"),
         "control_ids": {a.pk for a in pilot.control_accounts.all()},
@@ -284,7 +288,7 @@ def pilot_result(request, pilot_id: int):
         services.compute_result(pilot)
     except ValidationError as exc:
         _error(request, exc)
-    return redirect(pilot.get_absolute_url() + "#result")
+    return redirect(pilot.get_absolute_url() + "#verdict")
 
 
 @login_required
