@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
 from outsidein.core.forms import WorkspaceModelForm, members_of
+from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person, Segment
 
@@ -10,11 +11,9 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class ConversationForm(WorkspaceModelForm):
-    persons = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+    persons = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
     members = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
-                                             help_text="Members who were present (first-hand for them).",
-                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+                                             help_text="Members who were present (first-hand for them).")
 
     class Meta:
         model = Conversation
@@ -26,7 +25,10 @@ class ConversationForm(WorkspaceModelForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         self.fields["persons"].queryset = scoped(Person, workspace).select_related("account")
         self.fields["members"].queryset = members_of(workspace)
-        self.fields["persons"].label_from_instance = lambda p: f"{p.name} ({p.account})" if p.account else p.name
+        self.fields["persons"].label_from_instance = lambda p: p.picker_label
+        for name, kind in (("account", "account"), ("persons", "person"), ("members", "member"),
+                           ("led_by", "member")):
+            use_picker(self.fields[name], kind, workspace)
         if self.instance.pk:
             self.initial["persons"] = list(self.instance.persons.all())
             self.initial["members"] = list(self.instance.members.all())
@@ -56,7 +58,9 @@ class QuickLogForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = scoped(Account, workspace)
         self.fields["person"].queryset = scoped(Person, workspace).select_related("account")
-        self.fields["person"].label_from_instance = lambda p: f"{p.name} ({p.account})" if p.account else p.name
+        self.fields["person"].label_from_instance = lambda p: p.picker_label
+        use_picker(self.fields["account"], "account", workspace)
+        use_picker(self.fields["person"], "person", workspace)
 
     def clean(self):
         data = super().clean()
@@ -80,6 +84,9 @@ class HighlightForm(WorkspaceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = self.fields["person"].queryset.select_related("account")
+        self.fields["person"].label_from_instance = lambda p: p.picker_label
+        use_picker(self.fields["person"], "person", self.workspace)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
 
@@ -102,6 +109,8 @@ class ConversationFilterForm(forms.Form):
         self.fields["member"].queryset = members_of(workspace)
         self.fields["account"].queryset = scoped(Account, workspace)
         self.fields["segment"].queryset = scoped(Segment, workspace)
+        use_picker(self.fields["member"], "member", workspace)
+        use_picker(self.fields["account"], "account", workspace)
 
     def selector_kwargs(self) -> dict:
         if not self.is_valid():

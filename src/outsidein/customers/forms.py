@@ -1,6 +1,7 @@
 from django import forms
 
 from outsidein.core.forms import WorkspaceModelForm
+from outsidein.core.pickers import use_picker
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
 
 
@@ -17,12 +18,20 @@ class AccountForm(WorkspaceModelForm):
         fields = ["name", "segment", "annual_revenue", "tier", "account_manager", "external_id", "website", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["account_manager"], "member", self.workspace)
+
 
 class PersonForm(WorkspaceModelForm):
     class Meta:
         model = Person
         fields = ["name", "email", "title", "account", "role", "external_id", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["account"], "account", self.workspace)
 
 
 class CompetitorForm(WorkspaceModelForm):

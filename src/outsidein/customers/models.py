@@ -102,6 +102,11 @@ class Person(WorkspaceOwned):
     def get_absolute_url(self) -> str:
         return reverse("person-detail", kwargs={"ws": self.workspace.slug, "person_id": self.pk})
 
+    @property
+    def picker_label(self) -> str:
+        """The name with the account, which tells two people of the same name apart in a picker."""
+        return f"{self.name} ({self.account})" if self.account_id else self.name
+
 
 class Competitor(WorkspaceOwned):
     name = models.CharField(max_length=150)

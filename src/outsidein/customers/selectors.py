@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 
 from outsidein.conversations.selectors import conversation_list, highlight_list
+from outsidein.core.pickers import PickerOption, search_by_name
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person
 
@@ -19,3 +20,16 @@ def account_overview(account: Account) -> dict:
     conversations = conversation_list(workspace, account_id=account.pk)[:50]
     highlights = highlight_list(workspace, account_id=account.pk)[:50]
     return {"persons": persons, "conversations": conversations, "highlights": highlights}
+
+
+def search_accounts(workspace, query: str) -> list[PickerOption]:
+    """Accounts for a picker: name prefix first, then names containing the query; name and segment."""
+    accounts = search_by_name(scoped(Account, workspace).select_related("segment"), query)
+    return [PickerOption(a.pk, a.name, a.segment.name if a.segment else "No segment") for a in accounts]
+
+
+def search_persons(workspace, query: str) -> list[PickerOption]:
+    """Persons for a picker, told apart by title and account (two "Alex Meyer" are two people)."""
+    persons = search_by_name(scoped(Person, workspace).select_related("account"), query)
+    return [PickerOption(p.pk, p.picker_label, " · ".join(filter(None, [p.title, p.get_role_display()])))
+            for p in persons]

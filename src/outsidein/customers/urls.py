@@ -4,6 +4,8 @@ from outsidein.core.crud import resource_urls
 from outsidein.customers import views
 
 urlpatterns = [
+    path("accounts/search/", views.account_search, name="account-search"),
+    path("persons/search/", views.person_search, name="person-search"),
     path("accounts/import/", views.import_csv, {"kind": "accounts"}, name="account-import"),
     path("persons/import/", views.import_csv, {"kind": "persons"}, name="person-import"),
     *resource_urls(views.segments),

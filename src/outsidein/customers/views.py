@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from outsidein.core.crud import Column, Resource
+from outsidein.core.pickers import render_options
 from outsidein.customers import forms, imports, selectors, services
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
 
@@ -61,3 +62,17 @@ def import_csv(request, kind: str):
             error = str(exc)
     return render(request, "customers/import.html", {"form": form, "kind": kind, "report": report, "error": error},
                   status=422 if error or form.errors else 200)
+
+
+@login_required
+def account_search(request):
+    """The options of an account picker for what has been typed (htmx)."""
+    return render_options(request, selectors.search_accounts(request.workspace, request.GET.get("q", "")),
+                          kind="account")
+
+
+@login_required
+def person_search(request):
+    """The options of a person picker for what has been typed (htmx)."""
+    return render_options(request, selectors.search_persons(request.workspace, request.GET.get("q", "")),
+                          kind="person")

@@ -5,10 +5,15 @@ from django.utils import timezone
 
 from outsidein.conversations.forms import DATETIME_WIDGET
 from outsidein.core.forms import WorkspaceModelForm, members_of
+from outsidein.core.pickers import use_picker
 from outsidein.engagement.models import Challenge, HostRequest
 from outsidein.workspaces.models import Role, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# The member picker's search narrowed to those who can be invited to a challenge.
+LEADER_ROLES = {"role": f"{Role.OWNER},{Role.LEADER}"}
 
 
 def leaders_of(workspace, *, exclude=None):
@@ -20,8 +25,7 @@ def leaders_of(workspace, *, exclude=None):
 class ChallengeForm(WorkspaceModelForm):
     invitees = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), required=False, label="Invite leaders",
-        help_text="They are asked to accept; you take part yourself.",
-        widget=forms.CheckboxSelectMultiple)
+        help_text="They are asked to accept; you take part yourself.")
 
     class Meta:
         model = Challenge
@@ -32,6 +36,7 @@ class ChallengeForm(WorkspaceModelForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         self.fields["invitees"].queryset = leaders_of(workspace, exclude=actor)
         self.fields["invitees"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+        use_picker(self.fields["invitees"], "member", workspace, params=LEADER_ROLES)
         if not self.instance.pk:
             today = timezone.localdate()
             monday = today + timedelta(days=(7 - today.weekday()) % 7)
@@ -42,13 +47,13 @@ class ChallengeForm(WorkspaceModelForm):
 
 
 class InviteForm(forms.Form):
-    invitees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), label="Invite leaders",
-                                              widget=forms.CheckboxSelectMultiple)
+    invitees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), label="Invite leaders")
 
     def __init__(self, *args, workspace, exclude_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invitees"].queryset = leaders_of(workspace).exclude(pk__in=list(exclude_ids))
         self.fields["invitees"].label_from_instance = lambda u: u.display_name
+        use_picker(self.fields["invitees"], "member", workspace, params=LEADER_ROLES)
 
 
 class HostRequestForm(WorkspaceModelForm):
@@ -63,6 +68,8 @@ class HostRequestForm(WorkspaceModelForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         self.fields["host"].queryset = members_of(workspace).exclude(pk=actor.pk)
         self.fields["host"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+        use_picker(self.fields["host"], "member", workspace)
+        use_picker(self.fields["account"], "account", workspace)
         # The time is typed, and read back, in the viewer's own zone: say which one.
         self.fields["proposed_at"].help_text = f"Your time zone: {timezone.get_current_timezone_name()}."
 

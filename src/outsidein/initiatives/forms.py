@@ -1,6 +1,7 @@
 from django import forms
 
 from outsidein.core.forms import WorkspaceModelForm
+from outsidein.core.pickers import use_picker
 from outsidein.initiatives.models import Initiative, MetricKind, Pilot, PilotDecision, Stage
 
 
@@ -10,6 +11,11 @@ class InitiativeForm(WorkspaceModelForm):
         fields = ["name", "pain_statement", "sponsor", "team", "target_segment", "buying_committee"]
         widgets = {"pain_statement": forms.Textarea(attrs={"rows": 3}),
                    "buying_committee": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["sponsor"], "member", self.workspace)
+        use_picker(self.fields["team"], "member", self.workspace)
 
 
 class MoveForm(forms.Form):
@@ -38,11 +44,14 @@ class PilotForm(WorkspaceModelForm):
                   "pilot_start", "pilot_end", "expected_effect", "covariance"]
         widgets = {"change": forms.Textarea(attrs={"rows": 2}),
                    **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                      for name in ("baseline_start", "baseline_end", "pilot_start", "pilot_end")},
-                   "pilot_accounts": forms.SelectMultiple(attrs={"size": 8})}
+                      for name in ("baseline_start", "baseline_end", "pilot_start", "pilot_end")}}
         labels = {"covariance": "Standard errors"}
-        help_texts = {"pilot_accounts": "The accounts that get the change (hold Ctrl or ⌘ to choose several); "
+        help_texts = {"pilot_accounts": "The accounts that get the change (type a name, choose, repeat); "
                                         "the control group is drawn on the pilot's page."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["pilot_accounts"], "account", self.workspace)
 
 
 class ControlDrawForm(forms.Form):

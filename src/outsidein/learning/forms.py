@@ -1,6 +1,7 @@
 from django import forms
 
 from outsidein.core.forms import WorkspaceModelForm
+from outsidein.core.pickers import use_picker
 from outsidein.learning.models import Assumption, AssumptionStatus, Decision, Direction, Experiment
 
 
@@ -10,6 +11,10 @@ class AssumptionForm(WorkspaceModelForm):
         fields = ["statement", "type", "topic", "importance", "owner", "initiative"]
         widgets = {"statement": forms.TextInput(attrs={"placeholder": "Shippers lose hours a week chasing late loads"})}
         labels = {"statement": "We believe that"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["owner"], "member", self.workspace)
 
 
 class StatusForm(forms.Form):
@@ -37,6 +42,10 @@ class ExperimentForm(WorkspaceModelForm):
         model = Experiment
         fields = ["assumption", "title", "method", "test", "metric", "success_criteria", "deadline", "cost", "owner"]
         widgets = {"test": forms.Textarea(attrs={"rows": 3}), "deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["owner"], "member", self.workspace)
 
 
 class LearningCardForm(forms.Form):

@@ -1,5 +1,6 @@
 from django import forms
 
+from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.voice.imports import FIELDS
@@ -49,6 +50,7 @@ class FeedbackFilterForm(forms.Form):
     def __init__(self, *args, workspace, source_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = scoped(Account, workspace).order_by("name")
+        use_picker(self.fields["account"], "account", workspace)
         self.fields["segment"].queryset = scoped(Segment, workspace).order_by("name")
         self.fields["source_name"].choices = [("", "Any"), *((n, n) for n in source_names)]
 
@@ -63,6 +65,7 @@ class ScoreFilterForm(forms.Form):
     def __init__(self, *args, workspace, source_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = scoped(Account, workspace).order_by("name")
+        use_picker(self.fields["account"], "account", workspace)
         self.fields["segment"].queryset = scoped(Segment, workspace).order_by("name")
         self.fields["source_name"].choices = [("", "All sources"), *((n, n) for n in source_names)]
 

@@ -1,6 +1,11 @@
-from django.core.management.base import CommandError
+from collections.abc import Sequence
 
-from outsidein.workspaces.models import Workspace
+from django.core.management.base import CommandError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
+
+from outsidein.core.pickers import PICKER_LIMIT, PickerOption, clean_query
+from outsidein.workspaces.models import Membership, Role, Workspace
 
 
 def workspace_for_command(slug: str | None) -> Workspace:
@@ -14,3 +19,20 @@ def workspace_for_command(slug: str | None) -> Workspace:
     if len(workspaces) != 1:
         raise CommandError("Name the workspace with --workspace SLUG (there is not exactly one).")
     return workspaces[0]
+
+
+def search_members(workspace, query: str, *, roles: Sequence[str] = ()) -> list[PickerOption]:
+    """Members for a picker (of some roles only, if named): name or e-mail prefix first, then containing."""
+    query = clean_query(query)
+    memberships = Membership.objects.filter(workspace=workspace).select_related("user")
+    if roles:
+        memberships = memberships.filter(role__in=[r for r in roles if r in Role.values])
+    if query:
+        memberships = memberships.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query)).annotate(
+            rank=Case(When(Q(user__name__istartswith=query) | Q(user__email__istartswith=query), then=0),
+                      default=1, output_field=IntegerField()))
+    else:
+        memberships = memberships.annotate(rank=Value(0, output_field=IntegerField()))
+    rows = memberships.order_by("rank", Lower("user__name"), "user__email")[:PICKER_LIMIT]
+    return [PickerOption(m.user.pk, str(m.user), " · ".join(filter(None, [m.user.title, m.get_role_display()])))
+            for m in rows]

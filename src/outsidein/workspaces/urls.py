@@ -5,6 +5,7 @@ from outsidein.workspaces import views
 urlpatterns = [
     path("", views.workspace_home, name="workspace-home"),
     path("members/", views.member_list, name="member-list"),
+    path("members/search/", views.member_search, name="member-search"),
     path("members/<int:membership_id>/role/", views.member_role, name="member-role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member-remove"),
     path("settings/tokens/", views.token_list, name="token-list"),

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from outsidein.conversations.models import Kind
 from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import add_validation_errors
+from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
-from outsidein.workspaces import forms, services
+from outsidein.workspaces import forms, selectors, services
 from outsidein.workspaces.middleware import viewer_may_post
 from outsidein.workspaces.models import ApiToken, Invitation, Membership, User
 
@@ -170,3 +171,11 @@ def profile(request):
         messages.success(request, "Profile saved.")
         return redirect("profile", ws=request.workspace.slug)
     return render(request, "workspaces/profile.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def member_search(request):
+    """The options of a member picker for what has been typed (htmx); ``role`` narrows to some roles."""
+    roles = [r for r in request.GET.get("role", "").split(",") if r]
+    return render_options(request, selectors.search_members(request.workspace, request.GET.get("q", ""), roles=roles),
+                          kind="member")
