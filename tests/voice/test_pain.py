@@ -74,40 +74,51 @@ def ranked_workspace(workspace, owner):
 
 
 def test_ranking_puts_the_largest_monetizable_pain_on_top(workspace, ranked_workspace):
-    themes, highlights = ranked_workspace
-    points = pain.rank_pain(workspace)
-    order = [(p.kind, p.id) for p in points]
-    assert order.index(("theme", themes["outages"].pk)) < order.index(("theme", themes["praise"].pk))
-    assert order.index(("theme", themes["praise"].pk)) < order.index(("theme", themes["invoices"].pk))
-    assert order[-1] == ("highlight", highlights["nobody"].pk)  # nothing known to be at stake
-    assert ("highlight", highlights["not pain"].pk) not in order
-    assert [p.score for p in points] == sorted((p.score for p in points), reverse=True)
+    themes, _ = ranked_workspace
+    big = Account.objects.get(name="Big Co")
+    ranking = pain.rank_pain(workspace)
+    order = [(p.kind, p.id) for p in ranking.points]
+    # The outages theme, then Big Co's own pain (1 M, negative, half detractors), then praise, then invoices.
+    assert order == [("theme", themes["outages"].pk), ("account", big.pk), ("theme", themes["praise"].pk),
+                     ("theme", themes["invoices"].pk)]
+    assert [p.rank for p in ranking.points] == [1, 2, 3, 4]
+    assert [p.score for p in ranking.points] == sorted((p.score for p in ranking.points), reverse=True)
+    # The anonymous pain is not ranked (nothing known at stake) and is counted as such; a gain is not pain.
+    assert ranking.total == 4 and ranking.unranked == 1
 
-    outages = next(p for p in points if p.id == themes["outages"].pk and p.kind == "theme")
+    outages = ranking.points[0]
     assert outages.detractor_share == 1.0 and outages.nps_answers == 4
     assert outages.accounts == 1 and outages.revenue == 1_000_000
     assert math.isclose(outages.score, 1_000_000 * (0.5 + 0.8) * 2.0)
-    invoices = next(p for p in points if p.id == themes["invoices"].pk and p.kind == "theme")
+    assert outages.index == 100
+    assert math.isclose(outages.share_of_revenue, 1_000_000 / 1_100_000)
+    invoices = ranking.points[3]
     # A growing theme: 4 of the 15 items (12 feedback, 3 highlights), and its share grew by 0.1.
     assert math.isclose(invoices.trend_factor, 1 + 0.1 / (4 / 15))
+    assert invoices.index == round(100 * invoices.score / outages.score)
 
 
-def test_pain_highlight_takes_its_accounts_revenue_and_nps(workspace, ranked_workspace):
-    _, highlights = ranked_workspace
-    point = next(p for p in pain.rank_pain(workspace) if p.kind == "highlight" and p.id == highlights["big"].pk)
-    assert point.revenue == 1_000_000 and point.accounts == 1
+def test_an_accounts_pain_takes_its_revenue_and_nps(workspace, ranked_workspace):
+    big = Account.objects.get(name="Big Co")
+    point = next(p for p in pain.rank_pain(workspace).points if p.kind == "account")
+    assert point.id == big.pk and point.title == "Big Co"
+    assert point.revenue == 1_000_000 and point.accounts == 1 and point.highlights == 1
     # Big Co answered NPS eight times: four detractors (outages) and four promoters (praise).
     assert point.detractor_share == 0.5 and point.nps_answers == 8
     assert point.negativity > 0.5
+    assert point.quote.text == "Every outage is a disaster and costs our warehouse a full shift"
 
 
 def test_pain_page_lists_them_top_down(owner_client, workspace, ranked_workspace):
     themes, highlights = ranked_workspace
     page = owner_client.get(f"/w/{workspace.slug}/voice/pain/").content.decode()
-    positions = [page.index(themes["outages"].name), page.index(themes["praise"].name),
-                 page.index(themes["invoices"].name), page.index(highlights["nobody"].text)]
+    positions = [page.index(themes["outages"].name), page.index(highlights["big"].text),
+                 page.index(themes["praise"].name), page.index(themes["invoices"].name)]
     assert positions == sorted(positions)
-    assert "2,600,000" in page  # the outages theme's score: 1,000,000 × 1.3 × 2
+    assert highlights["nobody"].text not in page and "1 pain highlight from conversations with no account" in page
+    # A rank and an index people can read; the formula sits behind "How this is computed".
+    assert "2,600,000" not in page and "How this is computed" in page
+    assert "$1M" in page and "90.9% of revenue" in page
 
 
 def test_pain_page_costs_a_fixed_number_of_queries(owner_client, workspace, ranked_workspace, owner,
@@ -117,7 +128,7 @@ def test_pain_page_costs_a_fixed_number_of_queries(owner_client, workspace, rank
         visit = conversation_services.save_conversation(workspace, owner, {"kind": "coffee", "account": big,
                                                                            "notes": ""})
         conversation_services.add_highlight(visit, owner, kind="pain", text=f"Outage number {i} hurt")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(20):
         owner_client.get(f"/w/{workspace.slug}/voice/pain/")
 
 
@@ -163,9 +174,12 @@ def test_viewers_see_the_ranking_without_the_button(viewer_client, workspace, ra
 def test_api_lists_the_ranking(api, ranked_workspace):
     themes, _ = ranked_workspace
     body = api.get("/pain").json()
-    assert body["items"][0] == {
-        "kind": "theme", "id": themes["outages"].pk, "title": "service outages", "revenue_at_stake": 1_000_000,
-        "accounts": 1, "negativity": 0.8, "detractor_share": 1.0, "nps_answers": 4, "trend_factor": 1.0,
-        "score": 2_600_000,
+    top = body["items"][0]
+    assert top == {
+        "rank": 1, "index": 100, "kind": "theme", "id": themes["outages"].pk, "title": "service outages",
+        "quote": "The service was down again (0)", "revenue_at_stake": 1_000_000, "currency": "USD",
+        "share_of_revenue": top["share_of_revenue"], "accounts": 1, "carrying_accounts": 1, "highlights": 0,
+        "negativity": 0.8, "detractor_share": 1.0, "nps_answers": 4, "trend_factor": 1.0, "score": 2_600_000,
     }
-    assert body["count"] == 5
+    assert math.isclose(top["share_of_revenue"], 1 / 1.1)
+    assert body["count"] == 4

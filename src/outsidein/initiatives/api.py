@@ -11,6 +11,7 @@ from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import gates, selectors, services
 from outsidein.initiatives.models import Covariance, Initiative, MetricKind, Period, Pilot, PilotDecision, Stage
+from outsidein.initiatives.pilot_verdict import Verdict, verdict_for
 from outsidein.workspaces.models import User
 
 router = Router()
@@ -116,6 +117,13 @@ class PilotPatch(Schema):
     pilot_account_ids: list[int] | None = None
 
 
+def _verdict(pilot: Pilot) -> Verdict:
+    """The verdict once per pilot, however many of its fields the response has."""
+    if getattr(pilot, "_verdict", None) is None:
+        pilot._verdict = verdict_for(pilot)  # type: ignore[attr-defined]
+    return pilot._verdict  # type: ignore[attr-defined]
+
+
 class PilotOut(Schema):
     id: int
     initiative_id: int
@@ -141,6 +149,26 @@ class PilotOut(Schema):
     learning: str
     actions: str
     decided_at: datetime | None
+    verdict: str = Field(description="worked, worse, promising, inconclusive, no_effect or not_enough_data")
+    verdict_text: str = Field(description="The verdict in one plain sentence, as the pilot's page shows it.")
+    verdict_note: str = Field(description="What the figures mean together where they seem to disagree; or ''.")
+    suggested_decision: str = Field(description="scale, iterate, stop, or '' while there is not enough data.")
+
+    @staticmethod
+    def resolve_verdict(obj: Pilot) -> str:
+        return _verdict(obj).kind
+
+    @staticmethod
+    def resolve_verdict_text(obj: Pilot) -> str:
+        return _verdict(obj).sentence
+
+    @staticmethod
+    def resolve_verdict_note(obj: Pilot) -> str:
+        return _verdict(obj).note
+
+    @staticmethod
+    def resolve_suggested_decision(obj: Pilot) -> str:
+        return _verdict(obj).decision
 
     @staticmethod
     def resolve_pilot_account_ids(obj: Pilot) -> list[int]:
@@ -352,9 +380,13 @@ def add_measurements(request, pilot_id: int, payload: MeasurementsIn):
 
 
 @router.post("/pilots/{pilot_id}/result", response=dict[str, Any], tags=["pilots"],
-             summary="Compute the difference-in-differences effect, its interval, p-value, sizes and warnings")
+             summary="Compute the difference-in-differences effect, its interval, p-value, sizes, warnings and verdict")
 def compute_result(request, pilot_id: int):
-    return services.compute_result(_pilot(request, pilot_id)).as_dict()
+    pilot = _pilot(request, pilot_id)
+    result = services.compute_result(pilot).as_dict()
+    verdict = verdict_for(pilot)
+    return {**result, "verdict": verdict.kind, "verdict_text": verdict.sentence, "verdict_note": verdict.note,
+            "suggested_decision": verdict.decision}
 
 
 @router.post("/pilots/{pilot_id}/decision", response=PilotOut, tags=["pilots"],

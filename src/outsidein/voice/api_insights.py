@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from outsidein.core.money import api_money
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.voice import drivers_services, pain, themes_services
 from outsidein.voice.models import DriverAnalysis, Theme
@@ -26,7 +27,9 @@ class ThemeOut(Schema):
     avg_sentiment: float | None = Field(description="Mean sentiment of its items, −1..1.")
     trend: float | None = Field(description="Change in the theme's share of all feedback, last 30 days against "
                                             "the 30 before (0.05 = five percentage points more).")
-    revenue_at_stake: float | None = Field(description="Annual revenue of the distinct accounts that raised it.")
+    revenue_at_stake: float | None = Field(description="Annual revenue of the distinct accounts that raised it, "
+                                                      "in `currency`.")
+    currency: str = Field(description="ISO 4217 code of the workspace's revenue figures.")
     method: str
 
 
@@ -43,12 +46,16 @@ class ThemeMergeIn(Schema):
     name: str | None = Field(None, max_length=200, description="A name for the merged theme (default: keep).")
 
 
+def _money(name: str, amount, workspace) -> dict:
+    money = api_money(amount, workspace)
+    return {name: money["amount"], "currency": money["currency"]}
+
+
 def _theme_out(theme: Theme) -> dict:
     return {
         "id": theme.pk, "name": theme.name, "size": theme.size, "top_terms": theme.top_terms or [],
         "avg_sentiment": theme.avg_sentiment, "trend": theme.trend,
-        "revenue_at_stake": float(theme.revenue_at_stake) if theme.revenue_at_stake is not None else None,
-        "method": theme.method,
+        **_money("revenue_at_stake", theme.revenue_at_stake, theme.workspace), "method": theme.method,
     }
 
 
@@ -65,7 +72,7 @@ def _live_theme(request, theme_id: int) -> Theme:
 @router.get("/themes", response=list[ThemeOut], tags=["themes"], summary="List themes, largest first")
 @paginate(LimitOffsetPagination)
 def list_themes(request):
-    return [_theme_out(t) for t in themes_services.live_themes(request.workspace)]
+    return [_theme_out(t) for t in themes_services.live_themes(request.workspace).select_related("workspace")]
 
 
 @router.get("/themes/{theme_id}", response=ThemeDetailOut, tags=["themes"], summary="Read a theme and its quotes")
@@ -177,25 +184,44 @@ def read_driver_analysis(request, analysis_id: int):
 
 
 class PainOut(Schema):
-    kind: str = Field(description="theme or highlight")
-    id: int
+    rank: int = Field(description="Position in the whole ranking, 1 for the largest pain.")
+    index: int = Field(description="Pain index 0–100: the score as a share of the top row's.")
+    kind: str = Field(description="theme, or account (the pain highlights of one account)")
+    id: int = Field(description="The theme's or the account's id.")
     title: str
-    revenue_at_stake: float
-    accounts: int
+    quote: str | None = Field(description="Its best example: a theme's most typical quote, an account's most "
+                                          "negative pain; no quote repeats down the ranking.")
+    revenue_at_stake: float = Field(description="Annual revenue of the distinct accounts behind it, in `currency`.")
+    currency: str = Field(description="ISO 4217 code of the workspace's revenue figures.")
+    share_of_revenue: float | None = Field(description="Revenue at stake / all accounts' revenue (0..1).")
+    accounts: int = Field(description="Distinct accounts behind it.")
+    carrying_accounts: int = Field(description="The fewest accounts whose revenue makes 80% of the revenue at stake.")
+    highlights: int = Field(description="Pain highlights behind an account row (0 for a theme).")
     negativity: float | None
     detractor_share: float | None
     nps_answers: int
     trend_factor: float
-    score: float
+    score: float = Field(description="What the ranking sorts by (see the pain page: how this is computed).")
 
 
-@router.get("/pain", response=list[PainOut], tags=["monetizable pain"],
-            summary="Themes and pain highlights, largest monetizable pain first")
-@paginate(LimitOffsetPagination)
-def list_pain(request):
-    return [
-        {"kind": p.kind, "id": p.id, "title": p.title, "revenue_at_stake": p.revenue, "accounts": p.accounts,
-         "negativity": p.negativity, "detractor_share": p.detractor_share, "nps_answers": p.nps_answers,
-         "trend_factor": p.trend_factor, "score": p.score}
-        for p in pain.rank_pain(request.workspace, limit=None)
-    ]
+class PainPage(Schema):
+    items: list[PainOut]
+    count: int = Field(description="Rows in the whole ranking.")
+
+
+def _pain_out(p: pain.PainPoint, currency: str) -> dict:
+    return {
+        "rank": p.rank, "index": p.index, "kind": p.kind, "id": p.id, "title": p.title,
+        "quote": p.quote.text if p.quote else None, **_money("revenue_at_stake", p.revenue, currency),
+        "share_of_revenue": p.share_of_revenue, "accounts": p.accounts,
+        "carrying_accounts": p.concentration.carriers, "highlights": p.highlights, "negativity": p.negativity,
+        "detractor_share": p.detractor_share, "nps_answers": p.nps_answers, "trend_factor": p.trend_factor,
+        "score": p.score,
+    }
+
+
+@router.get("/pain", response=PainPage, tags=["monetizable pain"],
+            summary="Themes and accounts' pain, largest monetizable pain first")
+def list_pain(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+    ranking = pain.rank_pain(request.workspace, limit=limit, offset=offset)
+    return {"items": [_pain_out(p, ranking.currency) for p in ranking.points], "count": ranking.total}

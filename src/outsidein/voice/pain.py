@@ -1,36 +1,52 @@
-"""Monetizable pain: themes and pain highlights ranked by the revenue at stake behind them.
+"""Monetizable pain: themes and the pain raised by each account, ranked by the revenue at stake behind them.
 
     score = revenue at stake × (0.5 + negativity) × (1 + detractor share) × trend factor
 
 docs/analytics/monetizable-pain.md explains each term and why. In short: revenue at stake is the annual
 revenue of the distinct accounts that raised it; negativity (0..1) is (1 − average sentiment) / 2, so a
 neutral voice counts once, an all-negative one 1.5 times and an all-positive one half; the detractor share
-is the share of NPS answers 0–6 among the items (for a highlight: among its account's answers), so
+is the share of NPS answers 0–6 among the items (for an account's pain highlights: among its answers), so
 revenue whose owners would not recommend us counts up to double; the trend factor (0.5..2) is
 1 + (change in the theme's share of all feedback over the last 30 days) / (its share), so growing pain
 rises and fading pain sinks. A term with no data (no sentiment, no NPS answers, no trend) is neutral (× 1).
+
+People read a rank and a pain index (0–100: the score relative to the top row), not the score itself.
+
+The ranking costs the same few queries whatever the data size: themes are few and read whole; pain
+highlights are grouped by account in the database (stored sentiment, account revenue) and only the top of
+that ordering is read (a pool of several pages); detractor shares are counted for those accounts only and
+re-order the pool.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Avg, Count, F, FloatField, Max, Q, Value, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.urls import reverse
 
 from outsidein.conversations.models import Highlight, HighlightKind
+from outsidein.core.money import currency_of, exact_money
 from outsidein.core.scoping import get_scoped, scoped
-from outsidein.voice.analysis.sentiment import score_text
+from outsidein.customers.models import Account
 from outsidein.voice.models import FeedbackItem, ThemeMember
 from outsidein.voice.themes_services import live_themes, representative_quotes, representative_quotes_of
 
 THEME = "theme"
 HIGHLIGHT = "highlight"
+ACCOUNT = "account"  # the pain highlights of one account, as one row
 DETRACTOR_MAX = 6
 TREND_FACTOR_RANGE = (0.5, 2.0)
+CARRIER_SHARE = 0.8  # "80% of it from 3 accounts"
+QUOTES_PER_ROW = 5  # candidates per row, so a quote already shown higher up can give way to the next one
+# Account rows read before detractors re-order them: the detractor term at most doubles a score, so a row
+# outside a pool of four times the page would need a base score within half of the page's last to belong.
+POOL_FACTOR = 4
+MIN_POOL = 200
 
 
 def negativity(average_sentiment: float | None) -> float | None:
@@ -55,9 +71,47 @@ def pain_score(revenue: float, negativity_value: float | None, detractor_share: 
     return revenue * (0.5 + n) * (1.0 + d) * trend_weight
 
 
+def pain_index(score: float, top_score: float) -> int:
+    """0–100: the score as a share of the top row's, so the first row reads 100 and half its pain reads 50."""
+    if top_score <= 0 or score <= 0:
+        return 0
+    return max(0, min(100, round(100 * score / top_score)))
+
+
 @dataclass(frozen=True)
+class Concentration:
+    """How the revenue at stake is spread: over how many accounts, and how few of them carry most of it."""
+
+    accounts: int  # distinct accounts behind it
+    carriers: int  # the fewest of them whose revenue makes CARRIER_SHARE of it
+    at_stake: float  # their revenue, counted once each
+
+    @property
+    def single(self) -> bool:
+        return self.accounts == 1
+
+    @property
+    def text(self) -> str:
+        if not self.accounts or self.at_stake <= 0:
+            return ""
+        if self.single:
+            return "all of it from 1 account"
+        return f"{CARRIER_SHARE:.0%} of it from {self.carriers} of {self.accounts} accounts"
+
+
+NO_CONCENTRATION = Concentration(0, 0, 0.0)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    url: str
+    sentiment: float | None = None
+
+
+@dataclass
 class PainPoint:
-    kind: str  # THEME or HIGHLIGHT
+    kind: str  # THEME or ACCOUNT
     id: int
     title: str
     url: str
@@ -69,8 +123,16 @@ class PainPoint:
     trend: float | None
     trend_factor: float
     score: float
-    quotes: list[str] = field(default_factory=list)
-    theme_name: str = ""
+    quotes: list[Quote] = field(default_factory=list)  # candidates, best first; the page shows the first unused
+    highlights: int = 0  # pain highlights behind an account row
+    share_of_revenue: float | None = None  # revenue at stake / the workspace's total account revenue
+    concentration: Concentration = NO_CONCENTRATION
+    rank: int = 0
+    index: int = 0
+
+    @property
+    def quote(self) -> Quote | None:
+        return self.quotes[0] if self.quotes else None
 
     @property
     def negativity_pct(self) -> float | None:
@@ -80,104 +142,262 @@ class PainPoint:
     def detractor_pct(self) -> float | None:
         return None if self.detractor_share is None else 100 * self.detractor_share
 
+    @property
+    def share_pct(self) -> float | None:
+        return None if self.share_of_revenue is None else 100 * self.share_of_revenue
 
-def _share(part: int, whole: int) -> float | None:
+
+@dataclass(frozen=True)
+class PainRanking:
+    points: list[PainPoint]
+    total: int  # rows in the whole ranking
+    offset: int
+    currency: str
+    total_revenue: float  # annual revenue of all the workspace's accounts
+    unranked: int  # pain highlights with no account behind them: nothing is known to be at stake
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.points) < self.total
+
+
+def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def rank_pain(workspace, *, limit: int | None = 100) -> list[PainPoint]:
-    """Themes and pain highlights of the workspace, largest monetizable pain first (a fixed number of queries)."""
-    themes = list(live_themes(workspace).select_related("workspace"))
+def _float(value) -> float:
+    return float(value) if value is not None else 0.0
+
+
+# -- themes ------------------------------------------------------------------------------------------------
+
+
+def theme_concentration(workspace, theme_ids) -> tuple[dict[int, Concentration], float]:
+    """Accounts behind each theme, how few of them carry 80% of its revenue, and all accounts' revenue.
+
+    One query, a row per theme: the distinct (theme, account) pairs are ranked by revenue inside the
+    database, with a running total, so no member row reaches Python; the workspace's total revenue rides
+    along as one more row.
+    """
+    theme_ids = list(theme_ids) or [0]
+    pairs = (scoped(ThemeMember, workspace).filter(theme_id__in=theme_ids).order_by()
+             .annotate(raiser=Coalesce("feedback_item__account_id", "highlight__conversation__account_id"))
+             .filter(raiser__isnull=False).values("theme_id", "raiser").distinct())
+    pairs_sql, params = pairs.query.sql_with_params()
+    account = connection.ops.quote_name(Account._meta.db_table)
+    sql = f"""
+        WITH pairs (theme_id, raiser) AS ({pairs_sql}),
+        ranked AS (
+            SELECT p.theme_id AS theme_id,
+                   ROW_NUMBER() OVER (PARTITION BY p.theme_id ORDER BY COALESCE(a.annual_revenue, 0) DESC, a.id)
+                       AS position,
+                   SUM(COALESCE(a.annual_revenue, 0)) OVER (
+                       PARTITION BY p.theme_id ORDER BY COALESCE(a.annual_revenue, 0) DESC, a.id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
+                   SUM(COALESCE(a.annual_revenue, 0)) OVER (PARTITION BY p.theme_id) AS total
+            FROM pairs p JOIN {account} a ON a.id = p.raiser
+        )
+        SELECT theme_id, COUNT(*), MIN(CASE WHEN running >= {CARRIER_SHARE} * total THEN position END), MAX(total)
+        FROM ranked GROUP BY theme_id
+        UNION ALL
+        SELECT NULL, 0, 0, (SELECT SUM(annual_revenue) FROM {account} WHERE workspace_id = %s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, workspace.pk])
+        rows = cursor.fetchall()
+    spread, revenue_total = {}, 0.0
+    for theme_id, accounts, carriers, total in rows:
+        if theme_id is None:
+            revenue_total = _float(total)
+        else:
+            spread[theme_id] = Concentration(int(accounts), int(carriers or 0), _float(total))
+    return spread, revenue_total
+
+
+def _theme_points(workspace, themes) -> tuple[list[PainPoint], float]:
     total_items = (scoped(FeedbackItem, workspace).exclude(text="").count()
                    + scoped(Highlight, workspace).exclude(text="").count())
     detractors = {
         row["theme_id"]: (row["answers"], row["detractors"])
         for row in scoped(ThemeMember, workspace).filter(theme__in=themes, feedback_item__nps__isnull=False)
-        .values("theme_id").annotate(answers=Count("id"), detractors=Count("id", filter=Q(
+        .order_by().values("theme_id").annotate(answers=Count("id"), detractors=Count("id", filter=Q(
             feedback_item__nps__lte=DETRACTOR_MAX)))
     }
-    points: list[PainPoint] = []
-    trend_weights: dict[int, float] = {}
+    spread, revenue_total = theme_concentration(workspace, [t.pk for t in themes])
+    points = []
     for theme in themes:
         answers, detracting = detractors.get(theme.pk, (0, 0))
         weight = trend_factor(theme.trend, _share(theme.size, total_items))
-        trend_weights[theme.pk] = weight
-        revenue = float(theme.revenue_at_stake or 0)
+        revenue = _float(theme.revenue_at_stake)
         neg = negativity(theme.avg_sentiment)
         d = _share(detracting, answers)
+        concentration = spread.get(theme.pk, NO_CONCENTRATION)
         points.append(PainPoint(
-            THEME, theme.pk, theme.name, _theme_url(theme), revenue, 0, neg, d, answers, theme.trend, weight,
-            pain_score(revenue, neg, d, weight),
+            THEME, theme.pk, theme.name, _theme_url(theme), revenue, concentration.accounts, neg, d, answers,
+            theme.trend, weight, pain_score(revenue, neg, d, weight),
+            share_of_revenue=_share(revenue, revenue_total) if theme.revenue_at_stake is not None else None,
+            concentration=concentration,
         ))
-
-    pains = list(scoped(Highlight, workspace).filter(kind=HighlightKind.PAIN).select_related(
-        "conversation__account", "conversation__workspace"))
-    account_ids = {h.conversation.account_id for h in pains if h.conversation.account_id}
-    account_nps = {
-        row["account_id"]: (row["answers"], row["detractors"])
-        for row in scoped(FeedbackItem, workspace).filter(account_id__in=account_ids, nps__isnull=False)
-        .values("account_id").annotate(answers=Count("id"), detractors=Count("id", filter=Q(nps__lte=DETRACTOR_MAX)))
-    }
-    theme_of = dict(scoped(ThemeMember, workspace).filter(highlight__in=pains, theme__merged_into__isnull=True)
-                    .values_list("highlight_id", "theme_id"))
-    theme_names = {t.pk: t.name for t in themes}
-    for h in pains:
-        account = h.conversation.account
-        revenue = float(account.annual_revenue or 0) if account else 0.0
-        answers, detracting = account_nps.get(h.conversation.account_id, (0, 0))
-        sentiment = score_text(h.text)
-        neg = negativity(None if math.isnan(sentiment) else sentiment)
-        d = _share(detracting, answers)
-        theme_id = theme_of.get(h.pk)
-        weight = trend_weights.get(theme_id, 1.0)
-        points.append(PainPoint(
-            HIGHLIGHT, h.pk, h.text, h.get_absolute_url(), revenue, 1 if account else 0, neg, d, answers, None,
-            weight, pain_score(revenue, neg, d, weight), quotes=[], theme_name=theme_names.get(theme_id, ""),
-        ))
-    points.sort(key=lambda p: (-p.score, -p.revenue, p.kind, p.id))
-    points = points[:limit] if limit else points
-    return _with_theme_details(workspace, points, {t.pk: t for t in themes})
+    return points, revenue_total
 
 
 def _theme_url(theme) -> str:
-    from django.urls import reverse
-
     return reverse("theme-detail", kwargs={"ws": theme.workspace.slug, "theme_id": theme.pk})
 
 
-def _with_theme_details(workspace, points: list[PainPoint], themes: dict) -> list[PainPoint]:
-    """Accounts behind each listed theme and its closest quote (two queries for all of them)."""
-    listed = [p.id for p in points if p.kind == THEME]
-    if not listed:
-        return points
-    accounts: dict[int, set[int]] = defaultdict(set)
-    for theme_id, feedback_account, highlight_account in scoped(ThemeMember, workspace).filter(
-            theme_id__in=listed).values_list("theme_id", "feedback_item__account_id",
-                                              "highlight__conversation__account_id"):
-        if feedback_account or highlight_account:
-            accounts[theme_id].add(feedback_account or highlight_account)
-    quotes_of = representative_quotes_of(workspace, [themes[pk] for pk in listed])
-    result = []
-    for p in points:
-        if p.kind == THEME:
-            quotes = [q.text for q in quotes_of[p.id][:1]]
-            p = PainPoint(**{**p.__dict__, "accounts": len(accounts[p.id]), "quotes": quotes})
-        result.append(p)
-    return result
+# -- pain highlights, by account ---------------------------------------------------------------------------
+
+
+def _pain_highlights(workspace):
+    return scoped(Highlight, workspace).filter(kind=HighlightKind.PAIN)
+
+
+def _account_groups(workspace):
+    """Pain highlights grouped by account, largest revenue × negativity first (detractors come later)."""
+    revenue = Coalesce(Cast(Max("conversation__account__annual_revenue"), FloatField()), Value(0.0))
+    return (
+        _pain_highlights(workspace).filter(conversation__account__isnull=False).order_by()
+        .values("conversation__account_id", "conversation__account__name")
+        .annotate(revenue=revenue, mean_sentiment=Avg("sentiment"), highlights=Count("id"))
+        # revenue × (0.5 + negativity) with negativity = (1 − s) / 2, i.e. revenue × (1 − s / 2)
+        .annotate(base=F("revenue") * (Value(1.0) - Coalesce(F("mean_sentiment"), Value(0.0)) / Value(2.0)))
+        .order_by("-base", "conversation__account_id")
+    )
+
+
+def _detractors_by_account(workspace, account_ids: list[int]) -> dict[int, tuple[int, int]]:
+    if not account_ids:
+        return {}
+    return {
+        row["account_id"]: (row["answers"], row["detractors"])
+        for row in scoped(FeedbackItem, workspace).filter(account_id__in=account_ids, nps__isnull=False)
+        .order_by().values("account_id").annotate(answers=Count("id"),
+                                                  detractors=Count("id", filter=Q(nps__lte=DETRACTOR_MAX)))
+    }
+
+
+def _account_point(workspace, row: dict, detractors: dict, revenue_total: float) -> PainPoint:
+    account_id = row["conversation__account_id"]
+    answers, detracting = detractors.get(account_id, (0, 0))
+    d = _share(detracting, answers)
+    neg = negativity(row["mean_sentiment"])
+    revenue = row["revenue"]
+    return PainPoint(
+        ACCOUNT, account_id, row["conversation__account__name"],
+        reverse("account-detail", kwargs={"ws": workspace.slug, "account_id": account_id}),
+        revenue, 1, neg, d, answers, None, 1.0, pain_score(revenue, neg, d), highlights=row["highlights"],
+        share_of_revenue=_share(revenue, revenue_total), concentration=Concentration(1, 1, revenue),
+    )
+
+
+def _ranked_candidates(workspace, themes: list[PainPoint], need: int,
+                       revenue_total: float) -> tuple[list[PainPoint], int]:
+    """The top rows of themes and accounts together, and how many account rows there are in all.
+
+    Account rows are read in the database's order (revenue × negativity) up to a pool several times the
+    rows asked for, and detractors re-order that pool; the number of queries stays the same whatever the
+    data size.
+    """
+    groups = _account_groups(workspace)
+    rows = list(groups[:max(POOL_FACTOR * need, MIN_POOL)])
+    detractors = _detractors_by_account(workspace, [r["conversation__account_id"] for r in rows])
+    candidates = _ordered(themes + [_account_point(workspace, r, detractors, revenue_total) for r in rows])
+    return candidates, groups.count()
+
+
+def _ordered(points: list[PainPoint]) -> list[PainPoint]:
+    return sorted(points, key=lambda p: (-p.score, -p.revenue, p.kind != THEME, p.id))
+
+
+def rank_pain(workspace, *, limit: int = 50, offset: int = 0) -> PainRanking:
+    """Themes and accounts' pain, largest monetizable pain first: rows ``offset`` to ``offset + limit``."""
+    limit, offset = max(0, limit), max(0, offset)
+    themes, revenue_total = _theme_points(workspace, list(live_themes(workspace).select_related("workspace")))
+    candidates, account_rows = _ranked_candidates(workspace, themes, offset + limit, revenue_total)
+    top = candidates[0].score if candidates else 0.0
+    page = [replace(p, rank=offset + i + 1, index=pain_index(p.score, top))
+            for i, p in enumerate(candidates[offset:offset + limit])]
+    unranked = _pain_highlights(workspace).filter(conversation__account__isnull=True).count()
+    return PainRanking(_with_quotes(workspace, page), len(themes) + account_rows, offset, currency_of(workspace),
+                       revenue_total, unranked)
+
+
+# -- quotes ------------------------------------------------------------------------------------------------
+
+
+def normalized(text: str) -> str:
+    """What makes two quotes the same to a reader: case, spacing and closing punctuation aside."""
+    return " ".join(text.lower().split()).strip(" .!?…\"“”'")
+
+
+def _account_quotes(workspace, account_ids: list[int]) -> dict[int, list[Quote]]:
+    """Each account's most negative pain highlights first, a few per account (one query)."""
+    if not account_ids:
+        return {}
+    ranked = (_pain_highlights(workspace).filter(conversation__account_id__in=account_ids)
+              .select_related("conversation__workspace")
+              .annotate(place=Window(RowNumber(), partition_by=[F("conversation__account_id")],
+                                     order_by=[F("sentiment").asc(nulls_last=True), F("id").asc()]))
+              .filter(place__lte=QUOTES_PER_ROW).order_by("conversation__account_id", "place"))
+    quotes: dict[int, list[Quote]] = {pk: [] for pk in account_ids}
+    for h in ranked:
+        quotes[h.conversation.account_id].append(Quote(h.text, h.get_absolute_url(), h.sentiment))
+    return quotes
+
+
+def _theme_quotes(workspace, theme_ids: list[int]) -> dict[int, list[Quote]]:
+    """Each theme's representative quotes, the one closest to its centre first (two queries)."""
+    if not theme_ids:
+        return {}
+    themes = list(live_themes(workspace).filter(pk__in=theme_ids))
+    return {pk: [Quote(item.text, item.url, item.sentiment) for item in items]
+            for pk, items in representative_quotes_of(workspace, themes).items()}
+
+
+def _with_quotes(workspace, points: list[PainPoint]) -> list[PainPoint]:
+    """Give each row its best quote that no row above it already shows, so no wording repeats down the list."""
+    found = {
+        THEME: _theme_quotes(workspace, [p.id for p in points if p.kind == THEME]),
+        ACCOUNT: _account_quotes(workspace, [p.id for p in points if p.kind == ACCOUNT]),
+    }
+    seen: set[str] = set()
+    for point in points:
+        unused = []
+        for quote in found[point.kind].get(point.id, []):
+            key = normalized(quote.text)
+            if key and key not in seen:
+                unused.append(quote)
+                seen.add(key)
+                break
+        point.quotes = unused
+    return points
+
+
+# -- initiatives -------------------------------------------------------------------------------------------
 
 
 def pain_statement(workspace, kind: str, pk: int) -> tuple[str, str]:
     """A name and the customers' words for an initiative started from one pain point."""
+    currency = currency_of(workspace)
     if kind == THEME:
         theme = get_scoped(live_themes(workspace), workspace, pk=pk)
         quotes = [f"“{q.text.strip()}”" for q in representative_quotes(theme)]
-        at_stake = f" Revenue at stake: {Decimal(theme.revenue_at_stake or 0):,.0f}." if theme.revenue_at_stake else ""
+        at_stake = (f" Revenue at stake: {exact_money(theme.revenue_at_stake, currency)} ({currency})."
+                    if theme.revenue_at_stake else "")
         return theme.name[:200], ("\n".join(quotes) or theme.name) + f"\n\n{theme.size} items in the theme.{at_stake}"
+    if kind == ACCOUNT:
+        account = get_scoped(Account, workspace, pk=pk)
+        quotes = _account_quotes(workspace, [account.pk])[account.pk]
+        if not quotes:
+            raise ValidationError({"id": f"{account.name} raised no pain in a conversation."})
+        revenue = (f"\n\nAnnual revenue of {account.name}: {exact_money(account.annual_revenue, currency)} "
+                   f"({currency})." if account.annual_revenue else "")
+        return (f"Pain at {account.name}")[:200], "\n".join(f"“{q.text.strip()}”" for q in quotes[:3]) + revenue
     if kind == HIGHLIGHT:
-        highlight = get_scoped(scoped(Highlight, workspace).filter(kind=HighlightKind.PAIN), workspace, pk=pk)
+        highlight = get_scoped(_pain_highlights(workspace), workspace, pk=pk)
         text = " ".join(highlight.text.split())
         return (text[:80] + ("…" if len(text) > 80 else "")), f"“{highlight.text.strip()}”"
-    raise ValidationError({"kind": "Choose a theme or a pain highlight."})
+    raise ValidationError({"kind": "Choose a theme, an account's pain or a pain highlight."})
 
 
 def initiatives_available() -> bool:
@@ -194,3 +414,26 @@ def start_initiative(workspace, actor, kind: str, pk: int):
 
     name, statement = pain_statement(workspace, kind, pk)
     return save_initiative(workspace, actor, {"name": name, "pain_statement": statement})
+
+
+@dataclass(frozen=True)
+class RevenueReach:
+    """A theme's revenue at stake as a share of all account revenue, and how concentrated it is."""
+
+    share_of_revenue: float | None
+    concentration: Concentration
+
+    @property
+    def share_pct(self) -> float | None:
+        return None if self.share_of_revenue is None else 100 * self.share_of_revenue
+
+
+def revenue_reach(workspace, themes) -> dict[int, RevenueReach]:
+    """Share of revenue and concentration of each theme (one query, whatever their size)."""
+    themes = list(themes)
+    spread, revenue_total = theme_concentration(workspace, [t.pk for t in themes])
+    return {
+        t.pk: RevenueReach(_share(_float(t.revenue_at_stake), revenue_total) if t.revenue_at_stake is not None
+                           else None, spread.get(t.pk, NO_CONCENTRATION))
+        for t in themes
+    }

@@ -90,10 +90,12 @@ def trend_text(trend: float | None) -> str:
     return f"{'+' if points > 0 else '−'}{abs(points):.1f}\u00a0pts"
 
 
-def theme_rows(themes: list[Theme]) -> list[dict]:
+def theme_rows(themes: list[Theme], reach: dict[int, pain.RevenueReach] | None = None) -> list[dict]:
     total = sum(t.size for t in themes)
+    reach = reach or {}
     return [{"theme": t, "share": round(100 * t.size / total) if total else 0, "sentiment": t.avg_sentiment,
-             "sentiment_label": _sentiment_label(t.avg_sentiment), "trend_text": trend_text(t.trend)}
+             "sentiment_label": _sentiment_label(t.avg_sentiment), "trend_text": trend_text(t.trend),
+             "reach": reach.get(t.pk)}
             for t in themes]
 
 
@@ -136,7 +138,8 @@ def theme_list(request):
         return response
     themes = list(themes_services.live_themes(request.workspace))
     return render(request, "voice/insights/theme_list.html", {
-        "themes": themes, "rows": theme_rows(themes), "status": status, "form": ThemeRunForm(),
+        "themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
+        "status": status, "form": ThemeRunForm(),
         "unthemed": themes_services.unthemed_count(request.workspace) if themes else 0,
         "total": sum(t.size for t in themes),
     })
@@ -157,8 +160,8 @@ def theme_run(request):
             return redirect("theme-list", ws=request.workspace.slug)
     themes = list(themes_services.live_themes(request.workspace))
     return render(request, "voice/insights/theme_list.html", {
-        "themes": themes, "rows": theme_rows(themes), "status": themes_services.analysis_status(request.workspace),
-        "form": form,
+        "themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
+        "status": themes_services.analysis_status(request.workspace), "form": form,
         "unthemed": 0, "total": sum(t.size for t in themes),
     }, status=422)
 
@@ -187,6 +190,7 @@ def theme_detail(request, theme_id: int):
     return render(request, "voice/insights/theme_detail.html", {
         "theme": theme, "sentiment": theme.avg_sentiment, "sentiment_label": _sentiment_label(theme.avg_sentiment),
         "trend_text": trend_text(theme.trend),
+        "reach": pain.revenue_reach(request.workspace, [theme])[theme.pk],
         "quotes": themes_services.representative_quotes(theme),
         "items": grouped_items(themes_services.theme_items(theme)),
         "rename_form": RenameForm(initial={"name": theme.name}),
@@ -293,10 +297,12 @@ def driver_analysis_detail(request, analysis_id: int):
 
 @login_required
 def pain_list(request):
-    points = pain.rank_pain(request.workspace, limit=None)
+    offset = request.GET.get("offset", "")
+    offset = int(offset) if offset.isdigit() else 0
+    ranking = pain.rank_pain(request.workspace, limit=PAIN_ROWS, offset=offset)
     return render(request, "voice/insights/pain_list.html", {
-        "points": points[:PAIN_ROWS], "total": len(points),
-        "initiatives": pain.initiatives_available(),
+        "ranking": ranking, "points": ranking.points, "initiatives": pain.initiatives_available(),
+        "next_offset": offset + PAIN_ROWS, "previous_offset": max(0, offset - PAIN_ROWS),
     })
 
 
