@@ -1,6 +1,9 @@
+import zoneinfo
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from outsidein.core.money import ISO_4217, SYMBOLS
 from outsidein.workspaces.models import Role, User
 
 
@@ -20,6 +23,42 @@ class RoleForm(forms.Form):
 
 class WorkspaceForm(forms.Form):
     name = forms.CharField(max_length=150)
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
+
+
+class WorkspaceSettingsForm(forms.Form):
+    """What a workspace owner sets for everyone: its name, the currency of its revenue and its reporting zone."""
+
+    name = forms.CharField(label="Name", max_length=150,
+                           error_messages={"required": "Name: a workspace needs a name."})
+    currency = forms.CharField(
+        label="Currency", max_length=10,
+        error_messages={"required": "Currency: enter a three-letter code such as EUR, USD or GBP.",
+                        "max_length": "Currency: use the three-letter ISO 4217 code, such as EUR, USD or GBP."},
+        help_text="The ISO 4217 code of account revenue, e.g. USD, EUR or GBP. Every amount is shown in it.",
+        widget=forms.TextInput(attrs={"list": "currency-codes", "autocapitalize": "characters",
+                                      "autocomplete": "off", "size": 4}),
+    )
+    time_zone = forms.ChoiceField(
+        label="Reporting time zone", choices=_time_zone_choices,
+        help_text="Where the workspace's days and months begin in score trends.",
+        error_messages={"required": "Reporting time zone: choose one, such as Europe/Berlin.",
+                        "invalid_choice": "Reporting time zone: “%(value)s” is not a known time zone "
+                                          "(use a name such as Europe/Berlin)."},
+    )
+
+    common_currencies = sorted(SYMBOLS)
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].strip().upper()
+        if code not in ISO_4217:
+            raise forms.ValidationError(
+                f"Currency: “{self.cleaned_data['currency'].strip()}” is not a currency code; "
+                "use its three-letter ISO 4217 code, such as EUR, USD or GBP.")
+        return code
 
 
 class TokenForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User, Workspace
+from outsidein.workspaces.signals import reporting_zone_changed
 
 
 def unique_slug(name: str) -> str:
@@ -111,3 +112,24 @@ def revoke_api_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+def update_settings(workspace: Workspace, *, name: str, currency: str, time_zone: str) -> Workspace:
+    """Rename a workspace, or change the currency of its revenue or its reporting zone.
+
+    A new reporting zone moves where days and months begin: ``reporting_zone_changed`` lets the areas that
+    count per day (score rollups) recount.
+    """
+    old = (workspace.name, workspace.currency, workspace.time_zone)
+    old_zone = workspace.time_zone
+    workspace.name, workspace.currency, workspace.time_zone = name.strip(), currency, time_zone
+    try:
+        workspace.full_clean(exclude=["slug"])
+    except ValidationError:
+        workspace.name, workspace.currency, workspace.time_zone = old  # the page still shows what is saved
+        raise
+    with transaction.atomic():
+        workspace.save(update_fields=["name", "currency", "time_zone"])
+        if time_zone != old_zone:
+            reporting_zone_changed.send(sender=Workspace, workspace=workspace, old_zone=old_zone)
+    return workspace

@@ -11,4 +11,5 @@ urlpatterns = [
     path("settings/tokens/", views.token_list, name="token-list"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("settings/profile/", views.profile, name="profile"),
+    path("settings/workspace/", views.workspace_settings, name="workspace-settings"),
 ]

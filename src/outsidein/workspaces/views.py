@@ -163,6 +163,32 @@ def token_revoke(request, token_id: int):
 
 
 @login_required
+def workspace_settings(request):
+    """The workspace's name, currency and reporting zone: everyone reads them, owners change them."""
+    ws = request.workspace
+    form = forms.WorkspaceSettingsForm(request.POST or None, initial={
+        "name": ws.name, "currency": ws.currency, "time_zone": ws.time_zone})
+    can_change = request.membership.can_admin
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("Only owners can change the workspace's settings.")
+        if form.is_valid():
+            try:
+                services.update_settings(ws, **form.cleaned_data)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                messages.success(request, f"Settings saved: amounts are shown in {ws.currency}, "
+                                          f"days begin in {ws.time_zone}.")
+                return redirect("workspace-settings", ws=ws.slug)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "workspaces/settings.html", {"form": form, "can_change": can_change},
+                  status=422 if form.errors else 200)
+
+
+@login_required
 @viewer_may_post
 def profile(request):
     form = forms.ProfileForm(request.POST or None, instance=request.user)
