@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from outsidein.voice import drivers_services
+from outsidein.voice import services as voice_services
 from outsidein.voice.analysis.drivers import key_drivers, read_ratings_csv
 from outsidein.voice.models import DriverAnalysis, FeedbackItem
 
@@ -28,7 +29,7 @@ def load_survey(workspace) -> int:
             items.append(FeedbackItem(workspace=workspace, external_id=row["response_id"], source_name="survey",
                                       nps=nps, driver_ratings=ratings, text=row["comment"],
                                       received_at=timezone.now() - timedelta(days=i)))
-    FeedbackItem.objects.bulk_create(items)
+    voice_services.create_feedback(workspace, items)
     return len(items)
 
 

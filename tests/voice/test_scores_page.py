@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
+from outsidein.voice import services as voice_services
 from outsidein.voice.models import BatchStatus, FeedbackItem, ImportBatch
 
 
@@ -32,7 +33,7 @@ def responses(workspace):
     for i in range(5):
         rows.append(FeedbackItem(workspace=workspace, account=tiny, received_at=datetime(2026, 4, 9, tzinfo=UTC),
                                  nps=3, text=f"Carrier {i}"))
-    FeedbackItem.objects.bulk_create(rows)
+    voice_services.create_feedback(workspace, rows)
     return acme, tiny
 
 

@@ -85,10 +85,17 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", reference: flo
 
 @dataclass(frozen=True)
 class Point:
+    """One point of a line; ``partial`` (a period still in progress) and ``few`` (too few answers to trust the
+    margin) are drawn hollow, and a partial point hangs off the line by a dashed segment, so neither ever
+    reads as where the line is going. ``note`` is printed beside a partial point, e.g. "so far, n = 2"."""
+
     x_label: str
     value: float | None
     low: float | None = None
     high: float | None = None
+    partial: bool = False
+    few: bool = False
+    note: str = ""
 
 
 def line_chart(series: dict[str, Sequence[Point]], *, title: str, y_label: str = "", width: int = 640,
@@ -130,18 +137,38 @@ def line_chart(series: dict[str, Sequence[Point]], *, title: str, y_label: str =
     for n, (name, points) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         index = {p.x_label: labels.index(p.x_label) for p in points}
-        band = [p for p in points if p.low is not None and p.high is not None and p.value is not None]
+        # The band follows complete periods; a period in progress gets a whisker of its own instead.
+        band = [p for p in points if p.low is not None and p.high is not None and p.value is not None
+                and not p.partial]
         if len(band) > 1:
             upper = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.high))}" for p in band)
             lower = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.low))}" for p in reversed(band))
             body.append(f"<polygon points='{upper} {lower}' fill='{colour}' fill-opacity='0.15'/>")
         drawn = [p for p in points if p.value is not None]
-        if drawn:
-            path = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.value))}" for p in drawn)
+        settled = [p for p in drawn if not p.partial]
+        if len(settled) > 1:
+            path = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.value))}" for p in settled)
             body.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2'/>")
-            for p in drawn:
-                body.append(f"<circle cx='{_num(x(index[p.x_label]))}' cy='{_num(y(p.value))}' r='3' fill='{colour}'>"
-                            f"<title>{escape(name)} {escape(p.x_label)}: {_num(p.value)}</title></circle>")
+        for p in drawn:
+            if p.partial and settled:
+                last = settled[-1]
+                body.append(f"<line x1='{_num(x(index[last.x_label]))}' y1='{_num(y(last.value))}' "
+                            f"x2='{_num(x(index[p.x_label]))}' y2='{_num(y(p.value))}' stroke='{colour}' "
+                            "stroke-width='1.5' stroke-dasharray='4 4' stroke-opacity='0.7' class='partial'/>")
+        for p in drawn:
+            px, py = _num(x(index[p.x_label])), _num(y(p.value))
+            hollow = p.partial or p.few
+            fill = "#fff" if hollow else colour
+            kind = "partial" if p.partial else "few" if p.few else "full"
+            state = {"partial": " (in progress)", "few": " (few responses)", "full": ""}[kind]
+            if p.partial and p.low is not None and p.high is not None:
+                body.append(f"<line x1='{px}' y1='{_num(y(p.high))}' x2='{px}' y2='{_num(y(p.low))}' "
+                            f"stroke='{colour}' stroke-opacity='0.35' stroke-width='6' stroke-linecap='round'/>")
+            body.append(f"<circle cx='{px}' cy='{py}' r='{4 if hollow else 3}' fill='{fill}' stroke='{colour}' "
+                        f"stroke-width='{2 if hollow else 0}' class='{kind}'>"
+                        f"<title>{escape(name)} {escape(p.x_label)}: {_num(p.value)}{state}</title></circle>")
+            if p.note:
+                body.append(_text(x(index[p.x_label]) - 6, y(p.value) - 9, p.note, anchor="end", size=10, fill=MUTED))
         if len(series) > 1:
             body.append(f"<rect x='{width - right - 150}' y='{8 + n * 14}' width='10' height='10' fill='{colour}'/>")
             body.append(_text(width - right - 136, 17 + n * 14, name[:22], size=10))

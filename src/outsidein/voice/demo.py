@@ -10,7 +10,7 @@ import random
 from collections.abc import Sequence
 from datetime import timedelta
 
-from outsidein.voice import drivers_services, rollups, themes_services
+from outsidein.voice import drivers_services, services, themes_services
 from outsidein.voice.imports import SentimentScorer
 from outsidein.voice.models import FeedbackItem, ImportBatch, Source
 
@@ -211,8 +211,7 @@ def build(ctx) -> None:
         ))
     for item, score in zip(items, SentimentScorer().scores([item.text for item in items]), strict=True):
         item.sentiment = score
-    FeedbackItem.objects.bulk_create(items, batch_size=1000)
-    rollups.rebuild(ws)
+    services.create_feedback(ws, items)
     _analyse(ctx)
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.tasks import task
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from outsidein.core import jobs
 from outsidein.core.charts import Dot, quadrant_chart
 from outsidein.core.scoping import scoped
 from outsidein.voice.analysis.drivers import ACT_FIRST, DriverDataError, key_drivers
-from outsidein.voice.models import DriverAnalysis, FeedbackItem
+from outsidein.voice.models import DriverAnalysis, FeedbackItem, FeedbackTally, TallyKind
 
 OUTCOMES = {"nps": "Likelihood to recommend (NPS, 0–10)", "csat": "Overall satisfaction (CSAT, 1–5)"}
 # Up to this many responses the analysis runs while the page waits (well under a second); beyond, a worker.
@@ -38,18 +37,10 @@ class DriverOption:
 
 
 def driver_options(workspace) -> list[DriverOption]:
-    """The driver ratings found in the workspace's feedback, with how many items rate each (one query)."""
-    table = FeedbackItem._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = (f"SELECT d.key, COUNT(*) FROM {table} f CROSS JOIN LATERAL jsonb_each(f.driver_ratings::jsonb) d "
-               "WHERE f.workspace_id = %s AND jsonb_typeof(f.driver_ratings::jsonb) = 'object' "
-               "GROUP BY d.key ORDER BY d.key")
-    else:
-        sql = (f"SELECT d.key, COUNT(*) FROM {table} f, json_each(f.driver_ratings) d "
-               "WHERE f.workspace_id = %s AND json_type(f.driver_ratings) = 'object' GROUP BY d.key ORDER BY d.key")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [workspace.pk])
-        return [DriverOption(str(name), int(count)) for name, count in cursor.fetchall()]
+    """The driver ratings found in the workspace's feedback, with how many items rate each, as the writes tallied
+    them (voice/rollups.py): one small read, however many items there are."""
+    rows = scoped(FeedbackTally, workspace).filter(kind=TallyKind.DRIVER, items__gt=0).order_by("name")
+    return [DriverOption(name, items) for name, items in rows.values_list("name", "items")]
 
 
 def outcome_count(workspace, outcome: str) -> int:

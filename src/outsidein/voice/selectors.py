@@ -1,18 +1,24 @@
-"""Reads of the voice area: feedback lists and the score columns the pure score functions take.
+"""Reads of the voice area: feedback lists, and scores from counts of answers.
 
-Scores are read with one ``values_list`` per metric (three columns: time, score, segment), so a page
-costs the same number of queries whatever the number of responses.
+Scores never read responses one by one: the score rollup (voice/rollups.py) holds answer counts per day,
+source and segment, and a filter it does not keep (text, account, import, sentiment) is answered by one
+GROUP BY over the matching items. Either way a page costs the same queries and reads at most a row per
+period or segment, whatever the number of responses.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncWeek, TruncYear
 from django.utils import timezone
 
 from outsidein.core.scoping import scoped
+from outsidein.customers.models import Segment
+from outsidein.voice import rollups
 from outsidein.voice.analysis import scores
-from outsidein.voice.models import FeedbackItem, ImportBatch
+from outsidein.voice.models import ROLLUP_COUNTS, FeedbackItem, FeedbackTally, ImportBatch, ScoreRollup, TallyKind
 
 # The column each metric of voice.analysis.scores is computed from.
 METRIC_COLUMN = {"nps": "nps", "csat": "csat", "csat_mean": "csat", "ces": "ces"}
@@ -37,11 +43,12 @@ class FeedbackFilter:
     until: date | None = None  # inclusive
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
+def _day_start(day: date, tz=None) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()), tz)
 
 
-def filtered_feedback(workspace, f: FeedbackFilter) -> QuerySet[FeedbackItem]:
+def filtered_feedback(workspace, f: FeedbackFilter, *, tz=None) -> QuerySet[FeedbackItem]:
+    """Items matching the filter; ``since``/``until`` are days in ``tz`` (the reader's zone by default)."""
     items = scoped(FeedbackItem, workspace)
     if f.query:
         items = items.filter(text__icontains=f.query)
@@ -62,9 +69,9 @@ def filtered_feedback(workspace, f: FeedbackFilter) -> QuerySet[FeedbackItem]:
     if f.has_text:
         items = items.exclude(text="")
     if f.since:
-        items = items.filter(received_at__gte=_day_start(f.since))
+        items = items.filter(received_at__gte=_day_start(f.since, tz))
     if f.until:
-        items = items.filter(received_at__lt=_day_start(f.until + timedelta(days=1)))
+        items = items.filter(received_at__lt=_day_start(f.until + timedelta(days=1), tz))
     return items
 
 
@@ -73,21 +80,69 @@ def feedback_list(workspace, f: FeedbackFilter) -> QuerySet[FeedbackItem]:
 
 
 def source_names(workspace) -> list[str]:
-    return list(scoped(FeedbackItem, workspace).order_by("source_name").values_list("source_name", flat=True)
-                .distinct())
+    """The source names the workspace's feedback holds, as the writes tallied them (no scan of the items)."""
+    return list(scoped(FeedbackTally, workspace).filter(kind=TallyKind.SOURCE_NAME, items__gt=0)
+                .order_by("name").values_list("name", flat=True))
 
 
-def score_columns(workspace, metric: str, f: FeedbackFilter) -> tuple[list, list, list]:
-    """(received_at, score, segment name) of every answered response matching the filter: one query."""
-    column = METRIC_COLUMN[metric]
-    rows = filtered_feedback(workspace, f).filter(**{f"{column}__isnull": False}).values_list(
-        "received_at", column, "account__segment__name")
-    when, values, segments = [], [], []
-    for received_at, value, segment in rows.iterator(chunk_size=5000):
-        when.append(received_at)
-        values.append(value)
-        segments.append(segment or "No segment")
-    return when, values, segments
+# -- scores: counts of answers, from the rollup or (for filters it does not keep) one GROUP BY of the items --
+
+TRUNC = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+NO_SEGMENT = "No segment"
+
+
+def _rollup_serves(f: FeedbackFilter) -> bool:
+    """The rollup keeps day, source, source name and segment; any other filter needs the items themselves."""
+    return not (f.query or f.account_id or f.batch_id or f.nps_group or f.sentiment or f.has_text)
+
+
+def _rollup_rows(workspace, f: FeedbackFilter) -> QuerySet[ScoreRollup]:
+    rows = scoped(ScoreRollup, workspace)
+    if f.source:
+        rows = rows.filter(source=f.source)
+    if f.source_name:
+        rows = rows.filter(source_name=f.source_name)
+    if f.segment_id:
+        rows = rows.filter(segment_key=f.segment_id)
+    if f.since:
+        rows = rows.filter(day__gte=f.since)
+    if f.until:
+        rows = rows.filter(day__lte=f.until)
+    return rows.order_by()
+
+
+def _answer_counts(workspace, column: str, f: FeedbackFilter, key: str | None,
+                   period: scores.Period = "month") -> dict[Any, dict[int, int]]:
+    """{key: {answer: responses}} for one score column, grouped by period start, segment key or nothing (None).
+
+    A bounded read whatever the number of responses: at most one row per period or segment.
+    """
+    columns = ROLLUP_COUNTS[column]
+    if _rollup_serves(f):
+        rows = _rollup_rows(workspace, f)
+        group = {"period": TRUNC[period]("day"), "segment": F("segment_key")}.get(key or "")
+        sums = {c: Sum(c) for c in columns}
+    else:
+        tz = workspace.tz
+        rows = filtered_feedback(workspace, f, tz=tz).filter(**{f"{column}__isnull": False}).order_by()
+        group = {"period": TRUNC[period]("received_at", tzinfo=tz),
+                 "segment": Coalesce("account__segment_id", Value(0), output_field=IntegerField())}.get(key or "")
+        sums = {c: count for c, count in rollups.count_expressions().items() if c in columns}
+    if group is None:
+        found = [rows.aggregate(**sums)]
+        keyed = [(None, row) for row in found]
+    else:
+        keyed = [(row["k"], row) for row in rows.annotate(k=group).values("k").annotate(**sums)]
+    result: dict[Any, dict[int, int]] = {}
+    for k, row in keyed:
+        if isinstance(k, datetime):  # TruncMonth of a datetime: the local midnight that starts the period
+            k = k.astimezone(workspace.tz).date() if timezone.is_aware(k) else k.date()
+        counts = result.setdefault(k, {})
+        for c in columns:
+            if row[c]:
+                value = int(c.rsplit("_", 1)[1])
+                counts[value] = counts.get(value, 0) + int(row[c])
+    return {k: v for k, v in result.items() if v or key is None}
 
 
 @dataclass(frozen=True)
@@ -97,16 +152,40 @@ class MetricView:
     overall: scores.ScoreEstimate
     series: list[scores.SeriesPoint]
     by_segment: list[scores.SeriesPoint]
+    period: str = "month"
+    change: scores.ScoreChange | None = None  # the last complete period against the one before it
+
+    @property
+    def partial(self) -> scores.SeriesPoint | None:
+        return next((p for p in reversed(self.series) if p.partial), None)
+
+    @property
+    def last_full(self) -> scores.SeriesPoint | None:
+        return next((p for p in reversed(self.series) if not p.partial and p.estimate.n), None)
+
+
+def today_in(workspace) -> date:
+    return timezone.now().astimezone(workspace.tz).date()
 
 
 def metric_view(workspace, metric: str, f: FeedbackFilter, period: scores.Period = "month") -> MetricView:
-    when, values, segments = score_columns(workspace, metric, f)
+    """A score with its trend by period and its breakdown by segment: three GROUP BY queries and a name lookup."""
+    column = METRIC_COLUMN[metric]
     shown = "csat" if metric == "csat" else metric  # CSAT is charted as the top-2-box share
-    overall = scores.estimate(shown, values)
-    series = scores.score_series(when, values, shown, period=period, tz=timezone.get_current_timezone()) \
-        if values else []
-    by_segment = scores.score_series(None, values, shown, period=None, groups=segments) if values else []
-    return MetricView(shown, scores.LABELS[shown], overall, series, by_segment)
+    overall = scores.estimate_from_counts(shown, _answer_counts(workspace, column, f, None).get(None, {}))
+    series, by_segment = [], []
+    if overall.n:
+        series = scores.series_from_counts(_answer_counts(workspace, column, f, "period", period), shown,
+                                           period=period, today=today_in(workspace))
+        by_key = _answer_counts(workspace, column, f, "segment")
+        names = dict(scoped(Segment, workspace).filter(pk__in=[k for k in by_key if k])
+                     .values_list("pk", "name"))
+        by_segment = [scores.SeriesPoint(period=None, start=None, group=names.get(k, NO_SEGMENT),
+                                         estimate=scores.estimate_from_counts(shown, counts))
+                      for k, counts in by_key.items()]
+        by_segment.sort(key=lambda p: (p.group == NO_SEGMENT, str(p.group)))
+    return MetricView(shown, scores.LABELS[shown], overall, series, by_segment, period,
+                      scores.last_full_change(series))
 
 
 def compare(workspace, metric: str, f: FeedbackFilter, before: tuple[date, date],
@@ -114,9 +193,9 @@ def compare(workspace, metric: str, f: FeedbackFilter, before: tuple[date, date]
     """Whether a score moved between two periods by more than noise (each period's days inclusive)."""
     estimates = []
     for since, until in (before, after):
-        _, values, _ = score_columns(workspace, metric, FeedbackFilter(**{**f.__dict__, "since": since,
-                                                                           "until": until}))
-        estimates.append(scores.estimate(metric, values))
+        window = FeedbackFilter(**{**f.__dict__, "since": since, "until": until})
+        counts = _answer_counts(workspace, METRIC_COLUMN[metric], window, None).get(None, {})
+        estimates.append(scores.estimate_from_counts(metric, counts))
     return scores.compare_periods(*estimates)
 
 

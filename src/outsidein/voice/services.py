@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from outsidein.core import jobs
-from outsidein.voice import imports
-from outsidein.voice.models import ColumnMapping, ImportBatch, Source
+from outsidein.voice import imports, rollups
+from outsidein.voice.models import ColumnMapping, FeedbackItem, ImportBatch, Source
 
 
 def _safe_name(name: str) -> str:
@@ -78,3 +78,19 @@ def _import_task():
     from outsidein.voice.tasks import import_feedback
 
     return import_feedback
+
+
+@transaction.atomic
+def create_feedback(workspace, items: list[FeedbackItem]) -> list[FeedbackItem]:
+    """Save new feedback items in one go, counted in the score rollup in the same transaction."""
+    for item in items:
+        if item.workspace_id != workspace.pk:
+            raise ValidationError("Every feedback item must belong to the workspace it is saved in.")
+    created = FeedbackItem.objects.bulk_create(items, batch_size=1000)
+    ids = [item.pk for item in created]
+    if ids and ids[0] is not None:
+        for at in range(0, len(ids), 5_000):
+            rollups.add_items(workspace, FeedbackItem.objects.filter(pk__in=ids[at:at + 5_000]))
+    else:  # a database that does not return ids from bulk inserts: count the workspace again
+        rollups.rebuild(workspace)
+    return created

@@ -19,7 +19,7 @@ Inputs are plain sequences or NumPy arrays so that a queryset's ``values_list`` 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Literal
@@ -144,6 +144,13 @@ class SeriesPoint:
     start: date | None
     group: Hashable | None
     estimate: ScoreEstimate
+    # The period is still in progress: what it shows so far is not a result yet.
+    partial: bool = False
+
+    @property
+    def few(self) -> bool:
+        """Answered, but by too few for the margin of error to be trusted."""
+        return 0 < self.estimate.n < MIN_SAMPLE
 
 
 def _z(confidence: float = CONFIDENCE) -> float:
@@ -207,19 +214,12 @@ def _from_mean_of(
 
 def nps(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> NpsEstimate:
     """Net Promoter Score (0-10 answers) in points, with the multinomial standard error."""
-    values = _answers(scores, "nps")
-    n = int(values.size)
-    promoters = int(np.count_nonzero(values >= 9))
-    detractors = int(np.count_nonzero(values <= 6))
-    if n == 0:
-        value = sd = math.nan
-    else:
-        p_plus, p_minus = promoters / n, detractors / n
-        value = 100.0 * (promoters - detractors) / n
-        # max() guards the tiny negative values rounding can produce when everyone is in one class.
-        sd = 100.0 * math.sqrt(max(p_plus + p_minus - (p_plus - p_minus) ** 2, 0.0))
-    fields = _from_mean_of("nps", n, value, sd, use_t=False, confidence=confidence)
-    return NpsEstimate(**fields, promoters=promoters, passives=n - promoters - detractors, detractors=detractors)
+    return estimate_from_counts("nps", _value_counts(_answers(scores, "nps")), confidence=confidence)
+
+
+def _value_counts(values: np.ndarray) -> dict[int, int]:
+    answers, counts = np.unique(values.astype(np.int64), return_counts=True)
+    return dict(zip(answers.tolist(), counts.tolist(), strict=True))
 
 
 def _share(metric: str, hits: int, n: int, confidence: float) -> ScoreEstimate:
@@ -262,6 +262,89 @@ def estimate(metric: Metric, scores: Sequence[Any] | np.ndarray, *, confidence: 
     if metric == "ces":
         return ces(scores, confidence=confidence)
     raise ValueError(f"Unknown metric {metric!r}; expected one of {', '.join(SCALES)}")
+
+
+# --- from answer counts -----------------------------------------------------------------------------------
+# The score pages read how many responses gave each answer (a GROUP BY in the database, or the score
+# rollup), never the responses themselves: every estimate above follows from those counts exactly.
+
+Counts = Mapping[int, int]
+
+
+def _check_counts(counts: Counts, metric: str) -> None:
+    low, high = SCALES[metric]
+    for value, n in counts.items():
+        if n and not (low <= value <= high):
+            raise ValueError(f"{LABELS[metric]} answers must be whole numbers from {low} to {high}; got {value}")
+        if n < 0:
+            raise ValueError(f"A count of {LABELS[metric]} answers cannot be negative; got {n} for {value}")
+
+
+def _mean_from_counts(metric: str, counts: Counts, confidence: float) -> ScoreEstimate:
+    n = sum(counts.values())
+    value = math.nan if n == 0 else sum(v * c for v, c in counts.items()) / n
+    sd = math.sqrt(sum(c * (v - value) ** 2 for v, c in counts.items()) / (n - 1)) if n >= 2 else math.nan
+    return ScoreEstimate(**_from_mean_of(metric, n, value, sd, use_t=True, confidence=confidence))
+
+
+def estimate_from_counts(metric: Metric, counts: Counts, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
+    """The estimate of ``metric`` from how many responses gave each answer, e.g. ``{9: 120, 10: 80, 3: 40}``."""
+    scale = "csat" if metric == "csat_mean" else metric
+    if scale not in SCALES:
+        raise ValueError(f"Unknown metric {metric!r}; expected one of {', '.join(SCALES)}")
+    counts = {int(v): int(c) for v, c in counts.items() if c}
+    _check_counts(counts, scale)
+    n = sum(counts.values())
+    if metric == "nps":
+        promoters = sum(c for v, c in counts.items() if v >= 9)
+        detractors = sum(c for v, c in counts.items() if v <= 6)
+        if n == 0:
+            value = sd = math.nan
+        else:
+            p_plus, p_minus = promoters / n, detractors / n
+            value = 100.0 * (promoters - detractors) / n
+            # max() guards the tiny negative values rounding can produce when everyone is in one class.
+            sd = 100.0 * math.sqrt(max(p_plus + p_minus - (p_plus - p_minus) ** 2, 0.0))
+        fields = _from_mean_of("nps", n, value, sd, use_t=False, confidence=confidence)
+        return NpsEstimate(**fields, promoters=promoters, passives=n - promoters - detractors, detractors=detractors)
+    if metric == "csat":
+        return _share("csat", sum(c for v, c in counts.items() if v >= 4), n, confidence)
+    return _mean_from_counts(metric, counts, confidence)
+
+
+def period_start(day: date, period: Period) -> date:
+    """The first day of the week (Monday), month, quarter or year holding ``day``."""
+    return _bucket_starts(np.array([day], dtype="datetime64[D]"), period)[0].astype(object)
+
+
+def series_from_counts(buckets: Mapping[date, Counts], metric: Metric, *, period: Period, today: date | None = None,
+                       fill_gaps: bool = True, confidence: float = CONFIDENCE) -> list[SeriesPoint]:
+    """A score per period from answer counts keyed by each period's first day.
+
+    With ``today`` the period holding it is marked partial (still in progress). With ``fill_gaps`` every
+    period from the first to the last gets a point, so an empty one shows as n = 0 instead of vanishing.
+    """
+    if not buckets:
+        return []
+    starts = sorted(buckets)
+    if fill_gaps:
+        axis = [d.astype(object) for d in _all_starts(np.datetime64(starts[0], "D"), np.datetime64(starts[-1], "D"),
+                                                      period)]
+    else:
+        axis = starts
+    current = period_start(today, period) if today is not None else None
+    return [SeriesPoint(period=period_label(start, period), start=start, group=None,
+                        estimate=estimate_from_counts(metric, buckets.get(start, {}), confidence=confidence),
+                        partial=start == current)
+            for start in axis]
+
+
+def last_full_change(series: Sequence[SeriesPoint], *, alpha: float = ALPHA) -> ScoreChange | None:
+    """The change from the period before the last complete one to that one (a period in progress never counts)."""
+    full = [p for p in series if not p.partial and p.estimate.n > 0]
+    if len(full) < 2:
+        return None
+    return compare_periods(full[-2].estimate, full[-1].estimate, alpha=alpha)
 
 
 def compare_periods(before: ScoreEstimate, after: ScoreEstimate, *, alpha: float = ALPHA) -> ScoreChange:
