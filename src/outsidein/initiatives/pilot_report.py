@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from outsidein.core.charts import BeforeAfter, before_after_chart, interval_chart
 from outsidein.initiatives.models import Pilot
 from outsidein.initiatives.pilot_stats import size_groups
-from outsidein.initiatives.pilot_verdict import Verdict, good_direction, number, signed, verdict_for
+from outsidein.initiatives.pilot_verdict import Verdict, good_direction, signed, verdict_for
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def groups_chart(pilot: Pilot, result: dict) -> SafeString:
 def effect_chart(pilot: Pilot, result: dict, verdict: Verdict) -> SafeString:
     direction, assumed = good_direction(pilot.metric_kind, pilot.expected_effect)
     level = round(result["confidence_level"] * 100)
-    marks = [(pilot.expected_effect, f"hoped for {number(pilot.expected_effect)}")] if pilot.expected_effect else []
+    marks = [(pilot.expected_effect, f"hoped for {signed(pilot.expected_effect)}")] if pilot.expected_effect else []
     return interval_chart(
         result["effect"], result["ci_low"], result["ci_high"],
         title=f"Effect on {pilot.metric_name} (difference in differences), with its {level}% interval",

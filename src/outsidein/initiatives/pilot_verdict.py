@@ -136,7 +136,7 @@ def _not_enough(metric_kind: str, shortfalls: list[str] | None, so_far: str) -> 
                "Enter values for both groups in both windows, then compute the effect.")
         sentence = f"Not enough data yet: no result has been computed. {how}"
     else:
-        sentence = (f"Not enough data yet: {'; '.join(shortfalls)}, and a result needs at least "
+        sentence = (f"Not enough data yet: {' and '.join(shortfalls)}, and a result needs at least "
                     f"{MIN_ACCOUNTS_PER_CELL} accounts and {MIN_RESPONSES_PER_CELL} values in each group and "
                     f"window before it can be trusted.")
     return Verdict("not_enough_data", label, tone, sentence, so_far, "",
