@@ -72,10 +72,13 @@ def pain_score(revenue: float, negativity_value: float | None, detractor_share: 
 
 
 def pain_index(score: float, top_score: float) -> int:
-    """0–100: the score as a share of the top row's, so the first row reads 100 and half its pain reads 50."""
+    """0–100: the score as a share of the top row's, so the first row reads 100 and half its pain reads 50.
+
+    0 is kept for nothing at stake: a row with some pain reads at least 1.
+    """
     if top_score <= 0 or score <= 0:
         return 0
-    return max(0, min(100, round(100 * score / top_score)))
+    return max(1, min(100, round(100 * score / top_score)))
 
 
 @dataclass(frozen=True)
