@@ -2,6 +2,8 @@ from django import forms
 
 from outsidein.core.forms import WorkspaceModelForm
 from outsidein.core.pickers import use_picker
+from outsidein.core.scoping import scoped
+from outsidein.customers.models import Account
 from outsidein.initiatives.models import Initiative, MetricKind, Pilot, PilotDecision, Stage
 
 
@@ -56,6 +58,19 @@ class PilotForm(WorkspaceModelForm):
 
 class ControlDrawForm(forms.Form):
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, help_text="The same seed always draws the same group.")
+
+
+class ControlGroupForm(forms.Form):
+    """Control accounts chosen by hand: any account of the workspace that does not get the change."""
+
+    control_accounts = forms.ModelMultipleChoiceField(queryset=Account.objects.none(), required=False,
+                                                      label="Control accounts")
+
+    def __init__(self, *args, workspace, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["control_accounts"].queryset = (scoped(Account, workspace).select_related("segment")
+                                                    .exclude(pk__in=pilot.pilot_accounts.all()))
+        use_picker(self.fields["control_accounts"], "account", workspace)
 
 
 class DecisionForm(forms.Form):

@@ -227,9 +227,8 @@ def pilot_detail(request, pilot_id: int, decision_form=None, status: int = 200):
         "decision_form": decision_form or forms.DecisionForm(initial={
             "decision": pilot.decision or report.verdict.decision, "observation": pilot.observation,
             "learning": pilot.learning, "actions": pilot.actions}),
-        "candidates": scoped(Account, request.workspace).exclude(pk__in=pilot.pilot_accounts.all())
-        .select_related("segment"),
-        "control_ids": {a.pk for a in pilot.control_accounts.all()},
+        "control_form": forms.ControlGroupForm(workspace=request.workspace, pilot=pilot, initial={
+            "control_accounts": [a.pk for a in pilot.control_accounts.all()]}),
     }, status=status)
 
 
