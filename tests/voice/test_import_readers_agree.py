@@ -13,7 +13,7 @@ from django.db import connection
 
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Person
-from outsidein.voice import bulk_csv, imports, services
+from outsidein.voice import bulk_csv, imports, rollups, services
 from outsidein.voice.models import BatchStatus, FeedbackItem
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based reader needs PostgreSQL")
@@ -207,4 +207,6 @@ def test_large_files_are_cut_into_parts_loaded_side_by_side(tmp_path, monkeypatc
     got, report = outcome(side, in_parts)
     want, want_report = outcome(single, whole)
     assert got == want and report == want_report
+    # Both parts counted what they inserted into the score rollup, side by side, and nothing twice.
+    assert rollups.differences(side) == [] and rollups.differences(single) == []
     assert in_parts.finished_at >= datetime(2026, 1, 1, tzinfo=UTC)

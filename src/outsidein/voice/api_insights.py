@@ -1,13 +1,17 @@
 """API for what the feedback says: themes (list, read, rename, merge), key driver analyses, monetizable pain."""
 
-from datetime import datetime
+import math
+from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from outsidein.core.money import api_money
 from outsidein.core.scoping import get_scoped, scoped
-from outsidein.voice import drivers_services, pain, themes_services
+from outsidein.voice import drivers_services, pain, score_words, selectors, themes_services
+from outsidein.voice.analysis import scores
+from outsidein.voice.analysis.scores import MIN_SAMPLE
 from outsidein.voice.models import DriverAnalysis, Theme
 
 router = Router()
@@ -225,3 +229,73 @@ def _pain_out(p: pain.PainPoint, currency: str) -> dict:
 def list_pain(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
     ranking = pain.rank_pain(request.workspace, limit=limit, offset=offset)
     return {"items": [_pain_out(p, ranking.currency) for p in ranking.points], "count": ranking.total}
+
+
+# -- scores --------------------------------------------------------------------------------------------------
+
+
+class ScoreQuery(Schema):
+    metric: Literal["nps", "csat", "csat_mean", "ces"] = "nps"
+    period: Literal["week", "month", "quarter", "year"] = "month"
+    source_name: str = ""
+    segment_id: int | None = None
+    since: date | None = Field(None, description="First day, in the workspace's reporting zone.")
+    until: date | None = Field(None, description="Last day (inclusive), in the workspace's reporting zone.")
+
+
+class EstimateOut(Schema):
+    n: int
+    value: float | None
+    margin_of_error: float | None = Field(description="Half the 95% interval; null below two responses.")
+    low: float | None
+    high: float | None
+    warning: str | None
+
+
+class PeriodOut(EstimateOut):
+    period: str
+    start: date
+    partial: bool = Field(description="The period is still in progress: not a result yet, and not part of the "
+                                      "trend.")
+    few: bool = Field(description=f"Fewer than {MIN_SAMPLE} responses: the margin of error is itself unreliable.")
+
+
+class SegmentScoreOut(EstimateOut):
+    segment: str
+
+
+class ScoresOut(Schema):
+    metric: str
+    label: str
+    time_zone: str = Field(description="The workspace's reporting zone, where its days and periods begin.")
+    overall: EstimateOut
+    periods: list[PeriodOut]
+    segments: list[SegmentScoreOut]
+    summary: list[str] = Field(description="What changed, in words, as the scores page says it.")
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _estimate_out(e: scores.ScoreEstimate) -> dict:
+    usable = e.n >= 2
+    return {"n": e.n, "value": _finite_or_none(e.value) if e.n else None,
+            "margin_of_error": _finite_or_none(e.margin_of_error) if usable else None,
+            "low": _finite_or_none(e.low) if usable else None, "high": _finite_or_none(e.high) if usable else None,
+            "warning": e.warning}
+
+
+@router.get("/scores", response=ScoresOut, summary="A score with its trend by period and by segment")
+def read_scores(request, query: Query[ScoreQuery]):
+    f = selectors.FeedbackFilter(source_name=query.source_name, segment_id=query.segment_id, since=query.since,
+                                 until=query.until)
+    view = selectors.metric_view(request.workspace, query.metric, f, query.period)
+    return {
+        "metric": view.metric, "label": view.label, "time_zone": request.workspace.time_zone,
+        "overall": _estimate_out(view.overall),
+        "periods": [{**_estimate_out(p.estimate), "period": p.period, "start": p.start, "partial": p.partial,
+                     "few": p.few} for p in view.series],
+        "segments": [{**_estimate_out(p.estimate), "segment": str(p.group)} for p in view.by_segment],
+        "summary": score_words.score_summary(view),
+    }
