@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
-from outsidein.core.pickers import PICKER_LIMIT, PickerOption, clean_query
+from outsidein.core.pickers import CONTAINS_MIN_LENGTH, PICKER_LIMIT, PickerOption, clean_query
 from outsidein.workspaces.models import Membership, Role, Workspace
 
 
@@ -28,9 +28,11 @@ def search_members(workspace, query: str, *, roles: Sequence[str] = ()) -> list[
     if roles:
         memberships = memberships.filter(role__in=[r for r in roles if r in Role.values])
     if query:
-        memberships = memberships.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query)).annotate(
-            rank=Case(When(Q(user__name__istartswith=query) | Q(user__email__istartswith=query), then=0),
-                      default=1, output_field=IntegerField()))
+        prefix = Q(user__name__istartswith=query) | Q(user__email__istartswith=query)
+        matches = (Q(user__name__icontains=query) | Q(user__email__icontains=query)
+                   if len(query) >= CONTAINS_MIN_LENGTH else prefix)
+        memberships = memberships.filter(matches).annotate(
+            rank=Case(When(prefix, then=0), default=1, output_field=IntegerField()))
     else:
         memberships = memberships.annotate(rank=Value(0, output_field=IntegerField()))
     rows = memberships.order_by("rank", Lower("user__name"), "user__email")[:PICKER_LIMIT]
