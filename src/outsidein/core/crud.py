@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from outsidein.core import services
+from outsidein.core.money import money_html
 from outsidein.core.scoping import get_scoped, scoped
 
 
@@ -62,7 +63,8 @@ class Resource:
         return qs
 
 
-def resolve_attr(obj: Any, dotted: str) -> Any:
+def resolve_attr(obj: Any, dotted: str, workspace=None) -> Any:
+    """The value shown for ``dotted`` on ``obj``; given the workspace, an amount carries its currency."""
     value = obj
     for part in dotted.split("."):
         if value is None:
@@ -74,7 +76,8 @@ def resolve_attr(obj: Any, dotted: str) -> Any:
     if hasattr(value, "all"):
         value = ", ".join(str(v) for v in value.all())
     if isinstance(value, Decimal):
-        value = f"{value:,.0f}"
+        # The only decimals these pages show are amounts of money (account revenue), kept in the workspace's currency.
+        value = money_html(value, workspace) if workspace is not None else f"{value:,.0f}"
     return value
 
 
@@ -133,7 +136,8 @@ class ResourceList(ResourceView, TemplateView):
             if value and value.isdigit():
                 qs = qs.filter(**{f"{name}_id": int(value)})
         page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
-        rows = [(obj, [resolve_attr(obj, c.attr) for c in r.columns]) for obj in page.object_list]
+        ws = self.request.workspace
+        rows = [(obj, [resolve_attr(obj, c.attr, ws) for c in r.columns]) for obj in page.object_list]
         return {**self.base_context(), "page": page, "rows": rows, "query": query, "columns": r.columns}
 
 
@@ -145,7 +149,8 @@ class ResourceDetail(ResourceView, TemplateView):
         obj = self.get_object()
         r = self.resource
         fields = [
-            (r.model._meta.get_field(name).verbose_name, resolve_attr(obj, name)) for name in r.detail_fields
+            (r.model._meta.get_field(name).verbose_name, resolve_attr(obj, name, self.request.workspace))
+            for name in r.detail_fields
         ]
         extra = r.detail_context(obj, self.request) if r.detail_context else {}
         return {**self.base_context(), "object": obj, "fields": fields, **extra}

@@ -88,3 +88,14 @@ def api_money(amount, workspace) -> dict[str, float | str | None]:
     """An amount for the API: the number and the ISO code of its currency, side by side."""
     value = _decimal(amount)
     return {"amount": None if value is None else float(value), "currency": currency_of(workspace)}
+
+
+def money_html(amount, workspace_or_code) -> str:
+    """``€1.2M`` for a page, with the exact figure and the ISO code in its title (safe HTML)."""
+    from django.utils.html import format_html
+
+    if _decimal(amount) is None:
+        return "—"
+    code = currency_of(workspace_or_code)
+    return format_html('<span class="money" title="{} ({})">{}</span>', exact_money(amount, code), code,
+                       short_money(amount, code))

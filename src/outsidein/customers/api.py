@@ -4,6 +4,7 @@ from ninja import Field, FilterSchema, Router, Schema
 from pydantic import field_validator
 
 from outsidein.api.crud import add_crud
+from outsidein.core.money import currency_of
 from outsidein.customers import services
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
 from outsidein.workspaces.models import User
@@ -73,11 +74,16 @@ class AccountOut(Schema):
     segment_id: int | None
     segment_name: str | None = Field(None, alias="segment.name")
     annual_revenue: Decimal | None
+    currency: str = Field("USD", description="ISO 4217 code of annual_revenue: the workspace's currency.")
     tier: str
     account_manager_id: int | None
     external_id: str
     website: str
     notes: str
+
+    @staticmethod
+    def resolve_currency(obj, context) -> str:
+        return currency_of(context["request"].workspace)
 
 
 class AccountFilter(FilterSchema):

@@ -46,12 +46,6 @@ def local_time(moment, zone=None) -> str:
 @register.filter
 def money(amount, workspace_or_code=None) -> str:
     """``{{ amount|money:ws }}`` → €1.2M, with the exact figure (and the ISO code) in its title."""
-    from django.utils.html import format_html
+    from outsidein.core.money import money_html
 
-    from outsidein.core.money import currency_of, exact_money, short_money
-
-    if amount is None or amount == "":
-        return "—"
-    code = currency_of(workspace_or_code)
-    return format_html('<span class="money" title="{} ({})">{}</span>', exact_money(amount, code), code,
-                       short_money(amount, code))
+    return money_html(amount, workspace_or_code)
