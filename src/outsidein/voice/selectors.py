@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, Trunc
 from django.utils import timezone
 
 from outsidein.core.scoping import scoped
+from outsidein.core.search import text_matches
 from outsidein.customers.models import Segment
 from outsidein.voice import rollups
 from outsidein.voice.analysis import scores
@@ -50,8 +51,8 @@ def _day_start(day: date, tz=None) -> datetime:
 def filtered_feedback(workspace, f: FeedbackFilter, *, tz=None) -> QuerySet[FeedbackItem]:
     """Items matching the filter; ``since``/``until`` are days in ``tz`` (the reader's zone by default)."""
     items = scoped(FeedbackItem, workspace)
-    if f.query:
-        items = items.filter(text__icontains=f.query)
+    if f.query and (matching := text_matches(FeedbackItem._meta.db_table, "text", f.query)) is not None:
+        items = items.filter(matching)
     if f.source:
         items = items.filter(source=f.source)
     if f.source_name:
