@@ -5,11 +5,11 @@ from itertools import islice
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from outsidein.conversations.paging import CappedPaginator
 from outsidein.core.charts import Bar, Point, bar_chart, line_chart
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped
@@ -97,7 +97,7 @@ def feedback_list(request):
     ws = request.workspace
     form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))
     chosen = _filter_from(form) if request.GET else selectors.FeedbackFilter()
-    page = Paginator(selectors.feedback_list(ws, chosen), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.feedback_list(ws, chosen), 50).get_page(request.GET.get("page"))
     batch = get_scoped(ImportBatch, ws, pk=chosen.batch_id) if chosen.batch_id else None
     return render(request, "voice/feedback_list.html", {"form": form, "page": page, "batch": batch,
                                                         "here": "feedback"})
