@@ -5,7 +5,7 @@ external assets. Each function takes plain numbers and returns a ``SafeString`` 
 every label passes through ``escape``. Colours come from one palette so charts look alike everywhere.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from math import isfinite
@@ -350,18 +350,20 @@ def before_after_chart(lines: Sequence[BeforeAfter], *, title: str, before_label
         bx = x_after - 14
         body.append(f"<path d='M{_num(bx + 5)},{_num(a)} H{_num(bx)} V{_num(b)} H{_num(bx + 5)}' fill='none' "
                     f"stroke='{TEXT}' stroke-width='1.5'/>")
-        body.append(_text(bx - 5, (a + b) / 2 + 4, label, anchor="end", size=11, weight="bold"))
+        halo = _text(bx - 5, (a + b) / 2 + 4, label, anchor="end", size=12, weight="bold")
+        body.append(halo.replace("<text ", "<text stroke='white' stroke-width='4' paint-order='stroke' ", 1))
     return _svg(width, height, body, title)
 
 
 def interval_chart(estimate: float, low: float, high: float, *, title: str, tone: str = "neutral",
-                   marks: Sequence[tuple[float, str]] = (), better: str = "", width: int = 640,
-                   height: int = 130) -> SafeString:
+                   marks: Sequence[tuple[float, str]] = (), better: str = "",
+                   label: Callable[[float], str] = _num, width: int = 640, height: int = 150) -> SafeString:
     """One estimate as a point with its confidence interval as a bar, against a zero line: whether the bar
     crosses zero is the question it answers. ``marks`` are other values to compare (e.g. the effect hoped for);
-    ``better`` ("up" or "down") says which side of zero is good; ``tone`` colours the estimate (TONES)."""
+    ``better`` ("up" or "down") says which side of zero is good; ``tone`` colours the estimate (TONES);
+    ``label`` formats the estimate and the interval's ends."""
     left, right, top = 24, 24, 34
-    axis_y, bar_y = height - 30, top + 30
+    axis_y, bar_y = height - 46, top + 30
     colour = TONES.get(tone, TEXT)
     values = [v for v in (estimate, low, high, 0.0, *(m for m, _ in marks)) if isfinite(v)]
     lo, hi = min(values), max(values)
@@ -379,25 +381,31 @@ def interval_chart(estimate: float, low: float, high: float, *, title: str, tone
         body.append(_text(x(t), axis_y + 16, _num(t), anchor="middle", size=10, fill=MUTED))
     body.append(f"<line x1='{_num(x(0))}' y1='{top}' x2='{_num(x(0))}' y2='{axis_y}' stroke='{TEXT}' "
                 "stroke-width='1.5'/>")
-    body.append(_text(x(0) + 4, top + 8, "no change", size=10, fill=MUTED))
-    for value, label in marks:
+    # Named under the axis, where no mark or bar can cross it.
+    zero_anchor = "start" if x(0) - left < 40 else "end" if (width - right) - x(0) < 40 else "middle"
+    body.append(_text(x(0), axis_y + 30, "no change", anchor=zero_anchor, size=10, fill=TEXT))
+    for value, name in marks:
         if isfinite(value):
             body.append(f"<line x1='{_num(x(value))}' y1='{top}' x2='{_num(x(value))}' y2='{axis_y}' "
                         f"stroke='{PALETTE[1]}' stroke-dasharray='4 3' stroke-width='1.5'/>")
-            body.append(_text(x(value) + 4, axis_y - 6, label, size=10, fill=PALETTE[1]))
+            near_right = (width - right) - x(value) < 8 * len(name)
+            body.append(_text(x(value) + (-4 if near_right else 4), axis_y - 6, name,
+                              anchor="end" if near_right else "start", size=10, fill=PALETTE[1]))
     if better in ("up", "down"):
         arrow = "better →" if better == "up" else "← better"
-        body.append(_text(width - right if better == "up" else left, top - 16, arrow,
-                          anchor="end" if better == "up" else "start", size=10, fill=MUTED))
+        body.append(_text(width - right if better == "up" else left, axis_y + 32, arrow,
+                          anchor="end" if better == "up" else "start", size=11, fill=MUTED))
     if all(isfinite(v) for v in (estimate, low, high)):
         body.append(f"<line x1='{_num(x(low))}' y1='{bar_y}' x2='{_num(x(high))}' y2='{bar_y}' stroke='{colour}' "
                     "stroke-width='4' stroke-linecap='round'/>")
         for end in (low, high):
             body.append(f"<line x1='{_num(x(end))}' y1='{bar_y - 8}' x2='{_num(x(end))}' y2='{bar_y + 8}' "
                         f"stroke='{colour}' stroke-width='2'/>")
-            body.append(_text(x(end), bar_y + 22, _num(end), anchor="middle", size=10, fill=colour))
+            body.append(_text(x(end), bar_y + 22, label(end), anchor="middle", size=10, fill=colour))
         body.append(f"<circle cx='{_num(x(estimate))}' cy='{bar_y}' r='6' fill='{colour}'>"
-                    f"<title>{escape(title)}: {_num(estimate)} ({_num(low)} to {_num(high)})</title></circle>")
-        body.append(_text(x(estimate), bar_y - 12, _num(estimate), anchor="middle", size=12, fill=colour,
-                          weight="bold"))
+                    f"<title>{escape(title)}: {escape(label(estimate))} ({escape(label(low))} to "
+                    f"{escape(label(high))})</title></circle>")
+        value = _text(x(estimate), bar_y - 12, label(estimate), anchor="middle", size=12, fill=colour, weight="bold")
+        # A white halo keeps the estimate readable where the zero line or a mark runs behind it.
+        body.append(value.replace("<text ", "<text stroke='white' stroke-width='4' paint-order='stroke' ", 1))
     return _svg(width, height, body, title)

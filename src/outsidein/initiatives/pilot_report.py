@@ -13,7 +13,13 @@ from django.utils.safestring import SafeString
 from outsidein.core.charts import BeforeAfter, before_after_chart, interval_chart
 from outsidein.initiatives.models import Pilot
 from outsidein.initiatives.pilot_stats import size_groups
-from outsidein.initiatives.pilot_verdict import Verdict, good_direction, signed, verdict_for
+from outsidein.initiatives.pilot_verdict import (
+    Verdict,
+    good_direction,
+    metric_in_a_sentence,
+    signed,
+    verdict_for,
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,8 @@ def groups_chart(pilot: Pilot, result: dict) -> SafeString:
     return before_after_chart(
         lines, title=f"{pilot.metric_name}: pilot and control groups, before and during the pilot",
         before_label=_window("Baseline", pilot.baseline_start, pilot.baseline_end),
-        after_label=_window("Pilot", pilot.pilot_start, pilot.pilot_end), y_label=f"mean {pilot.metric_name}",
-        bracket=(what_if, pilot_after, f"effect {signed(result['effect'])}"))
+        after_label=_window("Pilot", pilot.pilot_start, pilot.pilot_end),
+        bracket=(what_if, pilot_after, f"effect {signed(result['effect'])}"), width=900, height=320)
 
 
 def effect_chart(pilot: Pilot, result: dict, verdict: Verdict) -> SafeString:
@@ -59,8 +65,9 @@ def effect_chart(pilot: Pilot, result: dict, verdict: Verdict) -> SafeString:
     marks = [(pilot.expected_effect, f"hoped for {signed(pilot.expected_effect)}")] if pilot.expected_effect else []
     return interval_chart(
         result["effect"], result["ci_low"], result["ci_high"],
-        title=f"Effect on {pilot.metric_name} (difference in differences), with its {level}% interval",
-        tone=verdict.tone, marks=marks, better="" if assumed else ("up" if direction > 0 else "down"))
+        title=f"Effect on {metric_in_a_sentence(pilot.metric_name)} (difference in differences), with its {level}% "
+              "interval", tone=verdict.tone, marks=marks, better="" if assumed else ("up" if direction > 0 else "down"),
+        label=signed, width=900)
 
 
 def direction_note(pilot: Pilot) -> str:

@@ -113,7 +113,7 @@ def _thin_groups(cells: list[Mapping[str, object]]) -> list[str]:
     return thin
 
 
-def _metric_in_a_sentence(name: str) -> str:
+def metric_in_a_sentence(name: str) -> str:
     """"Escalations a week" reads "escalations a week" mid-sentence; "NPS" stays as it is."""
     first_word = name.split(" ", 1)[0]
     return name if not name or first_word[1:2].isupper() else name[0].lower() + name[1:]
@@ -152,7 +152,7 @@ def pilot_verdict(result: Mapping[str, object] | None, *, metric_name: str, metr
     level = float(result["confidence_level"])  # type: ignore[arg-type]
     cells: list[Mapping[str, object]] = list(result["cells"])  # type: ignore[call-overload]
     direction, assumed = good_direction(metric_kind, expected_effect)
-    metric = _metric_in_a_sentence(metric_name)
+    metric = metric_in_a_sentence(metric_name)
     moved = f"{metric} {_moved(effect)} by {number(abs(effect))} more for the pilot accounts than for the control group"
     assumption = ("Higher is taken to be better; give the expected effect (negative when lower is better) to say "
                   "otherwise." if assumed else "")
@@ -218,13 +218,14 @@ def _clear(result: Mapping[str, object], better: bool, moved: str, interval: str
     kind: VerdictKind = "worked" if better else "worse"
     label, tone = LABELS[kind]
     p_value = float(result["p_value"])  # type: ignore[arg-type]
+    p_text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
     near = min(abs(float(result["ci_low"])), abs(float(result["ci_high"])))  # type: ignore[arg-type]
     expected = result.get("expected_effect")
     notes = []
     if hoped and expected is not None and abs(float(expected)) < mde:  # type: ignore[arg-type]
         notes.append(
             f"The groups were too small to count on detecting {hoped} (at {round(power * 100):d}% power they "
-            f"detect {number(mde)} or more), yet the effect found is clear of zero (p = {p_value:.2g}). Both hold: "
+            f"detect {number(mde)} or more), yet the effect found is clear of zero ({p_text}). Both hold: "
             "small groups can easily miss an effect, and this one showed anyway. A clear result from small groups "
             f"tends to overstate the size, so plan on the end of the interval nearer zero ({number(near)}).")
     effect = float(result["effect"])  # type: ignore[arg-type]
