@@ -64,7 +64,8 @@ class Conversation(WorkspaceOwned):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["workspace", "-occurred_at"]),
+            # The list's order, id included, so a page is read from the index and stops at LIMIT.
+            models.Index(fields=["workspace", "-occurred_at", "-id"], name="conversation_list_order"),
             models.Index(fields=["workspace", "kind"]),
         ]
 
@@ -120,14 +121,27 @@ class Highlight(WorkspaceOwned):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The names of its tags, kept by database triggers on the tag links (whoever writes them), so one
+    # full-text index covers text and tags (see migration 0008 and selectors.matching_highlights).
+    tag_names = models.TextField(blank=True, default="", editable=False)
     # -1..1, stored when the highlight is saved (the voice area scores it), so rankings never score text per request.
     sentiment = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The list's order; text search has its own full-text index (see migration 0008).
+        indexes = [models.Index(fields=["workspace", "-created_at", "-id"], name="highlight_list_order")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        # tag_names belongs to the database (triggers on the tag links); an update never writes back the
+        # value this object loaded, which a tag link made since may have changed.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "tag_names"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self.conversation.get_absolute_url() + f"#highlight-{self.pk}"

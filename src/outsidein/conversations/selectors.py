@@ -4,8 +4,9 @@ import re
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight
@@ -18,27 +19,91 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(query or "")[:12]
 
 
-def matching_conversation_ids(query: str) -> RawSQL | None:
-    """Conversation ids whose notes or highlights match every word of ``query`` (prefix match).
+def _prefix_tsquery(terms: list[str]) -> str:
+    return " & ".join(f"{t}:*" for t in terms)
+
+
+def _fts5_query(terms: list[str]) -> str:
+    return " ".join(f'"{t}"*' for t in terms)
+
+
+class _OnColumns(Expression):
+    """A condition written in SQL around columns of the row (``{name}`` in ``template``), compiled against
+    whatever alias the query gives the table, so it also holds inside subqueries."""
+
+    output_field = BooleanField()
+
+    def __init__(self, template: str, params: list, *columns: str):
+        super().__init__()
+        self.template, self.params, self.columns = template, params, [F(c) for c in columns]
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.columns = [c.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+                            for c in self.columns]
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        compiled = [compiler.compile(c) for c in self.columns]
+        sql = self.template.format(*(column for column, _ in compiled))
+        return sql, [*(p for _, params in compiled for p in params), *self.params]
+
+
+def _matches_tsquery(document: str, terms: list[str], *columns: str) -> _OnColumns:
+    """``document`` is the very expression of a GIN index (over ``{0}``, ``{1}``...), so PostgreSQL uses it."""
+    return _OnColumns(
+        f"to_tsvector('english'::regconfig, {document}) @@ to_tsquery('english'::regconfig, %s)",
+        [_prefix_tsquery(terms)], *columns,
+    )
+
+
+def matching_conversations(query: str) -> Q | _OnColumns | None:
+    """A condition on the conversation row: its notes or highlights match every word of ``query`` (prefix match).
 
     SQLite uses its FTS5 index, PostgreSQL its GIN full-text index; the words are reduced to
-    plain word characters first, so user input can never break the query syntax.
+    plain word characters first, so user input can never break the query syntax. On PostgreSQL the
+    condition is on the row itself (not ``id IN (...)``), so the planner can walk the list's
+    (workspace, occurred_at) index and stop at the page when a word is common, or read the few
+    matches from the GIN index when it is rare.
     """
     terms = search_terms(query)
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{t}:*" for t in terms)
-        return RawSQL(
-            "SELECT id FROM conversations_conversation "
-            "WHERE to_tsvector('english'::regconfig, search_text) @@ to_tsquery('english'::regconfig, %s)",
-            [tsquery],
-        )
-    fts_query = " ".join(f'"{t}"*' for t in terms)
-    return RawSQL(
+        return _matches_tsquery("{0}", terms, "search_text")
+    return Q(id__in=RawSQL(
         "SELECT rowid FROM conversations_conversation_fts WHERE conversations_conversation_fts MATCH %s",
-        [fts_query],
+        [_fts5_query(terms)],
+    ))
+
+
+def matching_highlights(query: str) -> Q | _OnColumns | None:
+    """Highlights whose text or tags match every word of ``query`` (prefix match, stemmed as the index stems).
+
+    One full-text index covers the text and the tag names (FTS5 on SQLite, GIN on PostgreSQL; see
+    migration 0008), so a search reads the matches, never every highlight. On PostgreSQL the condition
+    is on the row, so the planner can walk the list's (workspace, created_at) index and stop at the page
+    for a common word, or read the few matches from the GIN index for a rare one.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        return _matches_tsquery("{0} || ' ' || {1}", terms, "text", "tag_names")
+    return Q(id__in=RawSQL(
+        "SELECT rowid FROM conversations_highlight_fts WHERE conversations_highlight_fts MATCH %s",
+        [_fts5_query(terms)],
+    ))
+
+
+def _highlight_count() -> Coalesce:
+    """Highlights of one conversation, as a correlated subquery: the database computes it for the rows
+    of the page only, instead of joining and grouping every highlight of the workspace before LIMIT."""
+    per_conversation = (
+        Highlight.objects.filter(conversation=OuterRef("pk")).order_by()
+        .values("conversation").annotate(n=Count("pk")).values("n")
     )
+    return Coalesce(Subquery(per_conversation, output_field=IntegerField()), 0)
 
 
 def _day_start(value: date) -> datetime:
@@ -61,8 +126,8 @@ def conversation_list(
         scoped(Conversation, workspace)
         .select_related("account", "account__segment", "led_by")
         .prefetch_related("members", "persons")
-        .annotate(highlight_count=Count("highlights", distinct=True))
-        # An aggregate drops the model's default ordering, so say it again: newest first.
+        .annotate(highlight_count=_highlight_count())
+        # Newest first, the order of the (workspace, occurred_at, id) index.
         .order_by("-occurred_at", "-id")
     )
     if member_id:
@@ -79,8 +144,8 @@ def conversation_list(
         qs = qs.filter(occurred_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
     if status:
         qs = qs.filter(status=status)
-    if ids := matching_conversation_ids(query):
-        qs = qs.filter(id__in=ids)
+    if (matches := matching_conversations(query)) is not None:
+        qs = qs.filter(matches)
     return qs
 
 
@@ -111,8 +176,8 @@ def highlight_list(
         qs = qs.filter(conversation__account_id=account_id)
     if kind:
         qs = qs.filter(kind=kind)
-    for term in search_terms(query):
-        qs = qs.filter(Q(text__icontains=term) | Q(tags__name__iexact=term)).distinct()
+    if (matches := matching_highlights(query)) is not None:
+        qs = qs.filter(matches)
     return qs
 
 

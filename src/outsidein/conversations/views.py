@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations import forms, selectors, services
 from outsidein.conversations.models import Highlight, HighlightKind
+from outsidein.conversations.paging import CappedPaginator
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped
 from outsidein.engagement.services import record_read
@@ -16,7 +16,7 @@ from outsidein.engagement.services import record_read
 def conversation_list(request):
     filters = forms.ConversationFilterForm(request.GET or None, workspace=request.workspace)
     conversations = selectors.conversation_list(request.workspace, **filters.selector_kwargs())
-    page = Paginator(conversations, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(conversations, 25).get_page(request.GET.get("page"))
     context = {"filters": filters, "page": page}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "conversation-results":
         return render(request, "conversations/_results.html", context)
@@ -139,7 +139,7 @@ def highlight_delete(request, highlight_id: int):
 def highlight_list(request):
     query = request.GET.get("q", "")
     kind = request.GET.get("kind") or None
-    page = Paginator(selectors.highlight_list(request.workspace, kind=kind, query=query), 50).get_page(
+    page = CappedPaginator(selectors.highlight_list(request.workspace, kind=kind, query=query), 50).get_page(
         request.GET.get("page"))
     return render(request, "conversations/highlights.html",
                   {"page": page, "query": query, "kind": kind, "kinds": HighlightKind.choices})
