@@ -176,3 +176,16 @@ def test_member_search_lists_members_of_this_workspace_only(owner_client, owner,
 def test_search_of_another_workspace_is_not_found(owner_client, other_workspace):
     response = owner_client.get(f"/w/{other_workspace.slug}/accounts/search/", {"q": "a"})
     assert response.status_code == 404
+
+
+def test_host_picker_offers_the_others_only(owner_client, owner, member, workspace):
+    from outsidein.engagement.forms import HostRequestForm
+
+    box = str(HostRequestForm(workspace=workspace, actor=owner)["host"])
+    assert 'hx-vals="{&quot;others&quot;: &quot;1&quot;}"' in box
+    assert option_values(search(owner_client, workspace, "members", "", others="1")) == [member.pk]
+
+
+def test_a_nul_in_the_query_is_no_error(owner_client, workspace):
+    add_accounts(workspace, ["Globex"])
+    assert option_labels(search(owner_client, workspace, "accounts", "glo\x00")) == ["Globex"]

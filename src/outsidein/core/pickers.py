@@ -148,7 +148,8 @@ def picker_field(queryset: models.QuerySet, kind: str, workspace, *, multiple: b
 # --- search --------------------------------------------------------------------------------------------
 
 def clean_query(raw: str) -> str:
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    # NUL cannot travel in a PostgreSQL string; runs of spaces are a typing slip, not a search.
+    return " ".join((raw or "").replace("\x00", "").split())[:MAX_QUERY_LENGTH]
 
 
 def name_key(field: str = "name") -> models.Expression:

@@ -12,8 +12,9 @@ from outsidein.workspaces.models import Role, User
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-# The member picker's search narrowed to those who can be invited to a challenge.
+# The member picker's search narrowed to those who can be invited to a challenge, and to others than oneself.
 LEADER_ROLES = {"role": f"{Role.OWNER},{Role.LEADER}"}
+OTHERS = {"others": "1"}
 
 
 def leaders_of(workspace, *, exclude=None):
@@ -36,7 +37,7 @@ class ChallengeForm(WorkspaceModelForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         self.fields["invitees"].queryset = leaders_of(workspace, exclude=actor)
         self.fields["invitees"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
-        use_picker(self.fields["invitees"], "member", workspace, params=LEADER_ROLES)
+        use_picker(self.fields["invitees"], "member", workspace, params={**LEADER_ROLES, **OTHERS})
         if not self.instance.pk:
             today = timezone.localdate()
             monday = today + timedelta(days=(7 - today.weekday()) % 7)
@@ -68,7 +69,7 @@ class HostRequestForm(WorkspaceModelForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         self.fields["host"].queryset = members_of(workspace).exclude(pk=actor.pk)
         self.fields["host"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
-        use_picker(self.fields["host"], "member", workspace)
+        use_picker(self.fields["host"], "member", workspace, params=OTHERS)
         use_picker(self.fields["account"], "account", workspace)
         # The time is typed, and read back, in the viewer's own zone: say which one.
         self.fields["proposed_at"].help_text = f"Your time zone: {timezone.get_current_timezone_name()}."

@@ -21,10 +21,13 @@ def workspace_for_command(slug: str | None) -> Workspace:
     return workspaces[0]
 
 
-def search_members(workspace, query: str, *, roles: Sequence[str] = ()) -> list[PickerOption]:
-    """Members for a picker (of some roles only, if named): name or e-mail prefix first, then containing."""
+def search_members(workspace, query: str, *, roles: Sequence[str] = (), exclude=None) -> list[PickerOption]:
+    """Members for a picker (of some roles only, if named, and without ``exclude``): name or e-mail prefix
+    first, then names containing the query."""
     query = clean_query(query)
     memberships = Membership.objects.filter(workspace=workspace).select_related("user")
+    if exclude is not None:
+        memberships = memberships.exclude(user=exclude)
     if roles:
         memberships = memberships.filter(role__in=[r for r in roles if r in Role.values])
     if query:

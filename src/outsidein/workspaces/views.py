@@ -201,7 +201,9 @@ def profile(request):
 
 @login_required
 def member_search(request):
-    """The options of a member picker for what has been typed (htmx); ``role`` narrows to some roles."""
+    """The options of a member picker for what has been typed (htmx); ``role`` narrows to some roles and
+    ``others`` leaves out the one asking (who cannot host or invite themself)."""
     roles = [r for r in request.GET.get("role", "").split(",") if r]
-    return render_options(request, selectors.search_members(request.workspace, request.GET.get("q", ""), roles=roles),
-                          kind="member")
+    exclude = request.user if request.GET.get("others") else None
+    options = selectors.search_members(request.workspace, request.GET.get("q", ""), roles=roles, exclude=exclude)
+    return render_options(request, options, kind="member")

@@ -49,6 +49,7 @@ const picker = {
         remove.setAttribute("aria-label", `Remove ${label}`);
         chip.append(hidden, text, remove);
         chips.append(chip);
+        root.dispatchEvent(new Event("change", { bubbles: true }));
       }
       input.value = "";
     } else {
@@ -97,6 +98,7 @@ document.addEventListener("click", (event) => {
   if (remove) {
     const root = remove.closest("[data-picker]");
     remove.closest(".picker-chip").remove();
+    root.dispatchEvent(new Event("change", { bubbles: true }));
     picker.parts(root).input.focus();
   }
 });
@@ -107,7 +109,11 @@ document.addEventListener("focusout", (event) => {
   picker.open(root, false);
   if (value) {
     // A single picker shows what is chosen: emptied means no choice, half-typed text goes back to the choice.
-    if (input.value.trim() === "") { value.value = ""; input.dataset.chosenLabel = ""; }
+    if (input.value.trim() === "") {
+      const had = value.value !== "";
+      value.value = ""; input.dataset.chosenLabel = "";
+      if (had) value.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     else { input.value = input.dataset.chosenLabel || ""; }
   } else {
     input.value = "";
