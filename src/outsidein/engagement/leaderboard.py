@@ -106,16 +106,30 @@ def streak_of(weekly: Sequence[int], current: int, target: int) -> int:
     return streak
 
 
-def build_row(span: ChallengeSpan, entrant: Entrant, contacts: Iterable[datetime], now: datetime) -> LeaderboardRow:
-    tz = ZoneInfo(entrant.time_zone)
+def week_boundaries(span: ChallengeSpan) -> list[date]:
+    """The local days on which each week starts, and the day after the last: week ``i`` is
+    ``[bounds[i], bounds[i + 1])`` in each participant's zone (the last week may be shorter)."""
+    return [span.starts_on + timedelta(days=7 * i) for i in range(span.weeks)] + [span.ends_on + timedelta(days=1)]
+
+
+def weekly_of(span: ChallengeSpan, contacts: Iterable[datetime], now: datetime, tz: ZoneInfo) -> list[int]:
+    """First-hand conversations per challenge week (the reference the database's counts must agree with)."""
     weekly = [0] * span.weeks
-    current = span.current_week(now, tz)
     for moment in contacts:
         if moment > now:
             continue  # planned, not yet had
         index = week_index(span.starts_on, moment, tz)
         if 0 <= index < span.weeks and moment.astimezone(tz).date() <= span.ends_on:
             weekly[index] += 1
+    return weekly
+
+
+def build_row(span: ChallengeSpan, entrant: Entrant, contacts: Iterable[datetime], now: datetime, *,
+              weekly: Sequence[int] | None = None) -> LeaderboardRow:
+    """One participant's row, from their contacts or, already counted per week, from ``weekly``."""
+    tz = ZoneInfo(entrant.time_zone)
+    weekly = list(weekly) if weekly is not None else weekly_of(span, contacts, now, tz)
+    current = span.current_week(now, tz)
     started = span.has_started(now, tz)
     # Weeks that count towards "weeks at target": those begun; the running week only once it is met.
     completed = current if not span.is_over(now, tz) else span.weeks
@@ -134,16 +148,18 @@ def build_row(span: ChallengeSpan, entrant: Entrant, contacts: Iterable[datetime
 
 
 def build_leaderboard(span: ChallengeSpan, entrants: Sequence[Entrant], contacts: dict[int, list[datetime]],
-                      now: datetime) -> Leaderboard:
+                      now: datetime, *, weekly: dict[int, Sequence[int]] | None = None) -> Leaderboard:
     """Rank accepted participants by this week's first-hand conversations, then streak, then the whole challenge.
 
-    ``contacts`` maps a user id to the moments of their first-hand conversations (logged, present).
+    ``contacts`` maps a user id to the moments of their first-hand conversations (logged, present); or
+    ``weekly`` maps it to those conversations already counted per challenge week (a missing id: none).
     """
     rows, pending = [], []
     for entrant in entrants:
         if entrant.status == "declined":
             continue
-        row = build_row(span, entrant, contacts.get(entrant.user_id, []), now)
+        counted = None if weekly is None else weekly.get(entrant.user_id, [0] * span.weeks)
+        row = build_row(span, entrant, contacts.get(entrant.user_id, []), now, weekly=counted)
         (rows if entrant.status == "accepted" else pending).append(row)
     rows.sort(key=lambda r: (-r.this_week, -r.streak, -r.total, r.name.lower()))
     previous, rank = None, 0

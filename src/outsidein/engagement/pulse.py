@@ -1,4 +1,4 @@
-"""A leader's customer pulse (how insulated they are), computed from plain data (no database).
+"""A leader's customer pulse (how insulated they are), computed from plain figures (no database).
 
 First-hand means the leader was present in a logged conversation. Coverage looks at the last 90 days:
 which segments, which kinds of people (buyers, end users, internal customers), which settings (a service
@@ -103,29 +103,66 @@ def days_between(earlier: datetime, later: datetime, tz: ZoneInfo) -> int:
     return (later.astimezone(tz).date() - earlier.astimezone(tz).date()).days
 
 
+@dataclass(frozen=True)
+class ContactFigures:
+    """What one leader's first-hand conversations add up to, however they were counted (in Python from
+    ``Contact`` rows, or by the database in ``selectors``)."""
+
+    latest: datetime | None = None
+    last_7: int = 0
+    last_30: int = 0
+    last_90: int = 0
+    segments_met: int = 0
+    roles: frozenset[str] = frozenset()  # person roles met in the last 90 days
+    settings_met: frozenset[str] = frozenset()  # SETTINGS keys seen in the last 90 days
+    weekly: tuple[int, ...] = ()
+
+
+def figures_of(contacts: Iterable[Contact], now: datetime, *, time_zone: str = "UTC",
+               week_starts: Sequence[date] = ()) -> ContactFigures:
+    """The figures of a list of contacts (the reference the database aggregates must agree with)."""
+    past = [c for c in contacts if c.occurred_at <= now]
+    recent = [c for c in past if c.occurred_at > now - timedelta(days=COVERAGE_DAYS)]
+    counts = {days: sum(1 for c in past if c.occurred_at > now - timedelta(days=days)) for days in WINDOWS}
+    return ContactFigures(
+        latest=max((c.occurred_at for c in past), default=None),
+        last_7=counts[7], last_30=counts[30], last_90=counts[90],
+        segments_met=len({c.segment_id for c in recent if c.segment_id is not None}),
+        roles=frozenset().union(*(c.person_roles for c in recent)),
+        settings_met=frozenset(c.kind for c in recent if c.kind in SETTINGS),
+        weekly=tuple(weekly_counts([c.occurred_at for c in past], week_starts, ZoneInfo(time_zone))),
+    )
+
+
+def pulse_from(user_id: int, name: str, figures: ContactFigures, now: datetime, *,
+               last_contact_at: datetime | None = None, tally: HighlightTally = HighlightTally(),
+               time_zone: str = "UTC") -> Pulse:
+    """The pulse of one leader from their figures; ``last_contact_at`` is their latest contact ever, which may
+    be older than the figures' window."""
+    latest = max([m for m in (figures.latest, last_contact_at) if m is not None], default=None)
+    taken_in = tally.first_hand + tally.relayed_read
+    return Pulse(
+        user_id=user_id, name=name, last_contact_at=latest,
+        days_since_last=days_between(latest, now, ZoneInfo(time_zone)) if latest else None,
+        last_7=figures.last_7, last_30=figures.last_30, last_90=figures.last_90,
+        first_hand_share=tally.first_hand / taken_in if taken_in else None,
+        segments_met=figures.segments_met,
+        buyers_met="buyer" in figures.roles, end_users_met="end_user" in figures.roles,
+        internal_met="internal" in figures.roles,
+        settings_met=tuple(k for k in SETTINGS if k in figures.settings_met),
+        competitor_mentions=tally.competitor_mentions,
+        weekly=list(figures.weekly),
+    )
+
+
 def compute_pulse(user_id: int, name: str, contacts: Iterable[Contact], now: datetime, *,
                   last_contact_at: datetime | None = None, tally: HighlightTally = HighlightTally(),
                   time_zone: str = "UTC", week_starts: Sequence[date] = ()) -> Pulse:
     """The pulse of one leader. ``contacts`` are their first-hand conversations (at least the last 90 days);
     ``last_contact_at`` their latest one ever, which may be older than the contacts given."""
-    tz = ZoneInfo(time_zone)
-    past = sorted((c for c in contacts if c.occurred_at <= now), key=lambda c: c.occurred_at)
-    latest = max([c.occurred_at for c in past] + ([last_contact_at] if last_contact_at else []), default=None)
-    counts = {days: sum(1 for c in past if c.occurred_at > now - timedelta(days=days)) for days in WINDOWS}
-    recent = [c for c in past if c.occurred_at > now - timedelta(days=COVERAGE_DAYS)]
-    roles = set().union(*(c.person_roles for c in recent)) if recent else set()
-    taken_in = tally.first_hand + tally.relayed_read
-    return Pulse(
-        user_id=user_id, name=name, last_contact_at=latest,
-        days_since_last=days_between(latest, now, tz) if latest else None,
-        last_7=counts[7], last_30=counts[30], last_90=counts[90],
-        first_hand_share=tally.first_hand / taken_in if taken_in else None,
-        segments_met=len({c.segment_id for c in recent if c.segment_id is not None}),
-        buyers_met="buyer" in roles, end_users_met="end_user" in roles, internal_met="internal" in roles,
-        settings_met=tuple(k for k in SETTINGS if any(c.kind == k for c in recent)),
-        competitor_mentions=tally.competitor_mentions,
-        weekly=weekly_counts([c.occurred_at for c in past], week_starts, tz),
-    )
+    figures = figures_of(contacts, now, time_zone=time_zone, week_starts=week_starts)
+    return pulse_from(user_id, name, figures, now, last_contact_at=last_contact_at, tally=tally,
+                      time_zone=time_zone)
 
 
 def team_medians(pulses: Sequence[Pulse]) -> dict[str, float | None]:

@@ -1,7 +1,8 @@
 """Reads for challenges, pulses and planning that pages, the API, the digest and the CLI share.
 
-Each fetch costs a fixed number of queries whatever the number of leaders or conversations: the raw facts
-are pulled with a few grouped queries, and the figures are computed in ``pulse`` and ``leaderboard``.
+Each fetch costs a fixed number of queries whatever the number of leaders or conversations, and reads back a
+bounded number of rows: the database counts per member (and per week), ``pulse`` and ``leaderboard`` turn
+those counts into figures, ranks and streaks.
 """
 
 from collections import defaultdict
@@ -9,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Status
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.engagement import pulse as pulse_math
-from outsidein.engagement.leaderboard import ChallengeSpan, Entrant, Leaderboard, build_leaderboard
+from outsidein.engagement.leaderboard import ChallengeSpan, Entrant, Leaderboard, build_leaderboard, week_boundaries
 from outsidein.engagement.models import (
     Challenge,
     ChallengeParticipant,
@@ -32,6 +33,7 @@ LEADER_ROLES = (Role.OWNER, Role.LEADER)
 # Fetch a little more than 90 days: a leader's local week may start up to a day before UTC's.
 FETCH_DAYS = pulse_math.COVERAGE_DAYS + 2
 HEATMAP_WEEKS = 12
+ROLES = ("buyer", "end_user", "internal")  # the kinds of people a leader should meet, as Person.role values
 
 Presence = Conversation.members.through
 Attendance = Conversation.persons.through
@@ -62,67 +64,110 @@ class TeamPulse:
                       key=lambda p: -(p.days_since_last if p.days_since_last is not None else 10**6))
 
 
+def _zones(users) -> dict[str, list[int]]:
+    """User ids grouped by their time zone (a week begins at local midnight, so each zone has its own bounds)."""
+    zones: dict[str, list[int]] = defaultdict(list)
+    for user_id, time_zone in users:
+        zones[time_zone or "UTC"].append(user_id)
+    return zones
+
+
+def _local_midnight(day, zone: str) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
+
+
+def _week_columns(zones: dict[str, list[int]], bounds: list, now: datetime) -> dict[str, Count]:
+    """Aggregates ``week_0`` … counting first-hand presences in ``[bounds[i], bounds[i + 1])``, local days of
+    each member's own zone: the database counts per member and week, no conversation comes back."""
+    columns = {}
+    for index in range(len(bounds) - 1):
+        in_week = Q()
+        for zone, ids in zones.items():
+            in_week |= Q(user_id__in=ids, conversation__occurred_at__gte=_local_midnight(bounds[index], zone),
+                         conversation__occurred_at__lt=_local_midnight(bounds[index + 1], zone))
+        columns[f"week_{index}"] = Count("id", filter=in_week & Q(conversation__occurred_at__lte=now))
+    return columns
+
+
+def _weeks_of(row: dict | None, weeks: int) -> list[int]:
+    return [row[f"week_{i}"] if row else 0 for i in range(weeks)]
+
+
 def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str = "UTC") -> TeamPulse:
-    """Pulse of each of ``users`` (users of this workspace), in six queries."""
+    """Pulse of each of ``users`` (users of this workspace) in five or six grouped queries: the database
+    counts per member (GROUP BY member), so the rows read back are one per member whatever the history."""
     now = now or timezone.now()
     users = list(users)
     ids = [u.pk for u in users]
-    since = now - timedelta(days=FETCH_DAYS)
     week_starts = pulse_math.week_starts_ending(now.astimezone(ZoneInfo(viewer_tz)).date(), HEATMAP_WEEKS)
-
-    presence = (_first_hand(workspace).filter(user_id__in=ids, conversation__occurred_at__gte=since,
-                                              conversation__occurred_at__lte=now)
-                .values_list("user_id", "conversation_id", "conversation__occurred_at", "conversation__kind",
-                             "conversation__account__segment_id"))
-    roles: dict[int, set[str]] = defaultdict(set)
-    for conversation_id, role in (Attendance.objects.filter(
-            conversation__workspace=workspace, conversation__status=Status.LOGGED,
-            conversation__occurred_at__gte=since, conversation__occurred_at__lte=now)
-            .values_list("conversation_id", "person__role")):
-        roles[conversation_id].add(role)
-    contacts: dict[int, list[pulse_math.Contact]] = defaultdict(list)
-    for user_id, conversation_id, occurred_at, kind, segment_id in presence:
-        contacts[user_id].append(pulse_math.Contact(occurred_at=occurred_at, kind=kind, segment_id=segment_id,
-                                                    person_roles=frozenset(roles.get(conversation_id, ()))))
-    last = dict(_first_hand(workspace).filter(user_id__in=ids, conversation__occurred_at__lte=now)
-                .values("user_id").annotate(last=Max("conversation__occurred_at")).values_list("user_id", "last"))
+    bounds = [*week_starts, week_starts[-1] + timedelta(days=7)]
     window = now - timedelta(days=pulse_math.COVERAGE_DAYS)
-    heard = {row["conversation__members"]: row for row in (
-        scoped(Highlight, workspace)
-        .filter(conversation__status=Status.LOGGED, conversation__occurred_at__gte=window,
-                conversation__occurred_at__lte=now, conversation__members__in=ids)
-        .values("conversation__members")
-        .annotate(n=Count("id"), competitors=Count("id", filter=Q(kind=HighlightKind.COMPETITOR_MENTION))))}
-    relayed = _relayed_highlights(workspace, ids, window, now)
+    present = _first_hand(workspace).filter(user_id__in=ids, conversation__occurred_at__lte=now)
+    recent = Q(conversation__occurred_at__gt=window)
+
+    counted = {row["user_id"]: row for row in (
+        present.filter(conversation__occurred_at__gte=now - timedelta(days=FETCH_DAYS))
+        .values("user_id")
+        .annotate(latest=Max("conversation__occurred_at"),
+                  **{f"last_{days}": Count("id", filter=Q(conversation__occurred_at__gt=now - timedelta(days=days)))
+                     for days in pulse_math.WINDOWS},
+                  segments=Count("conversation__account__segment_id", filter=recent, distinct=True),
+                  **{f"setting_{kind}": Count("id", filter=recent & Q(conversation__kind=kind))
+                     for kind in pulse_math.SETTINGS},
+                  **_week_columns(_zones((u.pk, u.time_zone) for u in users), bounds, now)))}
+    roles_met = {row["user_id"]: row for row in (
+        present.filter(recent).values("user_id")
+        .annotate(**{f"role_{role}": Count("conversation__persons", filter=Q(conversation__persons__role=role))
+                     for role in ROLES}))}
+    # Only a leader with no contact in the window needs a look further back (an insulated one: few rows). The
+    # query is made even when nobody is quiet ("id IS NULL" matches nothing), so the count never varies.
+    quiet = [pk for pk in ids if pk not in counted]
+    last_ever = dict(present.filter(Q(user_id__in=quiet) if quiet else Q(pk__isnull=True)).values("user_id")
+                     .annotate(last=Max("conversation__occurred_at")).values_list("user_id", "last"))
+    heard = {row["user_id"]: row for row in (
+        present.filter(conversation__occurred_at__gte=window).values("user_id")
+        .annotate(n=Count("conversation__highlights"),
+                  competitors=Count("conversation__highlights",
+                                    filter=Q(conversation__highlights__kind=HighlightKind.COMPETITOR_MENTION))))}
+    relayed = _relayed_highlight_counts(workspace, ids, window, now)
     pulses = []
     for user in users:
-        row = heard.get(user.pk, {})
-        tally = pulse_math.HighlightTally(first_hand=row.get("n", 0), relayed_read=len(relayed.get(user.pk, ())),
-                                          competitor_mentions=row.get("competitors", 0))
-        pulses.append(pulse_math.compute_pulse(
-            user.pk, user.display_name, contacts.get(user.pk, []), now, last_contact_at=last.get(user.pk),
-            tally=tally, time_zone=user.time_zone, week_starts=week_starts))
+        row, met, taken = counted.get(user.pk), roles_met.get(user.pk, {}), heard.get(user.pk, {})
+        figures = pulse_math.ContactFigures(
+            latest=row["latest"] if row else None,
+            **{f"last_{days}": row[f"last_{days}"] if row else 0 for days in pulse_math.WINDOWS},
+            segments_met=row["segments"] if row else 0,
+            roles=frozenset(role for role in ROLES if met.get(f"role_{role}")),
+            settings_met=frozenset(k for k in pulse_math.SETTINGS if row and row[f"setting_{k}"]),
+            weekly=tuple(_weeks_of(row, len(week_starts))))
+        tally = pulse_math.HighlightTally(first_hand=taken.get("n", 0), relayed_read=relayed.get(user.pk, 0),
+                                          competitor_mentions=taken.get("competitors", 0))
+        pulses.append(pulse_math.pulse_from(user.pk, user.display_name, figures, now,
+                                            last_contact_at=last_ever.get(user.pk), tally=tally,
+                                            time_zone=user.time_zone))
     return TeamPulse(pulses=pulses, medians=pulse_math.team_medians(pulses), week_starts=week_starts)
 
 
-def _relayed_highlights(workspace, user_ids: list[int], since: datetime, now: datetime) -> dict[int, set[int]]:
-    """Per member, the highlights that reached them relayed: those of conversations they opened but were not
+def _relayed_highlight_counts(workspace, user_ids: list[int], since: datetime, now: datetime) -> dict[int, int]:
+    """Per member, how many highlights reached them relayed: those of conversations they opened but were not
     in, and those they used as evidence from such conversations (a highlight read and used counts once)."""
     from outsidein.learning.models import Evidence
 
-    taken: dict[int, set[int]] = defaultdict(set)
-    for user_id, highlight_id in (scoped(ConversationRead, workspace)
-                                  .filter(user_id__in=user_ids, read_at__gte=since, read_at__lte=now,
-                                          conversation__highlights__isnull=False)
-                                  .values_list("user_id", "conversation__highlights")):
-        taken[user_id].add(highlight_id)
-    used = (scoped(Evidence, workspace)
-            .filter(linked_by_id__in=user_ids, highlight__isnull=False, linked_at__gte=since, linked_at__lte=now)
-            .exclude(highlight__conversation__members=F("linked_by_id"))
-            .values_list("linked_by_id", "highlight_id"))
-    for user_id, highlight_id in used:
-        taken[user_id].add(highlight_id)
-    return taken
+    read = scoped(ConversationRead, workspace).filter(read_at__gte=since, read_at__lte=now)
+    counts: dict[int, int] = defaultdict(int)
+    for user_id, n in (read.filter(user_id__in=user_ids).values("user_id")
+                       .annotate(n=Count("conversation__highlights")).values_list("user_id", "n")):
+        counts[user_id] += n
+    read_too = read.filter(user_id=OuterRef("linked_by_id"), conversation_id=OuterRef("highlight__conversation_id"))
+    for user_id, n in (scoped(Evidence, workspace)
+                       .filter(linked_by_id__in=user_ids, highlight__isnull=False, linked_at__gte=since,
+                               linked_at__lte=now)
+                       .exclude(highlight__conversation__members=F("linked_by_id"))
+                       .exclude(Exists(read_too))
+                       .values("linked_by_id").annotate(n=Count("highlight_id", distinct=True))
+                       .values_list("linked_by_id", "n")):
+        counts[user_id] += n
+    return counts
 
 
 def team_pulse(workspace, now: datetime | None = None, *, viewer_tz: str = "UTC",
@@ -157,20 +202,21 @@ def participants(challenge: Challenge) -> QuerySet[ChallengeParticipant]:
 
 
 def leaderboard(challenge: Challenge, now: datetime | None = None) -> Leaderboard:
-    """The leaderboard of a challenge, in two queries."""
+    """The leaderboard of a challenge, in two queries: the database counts each participant's first-hand
+    conversations per challenge week, in the participant's own zone."""
     now = now or timezone.now()
     entries = list(participants(challenge).exclude(status=ParticipantStatus.DECLINED))
     entrants = [Entrant(e.user_id, e.user.display_name, e.user.time_zone, e.status) for e in entries]
+    span = ChallengeSpan(challenge.starts_on, challenge.ends_on, challenge.weekly_target)
     start = datetime.combine(challenge.starts_on - timedelta(days=1), time.min, tzinfo=UTC)
     end = datetime.combine(challenge.ends_on + timedelta(days=2), time.min, tzinfo=UTC)
-    contacts: dict[int, list[datetime]] = defaultdict(list)
-    for user_id, occurred_at in (_first_hand(challenge.workspace)
-                                 .filter(user_id__in=[e.user_id for e in entries],
-                                         conversation__occurred_at__gte=start, conversation__occurred_at__lt=end)
-                                 .values_list("user_id", "conversation__occurred_at")):
-        contacts[user_id].append(occurred_at)
-    span = ChallengeSpan(challenge.starts_on, challenge.ends_on, challenge.weekly_target)
-    return build_leaderboard(span, entrants, contacts, now)
+    columns = _week_columns(_zones((e.user_id, e.time_zone) for e in entrants), week_boundaries(span), now)
+    weekly = {row["user_id"]: _weeks_of(row, span.weeks) for row in (
+        _first_hand(challenge.workspace)
+        .filter(user_id__in=[e.user_id for e in entries], conversation__occurred_at__gte=start,
+                conversation__occurred_at__lt=end)
+        .values("user_id").annotate(**columns))}
+    return build_leaderboard(span, entrants, {}, now, weekly=weekly)
 
 
 def open_invitations(workspace, user) -> QuerySet[ChallengeParticipant]:
@@ -183,7 +229,8 @@ def open_invitations(workspace, user) -> QuerySet[ChallengeParticipant]:
 def planned_for(workspace, user, start: datetime, end: datetime) -> QuerySet[Conversation]:
     return (scoped(Conversation, workspace).filter(status=Status.PLANNED, members=user, occurred_at__gte=start,
                                                    occurred_at__lt=end)
-            .select_related("account").prefetch_related("persons").order_by("occurred_at", "id"))
+            .select_related("account__segment", "workspace").prefetch_related("persons", "members")
+            .order_by("occurred_at", "id"))
 
 
 def notes_reminders(workspace, user, now: datetime | None = None, days: int = 60) -> QuerySet[Conversation]:

@@ -32,23 +32,6 @@ def pulse_chart(team, me_id: int | None):
                      reference_label=f"team median {median:g}" if median is not None else "")
 
 
-def home_pulse_context(request) -> dict:
-    """The pulse block of the workspace home page (and the planned→logged rollover, so nothing waits for it)."""
-    services.roll_over_planned(workspace=request.workspace)
-    team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user)
-    mine = team.of(request.user.pk)
-    challenge = selectors.active_challenge(request.workspace)
-    board = selectors.leaderboard(challenge) if challenge else None
-    return {
-        "pulse": mine, "pulse_rows": compare_with_team(mine, team.medians)[:4], "pulse_medians": team.medians,
-        "pulse_challenge": challenge, "pulse_my_row": next((r for r in board.rows if r.user_id == request.user.pk),
-                                                           None) if board else None,
-        "pulse_reminders": list(selectors.notes_reminders(request.workspace, request.user)[:5]),
-        "pulse_invitations": list(selectors.open_invitations(request.workspace, request.user)),
-        "pulse_host_requests": list(selectors.pending_host_requests(request.workspace, request.user)),
-    }
-
-
 # --- pulse -------------------------------------------------------------------------------------------
 
 @login_required
@@ -171,10 +154,14 @@ def participant_respond(request, participant_id: int):
 
 # --- planning ----------------------------------------------------------------------------------------
 
+UPCOMING_SHOWN = 20  # the next plans on the planning page; the calendar feed has them all
+
 def _planning_context(request, form=None) -> dict:
     requests = list(selectors.host_requests_for(request.workspace, request.user)[:30])
     accounts, segments = selectors.suggestions(request.workspace, request.user)
     now = timezone.now()
+    upcoming = selectors.planned_for(request.workspace, request.user, now, now + timezone.timedelta(days=60))
+    shown = list(upcoming[:UPCOMING_SHOWN + 1])  # one more than shown tells whether there are more
     return {
         "form": form or forms.HostRequestForm(workspace=request.workspace, actor=request.user),
         "incoming": [r for r in requests if r.host_id == request.user.pk],
@@ -182,13 +169,13 @@ def _planning_context(request, form=None) -> dict:
         "answer_form": forms.HostAnswerForm(),
         "suggested_accounts": accounts, "suggested_segments": segments,
         "reminders": selectors.notes_reminders(request.workspace, request.user, now)[:10],
-        "upcoming": selectors.planned_for(request.workspace, request.user, now, now + timezone.timedelta(days=60)),
+        "upcoming": shown[:UPCOMING_SHOWN], "upcoming_more": len(shown) > UPCOMING_SHOWN,
     }
 
 
 @login_required
 def planning(request):
-    services.roll_over_planned(workspace=request.workspace)
+    services.roll_over_planned(workspace=request.workspace, member=request.user)
     form = forms.HostRequestForm(request.POST or None, workspace=request.workspace, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,8 +256,7 @@ def calendar_feed(request, token: str):
         raise Http404("No such calendar.")
     now = timezone.now()
     conversations = selectors.planned_for(feed.workspace, feed.user, now - timezone.timedelta(days=30),
-                                          now + timezone.timedelta(days=366)).select_related("workspace") \
-        .prefetch_related("members")
+                                          now + timezone.timedelta(days=366)).select_related("workspace")
     if feed.last_used_at is None or (now - feed.last_used_at).total_seconds() > 300:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
     body = build_feed(conversations, name=f"Outside-In: {feed.user.display_name}, {feed.workspace.name}",
