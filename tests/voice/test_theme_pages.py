@@ -272,10 +272,11 @@ def test_theme_list_page_costs_a_fixed_number_of_queries(owner_client, workspace
     for i in range(30):
         add_feedback(workspace, f"Parcel delivery late, order {i}", days_ago=0)
     themes_services.assign_new_items(workspace)
-    with django_assert_max_num_queries(12):
+    # One of them gives every theme's share of revenue and how concentrated it is, whatever their size.
+    with django_assert_max_num_queries(13):
         owner_client.get(f"/w/{workspace.slug}/voice/themes/")
     theme = theme_with(workspace, "delivery")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         owner_client.get(f"/w/{workspace.slug}/voice/themes/{theme.pk}/")
 
 
@@ -348,3 +349,20 @@ def test_api_splits_a_theme_and_starts_an_analysis(api, workspace, analysed):
     assert api.get("/themes").json()["count"] == 2
     refused = api.post("/theme-analyses", {"method": "nonsense"})
     assert refused.status_code == 422
+
+
+def test_the_count_of_texts_in_no_theme_follows_new_feedback_and_placement(owner_client, workspace, analysed):
+    def direct() -> int:
+        return (FeedbackItem.objects.filter(workspace=workspace, theme_memberships__isnull=True).exclude(text="")
+                .count())
+
+    assert themes_services.unthemed_count(workspace) == direct()
+    add_feedback(workspace, "Parcel delivery late again", days_ago=0)
+    add_feedback(workspace, "Quarterly pricing of the premium tier", days_ago=0)
+    add_feedback(workspace, "", days_ago=0, nps=9)  # a score alone is no text to theme
+    before = direct()
+    assert themes_services.unthemed_count(workspace) == before
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
+    assert f"Place {before} new item" in page
+    result = themes_services.assign_new_items(workspace)
+    assert themes_services.unthemed_count(workspace) == direct() == before - result.assigned

@@ -44,7 +44,8 @@ TREND_FACTOR_RANGE = (0.5, 2.0)
 CARRIER_SHARE = 0.8  # "80% of it from 3 accounts"
 QUOTES_PER_ROW = 5  # candidates per row, so a quote already shown higher up can give way to the next one
 # Account rows read before detractors re-order them: the detractor term at most doubles a score, so a row
-# outside a pool of four times the page would need a base score within half of the page's last to belong.
+# outside a pool reaching four pages (at least 200 rows) below the page would need a base score within half
+# of the page's last to belong on it.
 POOL_FACTOR = 4
 MIN_POOL = 200
 
@@ -175,21 +176,49 @@ def _float(value) -> float:
 # -- themes ------------------------------------------------------------------------------------------------
 
 
-def theme_concentration(workspace, theme_ids) -> tuple[dict[int, Concentration], float]:
-    """Accounts behind each theme, how few of them carry 80% of its revenue, and all accounts' revenue.
+@dataclass(frozen=True)
+class ThemeFigures:
+    """What ranking themes needs beyond the theme rows, read in one pass over their members."""
 
-    One query, a row per theme: the distinct (theme, account) pairs are ranked by revenue inside the
-    database, with a running total, so no member row reaches Python; the workspace's total revenue rides
-    along as one more row.
+    answers: dict[int, tuple[int, int]]  # theme id -> (NPS answers, detractors among them)
+    spread: dict[int, Concentration]
+    revenue_total: float  # annual revenue of all the workspace's accounts
+    total_items: int  # feedback items and highlights with text, themed or not
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def theme_figures(workspace, theme_ids, *, count_items: bool = True) -> ThemeFigures:
+    """Detractors and concentration of each theme, all accounts' revenue and the number of texts: one query.
+
+    The members are read once (a CTE): their NPS answers are counted per theme, and the distinct (theme,
+    account) pairs are ranked by revenue with a running total (window functions), so no member row reaches
+    Python and each theme gives one row: how many accounts are behind it and how few carry 80% of its revenue.
     """
     theme_ids = list(theme_ids) or [0]
-    pairs = (scoped(ThemeMember, workspace).filter(theme_id__in=theme_ids).order_by()
-             .annotate(raiser=Coalesce("feedback_item__account_id", "highlight__conversation__account_id"))
-             .filter(raiser__isnull=False).values("theme_id", "raiser").distinct())
-    pairs_sql, params = pairs.query.sql_with_params()
+    members_sql, params = _sql(
+        scoped(ThemeMember, workspace).filter(theme_id__in=theme_ids).order_by()
+        .annotate(raiser=Coalesce("feedback_item__account_id", "highlight__conversation__account_id"),
+                  answer=F("feedback_item__nps"))
+        .values_list("theme_id", "raiser", "answer"))
+    if count_items:  # for the trend factor: a theme's share of every text
+        feedback_sql, feedback_params = _sql(scoped(FeedbackItem, workspace).exclude(text="").order_by().values("pk"))
+        highlight_sql, highlight_params = _sql(scoped(Highlight, workspace).exclude(text="").order_by().values("pk"))
+        item_counts = f"(SELECT COUNT(*) FROM ({feedback_sql}) f), (SELECT COUNT(*) FROM ({highlight_sql}) h)"
+    else:
+        item_counts, feedback_params, highlight_params = "0, 0", [], []
     account = connection.ops.quote_name(Account._meta.db_table)
     sql = f"""
-        WITH pairs (theme_id, raiser) AS ({pairs_sql}),
+        WITH members (theme_id, raiser, answer) AS ({members_sql}),
+        answers AS (
+            SELECT theme_id, COUNT(answer) AS answers,
+                   SUM(CASE WHEN answer <= {DETRACTOR_MAX} THEN 1 ELSE 0 END) AS detractors
+            FROM members GROUP BY theme_id
+        ),
+        pairs AS (SELECT DISTINCT theme_id, raiser FROM members WHERE raiser IS NOT NULL),
         ranked AS (
             SELECT p.theme_id AS theme_id,
                    ROW_NUMBER() OVER (PARTITION BY p.theme_id ORDER BY COALESCE(a.annual_revenue, 0) DESC, a.id)
@@ -199,49 +228,49 @@ def theme_concentration(workspace, theme_ids) -> tuple[dict[int, Concentration],
                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
                    SUM(COALESCE(a.annual_revenue, 0)) OVER (PARTITION BY p.theme_id) AS total
             FROM pairs p JOIN {account} a ON a.id = p.raiser
+        ),
+        spread AS (
+            SELECT theme_id, COUNT(*) AS accounts,
+                   MIN(CASE WHEN running >= {CARRIER_SHARE} * total THEN position END) AS carriers,
+                   MAX(total) AS at_stake
+            FROM ranked GROUP BY theme_id
         )
-        SELECT theme_id, COUNT(*), MIN(CASE WHEN running >= {CARRIER_SHARE} * total THEN position END), MAX(total)
-        FROM ranked GROUP BY theme_id
+        SELECT n.theme_id, n.answers, n.detractors, s.accounts, s.carriers, s.at_stake
+        FROM answers n LEFT JOIN spread s ON s.theme_id = n.theme_id
         UNION ALL
-        SELECT NULL, 0, 0, (SELECT SUM(annual_revenue) FROM {account} WHERE workspace_id = %s)
+        SELECT NULL, {item_counts}, 0, 0, (SELECT SUM(annual_revenue) FROM {account} WHERE workspace_id = %s)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, workspace.pk])
+        cursor.execute(sql, [*params, *feedback_params, *highlight_params, workspace.pk])
         rows = cursor.fetchall()
-    spread, revenue_total = {}, 0.0
-    for theme_id, accounts, carriers, total in rows:
+    answers, spread, revenue_total, total_items = {}, {}, 0.0, 0
+    for theme_id, answered, detracting, accounts, carriers, at_stake in rows:
         if theme_id is None:
-            revenue_total = _float(total)
-        else:
-            spread[theme_id] = Concentration(int(accounts), int(carriers or 0), _float(total))
-    return spread, revenue_total
+            revenue_total, total_items = _float(at_stake), int(answered) + int(detracting)
+            continue
+        answers[theme_id] = (int(answered or 0), int(detracting or 0))
+        if accounts:
+            spread[theme_id] = Concentration(int(accounts), int(carriers or 0), _float(at_stake))
+    return ThemeFigures(answers, spread, revenue_total, total_items)
 
 
 def _theme_points(workspace, themes) -> tuple[list[PainPoint], float]:
-    total_items = (scoped(FeedbackItem, workspace).exclude(text="").count()
-                   + scoped(Highlight, workspace).exclude(text="").count())
-    detractors = {
-        row["theme_id"]: (row["answers"], row["detractors"])
-        for row in scoped(ThemeMember, workspace).filter(theme__in=themes, feedback_item__nps__isnull=False)
-        .order_by().values("theme_id").annotate(answers=Count("id"), detractors=Count("id", filter=Q(
-            feedback_item__nps__lte=DETRACTOR_MAX)))
-    }
-    spread, revenue_total = theme_concentration(workspace, [t.pk for t in themes])
+    figures = theme_figures(workspace, [t.pk for t in themes])
     points = []
     for theme in themes:
-        answers, detracting = detractors.get(theme.pk, (0, 0))
-        weight = trend_factor(theme.trend, _share(theme.size, total_items))
+        answers, detracting = figures.answers.get(theme.pk, (0, 0))
+        weight = trend_factor(theme.trend, _share(theme.size, figures.total_items))
         revenue = _float(theme.revenue_at_stake)
         neg = negativity(theme.avg_sentiment)
         d = _share(detracting, answers)
-        concentration = spread.get(theme.pk, NO_CONCENTRATION)
+        concentration = figures.spread.get(theme.pk, NO_CONCENTRATION)
         points.append(PainPoint(
             THEME, theme.pk, theme.name, _theme_url(theme), revenue, concentration.accounts, neg, d, answers,
             theme.trend, weight, pain_score(revenue, neg, d, weight),
-            share_of_revenue=_share(revenue, revenue_total) if theme.revenue_at_stake is not None else None,
+            share_of_revenue=_share(revenue, figures.revenue_total) if theme.revenue_at_stake is not None else None,
             concentration=concentration,
         ))
-    return points, revenue_total
+    return points, figures.revenue_total
 
 
 def _theme_url(theme) -> str:
@@ -293,16 +322,16 @@ def _account_point(workspace, row: dict, detractors: dict, revenue_total: float)
     )
 
 
-def _ranked_candidates(workspace, themes: list[PainPoint], need: int,
+def _ranked_candidates(workspace, themes: list[PainPoint], need: int, offset: int,
                        revenue_total: float) -> tuple[list[PainPoint], int]:
     """The top rows of themes and accounts together, and how many account rows there are in all.
 
-    Account rows are read in the database's order (revenue × negativity) up to a pool several times the
-    rows asked for, and detractors re-order that pool; the number of queries stays the same whatever the
-    data size.
+    Account rows are read in the database's order (revenue × negativity) down to a pool several pages
+    below the rows asked for, and detractors re-order that pool; the number of queries stays the same
+    whatever the data size.
     """
     groups = _account_groups(workspace)
-    rows = list(groups[:max(POOL_FACTOR * need, MIN_POOL)])
+    rows = list(groups[:need + max(POOL_FACTOR * (need - offset), MIN_POOL)])
     detractors = _detractors_by_account(workspace, [r["conversation__account_id"] for r in rows])
     candidates = _ordered(themes + [_account_point(workspace, r, detractors, revenue_total) for r in rows])
     return candidates, groups.count()
@@ -316,7 +345,7 @@ def rank_pain(workspace, *, limit: int = 50, offset: int = 0) -> PainRanking:
     """Themes and accounts' pain, largest monetizable pain first: rows ``offset`` to ``offset + limit``."""
     limit, offset = max(0, limit), max(0, offset)
     themes, revenue_total = _theme_points(workspace, list(live_themes(workspace).select_related("workspace")))
-    candidates, account_rows = _ranked_candidates(workspace, themes, offset + limit, revenue_total)
+    candidates, account_rows = _ranked_candidates(workspace, themes, offset + limit, offset, revenue_total)
     top = candidates[0].score if candidates else 0.0
     page = [replace(p, rank=offset + i + 1, index=pain_index(p.score, top))
             for i, p in enumerate(candidates[offset:offset + limit])]
@@ -434,9 +463,10 @@ class RevenueReach:
 def revenue_reach(workspace, themes) -> dict[int, RevenueReach]:
     """Share of revenue and concentration of each theme (one query, whatever their size)."""
     themes = list(themes)
-    spread, revenue_total = theme_concentration(workspace, [t.pk for t in themes])
+    figures = theme_figures(workspace, [t.pk for t in themes], count_items=False)
     return {
-        t.pk: RevenueReach(_share(_float(t.revenue_at_stake), revenue_total) if t.revenue_at_stake is not None
-                           else None, spread.get(t.pk, NO_CONCENTRATION))
+        t.pk: RevenueReach(_share(_float(t.revenue_at_stake), figures.revenue_total)
+                           if t.revenue_at_stake is not None else None,
+                           figures.spread.get(t.pk, NO_CONCENTRATION))
         for t in themes
     }
