@@ -157,6 +157,11 @@ class ThemeModelState(WorkspaceOwned):
     method = models.CharField(max_length=20, default="tfidf")
     k = models.PositiveIntegerField(default=0)
     fitted_at = models.DateTimeField(default=timezone.now)
+    # Texts in no theme when the figures were last computed, and the newest item and highlight seen then: the
+    # themes page adds the texts that came since (a look-up by primary key) instead of an anti-join over all.
+    unthemed = models.PositiveIntegerField(default=0)
+    feedback_seen = models.BigIntegerField(default=0)
+    highlight_seen = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace"], name="one_theme_model_per_workspace")]

@@ -293,6 +293,7 @@ class AnalysisStatus:
 
     run: ThemeAnalysis | None
     fitted_at: datetime | None = None
+    state: ThemeModelState | None = None  # without its model data: what the page's counts start from
 
     @property
     def running(self) -> bool:
@@ -305,8 +306,12 @@ class AnalysisStatus:
 
 
 def analysis_status(workspace) -> AnalysisStatus:
-    state = scoped(ThemeModelState, workspace).only("fitted_at").first()
-    return AnalysisStatus(run=latest_analysis(workspace), fitted_at=state.fitted_at if state else None)
+    state = _state_figures(workspace)
+    return AnalysisStatus(run=latest_analysis(workspace), fitted_at=state.fitted_at if state else None, state=state)
+
+
+def _state_figures(workspace) -> ThemeModelState | None:
+    return scoped(ThemeModelState, workspace).only("fitted_at", "unthemed", "feedback_seen", "highlight_seen").first()
 
 
 def _queued_runs(task_path: str, first_arg: int):
@@ -394,9 +399,15 @@ def batch_themes(batch) -> BatchThemes | None:
     return BatchThemes(placed, with_text - placed)
 
 
-def unthemed_count(workspace) -> int:
-    return (scoped(FeedbackItem, workspace).exclude(text="").filter(theme_memberships__isnull=True).count()
-            + scoped(Highlight, workspace).exclude(text="").filter(theme_memberships__isnull=True).count())
+def unthemed_count(workspace, state: ThemeModelState | None = None) -> int:
+    """Texts in no theme: those left out when the figures were last computed, plus every text that came since."""
+    state = state or _state_figures(workspace)
+    if state is None:
+        return (scoped(FeedbackItem, workspace).exclude(text="").count()
+                + scoped(Highlight, workspace).exclude(text="").count())
+    return (state.unthemed
+            + scoped(FeedbackItem, workspace).filter(pk__gt=state.feedback_seen).exclude(text="").count()
+            + scoped(Highlight, workspace).filter(pk__gt=state.highlight_seen).exclude(text="").count())
 
 
 # -- figures -----------------------------------------------------------------------------------------------
@@ -440,6 +451,11 @@ def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -
         theme.representative_ids = _representatives(subjects, sorted(closest[pk]))
     Theme.objects.bulk_update(themes.values(), ["size", "avg_sentiment", "trend", "revenue_at_stake",
                                                 "representative_ids"], batch_size=500)
+    scoped(ThemeModelState, workspace).update(
+        unthemed=int(np.count_nonzero(theme_of == UNASSIGNED)),
+        feedback_seen=max((s.id for s in subjects if s.kind == FEEDBACK), default=0),
+        highlight_seen=max((s.id for s in subjects if s.kind == HIGHLIGHT), default=0),
+    )
 
 
 def _representatives(subjects: list[Subject], ranked: Iterable[tuple[float, int]]) -> list[dict[str, int]]:

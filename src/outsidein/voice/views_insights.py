@@ -140,7 +140,7 @@ def theme_list(request):
     return render(request, "voice/insights/theme_list.html", {
         "themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
         "status": status, "form": ThemeRunForm(),
-        "unthemed": themes_services.unthemed_count(request.workspace) if themes else 0,
+        "unthemed": themes_services.unthemed_count(request.workspace, status.state) if themes else 0,
         "total": sum(t.size for t in themes),
     })
 
