@@ -764,9 +764,10 @@ def measure(workspace, leader, runs: int, only: set[str]) -> dict[str, dict]:
                 response = get()
                 times.append((time.perf_counter() - started) * 1000)
             queries = len(captured)
+            statements = [q["sql"] for q in captured.captured_queries]
         times.sort()
         results[name] = {"status": response.status_code, "queries": queries, "bytes": len(response.content),
-                         "runs": len(times),
+                         "runs": len(times), "sql": statements,
                          "p50": times[len(times) // 2], "p95": times[max(0, math.ceil(0.95 * len(times)) - 1)]}
         r = results[name]
         print(f"    {name:<26} {r['status']} {r['queries']:>4} q {r['p50']:>9.1f} {r['p95']:>9.1f} ms "
@@ -796,6 +797,31 @@ def table(demo: dict, scale: dict, scale_label: str) -> str:
                           f"| {r['p95']:.0f} "
                           f"| {r['bytes']:,} | {flag} |\n")
     out.write(f"\n{flagged} of {len(scale or demo)} pages flagged.\n")
+    return out.getvalue()
+
+
+def query_differences(demo: dict, scale: dict) -> str:
+    """For pages whose query count changed with size: which statements (by shape) ran more or less often."""
+    import re
+    from collections import Counter
+
+    def shapes(statements: list[str]) -> Counter:
+        def shape(sql: str) -> str:
+            sql = re.sub(r"\b\d+\b|'[^']*'", "?", re.sub(r"^SELECT .*? FROM", "SELECT … FROM", sql))
+            return re.sub(r"\((?:\?, )*\?\)", "(…)", sql)[:200]
+
+        return Counter(map(shape, statements))
+
+    out = io.StringIO()
+    for name, s in scale.items():
+        d = demo.get(name)
+        if not d or d["queries"] == s["queries"]:
+            continue
+        out.write(f"{name}: {d['queries']} queries at demo size, {s['queries']} at scale\n")
+        before, after = shapes(d["sql"]), shapes(s["sql"])
+        for shape in sorted(set(before) | set(after)):
+            if before[shape] != after[shape]:
+                out.write(f"  {before[shape]:>3} → {after[shape]:<3} {shape}\n")
     return out.getvalue()
 
 
@@ -851,7 +877,9 @@ def main() -> None:
         print(f"workspace at scale built in {time.perf_counter() - started:.1f} s", flush=True)
     only = {p.strip() for p in (args.pages or "").split(",") if p.strip()}
     results = {}
-    scale_label = f"{feedback // 1000:,}k"
+    from outsidein.voice.models import FeedbackItem
+
+    scale_label = f"{FeedbackItem.objects.filter(workspace__slug=SLUG).count() // 1000:,}k"
     for label, slug in (("demo", content.WORKSPACE_SLUG), (scale_label, SLUG)):
         workspace = Workspace.objects.get(slug=slug)
         leader = Membership.objects.filter(workspace=workspace, role="owner").select_related("user").first().user
@@ -862,6 +890,7 @@ def main() -> None:
     text = table(results["demo"], results[scale_label], scale_label)
     print()
     print(text)
+    print(query_differences(results["demo"], results[scale_label]))
     if args.out:
         args.out.write_text(text)
 
