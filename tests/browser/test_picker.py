@@ -1,6 +1,7 @@
 """On a phone, the quick log finds one account among twenty thousand by typing three letters."""
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from django.db.models.functions import Replace
 from playwright.sync_api import Page, expect
 
 from outsidein.conversations.models import Conversation
-from outsidein.customers.models import Account, Segment
+from outsidein.customers.models import Account, Person, Segment
+from outsidein.voice.models import FeedbackItem
 
 pytestmark = pytest.mark.browser
 
@@ -81,3 +83,45 @@ def test_typing_something_unknown_says_no_match_and_escape_closes(page: Page, lo
     expect(page.get_by_role("listbox", name="Matches")).to_contain_text("No account matches “zzq”.")
     account.press("Escape")
     expect(page.get_by_role("listbox", name="Matches")).to_be_hidden()
+
+
+def test_several_people_are_chosen_as_chips_and_one_removed(page: Page, login, owner, workspace,
+                                                           browser_problems) -> None:
+    initech = Account.objects.create(workspace=workspace, name="Initech")
+    alex = Person.objects.create(workspace=workspace, name="Alex Meyer", title="CFO", account=initech)
+    Person.objects.create(workspace=workspace, name="Alex Meyer", title="Dispatcher")
+    Person.objects.create(workspace=workspace, name="Bo Brandt", account=initech)
+    login(owner.email, PASSWORD)
+    page.goto(f"/w/{workspace.slug}/conversations/new/")
+    persons = page.get_by_label("Persons", exact=True)
+    chips = page.locator("#field-persons .picker-chip")
+    for typed, option in (("alex", "Alex Meyer (Initech)"), ("bo", "Bo Brandt (Initech)")):
+        persons.press_sequentially(typed)
+        page.locator("#field-persons").get_by_role("option", name=option).click()
+    expect(chips).to_have_count(2)
+    expect(persons).to_have_value("")
+    page.screenshot(path=ARTIFACTS / "picker-chips.png")
+    page.get_by_role("button", name="Remove Bo Brandt (Initech)").click()
+    expect(chips).to_have_count(1)
+    page.get_by_label("Notes").fill("Walked the warehouse.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Conversation saved.")).to_be_visible()
+    assert list(Conversation.objects.get().persons.all()) == [alex]
+    assert browser_problems.errors == []
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_feedback_is_filtered_by_an_account_found_by_typing(page: Page, login, owner, workspace) -> None:
+    globex, initech = (Account.objects.create(workspace=workspace, name=n) for n in ("Globex", "Initech"))
+    FeedbackItem.objects.create(workspace=workspace, account=globex, text="The invoices arrive late.", nps=3)
+    FeedbackItem.objects.create(workspace=workspace, account=initech, text="Support was quick.", nps=9)
+    login(owner.email, PASSWORD)
+    page.goto(f"/w/{workspace.slug}/voice/feedback/")
+    page.get_by_role("combobox", name="Account").press_sequentially("ini")
+    page.get_by_role("option", name="Initech").click()
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(rf"[?&]account={initech.pk}(&|$)"))
+    expect(page.get_by_text("Support was quick.")).to_be_visible()
+    expect(page.get_by_text("The invoices arrive late.")).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Account")).to_have_value("Initech")
+    page.screenshot(path=ARTIFACTS / "picker-feedback-filter.png", full_page=True)
