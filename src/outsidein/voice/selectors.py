@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import DateField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncWeek, TruncYear
 from django.utils import timezone
 
@@ -19,7 +19,15 @@ from outsidein.core.search import text_matches
 from outsidein.customers.models import Segment
 from outsidein.voice import rollups
 from outsidein.voice.analysis import scores
-from outsidein.voice.models import ROLLUP_COUNTS, FeedbackItem, FeedbackTally, ImportBatch, ScoreRollup, TallyKind
+from outsidein.voice.models import (
+    ROLLUP_COLUMNS,
+    ROLLUP_COUNTS,
+    FeedbackItem,
+    FeedbackTally,
+    ImportBatch,
+    ScoreRollup,
+    TallyKind,
+)
 
 # The column each metric of voice.analysis.scores is computed from.
 METRIC_COLUMN = {"nps": "nps", "csat": "csat", "csat_mean": "csat", "ces": "ces"}
@@ -112,38 +120,54 @@ def _rollup_rows(workspace, f: FeedbackFilter) -> QuerySet[ScoreRollup]:
     return rows.order_by()
 
 
-def _answer_counts(workspace, column: str, f: FeedbackFilter, key: str | None,
-                   period: scores.Period = "month") -> dict[Any, dict[int, int]]:
-    """{key: {answer: responses}} for one score column, grouped by period start, segment key or nothing (None).
+@dataclass(frozen=True)
+class AnswerCell:
+    """Answer counts of one period and segment: {score column: {answer: responses}}."""
 
-    A bounded read whatever the number of responses: at most one row per period or segment.
+    period: date | None
+    segment_key: int
+    counts: dict[str, dict[int, int]]
+
+
+def answer_table(workspace, f: FeedbackFilter, period: scores.Period | None = "month") -> list[AnswerCell]:
+    """How many responses gave each NPS, CSAT and CES answer, per period and segment: ONE GROUP BY.
+
+    From the rollup when it keeps every filter, else over the matching items; either way at most one row per
+    period and segment comes back, whatever the number of responses. With ``period=None`` there is no
+    split by time.
     """
-    columns = ROLLUP_COUNTS[column]
+    columns = ROLLUP_COLUMNS
     if _rollup_serves(f):
         rows = _rollup_rows(workspace, f)
-        group = {"period": TRUNC[period]("day"), "segment": F("segment_key")}.get(key or "")
+        when = TRUNC[period]("day") if period else Value(None, output_field=DateField())
+        segment = F("segment_key")
         sums = {c: Sum(c) for c in columns}
     else:
         tz = workspace.tz
-        rows = filtered_feedback(workspace, f, tz=tz).filter(**{f"{column}__isnull": False}).order_by()
-        group = {"period": TRUNC[period]("received_at", tzinfo=tz),
-                 "segment": Coalesce("account__segment_id", Value(0), output_field=IntegerField())}.get(key or "")
-        sums = {c: count for c, count in rollups.count_expressions().items() if c in columns}
-    if group is None:
-        found = [rows.aggregate(**sums)]
-        keyed = [(None, row) for row in found]
-    else:
-        keyed = [(row["k"], row) for row in rows.annotate(k=group).values("k").annotate(**sums)]
-    result: dict[Any, dict[int, int]] = {}
-    for k, row in keyed:
-        if isinstance(k, datetime):  # TruncMonth of a datetime: the local midnight that starts the period
-            k = k.astimezone(workspace.tz).date() if timezone.is_aware(k) else k.date()
-        counts = result.setdefault(k, {})
-        for c in columns:
-            if row[c]:
-                value = int(c.rsplit("_", 1)[1])
-                counts[value] = counts.get(value, 0) + int(row[c])
-    return {k: v for k, v in result.items() if v or key is None}
+        rows = filtered_feedback(workspace, f, tz=tz).filter(
+            Q(nps__isnull=False) | Q(csat__isnull=False) | Q(ces__isnull=False)).order_by()
+        when = TRUNC[period]("received_at", tzinfo=tz) if period else Value(None, output_field=DateField())
+        segment = Coalesce("account__segment_id", Value(0), output_field=IntegerField())
+        sums = rollups.count_expressions()
+    cells = []
+    for row in rows.annotate(p=when, s=segment).values("p", "s").annotate(**sums):
+        start = row["p"]
+        if isinstance(start, datetime):  # TruncMonth of a datetime: the local midnight that starts the period
+            start = start.astimezone(workspace.tz).date() if timezone.is_aware(start) else start.date()
+        counts: dict[str, dict[int, int]] = {}
+        for metric, metric_columns in ROLLUP_COUNTS.items():
+            counts[metric] = {int(c.rsplit("_", 1)[1]): int(row[c]) for c in metric_columns if row[c]}
+        cells.append(AnswerCell(start, int(row["s"] or 0), counts))
+    return cells
+
+
+def _summed(cells: list[AnswerCell], column: str, key) -> dict[Any, dict[int, int]]:
+    totals: dict[Any, dict[int, int]] = {}
+    for cell in cells:
+        bucket = totals.setdefault(key(cell), {})
+        for answer, n in cell.counts[column].items():
+            bucket[answer] = bucket.get(answer, 0) + n
+    return {k: v for k, v in totals.items() if v}
 
 
 @dataclass(frozen=True)
@@ -169,24 +193,34 @@ def today_in(workspace) -> date:
     return timezone.now().astimezone(workspace.tz).date()
 
 
+def metric_views(workspace, f: FeedbackFilter, period: scores.Period = "month",
+                 metrics: tuple[str, ...] = PAGE_METRICS) -> dict[str, MetricView]:
+    """Each score with its trend by period and its breakdown by segment, from one answer table and a name
+    look-up: the same two queries for a hundred responses or a million."""
+    cells = answer_table(workspace, f, period)
+    keys = {cell.segment_key for cell in cells if cell.segment_key}
+    names = dict(scoped(Segment, workspace).filter(pk__in=keys).values_list("pk", "name")) if keys else {}
+    today = today_in(workspace)
+    views = {}
+    for metric in metrics:
+        column = METRIC_COLUMN[metric]
+        shown = "csat" if metric == "csat" else metric  # CSAT is charted as the top-2-box share
+        overall = scores.estimate_from_counts(shown, _summed(cells, column, lambda c: None).get(None, {}))
+        series, by_segment = [], []
+        if overall.n:
+            series = scores.series_from_counts(_summed(cells, column, lambda c: c.period), shown, period=period,
+                                               today=today)
+            by_segment = [scores.SeriesPoint(period=None, start=None, group=names.get(k, NO_SEGMENT),
+                                             estimate=scores.estimate_from_counts(shown, counts))
+                          for k, counts in _summed(cells, column, lambda c: c.segment_key).items()]
+            by_segment.sort(key=lambda p: (p.group == NO_SEGMENT, str(p.group)))
+        views[metric] = MetricView(shown, scores.LABELS[shown], overall, series, by_segment, period,
+                                   scores.last_full_change(series))
+    return views
+
+
 def metric_view(workspace, metric: str, f: FeedbackFilter, period: scores.Period = "month") -> MetricView:
-    """A score with its trend by period and its breakdown by segment: three GROUP BY queries and a name lookup."""
-    column = METRIC_COLUMN[metric]
-    shown = "csat" if metric == "csat" else metric  # CSAT is charted as the top-2-box share
-    overall = scores.estimate_from_counts(shown, _answer_counts(workspace, column, f, None).get(None, {}))
-    series, by_segment = [], []
-    if overall.n:
-        series = scores.series_from_counts(_answer_counts(workspace, column, f, "period", period), shown,
-                                           period=period, today=today_in(workspace))
-        by_key = _answer_counts(workspace, column, f, "segment")
-        names = dict(scoped(Segment, workspace).filter(pk__in=[k for k in by_key if k])
-                     .values_list("pk", "name"))
-        by_segment = [scores.SeriesPoint(period=None, start=None, group=names.get(k, NO_SEGMENT),
-                                         estimate=scores.estimate_from_counts(shown, counts))
-                      for k, counts in by_key.items()]
-        by_segment.sort(key=lambda p: (p.group == NO_SEGMENT, str(p.group)))
-    return MetricView(shown, scores.LABELS[shown], overall, series, by_segment, period,
-                      scores.last_full_change(series))
+    return metric_views(workspace, f, period, (metric,))[metric]
 
 
 def compare(workspace, metric: str, f: FeedbackFilter, before: tuple[date, date],
@@ -195,7 +229,7 @@ def compare(workspace, metric: str, f: FeedbackFilter, before: tuple[date, date]
     estimates = []
     for since, until in (before, after):
         window = FeedbackFilter(**{**f.__dict__, "since": since, "until": until})
-        counts = _answer_counts(workspace, METRIC_COLUMN[metric], window, None).get(None, {})
+        counts = _summed(answer_table(workspace, window, None), METRIC_COLUMN[metric], lambda c: None).get(None, {})
         estimates.append(scores.estimate_from_counts(metric, counts))
     return scores.compare_periods(*estimates)
 

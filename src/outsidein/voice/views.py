@@ -61,8 +61,7 @@ def scores_page(request):
     base = _filter_from(form) if request.GET else selectors.FeedbackFilter()
     period = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else "") or "month"
     panels = []
-    for metric in selectors.PAGE_METRICS:
-        view = selectors.metric_view(ws, metric, base, period)
+    for view in selectors.metric_views(ws, base, period).values():
         if not view.overall.n:
             panels.append({"view": view, "empty": True})
             continue
