@@ -92,6 +92,8 @@ def desktop_shots(page: Page) -> None:
     expect(page.get_by_role("heading", name="Alder Foods")).to_be_visible()
     shoot(page, "account")
 
+    pilot_shot(page, ws)
+
     page.goto(f"{ws}/accounts/import/")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv_file:
         csv_file.write(ACCOUNTS_CSV)
@@ -106,6 +108,15 @@ def desktop_shots(page: Page) -> None:
     page.get_by_role("button", name="Create token").click()
     expect(page.locator("#new-token")).to_be_visible()
     shoot(page, "api-token")
+
+
+def pilot_shot(page: Page, ws: str) -> None:
+    """The demo's finished pilot as its sponsor opens it: the verdict, then pilot against control."""
+    page.goto(f"{ws}/initiatives/")
+    page.get_by_role("link", name="Proactive late-load alerts").first.click()
+    page.get_by_role("link", name="Late-load text alerts, eight accounts").click()
+    expect(page.locator("#verdict")).to_be_visible()
+    shoot(page, "pilot")
 
 
 def main() -> int:

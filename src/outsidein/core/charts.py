@@ -290,11 +290,11 @@ class BeforeAfter:
 
 def before_after_chart(lines: Sequence[BeforeAfter], *, title: str, before_label: str = "Before",
                        after_label: str = "During", y_label: str = "",
-                       bracket: tuple[float, float, str] | None = None, width: int = 640,
-                       height: int = 280) -> SafeString:
+                       bracket: tuple[float, float, str] | None = None, label: Callable[[float], str] = _num,
+                       width: int = 640, height: int = 280) -> SafeString:
     """Groups' values before and during a change: one line each from the before to the during window, the split
     between the windows marked, each line named at its end. ``bracket`` (a, b, label) marks a gap at "during",
-    e.g. between what happened and the what-if line: the effect."""
+    e.g. between what happened and the what-if line: the effect. ``label`` formats the values."""
     left, right, top, bottom = 48, 190, 40, 40
     values = [v for line in lines for v in (line.before, line.after) if isfinite(v)]
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
@@ -336,21 +336,21 @@ def before_after_chart(lines: Sequence[BeforeAfter], *, title: str, before_label
         for px, value in points:
             fill = "white" if line.dashed else colour
             body.append(f"<circle cx='{_num(px)}' cy='{_num(y(value))}' r='4' fill='{fill}' stroke='{colour}' "
-                        f"stroke-width='2'><title>{escape(line.name)}: {_num(value)}</title></circle>")
+                        f"stroke-width='2'><title>{escape(line.name)}: {escape(label(value))}</title></circle>")
     solid_lines = [(line, colour) for line, colour in drawn if not line.dashed]
     starts = _spread([y(line.before) + 4 for line, _ in solid_lines], 14, top, top + plot_h)
     for (line, colour), label_y in zip(solid_lines, starts, strict=True):
-        body.append(_text(x_before - 8, label_y, _num(line.before), anchor="end", size=11, fill=colour))
+        body.append(_text(x_before - 8, label_y, label(line.before), anchor="end", size=11, fill=colour))
     ends = _spread([y(line.after) + 4 for line, _ in drawn], 14, top, top + plot_h + bottom - 24)
     for (line, colour), label_y in zip(drawn, ends, strict=True):
-        body.append(_text(x_after + 10, label_y, f"{_num(line.after)} {line.name}"[:34], size=11, fill=colour,
+        body.append(_text(x_after + 10, label_y, f"{label(line.after)} {line.name}"[:34], size=11, fill=colour,
                           weight="normal" if line.dashed else "bold"))
     if bracket is not None and all(isfinite(v) for v in bracket[:2]):
-        a, b, label = y(bracket[0]), y(bracket[1]), bracket[2]
+        a, b, gap_label = y(bracket[0]), y(bracket[1]), bracket[2]
         bx = x_after - 14
         body.append(f"<path d='M{_num(bx + 5)},{_num(a)} H{_num(bx)} V{_num(b)} H{_num(bx + 5)}' fill='none' "
                     f"stroke='{TEXT}' stroke-width='1.5'/>")
-        halo = _text(bx - 5, (a + b) / 2 + 4, label, anchor="end", size=12, weight="bold")
+        halo = _text(bx - 5, (a + b) / 2 + 4, gap_label, anchor="end", size=12, weight="bold")
         body.append(halo.replace("<text ", "<text stroke='white' stroke-width='4' paint-order='stroke' ", 1))
     return _svg(width, height, body, title)
 

@@ -17,6 +17,7 @@ from outsidein.initiatives.pilot_verdict import (
     Verdict,
     good_direction,
     metric_in_a_sentence,
+    number,
     signed,
     verdict_for,
 )
@@ -56,7 +57,7 @@ def groups_chart(pilot: Pilot, result: dict) -> SafeString:
         lines, title=f"{pilot.metric_name}: pilot and control groups, before and during the pilot",
         before_label=_window("Baseline", pilot.baseline_start, pilot.baseline_end),
         after_label=_window("Pilot", pilot.pilot_start, pilot.pilot_end),
-        bracket=(what_if, pilot_after, f"effect {signed(result['effect'])}"), width=900, height=320)
+        bracket=(what_if, pilot_after, f"effect {signed(result['effect'])}"), label=number, width=900, height=320)
 
 
 def effect_chart(pilot: Pilot, result: dict, verdict: Verdict) -> SafeString:

@@ -13,6 +13,7 @@ from outsidein.customers.models import Account
 from outsidein.initiatives import forms, gates, selectors, services
 from outsidein.initiatives.models import FEEDBACK_METRICS, GateSettings, Initiative, Period, Pilot
 from outsidein.initiatives.pilot_report import pilot_report
+from outsidein.initiatives.pilot_verdict import verdict_for
 from outsidein.learning import selectors as learning_selectors
 
 HTMX = "HX-Request"
@@ -79,7 +80,8 @@ def initiative_detail(request, initiative_id: int):
         "chart": learning_selectors.assumption_map(assumptions, title=f"Assumptions of {initiative.name}"),
         "experiments": learning_selectors.experiment_list(request.workspace, initiative_id=initiative.pk),
         "evidence": learning_selectors.evidence_for([a.pk for a in assumptions]),
-        "pilots": selectors.pilot_list(request.workspace, initiative_id=initiative.pk),
+        "pilots": [(pilot, verdict_for(pilot))
+                   for pilot in selectors.pilot_list(request.workspace, initiative_id=initiative.pk)],
         "in_the_field": selectors.leaders_in_the_field(initiative),
         "moves": selectors.moves(initiative), "check": check, "next_stage": following,
         "next_label": gates.stage_label(following) if following else "", "move_form": move_form,
