@@ -42,7 +42,7 @@ ACCOUNT = "account"  # the pain highlights of one account, as one row
 DETRACTOR_MAX = 6
 TREND_FACTOR_RANGE = (0.5, 2.0)
 CARRIER_SHARE = 0.8  # "80% of it from 3 accounts"
-QUOTES_PER_ROW = 5  # candidates per row, so a quote already shown higher up can give way to the next one
+QUOTES_PER_ROW = 8  # candidates per row, so a quote already shown higher up can give way to the next one
 # Account rows read before detractors re-order them: the detractor term at most doubles a score, so a row
 # outside a pool reaching four pages (at least 200 rows) below the page would need a base score within half
 # of the page's last to belong on it.
