@@ -58,3 +58,9 @@ class CappedPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
+
+    def get_page(self, number) -> CappedPage:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # past the end of a list longer than counted: the last counted page exists
+            return self.page(self.num_pages)
