@@ -5,15 +5,20 @@ happened (so their "add notes" reminder shows at once; everyone else's roll over
 from outsidein.engagement import selectors, services
 from outsidein.engagement.pulse import compare_with_team
 
+HOME_TILES = 4  # the first of pulse.FIGURES: days since the last first-hand conversation, and 7, 30 and 90 days
+
 
 def home_pulse_context(request) -> dict:
     services.roll_over_planned(workspace=request.workspace, member=request.user)
-    team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user)
+    # The tiles show contact figures only (days since, 7/30/90 days): the highlight passes are not needed.
+    team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user,
+                                highlights=False)
     mine = team.of(request.user.pk)
     challenge = selectors.active_challenge(request.workspace)
     board = selectors.leaderboard(challenge) if challenge else None
     return {
-        "pulse": mine, "pulse_rows": compare_with_team(mine, team.medians)[:4], "pulse_medians": team.medians,
+        "pulse": mine, "pulse_rows": compare_with_team(mine, team.medians)[:HOME_TILES],
+        "pulse_medians": team.medians,
         "pulse_challenge": challenge, "pulse_my_row": next((r for r in board.rows if r.user_id == request.user.pk),
                                                            None) if board else None,
         "pulse_reminders": list(selectors.notes_reminders(request.workspace, request.user)[:5]),

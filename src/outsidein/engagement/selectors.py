@@ -93,9 +93,12 @@ def _weeks_of(row: dict | None, weeks: int) -> list[int]:
     return [row[f"week_{i}"] if row else 0 for i in range(weeks)]
 
 
-def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str = "UTC") -> TeamPulse:
-    """Pulse of each of ``users`` (users of this workspace) in five or six grouped queries: the database
-    counts per member (GROUP BY member), so the rows read back are one per member whatever the history."""
+def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str = "UTC",
+               highlights: bool = True) -> TeamPulse:
+    """Pulse of each of ``users`` (users of this workspace) in five grouped queries: the database
+    counts per member (GROUP BY member), so the rows read back are one per member whatever the history.
+    Without ``highlights`` (the home page's tiles: contacts only) the two passes over highlights are skipped:
+    no share of first-hand highlights, no people or competitor mentions met."""
     now = now or timezone.now()
     users = list(users)
     ids = [u.pk for u in users]
@@ -115,29 +118,30 @@ def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str 
                   **{f"setting_{kind}": Count("id", filter=recent & Q(conversation__kind=kind))
                      for kind in pulse_math.SETTINGS},
                   **_week_columns(_zones((u.pk, u.time_zone) for u in users), bounds, now)))}
-    roles_met = {row["user_id"]: row for row in (
-        present.filter(recent).values("user_id")
-        .annotate(**{f"role_{role}": Count("conversation__persons", filter=Q(conversation__persons__role=role))
-                     for role in ROLES}))}
     # Only a leader with no contact in the window needs a look further back (an insulated one: few rows). The
     # query is made even when nobody is quiet ("id IS NULL" matches nothing), so the count never varies.
     quiet = [pk for pk in ids if pk not in counted]
     last_ever = dict(present.filter(Q(user_id__in=quiet) if quiet else Q(pk__isnull=True)).values("user_id")
                      .annotate(last=Max("conversation__occurred_at")).values_list("user_id", "last"))
-    heard = {row["user_id"]: row for row in (
+    # Highlights heard and kinds of people met, in one pass: joining both multiplies rows, hence the distinct
+    # highlight count; "met a buyer" only asks whether any row has one.
+    heard = {} if not highlights else {row["user_id"]: row for row in (
         present.filter(conversation__occurred_at__gte=window).values("user_id")
-        .annotate(n=Count("conversation__highlights"),
-                  competitors=Count("conversation__highlights",
-                                    filter=Q(conversation__highlights__kind=HighlightKind.COMPETITOR_MENTION))))}
-    relayed = _relayed_highlight_counts(workspace, ids, window, now)
+        .annotate(n=Count("conversation__highlights", distinct=True),
+                  competitors=Count("conversation__highlights", distinct=True,
+                                    filter=Q(conversation__highlights__kind=HighlightKind.COMPETITOR_MENTION)),
+                  **{f"role_{role}": Count("conversation__persons",
+                                           filter=recent & Q(conversation__persons__role=role))
+                     for role in ROLES}))}
+    relayed = _relayed_highlight_counts(workspace, ids, window, now) if highlights else {}
     pulses = []
     for user in users:
-        row, met, taken = counted.get(user.pk), roles_met.get(user.pk, {}), heard.get(user.pk, {})
+        row, taken = counted.get(user.pk), heard.get(user.pk, {})
         figures = pulse_math.ContactFigures(
             latest=row["latest"] if row else None,
             **{f"last_{days}": row[f"last_{days}"] if row else 0 for days in pulse_math.WINDOWS},
             segments_met=row["segments"] if row else 0,
-            roles=frozenset(role for role in ROLES if met.get(f"role_{role}")),
+            roles=frozenset(role for role in ROLES if taken.get(f"role_{role}")),
             settings_met=frozenset(k for k in pulse_math.SETTINGS if row and row[f"setting_{k}"]),
             weekly=tuple(_weeks_of(row, len(week_starts))))
         tally = pulse_math.HighlightTally(first_hand=taken.get("n", 0), relayed_read=relayed.get(user.pk, 0),
@@ -171,11 +175,12 @@ def _relayed_highlight_counts(workspace, user_ids: list[int], since: datetime, n
 
 
 def team_pulse(workspace, now: datetime | None = None, *, viewer_tz: str = "UTC",
-               include=None) -> TeamPulse:
+               include=None, highlights: bool = True) -> TeamPulse:
     """The pulse of every leader (owners and leaders), plus ``include`` (e.g. the viewer) if not one."""
     leaders = [m.user for m in leader_memberships(workspace)]
     extra = include is not None and include.pk not in {u.pk for u in leaders}
-    team = pulses_for(workspace, [*leaders, include] if extra else leaders, now, viewer_tz=viewer_tz)
+    team = pulses_for(workspace, [*leaders, include] if extra else leaders, now, viewer_tz=viewer_tz,
+                      highlights=highlights)
     if extra:
         # The median is the leaders' median: a member looking at their own pulse compares with the leaders.
         team.medians = pulse_math.team_medians([p for p in team.pulses if p.user_id != include.pk])
