@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from conftest import make_user
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,7 +12,11 @@ from outsidein.core.pickers import PICKER_LIMIT
 from outsidein.core.services import create_owned
 from outsidein.customers.models import Account, Person, Segment
 from outsidein.workspaces import services as workspace_services
-from outsidein.workspaces.models import Role
+from outsidein.workspaces.models import Role, User
+
+
+def make_user(email: str, name: str) -> User:
+    return User.objects.create_user(email, "pw-12345678", name=name)
 
 
 def add_accounts(workspace, names, segment=None) -> list[Account]:
