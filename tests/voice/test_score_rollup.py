@@ -17,6 +17,7 @@ from outsidein.customers.models import Account, Segment
 from outsidein.voice import imports, rollups
 from outsidein.voice import services as voice_services
 from outsidein.voice.models import ROLLUP_COLUMNS, FeedbackItem, FeedbackTally, ScoreRollup
+from outsidein.workspaces import services as workspace_services
 
 START = datetime(2025, 12, 31, 20, 0, tzinfo=UTC)  # late on New Year's Eve: the zone decides the day and year
 DRIVERS = ("support", "invoicing", "tracking")
@@ -132,8 +133,7 @@ class World:
                 if account.pk is not None:
                     account.refresh_from_db()
         elif kind == "zone":
-            ws.time_zone = args[0]
-            ws.save()
+            workspace_services.update_settings(ws, name=ws.name, currency=ws.currency, time_zone=args[0])
         elif kind == "rebuild":
             call_command("rollups", "rebuild", "--workspace", ws.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
@@ -178,8 +178,7 @@ def test_an_imported_file_is_counted_as_it_is_written(workspace, owner):
 
 @pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland"])
 def test_rebuild_counts_days_in_the_reporting_zone(workspace, zone):
-    workspace.time_zone = zone
-    workspace.save()
+    workspace_services.update_settings(workspace, name=workspace.name, currency=workspace.currency, time_zone=zone)
     voice_services.create_feedback(workspace, [FeedbackItem(workspace=workspace, received_at=START, nps=9,
                                                             text="late on New Year's Eve in UTC")])
     rollups.rebuild(workspace)

@@ -11,6 +11,7 @@ from outsidein.voice import rollups
 from outsidein.voice.analysis.sentiment import score_text
 from outsidein.voice.models import FeedbackItem
 from outsidein.workspaces.models import Workspace
+from outsidein.workspaces.signals import reporting_zone_changed
 
 
 def highlight_sentiment(text: str) -> float | None:
@@ -84,16 +85,6 @@ def uncount_deleted(sender, instance: FeedbackItem, **kwargs) -> None:
 # -- a new reporting zone moves day boundaries: the rollup is counted again ------------------------------------
 
 
-@receiver(pre_save, sender=Workspace, dispatch_uid="voice-rollup-zone-before")
-def remember_zone(sender, instance: Workspace, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    instance._zone_before = Workspace.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
-
-
-@receiver(post_save, sender=Workspace, dispatch_uid="voice-rollup-zone-after")
-def recount_on_new_zone(sender, instance: Workspace, created=False, raw=False, **kwargs) -> None:
-    before = instance.__dict__.pop("_zone_before", None)
-    if raw or created or before is None or before == instance.time_zone:
-        return
-    rollups.rebuild(instance)
+@receiver(reporting_zone_changed, dispatch_uid="voice-rollup-new-zone")
+def recount_on_new_zone(sender, workspace: Workspace, **kwargs) -> None:
+    rollups.rebuild(workspace)

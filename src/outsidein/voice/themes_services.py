@@ -79,8 +79,7 @@ def _sentiment(stored: float | None, text: str) -> float | None:
 def corpus(workspace, *, unthemed_only: bool = False) -> list[Subject]:
     """Every feedback item with text and every highlight of the workspace, oldest first (two queries).
 
-    Highlights carry no stored sentiment, so theirs is scored here; so is a feedback item's when the
-    import left it blank.
+    Sentiment is the stored one (scored when the item or highlight was saved); a text without one is scored here.
     """
     feedback = scoped(FeedbackItem, workspace).exclude(text="")
     highlights = scoped(Highlight, workspace).exclude(text="")
@@ -96,11 +95,10 @@ def corpus(workspace, *, unthemed_only: bool = False) -> list[Subject]:
     ]
     subjects += [
         Subject(HIGHLIGHT, pk, text[:MAX_TEXT_CHARS], at, account_id, _float(revenue),
-                _sentiment(None, text[:MAX_TEXT_CHARS]), None)
-        for pk, text, at, account_id, revenue in highlights.order_by("conversation__occurred_at", "id").values_list(
-            "id", "text", "conversation__occurred_at", "conversation__account_id",
-            "conversation__account__annual_revenue",
-        ).iterator(chunk_size=5_000)
+                _sentiment(sentiment, text[:MAX_TEXT_CHARS]), None)
+        for pk, text, at, account_id, revenue, sentiment in highlights.order_by("conversation__occurred_at", "id")
+        .values_list("id", "text", "conversation__occurred_at", "conversation__account_id",
+                     "conversation__account__annual_revenue", "sentiment").iterator(chunk_size=5_000)
     ]
     return subjects
 
