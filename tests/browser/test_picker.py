@@ -60,7 +60,8 @@ def test_quick_log_on_a_phone_finds_an_account_among_20000(page: Page, login, ow
 
     # Keyboard: down to the first match, Enter chooses it and closes the list.
     account.press("ArrowDown")
-    expect(options.first).to_have_class("active")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(account).to_have_attribute("aria-activedescendant", "id_account_options_0")
     account.press("Enter")
     expect(account).to_have_value("Kestrel Retail")
     expect(account).to_have_attribute("aria-expanded", "false")

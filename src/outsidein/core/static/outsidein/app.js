@@ -29,7 +29,10 @@ const picker = {
   },
   activate(root, option) {
     const { input } = picker.parts(root);
-    picker.options(root).forEach((o) => o.classList.toggle("active", o === option));
+    picker.options(root).forEach((o) => {
+      o.classList.toggle("active", o === option);
+      o.setAttribute("aria-selected", String(o === option));
+    });
     if (option) {
       input.setAttribute("aria-activedescendant", option.id);
       option.scrollIntoView({ block: "nearest" });
