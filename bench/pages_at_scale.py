@@ -410,7 +410,7 @@ class ScaleBuilder:
         highlights_of: dict[int, list[str]] = {}
         h_rows = []
         h_ids = self.writer.ids(Highlight, self.sizes["highlights"])
-        self.highlight_topic: list[tuple[int, str, str]] = []
+        self.highlight_texts: list[tuple[int, str]] = []
         logged = n - planned
         leads = rng.choices(self.active, weights=activity, k=n)
         for pk in h_ids:
@@ -423,7 +423,7 @@ class ScaleBuilder:
             competitor = rng.choice(self.competitors).pk if kind == "competitor_mention" else None
             h_rows.append((pk, ws.pk, ids[c], kind, text, rng.choice(persons), competitor, leads[c].pk,
                            whens[c] + timedelta(hours=1), self.sentiment[text]))
-            self.highlight_topic.append((pk, topic, accounts[c]))
+            self.highlight_texts.append((pk, text))
         c_rows, members, persons_rows = [], [], []
         for i, pk in enumerate(ids):
             kind, account, lead = kinds[i], accounts[i], leads[i]
@@ -480,7 +480,7 @@ class ScaleBuilder:
         sources = rng.choices(range(len(SOURCES)), weights=[s[2] for s in SOURCES], k=n)
         ratings_json: dict[tuple, str] = {}
         topic_of_driver = {d: [t for t, v in TOPICS.items() if v[0] == d] for d in drivers}
-        self.feedback_topic: list[tuple[int, str, int, float | None, datetime]] = []
+        self.feedback_texts: list[tuple[int, str]] = []
         counter = [0] * len(SOURCES)
 
         def rows():
@@ -516,7 +516,7 @@ class ScaleBuilder:
                 if source != "survey" or rng.random() < 0.55:
                     neg, pos = self.feedback_words[topic]
                     text = rng.choice(neg if negative else pos)
-                    self.feedback_topic.append((pk, topic, account, self.sentiment[text], when))
+                    self.feedback_texts.append((pk, text))
                 person = rng.choice(self.persons_of.get(account) or [None]) if rng.random() < 0.3 else None
                 yield (pk, ws.pk, source, name, f"{name[:3].upper()}-{counter[s]:08d}", when, account, person,
                        nps, csat, ces, ratings, text, self.sentiment.get(text) if text else None,
@@ -525,56 +525,39 @@ class ScaleBuilder:
         count = self.writer.write(FeedbackItem, [
             "id", "workspace_id", "source", "source_name", "external_id", "received_at", "account_id", "person_id",
             "nps", "csat", "ces", "driver_ratings", "text", "sentiment", "batch_id"], rows(), raw=["driver_ratings"])
-        return f"{count:,} items, {len(self.feedback_topic):,} with text"
+        return f"{count:,} items, {len(self.feedback_texts):,} with text"
 
     def themes(self) -> str:
+        """The real theme model, fitted on every distinct wording (as the analysis would group them: the same
+        text always lands in the same theme); each item and highlight joins the theme of its text, then the
+        themes' figures are computed by the same code as after an analysis."""
+        from outsidein.voice import themes_services
+        from outsidein.voice.analysis.themes import UNASSIGNED, fit_themes
         from outsidein.voice.models import Theme, ThemeMember
 
-        rng, ws = self.rng, self.workspace
-        theme_of: dict[str, Theme] = {}
-        recent = self.now - timedelta(days=30)
-        for index, (topic, (_, noun, complaints, _)) in enumerate(TOPICS.items()):
-            terms = [noun, *complaints[1].lower().split()[:3]]
-            theme_of[topic] = Theme(workspace=ws, name=complaints[0], top_terms=terms, method="tfidf",
-                                    model_index=index)
-        Theme.objects.bulk_create(theme_of.values())
-        stats = {t: {"size": 0, "sentiment": 0.0, "scored": 0, "accounts": set(), "recent": 0, "reps": []}
-                 for t in TOPICS}
-        rows = []
-
-        def member(topic, feedback_id, highlight_id, account, sentiment, when=None):
-            s = stats[topic]
-            s["size"] += 1
-            if sentiment is not None:
-                s["sentiment"] += sentiment
-                s["scored"] += 1
-                if sentiment < -0.2:
-                    s["accounts"].add(account)
-            if when is not None and when >= recent:
-                s["recent"] += 1
-            if feedback_id and len(s["reps"]) < 5 and rng.random() < 0.01:
-                s["reps"].append({"feedback": feedback_id})
-            rows.append((ws.pk, theme_of[topic].pk, feedback_id, highlight_id, round(rng.uniform(0.15, 0.9), 3)))
-
-        for pk, topic, account, sentiment, when in self.feedback_topic:
-            member(topic, pk, None, account, sentiment, when)
-        for pk, topic, account in self.highlight_topic:
-            member(topic, None, pk, account, None)
+        ws = self.workspace
+        texts = sorted({t for _, t in self.feedback_texts} | {t for _, t in self.highlight_texts})
+        model = fit_themes(texts, k=12, method="tfidf")
+        assignments = model.assignments
+        placed = [i for i in range(len(texts)) if assignments[i] != UNASSIGNED]
+        similarity = themes_services._centroid_similarity(model, [texts[i] for i in placed],
+                                                          [int(assignments[i]) for i in placed])
+        themes = {mt.id: Theme(workspace=ws, name=mt.label, top_terms=mt.top_terms, size=mt.size, method="tfidf",
+                               model_index=mt.id) for mt in model.themes}
+        Theme.objects.bulk_create(themes.values())
+        theme_of = {texts[i]: (themes[int(assignments[i])].pk, round(float(1 - s), 4))
+                    for i, s in zip(placed, similarity, strict=True)}
+        rows = [(ws.pk, *theme_of[t], pk, None) for pk, t in self.feedback_texts if t in theme_of]
+        rows += [(ws.pk, *theme_of[t], None, pk) for pk, t in self.highlight_texts if t in theme_of]
         ids = self.writer.ids(ThemeMember, len(rows))
-        self.writer.write(ThemeMember, ["id", "workspace_id", "theme_id", "feedback_item_id", "highlight_id",
-                                        "distance"], [(pk, *r) for pk, r in zip(ids, rows, strict=True)])
-        revenue = dict(zip(self.account_ids, self.revenue, strict=True))
-        total = max(1, len(self.feedback_topic))
-        for topic, theme in theme_of.items():
-            s = stats[topic]
-            theme.size = s["size"]
-            theme.avg_sentiment = s["sentiment"] / s["scored"] if s["scored"] else None
-            theme.trend = round((s["recent"] / total) - (s["size"] / total) / 36, 4)
-            theme.revenue_at_stake = Decimal(f"{sum(revenue[a] for a in s['accounts']):.2f}")
-            theme.representative_ids = s["reps"]
-        Theme.objects.bulk_update(theme_of.values(), ["size", "avg_sentiment", "trend", "revenue_at_stake",
-                                                      "representative_ids"])
-        return f"{len(theme_of)} themes, {len(rows):,} members"
+        self.writer.write(ThemeMember, ["id", "workspace_id", "theme_id", "distance", "feedback_item_id",
+                                        "highlight_id"], [(pk, *r) for pk, r in zip(ids, rows, strict=True)])
+        themes_services._save_model(ws, model, refitted=True)
+        self.writer.reset_sequences()
+        started = time.perf_counter()
+        themes_services.refresh_theme_figures(ws)
+        return (f"{len(themes)} themes from {len(texts):,} wordings, {len(rows):,} members; figures in "
+                f"{time.perf_counter() - started:.1f} s")
 
     def learning_and_initiatives(self) -> str:
         from outsidein.conversations.models import Highlight
