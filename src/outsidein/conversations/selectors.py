@@ -37,11 +37,11 @@ class _OnColumns(Expression):
         super().__init__()
         self.template, self.params, self.columns = template, params, [F(c) for c in columns]
 
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        resolved = self.copy()
-        resolved.columns = [c.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-                            for c in self.columns]
-        return resolved
+    def get_source_expressions(self) -> list:
+        return self.columns  # so resolving and relabelling (e.g. as a subquery) reach the columns
+
+    def set_source_expressions(self, exprs) -> None:
+        self.columns = list(exprs)
 
     def as_sql(self, compiler, connection):
         compiled = [compiler.compile(c) for c in self.columns]
