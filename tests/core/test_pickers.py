@@ -51,6 +51,20 @@ def test_quick_log_page_renders_no_account_or_person_but_a_searchable_box(owner_
     assert '<input type="hidden" name="account" value="" data-picker-value>' in html
 
 
+@pytest.mark.parametrize("page", ["conversations/log/", "conversations/new/", "conversations/", "persons/new/",
+                                  "voice/", "voice/feedback/", "initiatives/{initiative}/pilots/new/"])
+def test_pages_that_choose_an_account_list_none(owner_client, owner, workspace, page):
+    from outsidein.initiatives.models import Initiative
+
+    add_accounts(workspace, [f"Customer {i:03}" for i in range(300)])
+    initiative = Initiative.objects.create(workspace=workspace, name="Faster invoices")
+    response = owner_client.get(f"/w/{workspace.slug}/" + page.format(initiative=initiative.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'hx-get="/w/{workspace.slug}/accounts/search/"' in html
+    assert "Customer 0" not in html
+
+
 def test_widget_renders_only_the_chosen_value(workspace):
     chosen, *_ = add_accounts(workspace, ["Chosen Corp", "Other One", "Other Two"])
     html = str(QuickLogForm(workspace=workspace, initial={"account": chosen.pk})["account"])
