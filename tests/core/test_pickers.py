@@ -206,3 +206,25 @@ def test_host_picker_offers_the_others_only(owner_client, owner, member, workspa
 def test_a_nul_in_the_query_is_no_error(owner_client, workspace):
     add_accounts(workspace, ["Globex"])
     assert option_labels(search(owner_client, workspace, "accounts", "glo\x00")) == ["Globex"]
+
+
+@pytest.mark.parametrize(("model", "table"), [(Account, "customers_account"), (Person, "customers_person")])
+def test_the_prefix_search_reads_the_name_index_in_name_order(workspace, model, table):
+    from outsidein.core.pickers import search_by_name
+
+    with CaptureQueriesContext(connection) as ctx:
+        search_by_name(model.objects.filter(workspace=workspace), "Nor")
+    prefix_sql = ctx.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table would be scanned, not searched
+            cursor.execute(f"EXPLAIN {prefix_sql}")
+            index = f"{table}_name_upper_c"
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {prefix_sql}")
+            index = f"{table}_name_nocase"
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert index in plan
+    # SQLite reads the matches in the index's order, so LIMIT stops after a screenful (PostgreSQL's
+    # planner decides between that and a sort by the estimated number of matches).
+    assert "TEMP B-TREE" not in plan
