@@ -23,6 +23,8 @@ def _statistics(target: int):
 
 
 class Migration(migrations.Migration):
+    # ANALYZE reads the new target only once the ALTER is committed.
+    atomic = False
     dependencies = [("conversations", "0008_highlight_search")]
 
     operations = [migrations.RunPython(_statistics(1000), _statistics(-1))]
