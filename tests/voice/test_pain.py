@@ -11,7 +11,7 @@ from django.utils import timezone
 from outsidein.conversations import services as conversation_services
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account
-from outsidein.voice import pain
+from outsidein.voice import pain, theme_reach
 from outsidein.voice.models import FeedbackItem, Theme, ThemeMember
 
 
@@ -44,6 +44,8 @@ def theme(workspace, name: str, items: list[FeedbackItem], *, revenue: int, sent
                                revenue_at_stake=Decimal(revenue), top_terms=name.split(),
                                representative_ids=[{"feedback": items[0].pk}])
     ThemeMember.objects.bulk_create([ThemeMember(workspace=workspace, theme=row, feedback_item=i) for i in items])
+    theme_reach.store_reach(workspace, {row.pk: row})  # as the theme analysis does with its figures
+    row.save()
     return row
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.customers.models import Account
-from outsidein.voice import pain
+from outsidein.voice import pain, theme_reach
 from outsidein.voice.models import FeedbackItem, Theme, ThemeMember
 
 SAME_COMPLAINT = "The invoices are always late."
@@ -41,6 +41,8 @@ def themed(workspace, name: str, raisers: list[Account], *, sentiment: float, qu
                                  representative_ids=[{"feedback": i.pk} for i in quote_items])
     ThemeMember.objects.bulk_create([ThemeMember(workspace=workspace, theme=theme, feedback_item=i)
                                      for i in items + quote_items])
+    theme_reach.store_reach(workspace, {theme.pk: theme})  # as the theme analysis does with its figures
+    theme.save()
     return theme
 
 

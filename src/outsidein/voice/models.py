@@ -138,6 +138,11 @@ class Theme(WorkspaceOwned):
     trend = models.FloatField(null=True, blank=True, help_text="Change in share of feedback per month.")
     revenue_at_stake = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     representative_ids = models.JSONField(default=list, blank=True)  # feedback item ids of representative quotes
+    # Its reach, counted with the other figures (voice/theme_reach.py) so pages never read all its members.
+    nps_answers = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    accounts = models.PositiveIntegerField(default=0, help_text="Distinct accounts behind its items.")
+    carrying_accounts = models.PositiveIntegerField(default=0, help_text="The fewest of them with 80% of its revenue.")
     method = models.CharField(max_length=20, default="tfidf")
     model_index = models.IntegerField(null=True, blank=True, help_text="Theme id inside the stored ThemeModel.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -160,6 +165,7 @@ class ThemeModelState(WorkspaceOwned):
     # Texts in no theme when the figures were last computed, and the newest item and highlight seen then: the
     # themes page adds the texts that came since (a look-up by primary key) instead of an anti-join over all.
     unthemed = models.PositiveIntegerField(default=0)
+    texts = models.PositiveIntegerField(default=0)  # every text with or without a theme, then
     feedback_seen = models.BigIntegerField(default=0)
     highlight_seen = models.BigIntegerField(default=0)
 

@@ -24,8 +24,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Max, Q, Value, Window
+from django.db.models import Avg, Count, F, FloatField, Max, Q, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 
@@ -33,15 +32,14 @@ from outsidein.conversations.models import Highlight, HighlightKind
 from outsidein.core.money import currency_of, exact_money
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.customers.models import Account
-from outsidein.voice.models import FeedbackItem, ThemeMember
-from outsidein.voice.themes_services import live_themes, representative_quotes, representative_quotes_of
+from outsidein.voice.models import FeedbackItem
+from outsidein.voice.theme_reach import DETRACTOR_MAX, NO_CONCENTRATION, Concentration
+from outsidein.voice.themes_services import live_themes, representative_quotes, representative_quotes_of, text_count
 
 THEME = "theme"
 HIGHLIGHT = "highlight"
 ACCOUNT = "account"  # the pain highlights of one account, as one row
-DETRACTOR_MAX = 6
 TREND_FACTOR_RANGE = (0.5, 2.0)
-CARRIER_SHARE = 0.8  # "80% of it from 3 accounts"
 QUOTES_PER_ROW = 8  # candidates per row, so a quote already shown higher up can give way to the next one
 # Account rows read before detractors re-order them: the detractor term at most doubles a score, so a row
 # outside a pool reaching four pages (at least 200 rows) below the page would need a base score within half
@@ -82,28 +80,6 @@ def pain_index(score: float, top_score: float) -> int:
     return max(1, min(100, round(100 * score / top_score)))
 
 
-@dataclass(frozen=True)
-class Concentration:
-    """How the revenue at stake is spread: over how many accounts, and how few of them carry most of it."""
-
-    accounts: int  # distinct accounts behind it
-    carriers: int  # the fewest of them whose revenue makes CARRIER_SHARE of it
-    at_stake: float  # their revenue, counted once each
-
-    @property
-    def single(self) -> bool:
-        return self.accounts == 1
-
-    @property
-    def text(self) -> str:
-        if not self.accounts or self.at_stake <= 0:
-            return ""
-        if self.single:
-            return "all of it from 1 account"
-        return f"{CARRIER_SHARE:.0%} of it from {self.carriers} of {self.accounts} accounts"
-
-
-NO_CONCENTRATION = Concentration(0, 0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -186,76 +162,20 @@ class ThemeFigures:
     total_items: int  # feedback items and highlights with text, themed or not
 
 
-def _sql(queryset) -> tuple[str, list]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, list(params)
-
-
-def theme_figures(workspace, theme_ids, *, count_items: bool = True) -> ThemeFigures:
-    """Detractors and concentration of each theme, all accounts' revenue and the number of texts: one query.
-
-    The members are read once (a CTE): their NPS answers are counted per theme, and the distinct (theme,
-    account) pairs are ranked by revenue with a running total (window functions), so no member row reaches
-    Python and each theme gives one row: how many accounts are behind it and how few carry 80% of its revenue.
-    """
-    theme_ids = list(theme_ids) or [0]
-    members_sql, params = _sql(
-        scoped(ThemeMember, workspace).filter(theme_id__in=theme_ids).order_by()
-        .annotate(raiser=Coalesce("feedback_item__account_id", "highlight__conversation__account_id"),
-                  answer=F("feedback_item__nps"))
-        .values_list("theme_id", "raiser", "answer"))
-    if count_items:  # for the trend factor: a theme's share of every text
-        feedback_sql, feedback_params = _sql(scoped(FeedbackItem, workspace).exclude(text="").order_by().values("pk"))
-        highlight_sql, highlight_params = _sql(scoped(Highlight, workspace).exclude(text="").order_by().values("pk"))
-        item_counts = f"(SELECT COUNT(*) FROM ({feedback_sql}) f), (SELECT COUNT(*) FROM ({highlight_sql}) h)"
-    else:
-        item_counts, feedback_params, highlight_params = "0, 0", [], []
-    account = connection.ops.quote_name(Account._meta.db_table)
-    sql = f"""
-        WITH members (theme_id, raiser, answer) AS ({members_sql}),
-        answers AS (
-            SELECT theme_id, COUNT(answer) AS answers,
-                   SUM(CASE WHEN answer <= {DETRACTOR_MAX} THEN 1 ELSE 0 END) AS detractors
-            FROM members GROUP BY theme_id
-        ),
-        pairs AS (SELECT DISTINCT theme_id, raiser FROM members WHERE raiser IS NOT NULL),
-        ranked AS (
-            SELECT p.theme_id AS theme_id,
-                   ROW_NUMBER() OVER (PARTITION BY p.theme_id ORDER BY COALESCE(a.annual_revenue, 0) DESC, a.id)
-                       AS position,
-                   SUM(COALESCE(a.annual_revenue, 0)) OVER (
-                       PARTITION BY p.theme_id ORDER BY COALESCE(a.annual_revenue, 0) DESC, a.id
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
-                   SUM(COALESCE(a.annual_revenue, 0)) OVER (PARTITION BY p.theme_id) AS total
-            FROM pairs p JOIN {account} a ON a.id = p.raiser
-        ),
-        spread AS (
-            SELECT theme_id, COUNT(*) AS accounts,
-                   MIN(CASE WHEN running >= {CARRIER_SHARE} * total THEN position END) AS carriers,
-                   MAX(total) AS at_stake
-            FROM ranked GROUP BY theme_id
-        )
-        SELECT n.theme_id, n.answers, n.detractors, s.accounts, s.carriers, s.at_stake
-        FROM answers n LEFT JOIN spread s ON s.theme_id = n.theme_id
-        UNION ALL
-        SELECT NULL, {item_counts}, 0, 0, (SELECT SUM(annual_revenue) FROM {account} WHERE workspace_id = %s)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *feedback_params, *highlight_params, workspace.pk])
-        rows = cursor.fetchall()
-    answers, spread, revenue_total, total_items = {}, {}, 0.0, 0
-    for theme_id, answered, detracting, accounts, carriers, at_stake in rows:
-        if theme_id is None:
-            revenue_total, total_items = _float(at_stake), int(answered) + int(detracting)
-            continue
-        answers[theme_id] = (int(answered or 0), int(detracting or 0))
-        if accounts:
-            spread[theme_id] = Concentration(int(accounts), int(carriers or 0), _float(at_stake))
-    return ThemeFigures(answers, spread, revenue_total, total_items)
+def theme_figures(workspace, themes, *, count_texts: bool = True) -> ThemeFigures:
+    """Detractors and concentration of each theme as the theme analysis stored them, all accounts' revenue and
+    the number of texts: two small reads, whatever the number of theme members."""
+    answers, spread = {}, {}
+    for theme in themes:
+        answers[theme.pk] = (theme.nps_answers, theme.detractors)
+        if theme.accounts:
+            spread[theme.pk] = Concentration(theme.accounts, theme.carrying_accounts, _float(theme.revenue_at_stake))
+    revenue_total = scoped(Account, workspace).aggregate(total=Sum("annual_revenue"))["total"]
+    return ThemeFigures(answers, spread, _float(revenue_total), text_count(workspace) if count_texts else 0)
 
 
 def _theme_points(workspace, themes) -> tuple[list[PainPoint], float]:
-    figures = theme_figures(workspace, [t.pk for t in themes])
+    figures = theme_figures(workspace, themes)
     points = []
     for theme in themes:
         answers, detracting = figures.answers.get(theme.pk, (0, 0))
@@ -463,7 +383,7 @@ class RevenueReach:
 def revenue_reach(workspace, themes) -> dict[int, RevenueReach]:
     """Share of revenue and concentration of each theme (one query, whatever their size)."""
     themes = list(themes)
-    figures = theme_figures(workspace, [t.pk for t in themes], count_items=False)
+    figures = theme_figures(workspace, themes, count_texts=False)
     return {
         t.pk: RevenueReach(_share(_float(t.revenue_at_stake), figures.revenue_total)
                            if t.revenue_at_stake is not None else None,

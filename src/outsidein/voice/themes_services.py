@@ -30,6 +30,7 @@ from django.utils import timezone
 from outsidein.conversations.models import Highlight
 from outsidein.core import jobs
 from outsidein.core.scoping import assert_same_workspace, scoped
+from outsidein.voice import theme_reach
 from outsidein.voice.analysis import embeddings
 from outsidein.voice.analysis.sentiment import score_text
 from outsidein.voice.analysis.themes import METHODS, UNASSIGNED, ThemeModel, fit_themes, make_label, summarise_themes
@@ -309,7 +310,8 @@ def analysis_status(workspace) -> AnalysisStatus:
 
 
 def _state_figures(workspace) -> ThemeModelState | None:
-    return scoped(ThemeModelState, workspace).only("fitted_at", "unthemed", "feedback_seen", "highlight_seen").first()
+    return (scoped(ThemeModelState, workspace)
+            .only("fitted_at", "unthemed", "texts", "feedback_seen", "highlight_seen").first())
 
 
 def _queued_runs(task_path: str, first_arg: int):
@@ -397,15 +399,27 @@ def batch_themes(batch) -> BatchThemes | None:
     return BatchThemes(placed, with_text - placed)
 
 
+def _texts_since(workspace, state: ThemeModelState) -> int:
+    return (scoped(FeedbackItem, workspace).filter(pk__gt=state.feedback_seen).exclude(text="").count()
+            + scoped(Highlight, workspace).filter(pk__gt=state.highlight_seen).exclude(text="").count())
+
+
+def text_count(workspace, state: ThemeModelState | None = None) -> int:
+    """Every feedback text and highlight, themed or not: those counted with the figures plus those since."""
+    state = state or _state_figures(workspace)
+    if state is None:
+        return (scoped(FeedbackItem, workspace).exclude(text="").count()
+                + scoped(Highlight, workspace).exclude(text="").count())
+    return state.texts + _texts_since(workspace, state)
+
+
 def unthemed_count(workspace, state: ThemeModelState | None = None) -> int:
     """Texts in no theme: those left out when the figures were last computed, plus every text that came since."""
     state = state or _state_figures(workspace)
     if state is None:
         return (scoped(FeedbackItem, workspace).exclude(text="").count()
                 + scoped(Highlight, workspace).exclude(text="").count())
-    return (state.unthemed
-            + scoped(FeedbackItem, workspace).filter(pk__gt=state.feedback_seen).exclude(text="").count()
-            + scoped(Highlight, workspace).filter(pk__gt=state.highlight_seen).exclude(text="").count())
+    return state.unthemed + _texts_since(workspace, state)
 
 
 # -- figures -----------------------------------------------------------------------------------------------
@@ -447,9 +461,11 @@ def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -
         at_stake = summary.revenue_at_stake if summary and summary.accounts else None
         theme.revenue_at_stake = Decimal(str(round(at_stake, 2))) if at_stake is not None else None
         theme.representative_ids = _representatives(subjects, sorted(closest[pk]))
+    theme_reach.store_reach(workspace, themes)
     Theme.objects.bulk_update(themes.values(), ["size", "avg_sentiment", "trend", "revenue_at_stake",
-                                                "representative_ids"], batch_size=500)
+                                                "representative_ids", *theme_reach.REACH_FIELDS], batch_size=500)
     scoped(ThemeModelState, workspace).update(
+        texts=len(subjects),
         unthemed=int(np.count_nonzero(theme_of == UNASSIGNED)),
         feedback_seen=max((s.id for s in subjects if s.kind == FEEDBACK), default=0),
         highlight_seen=max((s.id for s in subjects if s.kind == HIGHLIGHT), default=0),
