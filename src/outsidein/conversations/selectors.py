@@ -28,8 +28,8 @@ def _fts5_query(terms: list[str]) -> str:
 
 
 class _OnColumns(Expression):
-    """A condition written in SQL around columns of the row (``{name}`` in ``template``), compiled against
-    whatever alias the query gives the table, so it also holds inside subqueries."""
+    """A condition written in SQL around columns of the row (``{0}``, ``{1}``... in ``template``), compiled
+    against whatever alias the query gives the table, so it also holds inside subqueries."""
 
     output_field = BooleanField()
 
