@@ -1,63 +1,19 @@
 """Reads of conversations and highlights that pages, the API and other areas share."""
 
-import re
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.core.scoping import scoped
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def search_terms(query: str) -> list[str]:
-    return _WORD.findall(query or "")[:12]
+from outsidein.core.search import OnColumns, fts5_query, matches_tsquery, search_terms
 
 
-def _prefix_tsquery(terms: list[str]) -> str:
-    return " & ".join(f"{t}:*" for t in terms)
-
-
-def _fts5_query(terms: list[str]) -> str:
-    return " ".join(f'"{t}"*' for t in terms)
-
-
-class _OnColumns(Expression):
-    """A condition written in SQL around columns of the row (``{0}``, ``{1}``... in ``template``), compiled
-    against whatever alias the query gives the table, so it also holds inside subqueries."""
-
-    output_field = BooleanField()
-
-    def __init__(self, template: str, params: list, *columns: str):
-        super().__init__()
-        self.template, self.params, self.columns = template, params, [F(c) for c in columns]
-
-    def get_source_expressions(self) -> list:
-        return self.columns  # so resolving and relabelling (e.g. as a subquery) reach the columns
-
-    def set_source_expressions(self, exprs) -> None:
-        self.columns = list(exprs)
-
-    def as_sql(self, compiler, connection):
-        compiled = [compiler.compile(c) for c in self.columns]
-        sql = self.template.format(*(column for column, _ in compiled))
-        return sql, [*(p for _, params in compiled for p in params), *self.params]
-
-
-def _matches_tsquery(document: str, terms: list[str], *columns: str) -> _OnColumns:
-    """``document`` is the very expression of a GIN index (over ``{0}``, ``{1}``...), so PostgreSQL uses it."""
-    return _OnColumns(
-        f"to_tsvector('english'::regconfig, {document}) @@ to_tsquery('english'::regconfig, %s)",
-        [_prefix_tsquery(terms)], *columns,
-    )
-
-
-def matching_conversations(query: str) -> Q | _OnColumns | None:
+def matching_conversations(query: str) -> Q | OnColumns | None:
     """A condition on the conversation row: its notes or highlights match every word of ``query`` (prefix match).
 
     SQLite uses its FTS5 index, PostgreSQL its GIN full-text index; the words are reduced to
@@ -70,14 +26,14 @@ def matching_conversations(query: str) -> Q | _OnColumns | None:
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        return _matches_tsquery("{0}", terms, "search_text")
+        return matches_tsquery("{0}", terms, "search_text")
     return Q(id__in=RawSQL(
         "SELECT rowid FROM conversations_conversation_fts WHERE conversations_conversation_fts MATCH %s",
-        [_fts5_query(terms)],
+        [fts5_query(terms)],
     ))
 
 
-def matching_highlights(query: str) -> Q | _OnColumns | None:
+def matching_highlights(query: str) -> Q | OnColumns | None:
     """Highlights whose text or tags match every word of ``query`` (prefix match, stemmed as the index stems).
 
     One full-text index covers the text and the tag names (FTS5 on SQLite, GIN on PostgreSQL; see
@@ -89,10 +45,10 @@ def matching_highlights(query: str) -> Q | _OnColumns | None:
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        return _matches_tsquery("{0} || ' ' || {1}", terms, "text", "tag_names")
+        return matches_tsquery("{0} || ' ' || {1}", terms, "text", "tag_names")
     return Q(id__in=RawSQL(
         "SELECT rowid FROM conversations_highlight_fts WHERE conversations_highlight_fts MATCH %s",
-        [_fts5_query(terms)],
+        [fts5_query(terms)],
     ))
 
 

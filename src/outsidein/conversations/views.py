@@ -6,8 +6,8 @@ from django.views.decorators.http import require_POST
 
 from outsidein.conversations import forms, selectors, services
 from outsidein.conversations.models import Highlight, HighlightKind
-from outsidein.conversations.paging import CappedPaginator
 from outsidein.core.crud import add_validation_errors
+from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
 from outsidein.engagement.services import record_read
 

@@ -31,35 +31,37 @@ def fts5_query(terms: list[str]) -> str:
     return " ".join(f'"{t}"*' for t in terms)
 
 
-class OnColumn(Expression):
-    """A condition written in SQL around one column of the row (``{column}`` in ``template``), compiled
-    against whatever alias the query gives the table, so it also works inside subqueries."""
+class OnColumns(Expression):
+    """A condition written in SQL around columns of the row (``{0}``, ``{1}``... in ``template``), compiled
+    against whatever alias the query gives the table, so it also holds inside subqueries."""
 
     output_field = BooleanField()
 
-    def __init__(self, column: str, template: str, params: list):
+    def __init__(self, template: str, params: list, *columns: str):
         super().__init__()
-        self.column, self.template, self.params = F(column), template, params
+        self.template, self.params, self.columns = template, params, [F(c) for c in columns]
 
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        resolved = self.copy()
-        resolved.column = self.column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return resolved
+    def get_source_expressions(self) -> list:
+        return self.columns  # so resolving and relabelling (e.g. as a subquery) reach the columns
+
+    def set_source_expressions(self, exprs) -> None:
+        self.columns = list(exprs)
 
     def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.column)
-        return self.template.format(column=column), [*params, *self.params]
+        compiled = [compiler.compile(c) for c in self.columns]
+        sql = self.template.format(*(column for column, _ in compiled))
+        return sql, [*(p for _, params in compiled for p in params), *self.params]
 
 
-def matches_tsquery(column: str, terms: list[str]) -> OnColumn:
-    """The very expression of the GIN indexes, so PostgreSQL can use them."""
-    return OnColumn(
-        column, "to_tsvector('english'::regconfig, {column}) @@ to_tsquery('english'::regconfig, %s)",
-        [prefix_tsquery(terms)],
+def matches_tsquery(document: str, terms: list[str], *columns: str) -> OnColumns:
+    """``document`` is the very expression of a GIN index (over ``{0}``, ``{1}``...), so PostgreSQL uses it."""
+    return OnColumns(
+        f"to_tsvector('english'::regconfig, {document}) @@ to_tsquery('english'::regconfig, %s)",
+        [prefix_tsquery(terms)], *columns,
     )
 
 
-def text_matches(table: str, column: str, query: str) -> Q | OnColumn | None:
+def text_matches(table: str, column: str, query: str) -> Q | OnColumns | None:
     """A condition on rows of ``table`` whose ``column`` holds every word of ``query``; None for no words.
 
     On PostgreSQL the condition is on the row itself, so the planner may read the few matches of a rare word
@@ -69,7 +71,7 @@ def text_matches(table: str, column: str, query: str) -> Q | OnColumn | None:
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        return matches_tsquery(column, terms)
+        return matches_tsquery("{0}", terms, column)
     return Q(id__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [fts5_query(terms)]))
 
 

@@ -9,9 +9,9 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from outsidein.conversations.paging import CappedPaginator
 from outsidein.core.charts import Bar, Point, bar_chart, line_chart
 from outsidein.core.crud import add_validation_errors
+from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
 from outsidein.voice import forms, imports, score_words, selectors, services, themes_services
 from outsidein.voice.analysis.scores import MIN_SAMPLE, period_label
