@@ -81,6 +81,13 @@ def contacts_of(workspace, user) -> list[Contact]:
             .select_related("account").prefetch_related("persons")]
 
 
+def competitor_mentions_heard(workspace, user, now) -> int:
+    """Competitor mentions of the leader's first-hand conversations of the last 90 days, one by one."""
+    return sum(1 for c in Conversation.objects.filter(workspace=workspace, status=Status.LOGGED, members=user,
+                                                      occurred_at__gte=now - timedelta(days=90), occurred_at__lte=now)
+               for h in c.highlights.all() if h.kind == "competitor_mention")
+
+
 def test_pulse_and_leaderboard_counted_by_the_database_agree_with_counting_one_by_one(history, workspace):
     history.grow_to(150)
     now = timezone.now()
@@ -93,6 +100,7 @@ def test_pulse_and_leaderboard_counted_by_the_database_agree_with_counting_one_b
                        "buyers_met", "end_users_met", "internal_met", "settings_met", "weekly"):
             assert getattr(got, figure) == getattr(expected, figure), (leader.time_zone, figure)
         assert sum(got.weekly) > 0
+        assert got.competitor_mentions == competitor_mentions_heard(workspace, leader, now) > 0
     board = selectors.leaderboard(history.challenge, now)
     span = board.span
     for row in board.rows:
@@ -140,3 +148,18 @@ def test_the_planning_page_lists_the_next_plans_and_says_how_many_more(workspace
     upcoming = page[page.index('id="upcoming"'):page.index("</section>", page.index('id="upcoming"'))]
     assert upcoming.count('class="conversation-item"') == 20
     assert "More is planned in the next 60 days" in upcoming
+
+
+def test_the_home_page_lists_the_viewers_next_plans_soonest_first(workspace, owner, leader):
+    now = timezone.now()
+    for days in (9, 2, 30, 5, 1, 14):
+        logged(workspace, now + timedelta(days=days), [owner], status=Status.PLANNED, notes=f"Plan in {days:02d} days")
+    logged(workspace, now + timedelta(hours=12), [leader], status=Status.PLANNED, notes="Not mine")
+    logged(workspace, now - timedelta(days=1), [owner], notes="Had yesterday")
+    home = client_for(owner).get(f"/w/{workspace.slug}/").content.decode()
+    planned = home[home.index("<h3>Planned</h3>"):home.index("</section>", home.index("<h3>Planned</h3>"))]
+    shown = [days for days in (1, 2, 5, 9, 14, 30) if f"Plan in {days:02d} days" in planned]
+    assert shown == [1, 2, 5, 9, 14]  # the five soonest
+    positions = [planned.index(f"Plan in {days:02d} days") for days in shown]
+    assert positions == sorted(positions)
+    assert "Not mine" not in planned and "Had yesterday" not in planned

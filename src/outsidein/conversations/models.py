@@ -67,6 +67,9 @@ class Conversation(WorkspaceOwned):
             # The list's order, id included, so a page is read from the index and stops at LIMIT.
             models.Index(fields=["workspace", "-occurred_at", "-id"], name="conversation_list_order"),
             models.Index(fields=["workspace", "kind"]),
+            # Someone's next plans (home page, planning): the few planned rows in order, not the whole history.
+            models.Index(fields=["workspace", "occurred_at", "id"], condition=models.Q(status="planned"),
+                         name="conversation_planned_due"),
         ]
 
     def __str__(self) -> str:
@@ -130,7 +133,11 @@ class Highlight(WorkspaceOwned):
     class Meta:
         ordering = ["-created_at", "-id"]
         # The list's order; text search has its own full-text index (see migration 0008).
-        indexes = [models.Index(fields=["workspace", "-created_at", "-id"], name="highlight_list_order")]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at", "-id"], name="highlight_list_order"),
+            # A conversation's highlights by kind (competitor mentions heard, per conversation), from the index.
+            models.Index(fields=["conversation", "kind"], name="highlight_conversation_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"

@@ -46,7 +46,9 @@ def workspace_home(request):
                     .values("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind"))
     return render(request, "workspaces/home.html", {
         "my_recent": mine.filter(status="logged").order_by("-occurred_at", "-id")[:5],
-        "my_planned": mine.filter(status="planned").order_by("occurred_at")[:5],
+        # Soonest first, the order of the planned-only (workspace, occurred_at, id) index: the database reads the
+        # next few plans instead of walking the whole history for the few planned ones.
+        "my_planned": mine.filter(status="planned").order_by("occurred_at", "id")[:5],
         "recent_highlights": highlight_list(ws)[:8],
         "month_counts": [{"label": Kind(row["kind"]).label, "n": row["n"]} for row in month_counts],
     })
