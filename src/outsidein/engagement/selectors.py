@@ -123,7 +123,17 @@ def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str 
     quiet = [pk for pk in ids if pk not in counted]
     last_ever = dict(present.filter(Q(user_id__in=quiet) if quiet else Q(pk__isnull=True)).values("user_id")
                      .annotate(last=Max("conversation__occurred_at")).values_list("user_id", "last"))
-    heard = _heard_and_met(present.filter(conversation__occurred_at__gte=window), window) if highlights else {}
+    # Highlights heard and kinds of people met, in one pass over the window's presences: joining both multiplies
+    # rows, hence the distinct highlight count; "met a buyer" only asks whether any row has one. (Two passes,
+    # one per join, cost more at volume: each repeats the join of presences to the window's conversations.)
+    heard = {} if not highlights else {row["user_id"]: row for row in (
+        present.filter(conversation__occurred_at__gte=window).values("user_id")
+        .annotate(n=Count("conversation__highlights", distinct=True),
+                  competitors=Count("conversation__highlights", distinct=True,
+                                    filter=Q(conversation__highlights__kind=HighlightKind.COMPETITOR_MENTION)),
+                  **{f"role_{role}": Count("conversation__persons",
+                                           filter=recent & Q(conversation__persons__role=role))
+                     for role in ROLES}))}
     relayed = _relayed_highlight_counts(workspace, ids, window, now) if highlights else {}
     pulses = []
     for user in users:
@@ -141,24 +151,6 @@ def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str 
                                             last_contact_at=last_ever.get(user.pk), tally=tally,
                                             time_zone=user.time_zone))
     return TeamPulse(pulses=pulses, medians=pulse_math.team_medians(pulses), week_starts=week_starts)
-
-
-def _heard_and_met(presences: QuerySet, window: datetime) -> dict[int, dict]:
-    """Per member, highlights heard first-hand (all, and competitor mentions) and the kinds of people met, over
-    ``presences`` (first-hand presences in the window), in two grouped queries. Apart, neither multiplies the
-    other's rows (a conversation's highlights times its attendees, then counted distinct), so the database
-    joins the window's presences to their highlights once and to their attendees once; the roles come back
-    as at most three rows per member."""
-    heard: dict[int, dict] = defaultdict(dict)
-    for row in (presences.values("user_id")
-                .annotate(n=Count("conversation__highlights"),
-                          competitors=Count("conversation__highlights",
-                                            filter=Q(conversation__highlights__kind=HighlightKind.COMPETITOR_MENTION)))):
-        heard[row["user_id"]].update(row)
-    for user_id, role in (presences.filter(conversation__occurred_at__gt=window, conversation__persons__role__in=ROLES)
-                          .values_list("user_id", "conversation__persons__role").distinct().order_by()):
-        heard[user_id][f"role_{role}"] = True
-    return heard
 
 
 def _relayed_highlight_counts(workspace, user_ids: list[int], since: datetime, now: datetime) -> dict[int, int]:
