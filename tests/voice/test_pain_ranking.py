@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.customers.models import Account
-from outsidein.voice import pain, theme_reach
+from outsidein.voice import pain, rollups, theme_reach
 from outsidein.voice.models import FeedbackItem, Theme, ThemeMember
 
 SAME_COMPLAINT = "The invoices are always late."
@@ -27,6 +27,8 @@ def pain_highlights(workspace, account: Account | None, texts_and_sentiments: li
         Highlight(workspace=workspace, conversation=conversation, kind="pain", text=text, sentiment=sentiment)
         for text, sentiment in texts_and_sentiments
     ])
+    # Bulk inserts send no signals: count them as the product's bulk writers do.
+    rollups.change_pain(workspace.pk, Highlight.objects.filter(conversation=conversation), +1)
 
 
 def themed(workspace, name: str, raisers: list[Account], *, sentiment: float, quotes: list[str]) -> Theme:

@@ -12,11 +12,13 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from outsidein.conversations import services as conversation_services
+from outsidein.conversations.models import Conversation, Highlight
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
 from outsidein.voice import imports, rollups
 from outsidein.voice import services as voice_services
-from outsidein.voice.models import ROLLUP_COLUMNS, FeedbackItem, FeedbackTally, ScoreRollup
+from outsidein.voice.models import ROLLUP_COLUMNS, AccountVoice, FeedbackItem, FeedbackTally, ScoreRollup
 from outsidein.workspaces import services as workspace_services
 
 START = datetime(2025, 12, 31, 20, 0, tzinfo=UTC)  # late on New Year's Eve: the zone decides the day and year
@@ -44,6 +46,29 @@ def direct_count(workspace) -> tuple[dict, dict]:
     return ({k: tuple(v[c] for c in ROLLUP_COLUMNS) for k, v in slices.items()}, dict(names))
 
 
+def direct_voice(workspace) -> dict:
+    """Each account's NPS answers, detractors, pain highlights and their sentiment, counted here in Python."""
+    voices: dict[int, list] = {}
+    for item in FeedbackItem.objects.filter(workspace=workspace, account__isnull=False, nps__isnull=False):
+        v = voices.setdefault(item.account_id, [0, 0, 0, 0, 0.0])
+        v[0] += 1
+        v[1] += item.nps <= 6
+    for h in Highlight.objects.filter(workspace=workspace, kind="pain").select_related("conversation"):
+        if h.conversation.account_id is None:
+            continue
+        v = voices.setdefault(h.conversation.account_id, [0, 0, 0, 0, 0.0])
+        v[2] += 1
+        if h.sentiment is not None:
+            v[3] += 1
+            v[4] += h.sentiment
+    return {k: (v[0], v[1], v[2], v[3], round(v[4], 6)) for k, v in voices.items()}
+
+
+def stored_voice(workspace) -> dict:
+    return {r[0]: (*r[1:5], round(r[5], 6)) for r in AccountVoice.objects.filter(workspace=workspace).values_list(
+        "account_id", "nps_answers", "detractors", "pain_highlights", "pain_scored", "pain_sentiment")}
+
+
 def stored(workspace) -> tuple[dict, dict]:
     slices = {(r["day"], r["source"], r["source_name"], r["segment_key"]): tuple(r[c] for c in ROLLUP_COLUMNS)
               for r in ScoreRollup.objects.filter(workspace=workspace).values()}
@@ -55,6 +80,7 @@ def stored(workspace) -> tuple[dict, dict]:
 def assert_in_step(workspace) -> None:
     workspace.refresh_from_db()
     assert stored(workspace) == direct_count(workspace)
+    assert stored_voice(workspace) == direct_voice(workspace)
 
 
 item_values = st.fixed_dictionaries({
@@ -77,12 +103,18 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("delete_segment"), st.integers(0, 1)),
     st.tuples(st.just("zone"), st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"])),
     st.tuples(st.just("rebuild")),
+    st.tuples(st.just("highlight"), st.integers(0, 3), st.sampled_from(["pain", "quote"]),
+              st.sampled_from(["The invoices are wrong and it is infuriating", "Fine", "Support was wonderful"])),
+    st.tuples(st.just("edit_highlight"), st.integers(0, 20), st.sampled_from(["pain", "idea"])),
+    st.tuples(st.just("delete_highlight"), st.integers(0, 20)),
+    st.tuples(st.just("move_conversation"), st.integers(0, 20), st.integers(0, 3)),
+    st.tuples(st.just("delete_conversation"), st.integers(0, 20)),
 ), min_size=1, max_size=12)
 
 
 class World:
-    def __init__(self, workspace):
-        self.workspace = workspace
+    def __init__(self, workspace, owner):
+        self.workspace, self.owner = workspace, owner
         self.segments = [core_services.create_owned(Segment, workspace, {"name": n}) for n in ("Enterprise", "SMB")]
         self.accounts = [core_services.create_owned(Account, workspace, {"name": n, "segment": s})
                          for n, s in (("Acme", self.segments[0]), ("Beta", self.segments[1]), ("Gamma", None))]
@@ -97,6 +129,11 @@ class World:
         return {"source_name": v["source_name"], "received_at": START + timedelta(hours=v["hours"]),
                 "account": self.account(v["account"]), "nps": v["nps"], "csat": v["csat"], "ces": v["ces"],
                 "driver_ratings": {d: 3.0 for d in v["drivers"]}, "text": f"item {self.serial}"}
+
+    @staticmethod
+    def pick(rows, index: int):
+        rows = list(rows.order_by("pk"))
+        return rows[index % len(rows)] if rows else None
 
     def item(self, index: int):
         items = list(FeedbackItem.objects.filter(workspace=self.workspace).order_by("pk"))
@@ -134,6 +171,23 @@ class World:
                     account.refresh_from_db()
         elif kind == "zone":
             workspace_services.update_settings(ws, name=ws.name, currency=ws.currency, time_zone=args[0])
+        elif kind == "highlight":
+            conversation = Conversation.objects.create(workspace=ws, title="Visit", account=self.account(args[0]),
+                                                       created_by=self.owner)
+            conversation_services.add_highlight(conversation, self.owner, kind=args[1], text=args[2])
+        elif kind in ("edit_highlight", "delete_highlight") and (
+                highlight := self.pick(Highlight.objects.filter(workspace=ws), args[0])):
+            if kind == "delete_highlight":
+                conversation_services.delete_highlight(highlight)
+            else:
+                conversation_services.update_highlight(highlight, kind=args[1])
+        elif kind in ("move_conversation", "delete_conversation") and (
+                conversation := self.pick(Conversation.objects.filter(workspace=ws), args[0])):
+            if kind == "delete_conversation":
+                conversation.delete()
+            else:
+                conversation.account = self.account(args[1])
+                conversation.save()
         elif kind == "rebuild":
             call_command("rollups", "rebuild", "--workspace", ws.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
@@ -141,10 +195,10 @@ class World:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(ops=operations)
-def test_the_rollup_agrees_with_a_direct_count_after_any_writes(workspace, ops):
+def test_the_rollup_agrees_with_a_direct_count_after_any_writes(workspace, owner, ops):
     workspace.refresh_from_db()  # an earlier example may have changed its zone in memory before rolling back
     with transaction.atomic():
-        world = World(workspace)
+        world = World(workspace, owner)
         for op in ops:
             world.run(op)
             assert_in_step(workspace)

@@ -326,3 +326,24 @@ class FeedbackTally(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.items})"
+
+
+class AccountVoice(WorkspaceOwned):
+    """What one account has said, counted: its NPS answers and detractors among them (from feedback), and the
+    pain highlights raised in its conversations with their summed sentiment. Kept by the same writes as the
+    score rollup (voice/rollups.py, voice/signals.py), so the pain ranking orders accounts without reading
+    feedback or highlights."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.OneToOneField("customers.Account", on_delete=models.CASCADE, related_name="voice")
+    nps_answers = models.IntegerField(default=0)
+    detractors = models.IntegerField(default=0)
+    pain_highlights = models.IntegerField(default=0)
+    pain_scored = models.IntegerField(default=0)  # pain highlights with a sentiment
+    pain_sentiment = models.FloatField(default=0.0)  # their sum
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "pain_highlights"], name="voice_account_voice_pain")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.pain_highlights} pain, {self.detractors}/{self.nps_answers} detractors"

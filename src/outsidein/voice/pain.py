@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, FloatField, Max, Q, Sum, Value, Window
+from django.db.models import Case, F, FloatField, Sum, Value, When, Window
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 
@@ -32,8 +32,8 @@ from outsidein.conversations.models import Highlight, HighlightKind
 from outsidein.core.money import currency_of, exact_money
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.customers.models import Account
-from outsidein.voice.models import FeedbackItem
-from outsidein.voice.theme_reach import DETRACTOR_MAX, NO_CONCENTRATION, Concentration
+from outsidein.voice.models import AccountVoice
+from outsidein.voice.theme_reach import NO_CONCENTRATION, Concentration
 from outsidein.voice.themes_services import live_themes, representative_quotes, representative_quotes_of, text_count
 
 THEME = "theme"
@@ -41,11 +41,6 @@ HIGHLIGHT = "highlight"
 ACCOUNT = "account"  # the pain highlights of one account, as one row
 TREND_FACTOR_RANGE = (0.5, 2.0)
 QUOTES_PER_ROW = 8  # candidates per row, so a quote already shown higher up can give way to the next one
-# Account rows read before detractors re-order them: the detractor term at most doubles a score, so a row
-# outside a pool reaching four pages (at least 200 rows) below the page would need a base score within half
-# of the page's last to belong on it.
-POOL_FACTOR = 4
-MIN_POOL = 200
 
 
 def negativity(average_sentiment: float | None) -> float | None:
@@ -205,39 +200,36 @@ def _pain_highlights(workspace):
 
 
 def _account_groups(workspace):
-    """Pain highlights grouped by account, largest revenue × negativity first (detractors come later)."""
-    revenue = Coalesce(Cast(Max("conversation__account__annual_revenue"), FloatField()), Value(0.0))
+    """Accounts with pain highlights, largest monetizable pain first, ordered by the database from the counts
+    kept per account (AccountVoice): revenue × (0.5 + negativity) × (1 + detractor share)."""
+    revenue = Coalesce(Cast(F("account__annual_revenue"), FloatField()), Value(0.0))
+    mean = Case(When(pain_scored__gt=0, then=F("pain_sentiment") / Cast(F("pain_scored"), FloatField())),
+                default=Value(None), output_field=FloatField())
+    share = Case(When(nps_answers__gt=0, then=Cast(F("detractors"), FloatField()) / Cast(F("nps_answers"),
+                                                                                      FloatField())),
+                 default=Value(0.0), output_field=FloatField())
     return (
-        _pain_highlights(workspace).filter(conversation__account__isnull=False).order_by()
-        .values("conversation__account_id", "conversation__account__name")
-        .annotate(revenue=revenue, mean_sentiment=Avg("sentiment"), highlights=Count("id"))
-        # revenue × (0.5 + negativity) with negativity = (1 − s) / 2, i.e. revenue × (1 − s / 2)
-        .annotate(base=F("revenue") * (Value(1.0) - Coalesce(F("mean_sentiment"), Value(0.0)) / Value(2.0)))
-        .order_by("-base", "conversation__account_id")
+        scoped(AccountVoice, workspace).filter(pain_highlights__gt=0)
+        .annotate(revenue=revenue, mean_sentiment=mean, share=share)
+        # (0.5 + negativity) with negativity = (1 − s) / 2 is 1 − s / 2; no sentiment counts as neutral
+        .annotate(score=F("revenue") * (Value(1.0) - Coalesce(F("mean_sentiment"), Value(0.0)) / Value(2.0))
+                  * (Value(1.0) + F("share")))
+        .order_by("-score", "-revenue", "account_id")
+        .values("account_id", "account__name", "revenue", "mean_sentiment", "pain_highlights", "nps_answers",
+                "detractors", "score")
     )
 
 
-def _detractors_by_account(workspace, account_ids: list[int]) -> dict[int, tuple[int, int]]:
-    if not account_ids:
-        return {}
-    return {
-        row["account_id"]: (row["answers"], row["detractors"])
-        for row in scoped(FeedbackItem, workspace).filter(account_id__in=account_ids, nps__isnull=False)
-        .order_by().values("account_id").annotate(answers=Count("id"),
-                                                  detractors=Count("id", filter=Q(nps__lte=DETRACTOR_MAX)))
-    }
-
-
-def _account_point(workspace, row: dict, detractors: dict, revenue_total: float) -> PainPoint:
-    account_id = row["conversation__account_id"]
-    answers, detracting = detractors.get(account_id, (0, 0))
-    d = _share(detracting, answers)
+def _account_point(workspace, row: dict, revenue_total: float) -> PainPoint:
+    account_id = row["account_id"]
+    answers = row["nps_answers"]
+    d = _share(row["detractors"], answers)
     neg = negativity(row["mean_sentiment"])
     revenue = row["revenue"]
     return PainPoint(
-        ACCOUNT, account_id, row["conversation__account__name"],
+        ACCOUNT, account_id, row["account__name"],
         reverse("account-detail", kwargs={"ws": workspace.slug, "account_id": account_id}),
-        revenue, 1, neg, d, answers, None, 1.0, pain_score(revenue, neg, d), highlights=row["highlights"],
+        revenue, 1, neg, d, answers, None, 1.0, pain_score(revenue, neg, d), highlights=row["pain_highlights"],
         share_of_revenue=_share(revenue, revenue_total), concentration=Concentration(1, 1, revenue),
     )
 
@@ -246,14 +238,12 @@ def _ranked_candidates(workspace, themes: list[PainPoint], need: int, offset: in
                        revenue_total: float) -> tuple[list[PainPoint], int]:
     """The top rows of themes and accounts together, and how many account rows there are in all.
 
-    Account rows are read in the database's order (revenue × negativity) down to a pool several pages
-    below the rows asked for, and detractors re-order that pool; the number of queries stays the same
-    whatever the data size.
+    Accounts come ranked by the database on their full score, so reading the first ``need`` of them is exact;
+    themes are few and join them here.
     """
     groups = _account_groups(workspace)
-    rows = list(groups[:need + max(POOL_FACTOR * (need - offset), MIN_POOL)])
-    detractors = _detractors_by_account(workspace, [r["conversation__account_id"] for r in rows])
-    candidates = _ordered(themes + [_account_point(workspace, r, detractors, revenue_total) for r in rows])
+    rows = list(groups[:need])
+    candidates = _ordered(themes + [_account_point(workspace, r, revenue_total) for r in rows])
     return candidates, groups.count()
 
 

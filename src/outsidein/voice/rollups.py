@@ -1,8 +1,10 @@
-"""The score rollup and the feedback tallies, kept in step with the feedback items.
+"""The score rollup, the feedback tallies and each account's voice, kept in step with the items and highlights.
 
 Score pages read counts, not responses: ``ScoreRollup`` holds, per day (in the workspace's reporting zone),
 source, source name and segment, how many responses gave each NPS, CSAT and CES answer; ``FeedbackTally``
-holds the source names and driver ratings with how many items carry each. Every write to feedback items
+holds the source names and driver ratings with how many items carry each; ``AccountVoice`` holds per account
+its NPS answers and detractors, and its pain highlights with their summed sentiment (the pain ranking's
+inputs; highlights are counted through voice/signals.py and ``change_pain``). Every write to feedback items
 goes through one of the functions here inside the write's own transaction, so the rollup is never behind
 what was committed:
 
@@ -25,11 +27,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from outsidein.voice.models import (
     ROLLUP_COLUMNS,
+    AccountVoice,
     FeedbackItem,
     FeedbackTally,
     ScoreRollup,
@@ -41,6 +44,10 @@ TALLY_KEY = ("workspace_id", "kind", "name")
 NAME_MAX = FeedbackTally._meta.get_field("name").max_length
 ROLLUP_TABLE = ScoreRollup._meta.db_table
 TALLY_TABLE = FeedbackTally._meta.db_table
+VOICE_TABLE = AccountVoice._meta.db_table
+VOICE_COUNTS = ("nps_answers", "detractors", "pain_highlights", "pain_scored", "pain_sentiment")
+DETRACTOR_MAX = 6
+PAIN = "pain"
 
 
 def _zone(workspace) -> zoneinfo.ZoneInfo:
@@ -114,16 +121,66 @@ def _tally_counts(items: QuerySet[FeedbackItem]) -> Counter[tuple[str, str]]:
     return counts
 
 
+def _apply_voice(workspace_id: int, rows: Iterable[Mapping[str, Any]], sign: int) -> None:
+    """Add ``sign`` × each row's counts (any of VOICE_COUNTS, the rest 0) to its account's AccountVoice row."""
+    params = [[workspace_id, row["account_id"], *(sign * (row.get(c) or 0) for c in VOICE_COUNTS)]
+              for row in sorted(rows, key=lambda r: r["account_id"]) if row["account_id"]]
+    if not params:
+        return
+    placeholders = ", ".join(["%s"] * (2 + len(VOICE_COUNTS)))
+    updates = ", ".join(f"{c} = {VOICE_TABLE}.{c} + excluded.{c}" for c in VOICE_COUNTS)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {VOICE_TABLE} (workspace_id, account_id, {', '.join(VOICE_COUNTS)}) "
+                           f"VALUES ({placeholders}) ON CONFLICT (account_id) DO UPDATE SET {updates}", params)
+
+
+def _nps_by_account(items: QuerySet[FeedbackItem]) -> list[dict[str, Any]]:
+    return list(items.filter(account_id__isnull=False, nps__isnull=False).order_by().values("account_id")
+                .annotate(nps_answers=Count("pk"), detractors=Count("pk", filter=Q(nps__lte=DETRACTOR_MAX))))
+
+
+def pain_by_account(highlights) -> list[dict[str, Any]]:
+    """Pain highlights of ``highlights`` per account of their conversation: count, how many scored, summed."""
+    return list(highlights.filter(kind=PAIN, conversation__account_id__isnull=False).order_by()
+                .values(account_id=F("conversation__account_id"))
+                .annotate(pain_highlights=Count("pk"), pain_scored=Count("sentiment"),
+                          pain_sentiment=Sum("sentiment")))
+
+
+def change_pain(workspace_id: int, highlights, sign: int) -> None:
+    """Count (+1) or uncount (-1) pain highlights in their accounts' AccountVoice rows."""
+    with transaction.atomic():
+        _apply_voice(workspace_id, pain_by_account(highlights), sign)
+        if sign < 0:
+            _tidy(workspace_id)
+
+
+def move_conversation(workspace_id: int, highlights, old_account: int | None, new_account: int | None) -> None:
+    """A conversation moved to another account: its pain highlights count there now."""
+    if (old_account or None) == (new_account or None):
+        return
+    # Counted whatever account the saved conversation has now (none, perhaps), then moved from old to new.
+    totals = highlights.filter(kind=PAIN).aggregate(pain_highlights=Count("pk"), pain_scored=Count("sentiment"),
+                                                   pain_sentiment=Sum("sentiment"))
+    rows = [totals] if totals["pain_highlights"] else []
+    with transaction.atomic():
+        _apply_voice(workspace_id, [{**r, "account_id": old_account} for r in rows], -1)
+        _apply_voice(workspace_id, [{**r, "account_id": new_account} for r in rows], +1)
+        _tidy(workspace_id)
+
+
 def _tidy(workspace_id: int) -> None:
     # Removals leave rows that count nothing; dropping them keeps the tables as small as the data.
     ScoreRollup.objects.filter(workspace_id=workspace_id, **{c: 0 for c in ROLLUP_COLUMNS}).delete()
     FeedbackTally.objects.filter(workspace_id=workspace_id, items__lte=0).delete()
+    AccountVoice.objects.filter(workspace_id=workspace_id, nps_answers=0, pain_highlights=0).delete()
 
 
 def _change(workspace, items: QuerySet[FeedbackItem], sign: int) -> None:
     with transaction.atomic():
         _apply_slices(slice_counts(items, _zone(workspace)), sign)
         _apply_tallies(workspace.pk, _tally_counts(items), sign)
+        _apply_voice(workspace.pk, _nps_by_account(items), sign)
         if sign < 0:
             _tidy(workspace.pk)
 
@@ -206,13 +263,22 @@ names AS (
   ) AS d(key)
   GROUP BY 2
 ),
+voices AS (
+  INSERT INTO {VOICE_TABLE} (workspace_id, account_id, {", ".join(VOICE_COUNTS)})
+  SELECT {ws}, account_id, count(*), count(*) FILTER (WHERE nps <= {DETRACTOR_MAX}), 0, 0, 0
+  FROM ins WHERE account_id IS NOT NULL AND nps IS NOT NULL GROUP BY account_id ORDER BY account_id
+  ON CONFLICT (account_id) DO UPDATE SET nps_answers = {VOICE_TABLE}.nps_answers + excluded.nps_answers,
+    detractors = {VOICE_TABLE}.detractors + excluded.detractors
+  RETURNING 1
+),
 tallies AS (
   INSERT INTO {TALLY_TABLE} (workspace_id, kind, name, items)
   SELECT {ws}, kind, name, sum(n) FROM names GROUP BY kind, name ORDER BY kind, name
   ON CONFLICT (workspace_id, kind, name) DO UPDATE SET items = {TALLY_TABLE}.items + excluded.items
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM slices), (SELECT count(*) FROM tallies)"""
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM slices), (SELECT count(*) FROM tallies),
+       (SELECT count(*) FROM voices)"""
 
 
 # -- rebuilding ----------------------------------------------------------------------------------------------
@@ -223,6 +289,7 @@ def rebuild(workspace) -> tuple[int, int]:
     """Recompute the workspace's rollup and tallies from its feedback items; returns (slices, names)."""
     ScoreRollup.objects.filter(workspace_id=workspace.pk).delete()
     FeedbackTally.objects.filter(workspace_id=workspace.pk).delete()
+    AccountVoice.objects.filter(workspace_id=workspace.pk).delete()
     items = FeedbackItem.objects.filter(workspace_id=workspace.pk)
     if connection.vendor == "postgresql":
         # The statement imports use, fed by the workspace's items instead of an INSERT's returned rows.
@@ -232,18 +299,24 @@ def rebuild(workspace) -> tuple[int, int]:
     else:
         _apply_slices(slice_counts(items, _zone(workspace)), +1)
         _apply_tallies(workspace.pk, _tally_counts(items), +1)
+        _apply_voice(workspace.pk, _nps_by_account(items), +1)
+    from outsidein.conversations.models import Highlight
+
+    _apply_voice(workspace.pk, pain_by_account(Highlight.objects.filter(workspace_id=workspace.pk)), +1)
     return (ScoreRollup.objects.filter(workspace_id=workspace.pk).count(),
             FeedbackTally.objects.filter(workspace_id=workspace.pk).count())
 
 
 
 
-def _current(workspace) -> tuple[dict, dict]:
+def _current(workspace) -> tuple[dict, dict, dict]:
     slices = {tuple(row[k] for k in SLICE[1:]): tuple(row[c] for c in ROLLUP_COLUMNS)
               for row in ScoreRollup.objects.filter(workspace_id=workspace.pk).values(*SLICE, *ROLLUP_COLUMNS)}
     names = dict(((kind, name), n) for kind, name, n in
                  FeedbackTally.objects.filter(workspace_id=workspace.pk).values_list("kind", "name", "items"))
-    return slices, names
+    voices = {row[0]: tuple(round(v, 6) for v in row[1:]) for row in
+              AccountVoice.objects.filter(workspace_id=workspace.pk).values_list("account_id", *VOICE_COUNTS)}
+    return slices, names, voices
 
 
 def differences(workspace) -> list[str]:
@@ -258,6 +331,6 @@ def differences(workspace) -> list[str]:
     for part, (have, want) in enumerate(zip(stored, fresh, strict=True)):
         for key in sorted(set(have) | set(want), key=str):
             if have.get(key) != want.get(key):
-                wrong.append(f"{'slice' if part == 0 else 'name'} {key}: stored {have.get(key)}, "
+                wrong.append(f"{('slice', 'name', 'account')[part]} {key}: stored {have.get(key)}, "
                              f"counted {want.get(key)}")
     return wrong

@@ -5,7 +5,7 @@ import math
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from outsidein.conversations.models import Highlight
+from outsidein.conversations.models import Conversation, Highlight
 from outsidein.customers.models import Account, Segment
 from outsidein.voice import rollups
 from outsidein.voice.analysis.sentiment import score_text
@@ -88,3 +88,43 @@ def uncount_deleted(sender, instance: FeedbackItem, **kwargs) -> None:
 @receiver(reporting_zone_changed, dispatch_uid="voice-rollup-new-zone")
 def recount_on_new_zone(sender, workspace: Workspace, **kwargs) -> None:
     rollups.rebuild(workspace)
+
+
+# -- pain highlights counted per account (AccountVoice) --------------------------------------------------------
+
+
+@receiver(pre_save, sender=Highlight, dispatch_uid="voice-pain-highlight-before")
+def uncount_old_pain(sender, instance: Highlight, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    rollups.change_pain(instance.workspace_id, Highlight.objects.filter(pk=instance.pk), -1)
+
+
+@receiver(post_save, sender=Highlight, dispatch_uid="voice-pain-highlight-after")
+def count_new_pain(sender, instance: Highlight, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    rollups.change_pain(instance.workspace_id, Highlight.objects.filter(pk=instance.pk), +1)
+
+
+@receiver(pre_delete, sender=Highlight, dispatch_uid="voice-pain-highlight-deleted")
+def uncount_deleted_pain(sender, instance: Highlight, **kwargs) -> None:
+    rollups.change_pain(instance.workspace_id, Highlight.objects.filter(pk=instance.pk), -1)
+
+
+@receiver(pre_save, sender=Conversation, dispatch_uid="voice-pain-conversation-before")
+def remember_conversation_account(sender, instance: Conversation, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    instance._account_before = (Conversation.objects.filter(pk=instance.pk).values_list("account_id", flat=True)
+                                .first())
+
+
+@receiver(post_save, sender=Conversation, dispatch_uid="voice-pain-conversation-after")
+def follow_conversation_account(sender, instance: Conversation, created=False, raw=False, **kwargs) -> None:
+    if raw or created or not hasattr(instance, "_account_before"):
+        return
+    before = instance.__dict__.pop("_account_before")
+    if before != instance.account_id:
+        rollups.move_conversation(instance.workspace_id, Highlight.objects.filter(conversation_id=instance.pk),
+                                  before, instance.account_id)

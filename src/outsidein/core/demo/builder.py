@@ -17,6 +17,7 @@ from django.utils import timezone
 from outsidein.conversations.models import Channel, Conversation, Highlight, Kind, Status, Tag
 from outsidein.core.demo import content
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
+from outsidein.voice import rollups
 from outsidein.voice.signals import highlight_sentiment
 from outsidein.workspaces.models import Membership, User, Workspace
 
@@ -182,6 +183,7 @@ def conversations(ctx: DemoContext) -> None:
                                       created_at=when, sentiment=highlight_sentiment(text))
                 highlight_rows.append((highlight, tag_names))
     Highlight.objects.bulk_create([h for h, _ in highlight_rows], batch_size=500)
+    rollups.change_pain(ws.pk, Highlight.objects.filter(workspace=ws), +1)  # bulk inserts send no signals
     through = Highlight.tags.through
     through.objects.bulk_create(
         [through(highlight_id=h.pk, tag_id=tags[name].pk) for h, names in highlight_rows for name in names],
