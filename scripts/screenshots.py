@@ -93,6 +93,7 @@ def desktop_shots(page: Page) -> None:
     shoot(page, "account")
 
     pilot_shot(page, ws)
+    scores_shot(page, ws)
 
     page.goto(f"{ws}/accounts/import/")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv_file:
@@ -108,6 +109,16 @@ def desktop_shots(page: Page) -> None:
     page.get_by_role("button", name="Create token").click()
     expect(page.locator("#new-token")).to_be_visible()
     shoot(page, "api-token")
+
+
+def scores_shot(page: Page, ws: str) -> None:
+    """The NPS panel of the scores page: the sentence, then the trend with the month in progress drawn hollow."""
+    page.goto(f"{ws}/voice/")
+    panel = page.locator("#panel-nps")
+    expect(panel.locator(".score-summary").first).to_be_visible()
+    path = DOCS / "scores.png"
+    panel.screenshot(path=path)
+    print(f"{path.relative_to(DOCS.parents[1])}  {path.stat().st_size // 1024} KB")
 
 
 def pilot_shot(page: Page, ws: str) -> None:
