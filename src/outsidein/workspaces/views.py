@@ -41,7 +41,7 @@ def workspace_home(request):
     ws = request.workspace
     mine = conversation_list(ws, member_id=request.user.pk)
     since = timezone.now() - timezone.timedelta(days=30)
-    # distinct: the list joins highlights to count them, which repeats a conversation once per highlight.
+    # distinct: a count of conversations, whatever joins the shared list query adds for its filters.
     month_counts = (conversation_list(ws, status="logged").filter(occurred_at__gte=since)
                     .values("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind"))
     return render(request, "workspaces/home.html", {
