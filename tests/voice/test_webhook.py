@@ -16,9 +16,10 @@ def post(owner, workspace):
     _, secret = workspace_services.create_api_token(workspace, owner, "Helpdesk")
     client = Client()
 
-    def send(body, token: str | None = secret):
+    def send(body, token: str | None = secret, query: str = ""):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return client.post("/api/feedback", data=json.dumps(body), content_type="application/json", headers=headers)
+        return client.post(f"/api/feedback{query}", data=json.dumps(body), content_type="application/json",
+                           headers=headers)
 
     return send
 
@@ -70,3 +71,40 @@ def test_feedback_is_read_back_only_in_its_workspace(owner, workspace, other_wor
     assert client.get(f"/api/feedback/{theirs.pk}", headers=headers).status_code == 404
     listed = client.get("/api/feedback", headers=headers).json()["items"]
     assert [i["text"] for i in listed] == ["Mine"]
+
+
+def test_one_bad_item_among_a_hundred_is_rejected_with_its_field_and_the_rest_are_saved(post):
+    good = [{"external_id": f"B-{i}", "nps": i % 11, "text": f"comment {i}"} for i in range(100)]
+    bad = [{"external_id": "B-x", "received_at": "not a date"}, 7, {"external_id": "B-y", "driver_ratings": [1]},
+           {"external_id": "B-z", "source": "carrier pigeon"}]
+    answer = post(good[:50] + bad + good[50:])
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["created"], body["rejected"]) == (100, 4)
+    rejected = {o["index"]: o["reason"] for o in body["items"] if o["status"] == "rejected"}
+    assert sorted(rejected) == [50, 51, 52, 53]
+    assert rejected[50].startswith("received_at:")
+    assert "must be a JSON object" in rejected[51]
+    assert rejected[52].startswith("driver_ratings:")
+    assert rejected[53].startswith("source:")
+    # Every other outcome keeps the index of the item it answers.
+    assert [o["index"] for o in body["items"]] == list(range(104))
+    assert FeedbackItem.objects.count() == 100
+
+
+def test_all_or_nothing_stores_nothing_when_one_item_is_bad(post):
+    items = [{"external_id": "A-1", "nps": 9}, {"external_id": "A-2", "nps": "many"}]
+    answer = post(items, query="?all_or_nothing=true")
+    assert answer.status_code == 422
+    body = answer.json()
+    assert "nothing was stored" in body["detail"]
+    assert [o["index"] for o in body["items"]] == [1] and body["items"][0]["reason"].startswith("nps:")
+    assert FeedbackItem.objects.count() == 0
+    assert post(items[:1], query="?all_or_nothing=true").json()["created"] == 1
+
+
+@pytest.mark.parametrize("body", [5, "feedback", True, None])
+def test_a_body_of_the_wrong_shape_is_refused(post, body):
+    answer = post(body)
+    assert answer.status_code == 422
+    assert FeedbackItem.objects.count() == 0
