@@ -166,7 +166,9 @@ def theme_figures(workspace, themes, *, count_texts: bool = True) -> ThemeFigure
         if theme.accounts:
             spread[theme.pk] = Concentration(theme.accounts, theme.carrying_accounts, _float(theme.revenue_at_stake))
     revenue_total = scoped(Account, workspace).aggregate(total=Sum("annual_revenue"))["total"]
-    return ThemeFigures(answers, spread, _float(revenue_total), text_count(workspace) if count_texts else 0)
+    # The number of texts only weighs themes' trends: without themes there is nothing to count it for.
+    texts = text_count(workspace) if count_texts and answers else 0
+    return ThemeFigures(answers, spread, _float(revenue_total), texts)
 
 
 def _theme_points(workspace, themes) -> tuple[list[PainPoint], float]:

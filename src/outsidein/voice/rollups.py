@@ -30,6 +30,9 @@ from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
+from outsidein.conversations.models import Highlight, HighlightKind
+from outsidein.customers.models import Account
+from outsidein.voice.analysis.scores import DETRACTOR_MAX
 from outsidein.voice.models import (
     ROLLUP_COLUMNS,
     AccountVoice,
@@ -46,8 +49,6 @@ ROLLUP_TABLE = ScoreRollup._meta.db_table
 TALLY_TABLE = FeedbackTally._meta.db_table
 VOICE_TABLE = AccountVoice._meta.db_table
 VOICE_COUNTS = ("nps_answers", "detractors", "pain_highlights", "pain_scored", "pain_sentiment")
-DETRACTOR_MAX = 6
-PAIN = "pain"
 
 
 def _zone(workspace) -> zoneinfo.ZoneInfo:
@@ -83,12 +84,17 @@ def slice_counts(items: QuerySet[FeedbackItem], tz) -> list[dict[str, Any]]:
 # -- applying deltas -----------------------------------------------------------------------------------------
 
 
-def _upsert_sql(table: str, key: tuple[str, ...], counted: tuple[str, ...]) -> str:
+def _added(table: str, counted: tuple[str, ...]) -> str:
+    """The SET list of an upsert that adds the new counts to the stored ones."""
+    return ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
+
+
+def _upsert_sql(table: str, key: tuple[str, ...], counted: tuple[str, ...],
+                conflict: tuple[str, ...] | None = None) -> str:
     columns = (*key, *counted)
     placeholders = ", ".join(["%s"] * len(columns))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
     return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+            f"ON CONFLICT ({', '.join(conflict or key)}) DO UPDATE SET {_added(table, counted)}")
 
 
 def _apply_slices(rows: Iterable[Mapping[str, Any]], sign: int) -> None:
@@ -127,11 +133,9 @@ def _apply_voice(workspace_id: int, rows: Iterable[Mapping[str, Any]], sign: int
               for row in sorted(rows, key=lambda r: r["account_id"]) if row["account_id"]]
     if not params:
         return
-    placeholders = ", ".join(["%s"] * (2 + len(VOICE_COUNTS)))
-    updates = ", ".join(f"{c} = {VOICE_TABLE}.{c} + excluded.{c}" for c in VOICE_COUNTS)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {VOICE_TABLE} (workspace_id, account_id, {', '.join(VOICE_COUNTS)}) "
-                           f"VALUES ({placeholders}) ON CONFLICT (account_id) DO UPDATE SET {updates}", params)
+        cursor.executemany(_upsert_sql(VOICE_TABLE, ("workspace_id", "account_id"), VOICE_COUNTS,
+                                       conflict=("account_id",)), params)
 
 
 def _nps_by_account(items: QuerySet[FeedbackItem]) -> list[dict[str, Any]]:
@@ -139,12 +143,15 @@ def _nps_by_account(items: QuerySet[FeedbackItem]) -> list[dict[str, Any]]:
                 .annotate(nps_answers=Count("pk"), detractors=Count("pk", filter=Q(nps__lte=DETRACTOR_MAX))))
 
 
+def _pain_counts() -> dict[str, Count | Sum]:
+    """How many pain highlights, how many of them carry a sentiment, and its sum."""
+    return {"pain_highlights": Count("pk"), "pain_scored": Count("sentiment"), "pain_sentiment": Sum("sentiment")}
+
+
 def pain_by_account(highlights) -> list[dict[str, Any]]:
     """Pain highlights of ``highlights`` per account of their conversation: count, how many scored, summed."""
-    return list(highlights.filter(kind=PAIN, conversation__account_id__isnull=False).order_by()
-                .values(account_id=F("conversation__account_id"))
-                .annotate(pain_highlights=Count("pk"), pain_scored=Count("sentiment"),
-                          pain_sentiment=Sum("sentiment")))
+    return list(highlights.filter(kind=HighlightKind.PAIN, conversation__account_id__isnull=False).order_by()
+                .values(account_id=F("conversation__account_id")).annotate(**_pain_counts()))
 
 
 def change_pain(workspace_id: int, highlights, sign: int) -> None:
@@ -160,8 +167,7 @@ def move_conversation(workspace_id: int, highlights, old_account: int | None, ne
     if (old_account or None) == (new_account or None):
         return
     # Counted whatever account the saved conversation has now (none, perhaps), then moved from old to new.
-    totals = highlights.filter(kind=PAIN).aggregate(pain_highlights=Count("pk"), pain_scored=Count("sentiment"),
-                                                   pain_sentiment=Sum("sentiment"))
+    totals = highlights.filter(kind=HighlightKind.PAIN).aggregate(**_pain_counts())
     rows = [totals] if totals["pain_highlights"] else []
     with transaction.atomic():
         _apply_voice(workspace_id, [{**r, "account_id": old_account} for r in rows], -1)
@@ -236,12 +242,9 @@ def with_rollup(insert_sql: str, workspace) -> str:
 
 def _counting(rows_sql: str, workspace) -> str:
     """One statement adding the rows of ``rows_sql`` (columns as RETURNED) to the rollup and the tallies."""
-    from outsidein.customers.models import Account
-
     ws, zone = int(workspace.pk), _literal(workspace.time_zone)
     counts = ", ".join(f"count(*) FILTER (WHERE i.{metric} = {value})"
                        for metric, value in map(_column_metric, ROLLUP_COLUMNS))
-    rollup_updates = ", ".join(f"{c} = {ROLLUP_TABLE}.{c} + excluded.{c}" for c in ROLLUP_COLUMNS)
     return f"""
 WITH ins AS ({rows_sql}),
 slices AS (
@@ -251,7 +254,7 @@ slices AS (
   FROM ins i LEFT JOIN {Account._meta.db_table} a ON a.id = i.account_id
   WHERE i.nps IS NOT NULL OR i.csat IS NOT NULL OR i.ces IS NOT NULL
   GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5
-  ON CONFLICT ({", ".join(SLICE)}) DO UPDATE SET {rollup_updates}
+  ON CONFLICT ({", ".join(SLICE)}) DO UPDATE SET {_added(ROLLUP_TABLE, ROLLUP_COLUMNS)}
   RETURNING 1
 ),
 names AS (
@@ -267,14 +270,13 @@ voices AS (
   INSERT INTO {VOICE_TABLE} (workspace_id, account_id, {", ".join(VOICE_COUNTS)})
   SELECT {ws}, account_id, count(*), count(*) FILTER (WHERE nps <= {DETRACTOR_MAX}), 0, 0, 0
   FROM ins WHERE account_id IS NOT NULL AND nps IS NOT NULL GROUP BY account_id ORDER BY account_id
-  ON CONFLICT (account_id) DO UPDATE SET nps_answers = {VOICE_TABLE}.nps_answers + excluded.nps_answers,
-    detractors = {VOICE_TABLE}.detractors + excluded.detractors
+  ON CONFLICT (account_id) DO UPDATE SET {_added(VOICE_TABLE, ("nps_answers", "detractors"))}
   RETURNING 1
 ),
 tallies AS (
   INSERT INTO {TALLY_TABLE} (workspace_id, kind, name, items)
   SELECT {ws}, kind, name, sum(n) FROM names GROUP BY kind, name ORDER BY kind, name
-  ON CONFLICT (workspace_id, kind, name) DO UPDATE SET items = {TALLY_TABLE}.items + excluded.items
+  ON CONFLICT (workspace_id, kind, name) DO UPDATE SET {_added(TALLY_TABLE, ("items",))}
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM slices), (SELECT count(*) FROM tallies),
@@ -300,13 +302,9 @@ def rebuild(workspace) -> tuple[int, int]:
         _apply_slices(slice_counts(items, _zone(workspace)), +1)
         _apply_tallies(workspace.pk, _tally_counts(items), +1)
         _apply_voice(workspace.pk, _nps_by_account(items), +1)
-    from outsidein.conversations.models import Highlight
-
     _apply_voice(workspace.pk, pain_by_account(Highlight.objects.filter(workspace_id=workspace.pk)), +1)
     return (ScoreRollup.objects.filter(workspace_id=workspace.pk).count(),
             FeedbackTally.objects.filter(workspace_id=workspace.pk).count())
-
-
 
 
 def _current(workspace) -> tuple[dict, dict, dict]:

@@ -32,7 +32,9 @@ from outsidein.voice.models import (
 # The column each metric of voice.analysis.scores is computed from.
 METRIC_COLUMN = {"nps": "nps", "csat": "csat", "csat_mean": "csat", "ces": "ces"}
 PAGE_METRICS = ("nps", "csat", "ces")
-NPS_GROUPS = {"promoter": Q(nps__gte=9), "passive": Q(nps__in=(7, 8)), "detractor": Q(nps__lte=6)}
+NPS_GROUPS = {"promoter": Q(nps__gte=scores.PROMOTER_MIN),
+              "passive": Q(nps__gt=scores.DETRACTOR_MAX, nps__lt=scores.PROMOTER_MIN),
+              "detractor": Q(nps__lte=scores.DETRACTOR_MAX)}
 SENTIMENT_GROUPS = {"negative": Q(sentiment__lte=-0.05), "neutral": Q(sentiment__gt=-0.05, sentiment__lt=0.05),
                     "positive": Q(sentiment__gte=0.05)}
 

@@ -14,6 +14,52 @@ from outsidein.workspaces.models import Workspace
 from outsidein.workspaces.signals import reporting_zone_changed
 
 
+def after_change_of(model, field: str, uid: str):
+    """Run the decorated ``handler(instance, before, after)`` after a save that changed ``field`` of an existing row.
+
+    The stored value is read just before the save (one look-up by primary key), so a change made by any code
+    path that saves the model is seen.
+    """
+    remembered = f"_{field}_before"
+
+    def decorate(handler):
+        def remember(sender, instance, raw=False, **kwargs) -> None:
+            if raw or instance.pk is None:
+                return
+            setattr(instance, remembered,
+                    model.objects.filter(pk=instance.pk).values_list(field, flat=True).first())
+
+        def follow(sender, instance, created=False, raw=False, **kwargs) -> None:
+            if raw or created or remembered not in instance.__dict__:
+                return
+            before, after = instance.__dict__.pop(remembered), getattr(instance, field)
+            if before != after:
+                handler(instance, before, after)
+
+        pre_save.connect(remember, sender=model, dispatch_uid=f"{uid}-before", weak=False)
+        post_save.connect(follow, sender=model, dispatch_uid=f"{uid}-after", weak=False)
+        return handler
+
+    return decorate
+
+
+def counted_one_by_one(model, uid: str, change):
+    """Keep ``change(instance, rows, sign)`` told of single rows written through the ORM: the stored state is
+    uncounted before a save or a deletion, the new state counted after the save."""
+
+    def uncount(sender, instance, raw=False, **kwargs) -> None:
+        if not raw and instance.pk is not None:
+            change(instance, model.objects.filter(pk=instance.pk), -1)
+
+    def count(sender, instance, raw=False, **kwargs) -> None:
+        if not raw:
+            change(instance, model.objects.filter(pk=instance.pk), +1)
+
+    pre_save.connect(uncount, sender=model, dispatch_uid=f"{uid}-before", weak=False)
+    post_save.connect(count, sender=model, dispatch_uid=f"{uid}-after", weak=False)
+    pre_delete.connect(uncount, sender=model, dispatch_uid=f"{uid}-deleted", weak=False)
+
+
 def highlight_sentiment(text: str) -> float | None:
     value = score_text(text)
     return None if math.isnan(value) else value
@@ -32,20 +78,9 @@ def score_highlight(sender, instance: Highlight, update_fields=None, **kwargs) -
 # no account) or its segment is deleted, the counts move with it (voice/rollups.py).
 
 
-@receiver(pre_save, sender=Account, dispatch_uid="voice-rollup-account-before")
-def remember_segment(sender, instance: Account, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    instance._segment_before = (Account.objects.filter(pk=instance.pk).values_list("segment_id", flat=True)
-                                .first())
-
-
-@receiver(post_save, sender=Account, dispatch_uid="voice-rollup-account-after")
-def follow_segment(sender, instance: Account, created=False, raw=False, **kwargs) -> None:
-    if raw or created or not hasattr(instance, "_segment_before"):
-        return
-    before = instance.__dict__.pop("_segment_before")
-    rollups.move_account(instance.workspace, instance.pk, before, instance.segment_id)
+@after_change_of(Account, "segment_id", "voice-rollup-account")
+def follow_segment(account: Account, before: int | None, after: int | None) -> None:
+    rollups.move_account(account.workspace, account.pk, before, after)
 
 
 @receiver(pre_delete, sender=Account, dispatch_uid="voice-rollup-account-deleted")
@@ -63,23 +98,11 @@ def segment_deleted(sender, instance: Segment, **kwargs) -> None:
 # counted here, so no write path can leave the rollup behind.
 
 
-@receiver(pre_save, sender=FeedbackItem, dispatch_uid="voice-rollup-item-before")
-def uncount_old_state(sender, instance: FeedbackItem, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    rollups.remove_items(instance.workspace, FeedbackItem.objects.filter(pk=instance.pk))
+def _count_items(item: FeedbackItem, rows, sign: int) -> None:
+    (rollups.add_items if sign > 0 else rollups.remove_items)(item.workspace, rows)
 
 
-@receiver(post_save, sender=FeedbackItem, dispatch_uid="voice-rollup-item-after")
-def count_new_state(sender, instance: FeedbackItem, raw=False, **kwargs) -> None:
-    if raw:
-        return
-    rollups.add_items(instance.workspace, FeedbackItem.objects.filter(pk=instance.pk))
-
-
-@receiver(pre_delete, sender=FeedbackItem, dispatch_uid="voice-rollup-item-deleted")
-def uncount_deleted(sender, instance: FeedbackItem, **kwargs) -> None:
-    rollups.remove_items(instance.workspace, FeedbackItem.objects.filter(pk=instance.pk))
+counted_one_by_one(FeedbackItem, "voice-rollup-item", _count_items)
 
 
 # -- a new reporting zone moves day boundaries: the rollup is counted again ------------------------------------
@@ -93,38 +116,11 @@ def recount_on_new_zone(sender, workspace: Workspace, **kwargs) -> None:
 # -- pain highlights counted per account (AccountVoice) --------------------------------------------------------
 
 
-@receiver(pre_save, sender=Highlight, dispatch_uid="voice-pain-highlight-before")
-def uncount_old_pain(sender, instance: Highlight, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    rollups.change_pain(instance.workspace_id, Highlight.objects.filter(pk=instance.pk), -1)
+counted_one_by_one(Highlight, "voice-pain-highlight",
+                   lambda highlight, rows, sign: rollups.change_pain(highlight.workspace_id, rows, sign))
 
 
-@receiver(post_save, sender=Highlight, dispatch_uid="voice-pain-highlight-after")
-def count_new_pain(sender, instance: Highlight, raw=False, **kwargs) -> None:
-    if raw:
-        return
-    rollups.change_pain(instance.workspace_id, Highlight.objects.filter(pk=instance.pk), +1)
-
-
-@receiver(pre_delete, sender=Highlight, dispatch_uid="voice-pain-highlight-deleted")
-def uncount_deleted_pain(sender, instance: Highlight, **kwargs) -> None:
-    rollups.change_pain(instance.workspace_id, Highlight.objects.filter(pk=instance.pk), -1)
-
-
-@receiver(pre_save, sender=Conversation, dispatch_uid="voice-pain-conversation-before")
-def remember_conversation_account(sender, instance: Conversation, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    instance._account_before = (Conversation.objects.filter(pk=instance.pk).values_list("account_id", flat=True)
-                                .first())
-
-
-@receiver(post_save, sender=Conversation, dispatch_uid="voice-pain-conversation-after")
-def follow_conversation_account(sender, instance: Conversation, created=False, raw=False, **kwargs) -> None:
-    if raw or created or not hasattr(instance, "_account_before"):
-        return
-    before = instance.__dict__.pop("_account_before")
-    if before != instance.account_id:
-        rollups.move_conversation(instance.workspace_id, Highlight.objects.filter(conversation_id=instance.pk),
-                                  before, instance.account_id)
+@after_change_of(Conversation, "account_id", "voice-pain-conversation")
+def follow_conversation_account(conversation: Conversation, before: int | None, after: int | None) -> None:
+    rollups.move_conversation(conversation.workspace_id, Highlight.objects.filter(conversation_id=conversation.pk),
+                              before, after)

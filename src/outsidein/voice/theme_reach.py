@@ -16,9 +16,9 @@ from django.db.models.functions import Coalesce
 
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
+from outsidein.voice.analysis.scores import DETRACTOR_MAX
 from outsidein.voice.models import Theme, ThemeMember
 
-DETRACTOR_MAX = 6
 CARRIER_SHARE = 0.8  # "80% of it from 3 accounts"
 
 

@@ -31,6 +31,9 @@ ALPHA = 0.05
 # Below this many responses the normal/t approximations behind the margin of error are themselves shaky
 # (an NPS from 20 answers moves by 5 points when one person changes their mind), so results carry a warning.
 MIN_SAMPLE = 30
+# NPS classes: 9-10 promoters, 0-6 detractors (7-8 passives).
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
 
 Metric = Literal["nps", "csat", "csat_mean", "ces"]
 Period = Literal["week", "month", "quarter", "year"]
@@ -232,10 +235,7 @@ def _share(metric: str, hits: int, n: int, confidence: float) -> ScoreEstimate:
 
 
 def _mean(metric: str, values: np.ndarray, confidence: float) -> ScoreEstimate:
-    n = int(values.size)
-    value = float(values.mean()) if n else math.nan
-    sd = float(values.std(ddof=1)) if n >= 2 else math.nan
-    return ScoreEstimate(**_from_mean_of(metric, n, value, sd, use_t=True, confidence=confidence))
+    return _mean_from_counts(metric, _value_counts(values), confidence)
 
 
 def csat(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> CsatEstimate:
@@ -296,8 +296,8 @@ def estimate_from_counts(metric: Metric, counts: Counts, *, confidence: float = 
     _check_counts(counts, scale)
     n = sum(counts.values())
     if metric == "nps":
-        promoters = sum(c for v, c in counts.items() if v >= 9)
-        detractors = sum(c for v, c in counts.items() if v <= 6)
+        promoters = sum(c for v, c in counts.items() if v >= PROMOTER_MIN)
+        detractors = sum(c for v, c in counts.items() if v <= DETRACTOR_MAX)
         if n == 0:
             value = sd = math.nan
         else:
