@@ -1,15 +1,11 @@
 """The weekly digest through a real SMTP server on loopback: both parts, the figures, the unsubscribe link,
 and a second run that sends nothing."""
 
-import email
-import email.policy
 import re
-import socket
 from datetime import UTC, date, datetime, timedelta
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from conftest import logged
 from django.conf import settings
 from django.core.management import call_command
@@ -24,33 +20,6 @@ from outsidein.workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port}}}
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -77,11 +46,11 @@ def parts(message: Message) -> dict[str, str]:
 
 
 def test_digest_reaches_each_leader_once_with_both_parts_and_a_working_unsubscribe_link(
-        smtp, team, workspace, owner, leader, member):
+        smtp_inbox, team, workspace, owner, leader, member):
     reports = send_weekly_digests(NOW)
     assert sorted(r.email for r in reports if r.outcome == "sent") == [leader.email, owner.email]
-    assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == [leader.email, owner.email]
-    message = next(m for rcpts, m in smtp.messages if rcpts == [owner.email])
+    assert sorted(rcpt for rcpts, _ in smtp_inbox.messages for rcpt in rcpts) == [leader.email, owner.email]
+    message = next(m for rcpts, m in smtp_inbox.messages if rcpts == [owner.email])
     assert message["Subject"].strip() == "Your customer pulse, week 48: 3 first-hand customer conversations in 30 days"
     body = parts(message)
     assert set(body) == {"text/plain", "text/html"}
@@ -98,7 +67,7 @@ def test_digest_reaches_each_leader_once_with_both_parts_and_a_working_unsubscri
     # A second run in the same week sends nothing.
     again = send_weekly_digests(NOW + timedelta(hours=5))
     assert {r.outcome for r in again} == {"already sent this week"}
-    assert len(smtp.messages) == 2 and DigestDelivery.objects.count() == 2
+    assert len(smtp_inbox.messages) == 2 and DigestDelivery.objects.count() == 2
 
     # The link works without logging in, and the member is opted out from then on.
     response = Client().get(link.removeprefix(settings.SITE_URL))
@@ -109,24 +78,24 @@ def test_digest_reaches_each_leader_once_with_both_parts_and_a_working_unsubscri
     assert Client().get("/digest/unsubscribe/not-a-signed-token/").status_code == 404
 
 
-def test_the_scheduled_task_sends_and_a_rerun_sends_nothing(smtp, team, owner, leader):
+def test_the_scheduled_task_sends_and_a_rerun_sends_nothing(smtp_inbox, team, owner, leader):
     send_weekly_digest.enqueue()  # the tests run tasks at once (immediate backend)
-    first = len(smtp.messages)
+    first = len(smtp_inbox.messages)
     send_weekly_digest.enqueue()
-    assert first == 2 and len(smtp.messages) == 2
+    assert first == 2 and len(smtp_inbox.messages) == 2
 
 
-def test_dry_run_prints_what_would_be_sent_and_sends_nothing(smtp, team, workspace, owner, capsys):
+def test_dry_run_prints_what_would_be_sent_and_sends_nothing(smtp_inbox, team, workspace, owner, capsys):
     call_command("digest", "--dry-run", "--workspace", workspace.slug)
     out = capsys.readouterr().out
     assert f"[would send] {workspace.slug} → {owner.email}" in out
     assert "Subject: Your customer pulse" in out and "last_30=" in out
-    assert smtp.messages == [] and DigestDelivery.objects.count() == 0
+    assert smtp_inbox.messages == [] and DigestDelivery.objects.count() == 0
     call_command("digest", "--workspace", workspace.slug)
-    assert len(smtp.messages) == 2
+    assert len(smtp_inbox.messages) == 2
 
 
-def test_only_leaders_who_did_not_opt_out_receive_it(smtp, team, workspace, owner, leader, member):
+def test_only_leaders_who_did_not_opt_out_receive_it(smtp_inbox, team, workspace, owner, leader, member):
     services.unsubscribe_from_digest(workspace, leader)
     workspace.memberships.filter(user=member).update(role=Role.LEADER)
     sent = [r.email for r in send_weekly_digests(NOW) if r.outcome == "sent"]
