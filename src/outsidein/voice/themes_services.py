@@ -399,27 +399,23 @@ def batch_themes(batch) -> BatchThemes | None:
     return BatchThemes(placed, with_text - placed)
 
 
-def _texts_since(workspace, state: ThemeModelState) -> int:
-    return (scoped(FeedbackItem, workspace).filter(pk__gt=state.feedback_seen).exclude(text="").count()
-            + scoped(Highlight, workspace).filter(pk__gt=state.highlight_seen).exclude(text="").count())
+def _texts_since(workspace, state: ThemeModelState | None) -> int:
+    """Texts newer than those the figures were last computed from (all of them when they never were)."""
+    feedback_seen, highlight_seen = (state.feedback_seen, state.highlight_seen) if state else (0, 0)
+    return (scoped(FeedbackItem, workspace).filter(pk__gt=feedback_seen).exclude(text="").count()
+            + scoped(Highlight, workspace).filter(pk__gt=highlight_seen).exclude(text="").count())
 
 
 def text_count(workspace, state: ThemeModelState | None = None) -> int:
     """Every feedback text and highlight, themed or not: those counted with the figures plus those since."""
     state = state or _state_figures(workspace)
-    if state is None:
-        return (scoped(FeedbackItem, workspace).exclude(text="").count()
-                + scoped(Highlight, workspace).exclude(text="").count())
-    return state.texts + _texts_since(workspace, state)
+    return (state.texts if state else 0) + _texts_since(workspace, state)
 
 
 def unthemed_count(workspace, state: ThemeModelState | None = None) -> int:
     """Texts in no theme: those left out when the figures were last computed, plus every text that came since."""
     state = state or _state_figures(workspace)
-    if state is None:
-        return (scoped(FeedbackItem, workspace).exclude(text="").count()
-                + scoped(Highlight, workspace).exclude(text="").count())
-    return state.unthemed + _texts_since(workspace, state)
+    return (state.unthemed if state else 0) + _texts_since(workspace, state)
 
 
 # -- figures -----------------------------------------------------------------------------------------------
