@@ -87,10 +87,7 @@ def create_feedback(workspace, items: list[FeedbackItem]) -> list[FeedbackItem]:
         if item.workspace_id != workspace.pk:
             raise ValidationError("Every feedback item must belong to the workspace it is saved in.")
     created = FeedbackItem.objects.bulk_create(items, batch_size=1000)
-    ids = [item.pk for item in created]
-    if ids and ids[0] is not None:
-        for at in range(0, len(ids), 5_000):
-            rollups.add_items(workspace, FeedbackItem.objects.filter(pk__in=ids[at:at + 5_000]))
-    else:  # a database that does not return ids from bulk inserts: count the workspace again
-        rollups.rebuild(workspace)
+    ids = [item.pk for item in created]  # SQLite and PostgreSQL both return the new ids
+    for at in range(0, len(ids), 5_000):
+        rollups.add_items(workspace, FeedbackItem.objects.filter(pk__in=ids[at:at + 5_000]))
     return created
