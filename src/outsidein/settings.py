@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -13,6 +14,16 @@ DATA_DIR = Path(os.environ.get("OUTSIDEIN_DATA_DIR", "var")).resolve()
 
 def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not “{value}”.") from None
 
 
 def _secret_key() -> str:
@@ -167,8 +178,22 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("OUTSIDEIN_SECURE_COOKIES")
+
+# --- Serving over HTTPS -------------------------------------------------------------------------------
+# A laptop install speaks plain HTTP on 127.0.0.1; a team server sets OUTSIDEIN_HTTPS=true and gets secure
+# cookies, a redirect from http:// and a year of HSTS in one switch. Each part can be set on its own (README,
+# "Running on a server"). HSTS for subdomains and preload stay opt-in: they bind every host of the domain.
+HTTPS = _env_bool("OUTSIDEIN_HTTPS")
+SESSION_COOKIE_SECURE = _env_bool("OUTSIDEIN_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("OUTSIDEIN_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = _env_int("OUTSIDEIN_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("OUTSIDEIN_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("OUTSIDEIN_HSTS_PRELOAD")
+# Behind a proxy that ends TLS, the proxy says so in a header (e.g. X-Forwarded-Proto: https). Trust it only
+# when told: a server reached directly would otherwise let any client claim to be on HTTPS.
+if _proxy_header := os.environ.get("OUTSIDEIN_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
