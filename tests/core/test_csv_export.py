@@ -34,6 +34,13 @@ def test_formula_like_cells_are_neutralised(workspace, owner, tmp_path):
     assert all(row[header.index("notes")].startswith("'") for row in body)
 
 
+@pytest.mark.parametrize("text", [" =1+1", "\n=HYPERLINK(\"http://evil.example\")", "  \r\n+2", "\u00a0@SUM(A1)"])
+def test_a_formula_behind_blanks_or_line_breaks_is_neutralised(workspace, tmp_path, text):
+    services.create_owned(Account, workspace, {"name": "Globex", "notes": text})
+    rows = export("accounts", workspace, tmp_path)
+    assert rows[1][rows[0].index("notes")] == "'" + text
+
+
 def test_plain_values_are_left_alone(workspace, tmp_path):
     services.create_owned(Account, workspace, {"name": "Globex", "annual_revenue": -0, "notes": "a = b"})
     rows = export("accounts", workspace, tmp_path)
@@ -41,6 +48,7 @@ def test_plain_values_are_left_alone(workspace, tmp_path):
     assert rows[1][rows[0].index("notes")] == "a = b"
     assert safe_cell(-5) == -5
     assert safe_cell(None) == ""
+    assert safe_cell("  plain words") == "  plain words"
 
 
 def test_every_export_neutralises_formulas(workspace, owner, tmp_path):

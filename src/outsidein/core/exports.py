@@ -8,11 +8,14 @@ from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets skip leading blanks and line breaks before they look for a formula: " =1+1" and "\n=1+1" run.
+LEADING_BLANKS = " \t\r\n\u00a0"
 
 
 def safe_cell(value: Any) -> Any:
     """Neutralise text that a spreadsheet would read as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES)
+                                   or value.lstrip(LEADING_BLANKS).startswith(FORMULA_PREFIXES)):
         return "'" + value
     return "" if value is None else value
 
