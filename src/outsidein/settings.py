@@ -145,6 +145,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {"default": {"BACKEND": os.environ.get("OUTSIDEIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# -- background jobs: lease and heartbeat (core/jobs.py) --
+# A running job renews its lease every sixth of this; a job whose lease ran out has stopped (its worker was
+# killed or lost) and the next worker resumes it or fails it.
+JOB_LEASE_SECONDS = float(os.environ.get("OUTSIDEIN_JOB_LEASE_SECONDS", "30"))
+# -- end of background jobs --
 
 
 def _default_mailer() -> dict:
