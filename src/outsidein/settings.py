@@ -203,6 +203,27 @@ if _proxy_header := os.environ.get("OUTSIDEIN_PROXY_SSL_HEADER", "").strip():
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Import limits ------------------------------------------------------------------------------------
+# What one imported file (feedback, accounts, persons; from a page or the command line) may hold. A file over a
+# limit is refused, naming the limit, before a page or an import is built on it: a sheet with 200,000 columns or
+# an XLSX that unpacks a thousandfold would otherwise hold a worker for minutes and a gigabyte of memory.
+# Each can be set from the environment (OUTSIDEIN_IMPORT_MAX_UPLOAD_MB, _MAX_COLUMNS, _PREVIEW_ROWS,
+# _MAX_CELL_CHARS, _MAX_XLSX_UNPACKED_MB, _MAX_XLSX_RATIO, _MAX_XLSX_SHARED_STRINGS_MB).
+OUTSIDEIN_IMPORT_LIMITS = {
+    # Uploads through the pages; a local file given to `outsidein import` has no size limit.
+    "MAX_UPLOAD_BYTES": _env_int("OUTSIDEIN_IMPORT_MAX_UPLOAD_MB", 512) * 1024 * 1024,
+    "MAX_COLUMNS": _env_int("OUTSIDEIN_IMPORT_MAX_COLUMNS", 1_000),
+    "PREVIEW_ROWS": _env_int("OUTSIDEIN_IMPORT_PREVIEW_ROWS", 5),  # rows read to show the mapping page
+    # Read at most this much of one cell; a feedback item keeps at most 1,000,000 characters of text and rejects
+    # a longer cell naming its column, a cell beyond this limit is not even held in memory.
+    "MAX_CELL_CHARS": _env_int("OUTSIDEIN_IMPORT_MAX_CELL_CHARS", 4_000_000),
+    "MAX_XLSX_UNPACKED_BYTES": _env_int("OUTSIDEIN_IMPORT_MAX_XLSX_UNPACKED_MB", 2_048) * 1024 * 1024,
+    # Office files unpack 5 to 30 times; a part unpacking more than this is a zip bomb.
+    "MAX_XLSX_RATIO": _env_int("OUTSIDEIN_IMPORT_MAX_XLSX_RATIO", 100),
+    # openpyxl holds all of a workbook's texts in memory (about twice their unpacked size).
+    "MAX_XLSX_SHARED_STRINGS_BYTES": _env_int("OUTSIDEIN_IMPORT_MAX_XLSX_SHARED_STRINGS_MB", 256) * 1024 * 1024,
+}
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
