@@ -216,7 +216,7 @@ OUTSIDEIN_IMPORT_LIMITS = {
     "PREVIEW_ROWS": _env_int("OUTSIDEIN_IMPORT_PREVIEW_ROWS", 5),  # rows read to show the mapping page
     # Read at most this much of one cell; a feedback item keeps at most 1,000,000 characters of text and rejects
     # a longer cell naming its column, a cell beyond this limit is not even held in memory.
-    "MAX_CELL_CHARS": _env_int("OUTSIDEIN_IMPORT_MAX_CELL_CHARS", 4_000_000),
+    "MAX_CELL_CHARS": _env_int("OUTSIDEIN_IMPORT_MAX_CELL_CHARS", 16_000_000),
     "MAX_XLSX_UNPACKED_BYTES": _env_int("OUTSIDEIN_IMPORT_MAX_XLSX_UNPACKED_MB", 2_048) * 1024 * 1024,
     # Office files unpack 5 to 30 times; a part unpacking more than this is a zip bomb.
     "MAX_XLSX_RATIO": _env_int("OUTSIDEIN_IMPORT_MAX_XLSX_RATIO", 100),
@@ -233,3 +233,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OUTSIDEIN_LOG_LEVEL", "WARNING")},
 }
+
+# --- Throttling failed sign-ins and wrong tokens (outsidein.workspaces.throttle) ----------------------------
+# A client that fails too often is refused for a cool-off period before any password is hashed or token looked
+# up. Sign-ins count per (e-mail, client address) pair, so nobody can lock a person out from the person's own
+# address, and more loosely per address. Counts live in the database, so every web process and worker agrees.
+AUTHENTICATION_BACKENDS = [
+    "outsidein.workspaces.throttle.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE = [*MIDDLEWARE, "outsidein.workspaces.throttle.RetryAfterMiddleware"]
+LOGIN_FAILURE_LIMIT = _env_int("OUTSIDEIN_LOGIN_FAILURE_LIMIT", 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("OUTSIDEIN_LOGIN_IP_FAILURE_LIMIT", 50)
+LOGIN_COOLOFF_MINUTES = _env_int("OUTSIDEIN_LOGIN_COOLOFF_MINUTES", 15)
+TOKEN_FAILURE_LIMIT = _env_int("OUTSIDEIN_TOKEN_FAILURE_LIMIT", 20)
+TOKEN_COOLOFF_MINUTES = _env_int("OUTSIDEIN_TOKEN_COOLOFF_MINUTES", 15)
+# Behind reverse proxies, how many of them append to X-Forwarded-For; 0 (the default) trusts no header and
+# counts REMOTE_ADDR, since a server reached directly would otherwise let a client pick its own address.
+TRUSTED_PROXY_COUNT = _env_int("OUTSIDEIN_TRUSTED_PROXY_COUNT", 0)
+for _name, _value in [("OUTSIDEIN_LOGIN_FAILURE_LIMIT", LOGIN_FAILURE_LIMIT),
+                      ("OUTSIDEIN_LOGIN_IP_FAILURE_LIMIT", LOGIN_ADDRESS_FAILURE_LIMIT),
+                      ("OUTSIDEIN_LOGIN_COOLOFF_MINUTES", LOGIN_COOLOFF_MINUTES),
+                      ("OUTSIDEIN_TOKEN_FAILURE_LIMIT", TOKEN_FAILURE_LIMIT),
+                      ("OUTSIDEIN_TOKEN_COOLOFF_MINUTES", TOKEN_COOLOFF_MINUTES)]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {_value}.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"OUTSIDEIN_TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}.")

@@ -11,6 +11,12 @@ class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True,
                                                                               "autocomplete": "email"}))
 
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # The throttle refused the attempt before the password was checked: say so, and when to come back.
+        if (block := getattr(self.request, "throttle_block", None)) is not None:
+            return forms.ValidationError(block.message, code="throttled")
+        return super().get_invalid_login_error()
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="E-mail")

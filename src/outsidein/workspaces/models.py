@@ -206,3 +206,25 @@ class ApiToken(models.Model):
             .filter(token_hash=_hash_secret(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
+
+
+class FailedAttempts(models.Model):
+    """How often one client failed at one thing lately (signing in as an address, guessing tokens).
+
+    Kept in the database, not in a process's memory, so every web process and worker counts the same failures.
+    The key is a hash of what is counted: no e-mail address or IP address is stored in the clear.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=30, help_text="What is counted, e.g. sign-in or api-token.")
+    failures = models.PositiveIntegerField(default=0)
+    first_failed_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    # When the row means nothing any more (its window and any block are over): old rows are swept by this.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "failed attempts"
+
+    def __str__(self) -> str:
+        return f"{self.failures} failed {self.scope} attempts"

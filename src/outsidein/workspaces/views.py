@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
-from outsidein.workspaces import forms, selectors, services
+from outsidein.workspaces import forms, selectors, services, throttle
 from outsidein.workspaces.middleware import viewer_may_post
 from outsidein.workspaces.models import ApiToken, Invitation, Membership, User
 
@@ -23,6 +23,12 @@ class EmailLoginView(LoginView):
     form_class = forms.EmailLoginForm
     template_name = "workspaces/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429
+        return response
 
 
 @login_required
@@ -120,6 +126,7 @@ def member_remove(request, membership_id: int):
     return redirect("member-list", ws=request.workspace.slug)
 
 
+@throttle.counts_wrong_tokens
 def invitation_accept(request, token: str):
     invitation = Invitation.find(token)
     if invitation is None or not invitation.is_open:
