@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from outsidein.core.charts import Bar, bar_chart
 from outsidein.engagement import selectors
+from outsidein.engagement.charts import pulse_chart
 from outsidein.engagement.leaderboard import Leaderboard
 from outsidein.engagement.models import DigestDelivery, DigestOptOut
 from outsidein.engagement.pulse import Comparison, Pulse, compare_with_team
@@ -95,14 +95,6 @@ def subject_for(pulse: Pulse, week: str) -> str:
     else:
         lead = f"{pulse.last_30} first-hand customer conversation{'s' if pulse.last_30 != 1 else ''} in 30 days"
     return f"Your customer pulse, week {week.split('-W')[-1]}: {lead}"
-
-
-def pulse_chart(team, me_id: int) -> str:
-    bars = [Bar(p.name, p.last_30, highlight=p.user_id == me_id)
-            for p in sorted(team.pulses, key=lambda p: (-p.last_30, p.name))]
-    median = team.medians.get("last_30")
-    return bar_chart(bars, title="First-hand conversations, last 30 days", reference=median,
-                     reference_label=f"team median {median:g}" if median is not None else "")
 
 
 def recipients(workspace: Workspace):

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from outsidein.core.charts import Bar, bar_chart, heatmap
+from outsidein.core.charts import heatmap
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.engagement import forms, selectors, services
 from outsidein.engagement.calendar import build_feed
+from outsidein.engagement.charts import challenge_week_chart, pulse_chart
 from outsidein.engagement.digest import membership_from_token
 from outsidein.engagement.models import CalendarFeed, Challenge, ChallengeParticipant, HostRequest, ParticipantStatus
 from outsidein.engagement.pulse import compare_with_team
@@ -22,14 +23,6 @@ from outsidein.workspaces.middleware import viewer_may_post
 
 def _is_leader(request) -> bool:
     return bool(request.membership and request.membership.is_leader)
-
-
-def pulse_chart(team, me_id: int | None):
-    bars = [Bar(p.name, p.last_30, note="you" if p.user_id == me_id else "", highlight=p.user_id == me_id)
-            for p in sorted(team.pulses, key=lambda p: (-p.last_30, p.name))]
-    median = team.medians.get("last_30")
-    return bar_chart(bars, title="First-hand customer conversations, last 30 days", reference=median,
-                     reference_label=f"team median {median:g}" if median is not None else "")
 
 
 # --- pulse -------------------------------------------------------------------------------------------
@@ -97,10 +90,7 @@ def challenge_detail(request, challenge_id: int):
     board = selectors.leaderboard(challenge)
     entries = list(selectors.participants(challenge))
     mine = next((e for e in entries if e.user_id == request.user.pk), None)
-    bars = [Bar(r.name, r.this_week, note="✓" if r.target_met else "", highlight=r.user_id == request.user.pk)
-            for r in board.rows]
-    chart = bar_chart(bars, title="First-hand conversations this week",
-                      reference=challenge.weekly_target, reference_label=f"target {challenge.weekly_target}")
+    chart = challenge_week_chart(board, challenge.weekly_target, request.user.pk)
     # Weeks to come are empty: show the columns up to the latest current week of anyone on the board.
     shown = max([r.current_week + 1 for r in board.rows] + [1])
     for row in board.rows:
