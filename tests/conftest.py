@@ -132,3 +132,31 @@ def api_for(db):
 def api(workspace, owner) -> ApiClient:
     """The owner's API client in the test workspace."""
     return api_client_for(workspace, owner)
+
+
+@pytest.fixture
+def second_process():
+    """``second_process(code)`` runs code in another Django process on this test's database, as another web
+    process or a worker would, and returns what it printed. The test needs ``django_db(transaction=True)`` so
+    the other process sees its rows."""
+    return _run_in_second_process
+
+
+def _run_in_second_process(code: str) -> str:
+    import subprocess
+    import sys
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@{db['HOST'] or 'localhost'}:"
+               f"{db['PORT'] or 5432}/{db['NAME']}")
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "outsidein.settings"}
+    done = subprocess.run([sys.executable, "-c", "import django\ndjango.setup()\n" + code], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout

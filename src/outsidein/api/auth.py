@@ -1,7 +1,9 @@
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from outsidein.core.scoping import request_workspace
+from outsidein.workspaces import throttle
 from outsidein.workspaces.models import ApiToken
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -17,8 +19,13 @@ class TokenAuth(HttpBearer):
     """Personal API tokens: `Authorization: Bearer oi_…`. The token fixes the workspace of every request."""
 
     def authenticate(self, request, token: str):
+        # An address that sent too many wrong tokens is refused before this one is looked up (429, Retry-After).
+        wrong_tokens = throttle.api_token_counters(request)
+        if (block := throttle.current_block(request, wrong_tokens)) is not None:
+            raise HttpError(429, block.message)
         api_token = ApiToken.authenticate(token)
         if api_token is None:
+            throttle.record_failure(wrong_tokens)
             return None
         membership = api_token.user.memberships.filter(workspace=api_token.workspace).first()
         if membership is None:

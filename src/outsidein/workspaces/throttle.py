@@ -36,7 +36,7 @@ class Rule:
     refusal: str  # the sentence a refused client reads; {minutes} and {limit} are filled in
 
     def describe(self) -> str:
-        return f"{self.limit} failures in {_minutes(self.window.total_seconds())} minutes"
+        return f"{self.limit} failures in {_minutes(self.window.total_seconds())}"
 
 
 @dataclass(frozen=True)
