@@ -4,6 +4,7 @@ from ninja import NinjaAPI, Schema
 
 from outsidein.api.auth import ReadOnlyToken, TokenAuth
 from outsidein.api.common import validation_detail
+from outsidein.api.routing import Router
 
 api = NinjaAPI(
     title="Outside-In API",
@@ -15,6 +16,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    default_router=Router(),
 )
 
 

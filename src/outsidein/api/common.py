@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from outsidein.core.scoping import scoped
@@ -57,6 +57,33 @@ def resolve_refs(workspace, data: dict[str, Any], refs: Mapping[str, type[models
     if errors:
         raise ValidationError(errors)
     return resolved
+
+
+def nulls_in_model_terms(model: type[models.Model], changes: dict[str, Any]) -> dict[str, Any]:
+    """The explicit nulls of a PATCH as the model can store them.
+
+    Null clears a field: to NULL where the column allows it, to "" for text that may be blank (those columns hold
+    "" for "none", never NULL). For any other field null is an error naming it. ``changes`` are in model terms, as
+    ``resolve_refs`` returns them; names that are not model fields (e.g. ``cancelled``) pass unchanged.
+    """
+    cleared = dict(changes)
+    errors: dict[str, str] = {}
+    for name, value in changes.items():
+        if value is not None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.null or field.many_to_many:
+            continue
+        if field.blank and field.empty_strings_allowed:
+            cleared[name] = ""
+        else:
+            errors[name] = "This field cannot be null."
+    if errors:
+        raise ValidationError(errors)
+    return cleared
 
 
 def _field_path(field: str) -> list[str | int]:

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from ninja import FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from outsidein.api.common import in_payload_terms, resolve_refs
+from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
+from outsidein.api.pagination import Page
 from outsidein.core import services
 from outsidein.core.scoping import get_scoped, scoped
 
@@ -46,7 +47,7 @@ def add_crud(
 
     @router.get(f"/{path}", response=list[schema_out], tags=tags, operation_id=f"list_{name}",
                 summary=f"List {model._meta.verbose_name_plural}")
-    @paginate(LimitOffsetPagination)
+    @paginate(Page)
     def list_items(request, filters: filters = Query(...)):  # type: ignore[valid-type]
         qs = queryset(request.workspace)
         params = filters.model_dump(exclude_none=True)
@@ -81,6 +82,7 @@ def add_crud(
         obj = get_scoped(queryset(request.workspace), request.workspace, pk=item_id)
         data = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), refs)
         try:
+            data = nulls_in_model_terms(model, data)
             (update or (lambda o, d, user: services.update_owned(o, d)))(obj, data, request.user)
         except ValidationError as exc:
             raise in_payload_terms(exc, refs) from exc

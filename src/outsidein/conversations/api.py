@@ -1,9 +1,13 @@
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Schema
+from ninja.pagination import paginate
 
-from outsidein.api.common import resolve_refs
+from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
+from outsidein.api.inputs import InputSchema
+from outsidein.api.pagination import Page
+from outsidein.api.routing import Router
 from outsidein.conversations import selectors, services
 from outsidein.conversations.models import Channel, Conversation, Highlight, HighlightKind, Kind, Status
 from outsidein.core.scoping import get_scoped
@@ -15,7 +19,7 @@ HIGHLIGHT_REFS = {"person_id": Person, "competitor_id": Competitor}
 CONVERSATION_REFS = {"account_id": Account, "led_by_id": User, "person_ids": Person, "member_ids": User}
 
 
-class HighlightIn(Schema):
+class HighlightIn(InputSchema):
     kind: HighlightKind = HighlightKind.QUOTE
     text: str = Field(min_length=1, max_length=10000)
     person_id: int | None = None
@@ -23,7 +27,7 @@ class HighlightIn(Schema):
     tags: list[str] = []
 
 
-class HighlightPatch(Schema):
+class HighlightPatch(InputSchema):
     kind: HighlightKind | None = None
     text: str | None = Field(None, min_length=1, max_length=10000)
     person_id: int | None = None
@@ -46,7 +50,7 @@ class HighlightOut(Schema):
         return [t.name for t in obj.tags.all()]
 
 
-class ConversationIn(Schema):
+class ConversationIn(InputSchema):
     kind: Kind = Kind.COFFEE
     occurred_at: datetime | None = Field(None, description="When it happened or is planned; default now.")
     duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
@@ -61,7 +65,7 @@ class ConversationIn(Schema):
     highlights: list[HighlightIn] = []
 
 
-class ConversationPatch(Schema):
+class ConversationPatch(InputSchema):
     kind: Kind | None = None
     occurred_at: datetime | None = None
     duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
@@ -99,7 +103,7 @@ class ConversationOut(Schema):
         return [m.pk for m in obj.members.all()]
 
 
-class ConversationFilter(Schema):
+class ConversationFilter(InputSchema):
     q: str = Field("", description="Full-text search over notes and highlights.")
     member_id: int | None = None
     kind: Kind | None = None
@@ -126,7 +130,7 @@ def _reload(request, conversation_id: int) -> Conversation:
 
 
 @router.get("/conversations", response=list[ConversationOut], tags=["conversations"])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_conversations(request, filters: ConversationFilter = Query(...)):
     params = filters.model_dump()
     return selectors.conversation_list(request.workspace, query=params.pop("q"), **params)
@@ -163,6 +167,10 @@ def create_conversation(request, payload: ConversationIn):
 def update_conversation(request, conversation_id: int, payload: ConversationPatch):
     conversation = get_scoped(Conversation, request.workspace, pk=conversation_id)
     data, related = _conversation_args(request.workspace, payload.model_dump(exclude_unset=True))
+    try:
+        data = nulls_in_model_terms(Conversation, data)
+    except ValidationError as exc:
+        raise in_payload_terms(exc, CONVERSATION_REFS) from exc
     services.save_conversation(request.workspace, request.user, data, conversation=conversation,
                                persons=related["persons"], members=related["members"])
     return _reload(request, conversation_id)
@@ -174,12 +182,18 @@ def delete_conversation(request, conversation_id: int):
     return 204, None
 
 
+class HighlightFilter(InputSchema):
+    q: str = ""
+    kind: HighlightKind | None = None
+    conversation_id: int | None = None
+    account_id: int | None = None
+
+
 @router.get("/highlights", response=list[HighlightOut], tags=["highlights"])
-@paginate(LimitOffsetPagination)
-def list_highlights(request, q: str = "", kind: HighlightKind | None = None, conversation_id: int | None = None,
-                    account_id: int | None = None):
-    return selectors.highlight_list(request.workspace, conversation_id=conversation_id, account_id=account_id,
-                                    kind=kind, query=q)
+@paginate(Page)
+def list_highlights(request, filters: Query[HighlightFilter]):
+    params = filters.model_dump()
+    return selectors.highlight_list(request.workspace, query=params.pop("q"), **params)
 
 
 @router.get("/highlights/{highlight_id}", response=HighlightOut, tags=["highlights"])
@@ -199,6 +213,10 @@ def create_highlight(request, conversation_id: int, payload: HighlightIn):
 def update_highlight(request, highlight_id: int, payload: HighlightPatch):
     highlight = get_scoped(Highlight.objects.select_related("conversation"), request.workspace, pk=highlight_id)
     values = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), HIGHLIGHT_REFS)
+    try:
+        values = nulls_in_model_terms(Highlight, values)
+    except ValidationError as exc:
+        raise in_payload_terms(exc, HIGHLIGHT_REFS) from exc
     services.update_highlight(highlight, **values)
     return get_scoped(selectors.highlight_list(request.workspace), request.workspace, pk=highlight_id)
 

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
-from ninja import Field, FilterSchema, Router, Schema
+from ninja import Field, Schema
 from pydantic import field_validator
 
 from outsidein.api.crud import add_crud
+from outsidein.api.inputs import InputFilters, InputSchema
+from outsidein.api.routing import Router
 from outsidein.core.money import currency_of
 from outsidein.customers import services
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
@@ -12,12 +14,12 @@ from outsidein.workspaces.models import User
 router = Router()
 
 
-class SegmentIn(Schema):
+class SegmentIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     description: str = ""
 
 
-class SegmentPatch(Schema):
+class SegmentPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     description: str | None = None
 
@@ -28,11 +30,11 @@ class SegmentOut(Schema):
     description: str
 
 
-class SegmentFilter(FilterSchema):
+class SegmentFilter(InputFilters):
     q: str | None = None
 
 
-class _BlankTier(Schema):
+class _BlankTier(InputSchema):
     """The tier column holds "" for "no tier", never NULL: accept "" and null, store ""."""
 
     @field_validator("tier", mode="before", check_fields=False)
@@ -86,13 +88,13 @@ class AccountOut(Schema):
         return currency_of(context["request"].workspace)
 
 
-class AccountFilter(FilterSchema):
+class AccountFilter(InputFilters):
     q: str | None = None
     segment_id: int | None = None
     tier: Tier | None = None
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     name: str = Field(min_length=1, max_length=150)
     email: str = ""
     title: str = ""
@@ -102,7 +104,7 @@ class PersonIn(Schema):
     notes: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=150)
     email: str | None = None
     title: str | None = None
@@ -123,35 +125,39 @@ class PersonOut(Schema):
     notes: str
 
 
-class PersonFilter(FilterSchema):
+class PersonFilter(InputFilters):
     q: str | None = None
     account_id: int | None = None
     role: PersonRole | None = None
 
 
-class CompetitorIn(Schema):
+class CompetitorIn(InputSchema):
     name: str = Field(min_length=1, max_length=150)
     aliases: str = ""
     competitor_class: str = ""
     notes: str = ""
 
 
-class CompetitorPatch(Schema):
+class CompetitorPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=150)
     aliases: str | None = None
     competitor_class: str | None = None
     notes: str | None = None
 
 
-class CompetitorOut(CompetitorIn):
+class CompetitorOut(Schema):
     id: int
+    name: str
+    aliases: str
+    competitor_class: str
+    notes: str
 
 
-class CompetitorFilter(FilterSchema):
+class CompetitorFilter(InputFilters):
     q: str | None = None
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     name: str = Field(min_length=1, max_length=150)
     product_class: str = ""
     target_segment_ids: list[int] = []
@@ -159,7 +165,7 @@ class ProductIn(Schema):
     go_to_market: str = ""
 
 
-class ProductPatch(Schema):
+class ProductPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=150)
     product_class: str | None = None
     target_segment_ids: list[int] | None = None
@@ -184,7 +190,7 @@ class ProductOut(Schema):
         return [s.pk for s in obj.non_target_segments.all()]
 
 
-class ProductFilter(FilterSchema):
+class ProductFilter(InputFilters):
     q: str | None = None
 
 

@@ -2,8 +2,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 
+from outsidein.api.common import resolve_refs
+from outsidein.api.inputs import InputSchema
+from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped
 from outsidein.engagement import selectors, services
 from outsidein.engagement.models import Challenge, ParticipantStatus
@@ -31,7 +34,7 @@ class ChallengeOut(Schema):
     participants: list[ParticipantOut]
 
 
-class ChallengeIn(Schema):
+class ChallengeIn(InputSchema):
     name: str = Field(min_length=1, max_length=150)
     description: str = ""
     starts_on: date
@@ -125,8 +128,8 @@ def read_challenge(request, challenge_id: int):
 @router.post("/challenges", response={201: ChallengeOut, 403: dict})
 def create_challenge(request, payload: ChallengeIn):
     data = payload.model_dump()
-    invitee_ids = data.pop("invitee_ids")
-    invitees = list(User.objects.filter(pk__in=invitee_ids, memberships__workspace=request.workspace))
+    invitees = resolve_refs(request.workspace, {"invitee_ids": data.pop("invitee_ids")},
+                            {"invitee_ids": User})["invitees"]
     try:
         challenge = services.create_challenge(request.workspace, request.user, data, invitees)
     except PermissionDenied as exc:

@@ -1,6 +1,9 @@
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Schema
+from ninja.pagination import paginate
 
+from outsidein.api.inputs import InputSchema
+from outsidein.api.pagination import Page
+from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped
 from outsidein.guides import selectors, services
 from outsidein.guides.coach import review_questions, score_guide
@@ -21,7 +24,7 @@ class ReviewOut(Schema):
     findings: list[FindingOut]
 
 
-class CoachIn(Schema):
+class CoachIn(InputSchema):
     questions: list[str] = Field(min_length=1, max_length=10_000)
 
 
@@ -41,19 +44,19 @@ class QuestionOut(Schema):
     interviewer_notes: str
 
 
-class QuestionIn(Schema):
+class QuestionIn(InputSchema):
     text: str = Field(min_length=1, max_length=500)
     interviewer_notes: str = Field("", max_length=300)
 
 
-class GuideIn(Schema):
+class GuideIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     purpose: GuidePurpose = GuidePurpose.DISCOVERY
     description: str = ""
     shared: bool = True
 
 
-class GuidePatch(Schema):
+class GuidePatch(InputSchema):
     """Only the fields sent are changed."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -83,7 +86,7 @@ def coach(request, payload: CoachIn):
 
 
 @router.get("/guides", response=list[GuideOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_guides(request):
     return selectors.visible_guides(request.workspace, request.user).prefetch_related("questions")
 

@@ -2,11 +2,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from outsidein.api.common import in_payload_terms, resolve_refs
+from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
+from outsidein.api.inputs import InputSchema
+from outsidein.api.pagination import Page
+from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import gates, selectors, services
@@ -19,7 +22,7 @@ INITIATIVE_REFS = {"sponsor_id": User, "target_segment_id": Segment, "team_ids":
 PILOT_REFS = {"initiative_id": Initiative, "pilot_account_ids": Account}
 
 
-class InitiativeIn(Schema):
+class InitiativeIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     pain_statement: str = Field(min_length=1)
     sponsor_id: int | None = Field(None, description="A leader; default the token's user.")
@@ -28,7 +31,7 @@ class InitiativeIn(Schema):
     buying_committee: str = ""
 
 
-class InitiativePatch(Schema):
+class InitiativePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     pain_statement: str | None = Field(None, min_length=1)
     sponsor_id: int | None = None
@@ -70,7 +73,7 @@ class GateOut(Schema):
     results: list[CriterionOut]
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     to_stage: Stage
     override: bool = Field(False, description="Move although the gate's criteria are not met (needs a reason).")
     reason: str = Field("", max_length=5000)
@@ -89,7 +92,7 @@ class MoveOut(Schema):
     evidence_ids: list[int]
 
 
-class PilotIn(Schema):
+class PilotIn(InputSchema):
     initiative_id: int
     name: str = Field(min_length=1, max_length=200)
     change: str = Field(min_length=1)
@@ -104,7 +107,7 @@ class PilotIn(Schema):
     pilot_account_ids: list[int] = []
 
 
-class PilotPatch(Schema):
+class PilotPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     change: str | None = Field(None, min_length=1)
     metric_name: str | None = Field(None, min_length=1, max_length=120)
@@ -179,18 +182,18 @@ class PilotOut(Schema):
         return sorted(a.pk for a in obj.control_accounts.all())
 
 
-class ControlGroupIn(Schema):
+class ControlGroupIn(InputSchema):
     seed: int | None = Field(None, description="Draw by stratified random assignment from this seed ...")
     account_ids: list[int] | None = Field(None, description="... or choose the control accounts by hand.")
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(InputSchema):
     account_id: int
     period: Period
     value: float
 
 
-class MeasurementsIn(Schema):
+class MeasurementsIn(InputSchema):
     measurements: list[MeasurementIn]
     replace: bool = Field(False, description="Replace values already entered for the same account and period.")
 
@@ -203,7 +206,7 @@ class MeasurementOut(Schema):
     entered_at: datetime
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     decision: PilotDecision
     observation: str = Field(min_length=1)
     learning: str = Field(min_length=1)
@@ -232,10 +235,14 @@ def _initiative_args(request, data: dict) -> tuple[dict, list | None]:
     return data, data.pop("teams", None)  # resolve_refs names the list after the payload key
 
 
+class InitiativeFilter(InputSchema):
+    stage: Stage | None = None
+
+
 @router.get("/initiatives", response=list[InitiativeOut], tags=["initiatives"])
-@paginate(LimitOffsetPagination)
-def list_initiatives(request, stage: Stage | None = None):
-    return selectors.initiative_list(request.workspace, stage=stage)
+@paginate(Page)
+def list_initiatives(request, filters: Query[InitiativeFilter]):
+    return selectors.initiative_list(request.workspace, stage=filters.stage)
 
 
 @router.get("/initiatives/{initiative_id}", response=InitiativeOut, tags=["initiatives"])
@@ -256,6 +263,7 @@ def create_initiative(request, payload: InitiativeIn):
 def update_initiative(request, initiative_id: int, payload: InitiativePatch):
     initiative = _initiative(request, initiative_id)
     data, team = _initiative_args(request, payload.model_dump(exclude_unset=True))
+    data = _call(INITIATIVE_REFS, nulls_in_model_terms, Initiative, data)
     _call(INITIATIVE_REFS, services.save_initiative, request.workspace, request.user, data, initiative, team=team)
     return _initiative(request, initiative_id)
 
@@ -290,7 +298,7 @@ def list_moves(request, initiative_id: int):
     return selectors.moves(_initiative(request, initiative_id))
 
 
-class GateCriteriaIn(Schema):
+class GateCriteriaIn(InputSchema):
     criteria: dict[str, list[dict[str, Any]]] = Field(
         description="Per stage, its list of criteria (see docs/evidence.md); stages left out keep the defaults.")
 
@@ -310,10 +318,14 @@ def replace_stage_gates(request, payload: GateCriteriaIn):
     return gates.criteria_to_json(services.gate_criteria(request.workspace))
 
 
+class PilotFilter(InputSchema):
+    initiative_id: int | None = None
+
+
 @router.get("/pilots", response=list[PilotOut], tags=["pilots"])
-@paginate(LimitOffsetPagination)
-def list_pilots(request, initiative_id: int | None = None):
-    return selectors.pilot_list(request.workspace, initiative_id=initiative_id).prefetch_related(
+@paginate(Page)
+def list_pilots(request, filters: Query[PilotFilter]):
+    return selectors.pilot_list(request.workspace, initiative_id=filters.initiative_id).prefetch_related(
         "pilot_accounts", "control_accounts")
 
 
@@ -336,9 +348,7 @@ def update_pilot(request, pilot_id: int, payload: PilotPatch):
     pilot = _pilot(request, pilot_id)
     data = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), PILOT_REFS)
     accounts = data.pop("pilot_accounts", None)
-    for name, value in data.items():
-        if value is None and name != "expected_effect":
-            raise ValidationError({name: "This field cannot be null."})
+    data = _call(PILOT_REFS, nulls_in_model_terms, Pilot, data)
     _call(PILOT_REFS, services.save_pilot, pilot.initiative, request.user, data, pilot, pilot_accounts=accounts)
     return _pilot(request, pilot_id)
 

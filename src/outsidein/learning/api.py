@@ -1,10 +1,13 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Schema
+from ninja.pagination import paginate
 
-from outsidein.api.common import in_payload_terms, resolve_refs
+from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
+from outsidein.api.inputs import InputSchema
+from outsidein.api.pagination import Page
+from outsidein.api.routing import Router
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.core.scoping import get_scoped
 from outsidein.initiatives.models import Initiative
@@ -30,7 +33,7 @@ EVIDENCE_REFS = {"highlight_id": Highlight, "conversation_id": Conversation, "ex
 EXPERIMENT_REFS = {"assumption_id": Assumption, "owner_id": User}
 
 
-class AssumptionIn(Schema):
+class AssumptionIn(InputSchema):
     statement: str = Field(min_length=1, max_length=500)
     type: AssumptionType = AssumptionType.DESIRABILITY
     topic: AssumptionTopic = AssumptionTopic.OTHER
@@ -39,7 +42,7 @@ class AssumptionIn(Schema):
     initiative_id: int | None = None
 
 
-class AssumptionPatch(Schema):
+class AssumptionPatch(InputSchema):
     statement: str | None = Field(None, min_length=1, max_length=500)
     type: AssumptionType | None = None
     topic: AssumptionTopic | None = None
@@ -69,7 +72,7 @@ class AssumptionOut(Schema):
         return selectors.is_important_and_unproven(obj)
 
 
-class AssumptionFilter(Schema):
+class AssumptionFilter(InputSchema):
     q: str = ""
     initiative_id: int | None = None
     status: AssumptionStatus | None = None
@@ -77,11 +80,11 @@ class AssumptionFilter(Schema):
     owner_id: int | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     status: AssumptionStatus
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(InputSchema):
     direction: Direction
     highlight_id: int | None = None
     conversation_id: int | None = None
@@ -110,7 +113,7 @@ class EvidenceOut(Schema):
     strength_reasons: list[str]
 
 
-class ExperimentIn(Schema):
+class ExperimentIn(InputSchema):
     assumption_id: int
     title: str = Field(min_length=1, max_length=200)
     method: ExperimentMethod = ExperimentMethod.OTHER
@@ -122,7 +125,7 @@ class ExperimentIn(Schema):
     owner_id: int | None = None
 
 
-class ExperimentPatch(Schema):
+class ExperimentPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     method: ExperimentMethod | None = None
     test: str | None = Field(None, min_length=1)
@@ -133,7 +136,7 @@ class ExperimentPatch(Schema):
     owner_id: int | None = None
 
 
-class LearningCardIn(Schema):
+class LearningCardIn(InputSchema):
     observation: str = Field(min_length=1)
     learning: str = Field(min_length=1)
     criteria_met: bool
@@ -176,7 +179,7 @@ def _call(refs: dict, func, *args, **kwargs):
 
 
 @router.get("/assumptions", response=list[AssumptionOut], tags=["assumptions"])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_assumptions(request, filters: AssumptionFilter = Query(...)):
     params = filters.model_dump()
     return selectors.assumption_list(request.workspace, query=params.pop("q"), **params)
@@ -199,9 +202,7 @@ def create_assumption(request, payload: AssumptionIn):
 def update_assumption(request, assumption_id: int, payload: AssumptionPatch):
     assumption = _assumption(request, assumption_id)
     data = _refs(request, payload.model_dump(exclude_unset=True), ASSUMPTION_REFS)
-    for required in ("statement", "type", "topic", "importance"):
-        if required in data and data[required] is None:
-            raise ValidationError({required: "This field cannot be null."})
+    data = _call(ASSUMPTION_REFS, nulls_in_model_terms, Assumption, data)
     _call(ASSUMPTION_REFS, services.save_assumption, request.workspace, request.user, data, assumption)
     return _assumption(request, assumption_id)
 
@@ -254,12 +255,16 @@ def unlink_evidence(request, evidence_id: int):
     return 204, None
 
 
+class ExperimentFilter(InputSchema):
+    assumption_id: int | None = None
+    initiative_id: int | None = None
+    done: bool | None = None
+
+
 @router.get("/experiments", response=list[ExperimentOut], tags=["experiments"])
-@paginate(LimitOffsetPagination)
-def list_experiments(request, assumption_id: int | None = None, initiative_id: int | None = None,
-                     done: bool | None = None):
-    return selectors.experiment_list(request.workspace, assumption_id=assumption_id, initiative_id=initiative_id,
-                                     done=done)
+@paginate(Page)
+def list_experiments(request, filters: Query[ExperimentFilter]):
+    return selectors.experiment_list(request.workspace, **filters.model_dump())
 
 
 @router.get("/experiments/{experiment_id}", response=ExperimentOut, tags=["experiments"])
@@ -277,7 +282,8 @@ def create_experiment(request, payload: ExperimentIn):
               summary="Change a test card (only the fields sent)")
 def update_experiment(request, experiment_id: int, payload: ExperimentPatch):
     experiment = get_scoped(Experiment, request.workspace, pk=experiment_id)
-    data = _refs(request, payload.model_dump(exclude_unset=True), EXPERIMENT_REFS)
+    data = _call(EXPERIMENT_REFS, nulls_in_model_terms, Experiment,
+                 _refs(request, payload.model_dump(exclude_unset=True), EXPERIMENT_REFS))
     return _call(EXPERIMENT_REFS, services.save_experiment, request.workspace, request.user, data, experiment)
 
 

@@ -4,10 +4,13 @@ import json
 from datetime import datetime
 
 from django.db import transaction
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Schema
+from ninja.pagination import paginate
 from pydantic import ValidationError
 
+from outsidein.api.inputs import InputSchema
+from outsidein.api.pagination import Page
+from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.voice import imports
 from outsidein.voice.models import FeedbackItem, Source
@@ -17,7 +20,7 @@ router = Router(tags=["feedback"])
 MAX_ITEMS = 1_000
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(InputSchema):
     """One feedback item. Send `external_id` to make a repeated delivery harmless (it is ignored the second time)."""
 
     external_id: str = Field("", max_length=200)
@@ -143,14 +146,19 @@ def ingest_feedback(request, all_or_nothing: bool = False):
                  "items": outcomes}
 
 
+class FeedbackFilter(InputSchema):
+    source_name: str = ""
+    account_id: int | None = None
+
+
 @router.get("/feedback", response=list[FeedbackOut])
-@paginate(LimitOffsetPagination)
-def list_feedback(request, source_name: str = "", account_id: int | None = None):
+@paginate(Page)
+def list_feedback(request, filters: Query[FeedbackFilter]):
     items = scoped(FeedbackItem, request.workspace)
-    if source_name:
-        items = items.filter(source_name=source_name)
-    if account_id:
-        items = items.filter(account_id=account_id)
+    if filters.source_name:
+        items = items.filter(source_name=filters.source_name)
+    if filters.account_id:
+        items = items.filter(account_id=filters.account_id)
     return items
 
 

@@ -4,9 +4,12 @@ import math
 from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Schema
+from ninja.pagination import paginate
 
+from outsidein.api.inputs import MAX_INT, InputSchema
+from outsidein.api.pagination import Page
+from outsidein.api.routing import Router
 from outsidein.core.money import api_money
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.voice import drivers_services, pain, score_words, selectors, themes_services
@@ -41,11 +44,11 @@ class ThemeDetailOut(ThemeOut):
     quotes: list[QuoteOut]
 
 
-class ThemePatch(Schema):
+class ThemePatch(InputSchema):
     name: str = Field(min_length=1, max_length=200)
 
 
-class ThemeMergeIn(Schema):
+class ThemeMergeIn(InputSchema):
     other_theme_id: int = Field(description="The theme merged into this one; its items join this theme.")
     name: str | None = Field(None, max_length=200, description="A name for the merged theme (default: keep).")
 
@@ -74,7 +77,7 @@ def _live_theme(request, theme_id: int) -> Theme:
 
 
 @router.get("/themes", response=list[ThemeOut], tags=["themes"], summary="List themes, largest first")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_themes(request):
     return [_theme_out(t) for t in themes_services.live_themes(request.workspace).select_related("workspace")]
 
@@ -98,7 +101,7 @@ def merge_theme(request, theme_id: int, payload: ThemeMergeIn):
     return _theme_detail(themes_services.merge_themes(keep, other, name=payload.name))
 
 
-class ThemeSplitIn(Schema):
+class ThemeSplitIn(InputSchema):
     parts: int = Field(2, ge=2, le=themes_services.MAX_SPLIT_PARTS, description="Number of themes to split into.")
 
 
@@ -108,7 +111,7 @@ def split_theme(request, theme_id: int, payload: ThemeSplitIn):
     return [_theme_out(t) for t in themes_services.split_theme(_live_theme(request, theme_id), payload.parts)]
 
 
-class ThemeAnalysisIn(Schema):
+class ThemeAnalysisIn(InputSchema):
     k: int | None = Field(None, ge=2, le=themes_services.MAX_THEMES,
                           description="Number of themes; leave out to let the data decide.")
     method: str = Field("tfidf", description="tfidf (fast, no model) or embeddings (if installed)")
@@ -136,7 +139,7 @@ class DriverOut(Schema):
     quadrant: str
 
 
-class DriverAnalysisIn(Schema):
+class DriverAnalysisIn(InputSchema):
     outcome: str = Field(description="nps or csat", pattern="^(nps|csat)$")
     drivers: list[str] = Field(min_length=2, max_length=drivers_services.MAX_DRIVERS,
                                description="Names of driver ratings found in the feedback.")
@@ -168,7 +171,7 @@ def _analysis_out(analysis: DriverAnalysis) -> dict:
 
 @router.get("/driver-analyses", response=list[DriverAnalysisOut], tags=["key drivers"],
             summary="List key driver analyses, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_driver_analyses(request):
     return [_analysis_out(a) for a in scoped(DriverAnalysis, request.workspace)]
 
@@ -224,17 +227,26 @@ def _pain_out(p: pain.PainPoint, currency: str) -> dict:
     }
 
 
+MAX_PAIN_LIMIT = 500
+
+
+class PainQuery(InputSchema):
+    limit: int = Field(100, ge=1, le=MAX_PAIN_LIMIT)
+    # The ranking reads offset + limit rows, a count the database must still be able to take.
+    offset: int = Field(0, ge=0, le=MAX_INT - MAX_PAIN_LIMIT)
+
+
 @router.get("/pain", response=PainPage, tags=["monetizable pain"],
             summary="Themes and accounts' pain, largest monetizable pain first")
-def list_pain(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
-    ranking = pain.rank_pain(request.workspace, limit=limit, offset=offset)
+def list_pain(request, page: Query[PainQuery]):
+    ranking = pain.rank_pain(request.workspace, limit=page.limit, offset=page.offset)
     return {"items": [_pain_out(p, ranking.currency) for p in ranking.points], "count": ranking.total}
 
 
 # -- scores --------------------------------------------------------------------------------------------------
 
 
-class ScoreQuery(Schema):
+class ScoreQuery(InputSchema):
     metric: Literal["nps", "csat", "csat_mean", "ces"] = "nps"
     period: Literal["week", "month", "quarter", "year"] = "month"
     source_name: str = ""

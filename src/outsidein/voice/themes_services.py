@@ -33,7 +33,15 @@ from outsidein.core.scoping import assert_same_workspace, scoped
 from outsidein.voice import theme_reach
 from outsidein.voice.analysis import embeddings
 from outsidein.voice.analysis.sentiment import score_text
-from outsidein.voice.analysis.themes import METHODS, UNASSIGNED, ThemeModel, fit_themes, make_label, summarise_themes
+from outsidein.voice.analysis.themes import (
+    METHODS,
+    UNASSIGNED,
+    ThemeModel,
+    TooAlikeToSplit,
+    fit_themes,
+    make_label,
+    summarise_themes,
+)
 from outsidein.voice.models import FeedbackItem, Theme, ThemeAnalysis, ThemeMember, ThemeModelState
 
 FEEDBACK = "feedback"
@@ -633,7 +641,10 @@ def split_theme(theme: Theme, parts: int = 2) -> list[Theme]:
     model_theme = model.theme(theme.model_index)
     model_theme.member_indices = list(range(len(members)))
     model_theme.size = len(members)
-    pieces = model.split(theme.model_index, texts, parts=parts)
+    try:
+        pieces = model.split(theme.model_index, texts, parts=parts)
+    except TooAlikeToSplit as exc:
+        raise ValidationError({"parts": f"“{theme.name}” cannot be split: {exc}."}) from exc
 
     rows: list[Theme] = []
     for j, piece in enumerate(pieces):

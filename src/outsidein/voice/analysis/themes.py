@@ -103,6 +103,10 @@ LABEL_MAX_WORDS = 4
 TOP_TERMS = 10
 
 
+class TooAlikeToSplit(ValueError):
+    """A theme's texts are too alike for the number of parts asked for."""
+
+
 class TextAnalyzer:
     """Turns a text into stemmed words plus adjacent-word pairs (after stop-word removal).
 
@@ -276,7 +280,15 @@ class ThemeModel:
             raise ValueError(f"theme {theme_id} has {theme.size} items, too few to split into {parts}")
         member_texts = [texts[i] for i in theme.member_indices]
         vectors = self.vectors(member_texts)
+        # Texts that differ only in case, punctuation or stop words are one point in the model's space: k-means
+        # cannot put them into more parts than there are points, and an empty part has no centroid.
+        points = len(np.unique(np.round(vectors, 6), axis=0))
+        if points < parts:
+            raise TooAlikeToSplit(f"its texts are too alike to split into {parts}: they make {points} distinct "
+                                  f"point{'s' if points != 1 else ''} in the theme model")
         local = KMeans(parts, n_init=3, random_state=random_state).fit_predict(vectors)
+        if len(np.unique(local)) < parts:
+            raise TooAlikeToSplit(f"its texts are too alike to split into {parts}")
         tfidf = self.vectorizer().transform(member_texts)
         members = np.asarray(theme.member_indices)
         next_id = max(t.id for t in self.themes) + 1
