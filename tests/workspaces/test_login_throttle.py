@@ -1,6 +1,9 @@
 """Sign-in throttling: a client that keeps failing is refused before any password is hashed, per (e-mail,
 address) so nobody is locked out from their own address, and more loosely per address."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -153,3 +156,15 @@ def test_logging_in_without_a_password_is_unaffected(owner):
         sign_in(client, owner.email, f"guess-{n}")
     client.force_login(owner)
     assert client.get("/workspaces/").status_code == 200
+
+
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("OUTSIDEIN_LOGIN_FAILURE_LIMIT", "0", "OUTSIDEIN_LOGIN_FAILURE_LIMIT must be at least 1, not 0."),
+    ("OUTSIDEIN_TOKEN_COOLOFF_MINUTES", "soon", "OUTSIDEIN_TOKEN_COOLOFF_MINUTES must be a whole number"),
+    ("OUTSIDEIN_TRUSTED_PROXY_COUNT", "-1", "OUTSIDEIN_TRUSTED_PROXY_COUNT must be 0 or more, not -1."),
+])
+def test_a_limit_that_makes_no_sense_stops_the_start_naming_the_variable(tmp_path, variable, value, says):
+    env = {**os.environ, "OUTSIDEIN_DATA_DIR": str(tmp_path), variable: value}
+    done = subprocess.run([sys.executable, "-m", "outsidein", "check"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0 and says in done.stderr
