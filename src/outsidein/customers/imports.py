@@ -10,12 +10,13 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from outsidein.core import datafiles
 from outsidein.customers.models import Account, Person, PersonRole, Segment, Tier
 
 
@@ -45,21 +46,37 @@ class RowError(ValueError):
     pass
 
 
-def open_csv(raw: bytes | TextIO) -> csv.DictReader:
-    """A reader over a UTF-8 CSV (a BOM from spreadsheet exports is tolerated)."""
-    if isinstance(raw, bytes):
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RowError(
-                f"The file is not UTF-8 text (byte {exc.start} cannot be read); save it as CSV UTF-8."
-            ) from exc
-        raw = io.StringIO(text)
-    reader = csv.DictReader(raw)
-    if not reader.fieldnames:
+def open_csv(raw: bytes | BinaryIO | TextIO, limits: datafiles.ImportLimits | None = None) -> csv.DictReader:
+    """A reader over a CSV in the encoding it was saved in (UTF-8, with or without a BOM, Windows-1252…), within
+    the import limits the feedback import has too."""
+    limits = limits or datafiles.ImportLimits.current()
+    try:
+        if (size := getattr(raw, "size", None)) is not None:  # an upload knows its size before it is read
+            datafiles.check_upload_size(size, limits)
+        text = raw if isinstance(raw, io.TextIOBase) else _text(io.BytesIO(raw) if isinstance(raw, bytes) else raw)
+    except datafiles.FileRejected as exc:
+        raise RowError(str(exc)) from exc
+    datafiles.set_csv_cell_limit(limits)
+    reader = csv.DictReader(text)
+    try:
+        names = reader.fieldnames
+    except csv.Error as exc:
+        raise RowError(f"The header row cannot be read as CSV: {exc}.") from exc
+    if not names:
         raise RowError("The file is empty: it needs a header row and at least one row.")
-    reader.fieldnames = [(name or "").strip().lower().replace(" ", "_") for name in reader.fieldnames]
+    try:
+        datafiles.check_columns(len(names), limits)
+    except datafiles.FileRejected as exc:
+        raise RowError(str(exc)) from exc
+    reader.fieldnames = [(name or "").strip().lower().replace(" ", "_") for name in names]
     return reader
+
+
+def _text(stream: BinaryIO) -> TextIO:
+    stream = getattr(stream, "file", stream)  # an upload's own file
+    encoding = datafiles.detect_encoding(stream)
+    stream.seek(0)
+    return io.TextIOWrapper(stream, encoding=encoding.reading_name, newline="")
 
 
 def _require_columns(reader: csv.DictReader, required: Iterable[str]) -> None:
@@ -80,9 +97,10 @@ def _choice(value: str, choices: type, column: str):
 
 def _run(reader: csv.DictReader, save_row) -> ImportReport:
     report = ImportReport()
-    for row in reader:
-        # A quoted value may span lines: report the line the row starts on, as a spreadsheet shows it.
-        line = reader.line_num - sum(str(v).count("\n") for v in row.values() if v)
+    for line, row, unreadable in datafiles.csv_rows(reader, datafiles.ImportLimits.current()):
+        if unreadable:
+            report.rejected.append(RejectedRow(line, unreadable))
+            continue
         cleaned = {k: (v or "").strip() for k, v in row.items() if k}
         if not any(cleaned.values()):
             continue

@@ -57,7 +57,7 @@ def import_csv(request, kind: str):
     form = forms.ImportForm(request.POST, request.FILES) if request.method == "POST" else forms.ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
-            report = imports.IMPORTERS[kind](request.workspace, form.cleaned_data["file"].read())
+            report = imports.IMPORTERS[kind](request.workspace, form.cleaned_data["file"])
         except imports.RowError as exc:
             error = str(exc)
     return render(request, "customers/import.html", {"form": form, "kind": kind, "report": report, "error": error},
