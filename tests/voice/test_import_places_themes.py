@@ -91,26 +91,66 @@ def test_without_a_theme_analysis_an_import_leaves_themes_alone(workspace, owner
     assert "joined the existing" not in page.content.decode() and not ThemeMember.objects.exists()
 
 
-def test_the_import_page_follows_the_job_until_its_items_are_placed(themed, owner, settings):
-    # The database queue: the batch says done once its rows are in, while the job still places them.
-    from django_tasks_db.models import DBTaskResult
+def test_the_import_page_follows_the_job_until_its_items_are_placed(themed, owner, monkeypatch):
+    # The job covers placing: its rows are in, the batch still runs (in its placing phase) and the page polls.
+    batch = services.upload_feedback_file(themed, owner, SimpleUploadedFile("new.csv", CSV.encode()),
+                                          source_name="Q4 survey")
+    progress = reverse("feedback-import-progress", kwargs={"ws": themed.slug, "batch_id": batch.pk})
+    client = client_for(owner)
+    seen_while_placing = []
+    place = themes_services.place_imported_items
 
-    from outsidein.voice import imports, tasks
+    def look_then_place(batch):
+        seen_while_placing.append(client.get(progress).content.decode())
+        return place(batch)
 
-    assert tasks.import_feedback.module_path == themes_services.IMPORT_TASK
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(themes_services, "place_imported_items", look_then_place)
+    services.start_import(batch)
+    page = seen_while_placing[0]
+    assert "Placing the new items among the existing themes" in page and "hx-trigger" in page
+    assert "3 of about 3 rows done" in page
+
+    page = client.get(progress).content.decode()
+    assert "3 new items joined the existing" in page and "hx-trigger" not in page
+    batch.refresh_from_db()
+    assert (batch.status, batch.phase) == ("done", "")
+
+@pytest.mark.django_db(transaction=True)  # the foreign keys are checked when the placing commits
+def test_a_highlight_deleted_while_new_items_are_placed_does_not_stop_the_others(themed, owner, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from outsidein.conversations.models import Conversation, Highlight
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the placing's write transaction holds the database: nothing is deleted under it")
+    conversation = Conversation.objects.create(workspace=themed, kind="customer_visit")
+    doomed = Highlight.objects.create(workspace=themed, conversation=conversation,
+                                      text="The parcel delivery was late and the courier never called")
+    corpus = themes_services.corpus
+    unthemed = []
+
+    def delete_elsewhere():
+        Highlight.objects.filter(pk=doomed.pk).delete()
+        connection.close()
+
+    def corpus_then_delete(workspace, unthemed_only=False):
+        subjects = corpus(workspace, unthemed_only=unthemed_only)
+        if unthemed_only:
+            if not unthemed:  # someone deletes the highlight after it was read, before its membership is saved
+                deleting = threading.Thread(target=delete_elsewhere)
+                deleting.start()
+                deleting.join()
+            unthemed.append(len(subjects))
+        return subjects
+
+    monkeypatch.setattr(themes_services, "corpus", corpus_then_delete)
     batch = services.upload_feedback_file(themed, owner, SimpleUploadedFile("new.csv", CSV.encode()),
                                           source_name="Q4 survey")
     services.start_import(batch)
-    job = DBTaskResult.objects.get()
-    DBTaskResult.objects.filter(pk=job.pk).update(status="RUNNING")
-    imports.run_import(batch)
-    progress = reverse("feedback-import-progress", kwargs={"ws": themed.slug, "batch_id": batch.pk})
-    client = client_for(owner)
-    page = client.get(progress).content.decode()
-    assert "Placing the new items among the existing themes" in page and "hx-trigger" in page
-
-    themes_services.place_imported_items(batch)
-    DBTaskResult.objects.filter(pk=job.pk).update(status="SUCCESSFUL")
-    page = client.get(progress).content.decode()
-    assert "3 new items joined the existing" in page and "hx-trigger" not in page
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_created) == ("done", 3)
+    assert unthemed == [4, 3]  # placed again without the highlight that vanished
+    assert_placed(themed)
+    assert not Highlight.objects.filter(pk=doomed.pk).exists()

@@ -140,7 +140,7 @@ def create_driver_analysis(workspace, actor, *, outcome: str, drivers: list[str]
                                              created_by=actor)
     if answered <= INLINE_LIMIT:
         return run_driver_analysis(analysis)
-    jobs.start(driver_analysis_job, analysis.pk)
+    jobs.start_on(analysis, driver_analysis_job)
     analysis.refresh_from_db()
     return analysis
 

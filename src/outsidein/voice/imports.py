@@ -22,7 +22,7 @@ import json
 import logging
 import math
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -629,9 +629,10 @@ class OrmWriter:
 
     def __init__(self, batch: ImportBatch) -> None:
         self.batch = batch
-        self.watermark = 0
+        # A resumed import already has items: only those above its last one are this run's.
+        self.watermark = FeedbackItem.objects.filter(batch=batch).aggregate(top=Max("id"))["top"] or 0
 
-    def write(self, rows: list[list]) -> int:
+    def write(self, rows: list[list], checkpoint: Checkpoint | None = None) -> int:
         with transaction.atomic():
             FeedbackItem.objects.bulk_create([FeedbackItem(**dict(zip(COLUMNS, r, strict=True))) for r in rows],
                                              ignore_conflicts=True, batch_size=CHUNK_ROWS)
@@ -639,6 +640,7 @@ class OrmWriter:
             new = fresh.aggregate(n=Count("id"), top=Max("id"))
             if new["n"]:
                 rollups.add_items(self.batch.workspace, fresh.filter(pk__lte=new["top"]))
+            _save_resume_point(self.batch.pk, checkpoint, new["n"])
         self.watermark = new["top"] or self.watermark
         return new["n"]
 
@@ -658,7 +660,7 @@ class CopyWriter:
     STAGE = "voice_feedback_stage"
 
     def __init__(self, batch: ImportBatch) -> None:
-        self.workspace = batch.workspace
+        self.workspace, self.batch_id = batch.workspace, batch.pk
         self.table = FeedbackItem._meta.db_table
         self.columns = ", ".join(COLUMNS)
         self._names: dict[str, str] = {}
@@ -679,7 +681,7 @@ class CopyWriter:
             parts.append(f"{quoted}:{value!r}")
         return "{" + ",".join(parts) + "}"
 
-    def write(self, rows: list[list]) -> int:
+    def write(self, rows: list[list], checkpoint: Checkpoint | None = None) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
         at = COLUMNS.index("driver_ratings")
@@ -697,11 +699,22 @@ class CopyWriter:
                 "ON CONFLICT DO NOTHING", self.workspace))
             created = cursor.fetchone()[0]
             cursor.execute(f"TRUNCATE {self.STAGE}")
+            _save_resume_point(self.batch_id, checkpoint, created)
         return created
 
     def close(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+
+
+# Given how many rows a chunk created, where the import stands once the chunk is committed (ImportBatch.resume_point).
+Checkpoint = Callable[[int], dict[str, int]]
+
+
+def _save_resume_point(batch_id: int, checkpoint: Checkpoint | None, created: int) -> None:
+    """In the chunk's own transaction, so the point never runs ahead of or behind what is committed."""
+    if checkpoint is not None:
+        ImportBatch.objects.filter(pk=batch_id).update(resume_point=checkpoint(created))
 
 
 def make_writer(batch: ImportBatch):
@@ -713,12 +726,15 @@ class RejectedRows:
 
     CELL_PREVIEW = 2_000  # a 10 MB cell does not belong in the report
 
-    def __init__(self, batch: ImportBatch, columns: list[str]) -> None:
+    def __init__(self, batch: ImportBatch, columns: list[str], *, keep: int = 0) -> None:
+        """``keep``: a resumed import keeps the first rows of the report (those of its committed records)."""
         self.batch, self.columns = batch, columns
         self.relative = f"imports/rejected/batch-{batch.pk}.csv"
-        self.count = 0
+        self.count = keep
         self._handle: Any = None
         self._writer: Any = None
+        if keep:
+            self._open()
 
     @classmethod
     def report_row(cls, line: int, reason: str, values: Iterable[Any]) -> list[str]:
@@ -734,9 +750,26 @@ class RejectedRows:
         if self._writer is None:
             path = media_path(self.relative)
             path.parent.mkdir(parents=True, exist_ok=True)
+            if self.count and path.exists():
+                self._keep_first(path, self.count)
+                self._handle = path.open("a", encoding="utf-8", newline="")
+                self._writer = csv.writer(self._handle)
+                return
             self._handle = path.open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._handle)
             self._writer.writerow(["line", "reason", *self.columns])
+
+    @staticmethod
+    def _keep_first(path: Path, rows: int) -> None:
+        """The header and the first ``rows`` rows; a stopped run may have written more before it died."""
+        part = path.with_suffix(".part")
+        with path.open(encoding="utf-8", newline="") as old, part.open("w", encoding="utf-8", newline="") as new:
+            csv.writer(new).writerows(itertools.islice(csv.reader(old), rows + 1))
+        part.replace(path)
+
+    def flush(self) -> None:
+        if self._handle is not None:
+            self._handle.flush()
 
     def add(self, record: Record, reason: str) -> None:
         self._open()
@@ -764,11 +797,38 @@ class RejectedRows:
 # --- the import ---------------------------------------------------------------------------------------
 
 def run_import(batch: ImportBatch, *also: Progress) -> ImportBatch:
-    """Import the batch's file: the body of the background job, and of the command line import."""
+    """Import the batch's file, then place its new items among the workspace's themes: the body of the
+    background job, and of the command line import.
+
+    The job covers both steps: the batch stays running (in the phase ``PLACING``) until the items are placed,
+    so its page follows it to the end and a worker that dies while placing leaves a stopped job, not a done one.
+    """
+    from outsidein.voice import themes_services
+
     with tracked(batch, *also) as progress:
         _import(batch, progress)
+        batch.refresh_from_db(fields=["rows_created"])
+        if batch.rows_created:
+            progress.phase(themes_services.PLACING)
+            _place_among_themes(batch)
     batch.refresh_from_db()
     return batch
+
+
+def _place_among_themes(batch: ImportBatch) -> None:
+    from outsidein.voice.themes_services import place_imported_items
+
+    try:
+        place_imported_items(batch)
+    except Exception:
+        # The rows are in; the items stay unthemed and the themes page offers to place them.
+        logger.exception("Placing the items of import batch %s among the themes failed", batch.pk)
+
+
+def _carried_over(batch: ImportBatch) -> int:
+    """Items a stopped set-based run of this batch committed. The run again meets them as conflicts; they are
+    counted as created (they are this batch's), not as duplicates of an earlier import."""
+    return FeedbackItem.objects.filter(batch=batch).count() if batch.resumes else 0
 
 
 def _import(batch: ImportBatch, progress: Progress) -> None:
@@ -784,7 +844,7 @@ def _import(batch: ImportBatch, progress: Progress) -> None:
         if bulk_csv.usable(batch):
             feedback_file.close()
             try:
-                _import_set_based(batch, progress, layout, total or 0)
+                _import_set_based(batch, progress, layout, total or 0, _carried_over(batch))
                 return
             except bulk_csv.NotForCopy as exc:
                 # The row-by-row reader names what is wrong with each row COPY could not read.
@@ -792,10 +852,11 @@ def _import(batch: ImportBatch, progress: Progress) -> None:
             columns, records = feedback_file.open()
         parser = RowParser(batch.workspace, source_name=batch.source_name, source=batch.source, layout=layout,
                            batch=batch)
-        _import_row_by_row(batch, progress, parser, records)
+        _import_row_by_row(batch, progress, parser, records, batch.resume_point if batch.resumes else {})
 
 
-def _import_set_based(batch: ImportBatch, progress: Progress, layout: ColumnLayout, total: int) -> None:
+def _import_set_based(batch: ImportBatch, progress: Progress, layout: ColumnLayout, total: int,
+                      carried: int = 0) -> None:
     plan = bulk_csv.Plan(batch, layout, tz_name=timezone.get_current_timezone().key)
     rejected = RejectedRows(batch, layout.columns)
     with tempfile.TemporaryDirectory(prefix=f"import-{batch.pk}-") as scratch:
@@ -804,7 +865,8 @@ def _import_set_based(batch: ImportBatch, progress: Progress, layout: ColumnLayo
                                 on_progress=lambda share: progress.advance(int(share * total)))
         for report, rows in outcome.reports:
             rejected.append_report(report, rows)
-    counts = {"rows_created": outcome.created, "rows_duplicate": outcome.duplicate, "rows_rejected": outcome.rejected}
+    counts = {"rows_created": carried + outcome.created, "rows_duplicate": max(0, outcome.duplicate - carried),
+              "rows_rejected": outcome.rejected}
     ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=rejected.close(), rows_total=outcome.records,
                                                    **counts)
     progress.advance(outcome.records, **counts)
@@ -812,12 +874,17 @@ def _import_set_based(batch: ImportBatch, progress: Progress, layout: ColumnLayo
         raise FileRejected("The file has a header row but no rows to import.")
 
 
-def _import_row_by_row(batch: ImportBatch, progress: Progress, parser: RowParser, records: Iterator[Record]) -> None:
+def _import_row_by_row(batch: ImportBatch, progress: Progress, parser: RowParser, records: Iterator[Record],
+                       resume_point: Mapping[str, int] | None = None) -> None:
+    """Records in file order, committed in chunks; each chunk commits the point the import has reached with it,
+    and a run that resumes a stopped one skips the records before that point and goes on from its counts."""
+    point = resume_point or {}
     writer = make_writer(batch)
     scorer = SentimentScorer()
-    rejected = RejectedRows(batch, parser.columns)
-    counts = {"rows_created": 0, "rows_duplicate": 0, "rows_rejected": 0}
-    done = 0
+    rejected = RejectedRows(batch, parser.columns, keep=point.get("rejected", 0))
+    counts = {"rows_created": point.get("created", 0), "rows_duplicate": point.get("duplicate", 0),
+              "rows_rejected": rejected.count}
+    done = sum(1 for _ in itertools.islice(records, point.get("records", 0)))
     pending: list[list] = []
     chunk_rows = writer.chunk_rows
     parse = parser.parse
@@ -825,7 +892,10 @@ def _import_row_by_row(batch: ImportBatch, progress: Progress, parser: RowParser
     def flush() -> None:
         if pending:
             scorer.fill(pending)
-            created = writer.write(pending)
+            rejected.flush()  # on disk before the point that counts its rows is committed
+            created = writer.write(pending, lambda created: {
+                "records": done, "created": counts["rows_created"] + created,
+                "duplicate": counts["rows_duplicate"] + len(pending) - created, "rejected": rejected.count})
             counts["rows_created"] += created
             counts["rows_duplicate"] += len(pending) - created
             pending.clear()

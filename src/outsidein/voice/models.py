@@ -43,6 +43,13 @@ class ImportBatch(WorkspaceOwned, JobRow):
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Where the committed work of a run ends, written with each chunk: records read, and the counts then
+    # ({"records", "created", "duplicate", "rejected"}). A run whose worker stopped goes on from there.
+    resume_point = models.JSONField(default=dict, blank=True)
+
+    # An import is idempotent, so one whose worker stopped is run again and adds exactly what is missing.
+    resume_task = "outsidein.voice.tasks.import_feedback"
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "import batch"

@@ -71,7 +71,7 @@ def confirm_mapping(batch: ImportBatch, mapping: dict[str, str], columns: list[s
 
 def start_import(batch: ImportBatch):
     """Queue the import for a worker; the batch page follows its progress."""
-    return jobs.start(_import_task(), batch.pk)
+    return jobs.start_on(batch, _import_task())
 
 
 def _import_task():

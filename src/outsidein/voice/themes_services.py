@@ -12,6 +12,7 @@ placing a new text needs (centroids, vocabulary), not the member lists of the fi
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,9 +21,8 @@ from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -43,6 +43,8 @@ from outsidein.voice.analysis.themes import (
     summarise_themes,
 )
 from outsidein.voice.models import FeedbackItem, Theme, ThemeAnalysis, ThemeMember, ThemeModelState
+
+logger = logging.getLogger(__name__)
 
 FEEDBACK = "feedback"
 HIGHLIGHT = "highlight"
@@ -281,10 +283,11 @@ def start_theme_analysis(workspace, actor=None, *, k: int | None = None, method:
     check_method(method)
     check_k(k)
     latest = latest_analysis(workspace)
-    if latest is not None and latest.is_running:
+    # A run whose worker stopped is failed here rather than left blocking this one.
+    if latest is not None and jobs.recover_if_stopped(latest).is_running:
         raise ValidationError("A theme analysis of this workspace is already running; wait for it to finish.")
     analysis = ThemeAnalysis.objects.create(workspace=workspace, k=k, method=method, created_by=actor)
-    jobs.start(theme_analysis_job, analysis.pk)
+    jobs.start_on(analysis, theme_analysis_job)
     analysis.refresh_from_db()
     return analysis
 
@@ -314,22 +317,15 @@ class AnalysisStatus:
 
 def analysis_status(workspace) -> AnalysisStatus:
     state = _state_figures(workspace)
-    return AnalysisStatus(run=latest_analysis(workspace), fitted_at=state.fitted_at if state else None, state=state)
+    run = latest_analysis(workspace)
+    if run is not None:
+        run = jobs.recover_if_stopped(run)  # the page says a stopped run failed instead of waiting on it for ever
+    return AnalysisStatus(run=run, fitted_at=state.fitted_at if state else None, state=state)
 
 
 def _state_figures(workspace) -> ThemeModelState | None:
     return (scoped(ThemeModelState, workspace)
             .only("fitted_at", "unthemed", "texts", "feedback_seen", "highlight_seen").first())
-
-
-def _queued_runs(task_path: str, first_arg: int):
-    """Runs of a task on one row (its first argument), newest first, from the database task queue; None when
-    that is not the backend (the immediate one of the tests has finished by the time anyone asks)."""
-    if "django_tasks_db" not in settings.TASKS.get("default", {}).get("BACKEND", ""):
-        return None
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=task_path, args_kwargs__args__0=first_arg).order_by("-enqueued_at")
 
 
 # -- new items ---------------------------------------------------------------------------------------------
@@ -341,13 +337,31 @@ class Assignment:
     unassigned: int  # items no theme is close enough to: something new, found by the next full analysis
 
 
-@transaction.atomic
+# Tries of placing new items when texts vanish under it (deleted while it ran): each try reads the texts afresh.
+ASSIGN_TRIES = 3
+
+
 def assign_new_items(workspace) -> Assignment:
     """Place feedback items and highlights that belong to no theme yet among the existing themes.
 
     Uses the stored model (no re-fit): an item joins its nearest theme when it is as close to it as that
     theme's own members are; otherwise it stays unassigned until the next full analysis.
+
+    A highlight or item deleted while this runs makes its membership break a foreign key when the transaction
+    commits; the placing is then done again without it, so the others are placed all the same.
     """
+    for attempt in range(1, ASSIGN_TRIES + 1):
+        try:
+            return _assign_new_items(workspace)
+        except IntegrityError:
+            if attempt == ASSIGN_TRIES or transaction.get_connection().in_atomic_block:
+                raise
+            logger.info("Placing new items of workspace %s: a text vanished meanwhile; placing again", workspace.pk)
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _assign_new_items(workspace) -> Assignment:
     model = load_model(workspace)
     if model is None or not model.themes:
         return Assignment(0, 0)
@@ -372,23 +386,20 @@ def place_imported_items(batch) -> Assignment | None:
     The one step both the background import and ``outsidein import feedback`` take once the rows are in.
     None when there is nothing to place them among (no fitted theme model) or the import created nothing.
     """
-    if batch.status != jobs.JobStatus.DONE or not batch.rows_created:
+    if not batch.rows_created:
         return None
     if not scoped(ThemeModelState, batch.workspace).exists():
         return None
     return assign_new_items(batch.workspace)
 
 
-IMPORT_TASK = "outsidein.voice.tasks.import_feedback"
+# The import job's last phase (voice.imports.run_import): its rows are in, its items are being placed.
+PLACING = "Placing the new items among the existing themes"
 
 
 def placing_imported_items(batch) -> bool:
-    """Whether an import's rows are in but its job is still placing them among the themes (the batch says done
-    before that last step), so its page keeps following it."""
-    if batch.status != jobs.JobStatus.DONE or not batch.rows_created:
-        return False
-    runs = _queued_runs(IMPORT_TASK, batch.pk)
-    return runs is not None and runs.filter(status__in=("READY", "RUNNING")).exists()
+    """Whether an import's rows are in and its job is placing them among the themes, as its row says."""
+    return batch.status == jobs.JobStatus.RUNNING and batch.phase == PLACING
 
 
 @dataclass(frozen=True)

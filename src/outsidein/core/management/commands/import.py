@@ -78,7 +78,7 @@ class Command(BaseCommand):
         )
         if batch.rejected_report:
             self.stdout.write(f"Rejected rows: {imports.media_path(batch.rejected_report)}")
-        if themes_services.place_imported_items(batch) is not None:
+        if batch.rows_created:  # run_import placed them among the themes
             outcome = themes_services.batch_themes(batch)
             if outcome and (outcome.placed or outcome.unplaced):
                 self.stdout.write(

@@ -3,17 +3,19 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.crypto import get_random_string
 
 
 def start_worker_thread(interval: float = 1.0) -> threading.Thread:
     """Run the background task worker inside the web process: one command serves a laptop install."""
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from outsidein.core import jobs
+
     worker = Worker(
         queue_names=["*"], interval=interval, batch=False, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id=f"serve-{get_random_string(8)}", excluded_queue_names=[],
+        max_tasks=None, worker_id=jobs.worker_id("serve"), excluded_queue_names=[],
     )
+    jobs.start_watch_thread()  # what a killed process left running is resumed or failed, now and every few seconds
     thread = threading.Thread(target=worker.run, name="outsidein-worker", daemon=True)
     thread.start()
     return thread

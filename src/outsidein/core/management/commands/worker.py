@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from outsidein.core import jobs
+
 
 class Command(BaseCommand):
     help = "Run background tasks (imports, analyses, digests) from the database queue until stopped."
@@ -11,9 +13,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch, interval, **options):
         extra = ["--batch"] if batch else []
-        if not batch:
+        if batch:
+            jobs.recover_stopped_jobs()  # what a killed worker left running is queued again (or failed) first
+        else:
             from outsidein.engagement.schedule import start_scheduler_thread
 
             start_scheduler_thread()  # periodic jobs (digest, rollover); each period runs once across processes
-        call_command("db_worker", "--interval", str(interval), "--queue-name", "*", *extra,
-                     verbosity=options.get("verbosity", 1))
+            jobs.start_watch_thread()  # stopped jobs: now, then every few seconds
+        # The worker id names host and pid, so a worker on the same host can tell at once that this one is gone.
+        call_command("db_worker", "--interval", str(interval), "--queue-name", "*", "--worker-id", jobs.worker_id(),
+                     *extra, verbosity=options.get("verbosity", 1))
