@@ -139,3 +139,11 @@ def test_splitting_a_theme_of_texts_that_say_the_same_is_a_422_with_a_reason(api
     response = api.post(f"/themes/{alike.pk}/split", {"parts": 2})
     assert "too alike" in _messages(response)["parts"]
     assert themes_services.live_themes(workspace).count() == 2
+
+
+def test_a_challenge_of_centuries_is_a_422_naming_its_end(api):
+    body = {"name": "Forever", "starts_on": "0265-09-22", "ends_on": "6619-07-17"}
+    assert "52 weeks" in _messages(api.post("/challenges", body))["ends_on"]
+    year = api.post("/challenges", {**body, "starts_on": "2026-01-05", "ends_on": "2027-01-03"})
+    assert year.status_code == 201, year.content
+    assert api.get(f"/challenges/{year.json()['id']}/leaderboard").json()["weeks"] == 52

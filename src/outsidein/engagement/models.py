@@ -25,6 +25,8 @@ def hash_secret(secret: str) -> str:
 class Challenge(WorkspaceOwned):
     """E.g. the coffee challenge: how many first-hand customer conversations each participant has a week."""
 
+    MAX_WEEKS = 52
+
     name = models.CharField(max_length=150)
     description = models.TextField(blank=True)
     starts_on = models.DateField(help_text="Week 1 starts at midnight of this day, in each participant's time zone.")
@@ -43,6 +45,9 @@ class Challenge(WorkspaceOwned):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The challenge cannot end before it starts."})
+        # The leaderboard counts every week of the challenge: a span of centuries would take minutes to draw.
+        if self.starts_on and self.ends_on and (self.ends_on - self.starts_on).days >= self.MAX_WEEKS * 7:
+            raise ValidationError({"ends_on": f"A challenge lasts at most {self.MAX_WEEKS} weeks."})
         if self.weekly_target is not None and self.weekly_target < 1:
             raise ValidationError({"weekly_target": "The weekly target is at least one conversation."})
 
