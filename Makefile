@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/version
 	  && { command -v $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres test-browser lint chromium demo clean
+.PHONY: run test test-sqlite test-postgres test-browser test-api-fuzz lint chromium demo clean
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -46,10 +46,15 @@ test-sqlite: $(VENV)/.dev-installed
 test-postgres: $(VENV)/.dev-installed
 	@bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
+# Schemathesis against a live server with the demo (SQLite): no 5xx, no undeclared status code, answers that
+# match their schema. FUZZ_EXAMPLES, FUZZ_SEED and FUZZ_MAX_SECONDS tune it (see the script).
+test-api-fuzz: $(VENV)/.dev-installed
+	bash scripts/api-fuzz.sh
+
 test-browser: $(VENV)/.dev-installed chromium
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
 
-test: lint test-sqlite test-postgres test-browser
+test: lint test-sqlite test-api-fuzz test-postgres test-browser
 
 clean:
 	rm -rf $(VENV) var test-artifacts
