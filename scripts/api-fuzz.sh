@@ -80,7 +80,8 @@ url="http://127.0.0.1:$port"
 "$BIN/outsidein" serve --port "$port" --no-worker >"$data_dir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "$url/api/openapi.json" 2>/dev/null && break
+  "$BIN/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+    "$url/api/openapi.json" 2>/dev/null && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$data_dir/server.log" >&2; exit 1; }
   sleep 0.5
 done
