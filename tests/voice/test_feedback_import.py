@@ -71,8 +71,9 @@ def test_rerunning_the_same_file_creates_no_duplicates(workspace, owner, acme):
     assert FeedbackItem.objects.filter(workspace=workspace).count() == 4
 
 
-def test_a_file_that_is_not_utf8_is_refused_naming_the_line(workspace, owner):
-    content = "comment,nps\nGood,9\nCaf\u00e9 was cold,3\n".encode("cp1252")
+def test_a_file_in_no_encoding_it_could_be_in_is_refused_naming_the_line(workspace, owner):
+    # 0x81 and 0x8D are neither UTF-8 nor Windows-1252 (a Windows-1252 file is read: test_file_encoding.py).
+    content = b"comment,nps\nGood,9\nCaf\x81\x8d was cold,3\n"
     batch = run(workspace, owner, "latin.csv", content)
     assert batch.status == BatchStatus.FAILED
     assert "not UTF-8" in batch.error and "line 3" in batch.error and "CSV UTF-8" in batch.error

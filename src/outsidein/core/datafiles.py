@@ -150,6 +150,15 @@ def _scan(stream: BinaryIO, encoding: str, chunk_size: int = SCAN_BYTES) -> tupl
     return lines, None
 
 
+def _ascii_before(stream: BinaryIO, end: int) -> bool:
+    stream.seek(0)
+    while end > 0 and (chunk := stream.read(min(SCAN_BYTES, end))):
+        if not chunk.isascii():
+            return False
+        end -= len(chunk)
+    return True
+
+
 def _sample(stream: BinaryIO, around: int) -> bytes:
     """Whole lines around the first byte UTF-8 could not read: what the guess is made from."""
     start = max(around - SAMPLE_BYTES // 4, 0)
@@ -206,6 +215,13 @@ def detect_encoding(stream: BinaryIO) -> TextEncoding:
     lines, bad = _scan(stream, "utf-8")
     if bad is None:
         return TextEncoding("utf-8", lines)
+    if not _ascii_before(stream, bad.offset):
+        # UTF-8 accents before the bad byte: the file mixes encodings, and reading it in any one of them would
+        # garble the rest.
+        raise FileRejected(
+            f"The file mixes encodings: it is UTF-8 text up to line {bad.line}, which holds a byte "
+            f"(0x{bad.byte:02X}) that UTF-8 cannot read. Save it as “CSV UTF-8” and import it again. "
+            "Nothing was imported.")
     guess = guess_encoding(_sample(stream, bad.offset))
     for candidate in dict.fromkeys(filter(None, (guess, "cp1252"))):
         lines, still_bad = _scan(stream, candidate)

@@ -21,6 +21,7 @@ COPY cannot read as it stands (rows of the wrong width, mixed line endings, a NU
 
 from __future__ import annotations
 
+import codecs
 import csv
 import math
 import os
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING
 from django.db import DataError, OperationalError, connection, connections, transaction
 from psycopg import errors as pg_errors
 
+from outsidein.core import datafiles
 from outsidein.customers.models import Account, Person
 from outsidein.voice import rollups, rules
 from outsidein.voice.analysis.sentiment import score_texts
@@ -215,7 +217,12 @@ class Plan:
 
     def _too_long(self) -> str:
         limit = rules.MAX_CELL_CHARS
-        arms = " ".join(
+        # A cell over the import limits' cell size: the row-by-row reader cannot even read its row, and says so.
+        cap = datafiles.ImportLimits.current()
+        unreadable = " ".join(
+            f"WHEN octet_length({self.cell(i)}) > {cap.cell_chars} AND length({self.cell(i)}) > {cap.cell_chars} "
+            f"THEN {literal(datafiles.too_long_cell(cap))}" for i in range(self.width))
+        arms = unreadable + " " + " ".join(
             # octet_length reads the stored size: the character count is only taken of cells that may be too long.
             f"WHEN octet_length({self.cell(i)}) > {limit} AND length({self.cell(i)}) > {limit} THEN "
             + sql_reason("too_long", column=literal(column or "A cell"),
@@ -445,8 +452,8 @@ class PartRun:
     """One part of the file on one connection: staged and checked first, then (if every part was) loaded."""
 
     def __init__(self, plan: Plan, part: Part, path: Path, default_received_at: datetime,
-                 report_row: Callable[[int, str, list[str]], list[str]]) -> None:
-        self.plan, self.part, self.path = plan, part, path
+                 report_row: Callable[[int, str, list[str]], list[str]], encoding: str = "utf-8") -> None:
+        self.plan, self.part, self.path, self.encoding = plan, part, path, encoding
         self.default_received_at, self.report_row = default_received_at, report_row
         self.progress = 0.0  # 0..1 of this part's work
         self.error: BaseException | None = None
@@ -463,6 +470,9 @@ class PartRun:
                 cursor.execute(statement)
             cursor.execute(plan.create_stage(part))
             length, sent, carry = part.end - part.start, 0, b"\n"
+            # UTF-8 goes to the server as it is; a file in another encoding is decoded on the way (its parts are cut
+            # at newlines, which are whole characters in every encoding an import takes).
+            decoder = None if self.encoding == "utf-8" else codecs.getincrementaldecoder(self.encoding)()
             try:
                 with cursor.cursor.copy(plan.copy(part)) as copy, self.path.open("rb") as handle:
                     handle.seek(part.start)
@@ -473,11 +483,11 @@ class PartRun:
                             if bare_quote(window):
                                 raise NotForCopy("a quote inside an unquoted cell")
                         carry = window[-2:]
-                        copy.write(chunk)
                         sent += len(chunk)
+                        copy.write(chunk if decoder is None else decoder.decode(chunk, final=sent >= length))
                         self.progress = 0.3 * sent / max(length, 1)
             except (pg_errors.DataError, pg_errors.BadCopyFileFormat, pg_errors.CharacterNotInRepertoire,
-                    pg_errors.UntranslatableCharacter) as exc:
+                    pg_errors.UntranslatableCharacter, UnicodeDecodeError) as exc:
                 raise NotForCopy(str(exc).splitlines()[0]) from exc
             try:
                 with transaction.atomic():
@@ -587,7 +597,9 @@ def load(plan: Plan, path: Path, *, default_received_at: datetime, report_dir: P
          report_row: Callable[[int, str, list[str]], list[str]], on_progress: Callable[[float], None]) -> Outcome:
     """Import a CSV file set-based; raises NotForCopy (before writing anything) if COPY cannot read it."""
     parallel = path.stat().st_size >= PARALLEL_MIN_BYTES and PARTS > 1 and not connection.in_atomic_block
-    runs = [PartRun(plan, part, path, default_received_at, report_row) for part in cut(path, PARTS if parallel else 1)]
+    encoding = codecs.lookup(plan.batch.encoding or datafiles.detect_file_encoding(path).name).name
+    runs = [PartRun(plan, part, path, default_received_at, report_row, encoding)
+            for part in cut(path, PARTS if parallel else 1)]
     if parallel:
         _side_by_side(runs, report_dir, on_progress)
     else:

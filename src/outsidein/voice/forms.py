@@ -1,22 +1,28 @@
 from django import forms
 
+from outsidein.core.datafiles import ImportLimits
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.voice.imports import FIELDS
 from outsidein.voice.models import Source
 
-MAX_UPLOAD_HELP = "CSV (UTF-8), Excel .xlsx or JSON Lines. Large files are fine: they are read as a stream."
+MAX_UPLOAD_HELP = ("CSV (UTF-8; Windows-1252 and other encodings are detected), Excel .xlsx or JSON Lines, up to "
+                   "{limit:,} MB and {columns:,} columns. Large files are fine: they are read as a stream.")
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text=MAX_UPLOAD_HELP,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.jsonl,.ndjson"}))
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.jsonl,.ndjson"}))
     source_name = forms.CharField(label="Source name", max_length=100,
                                   help_text="Where it comes from, e.g. “Q3 NPS survey” or “Zendesk”. Its column "
                                             "mapping is remembered for next time.",
                                   widget=forms.TextInput(attrs={"list": "known-sources", "autocomplete": "off"}))
     source = forms.ChoiceField(label="Kind of feedback", choices=Source.choices, initial=Source.SURVEY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = ImportLimits.current()
+        self.fields["file"].help_text = MAX_UPLOAD_HELP.format(limit=limits.upload_bytes >> 20, columns=limits.columns)
 
 
 class MappingForm(forms.Form):

@@ -13,7 +13,6 @@ On PostgreSQL the chunks go through COPY into a temporary staging table and one
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -32,8 +31,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from outsidein.core import datafiles
+from outsidein.core.datafiles import FileRejected
 from outsidein.core.exports import safe_cell
-from outsidein.core.jobs import JobFailed, Progress, tracked
+from outsidein.core.jobs import Progress, tracked
 from outsidein.customers.models import Account, Person
 from outsidein.voice import bulk_csv, rollups, rules
 from outsidein.voice.analysis.sentiment import score_texts
@@ -46,9 +47,6 @@ FORMATS = ("csv", "xlsx", "jsonl")
 CHUNK_ROWS = 2_000
 COPY_CHUNK_ROWS = 20_000
 MAX_CELL_CHARS = rules.MAX_CELL_CHARS
-# The csv module refuses fields over its limit with an error that names no column; set it well above
-# MAX_CELL_CHARS so an oversized cell is read once and rejected with a reason that names its column.
-csv.field_size_limit(64 * 1024 * 1024)
 
 # Fields a column can be mapped to. "driver" keeps the column's own name as the driver's name.
 FIELDS: dict[str, str] = {
@@ -95,10 +93,6 @@ _WORD_GUESSES: dict[str, tuple[str, ...]] = {
 }
 
 
-class FileRejected(JobFailed):
-    """The whole file cannot be imported (not UTF-8, empty, unreadable, a mapped column missing)."""
-
-
 class Record(NamedTuple):
     """One record of a file: its line (as a spreadsheet or editor shows it) and its cells in column order.
 
@@ -133,48 +127,21 @@ def media_path(stored: str) -> Path:
 
 # --- reading -------------------------------------------------------------------------------------------
 
-def _not_utf8(line: int, byte: int) -> FileRejected:
-    return FileRejected(
-        f"The file is not UTF-8 text: line {line} holds a byte (0x{byte:02X}) that UTF-8 cannot read. It was "
-        "probably saved as Windows-1252 or Latin-1; save it as “CSV UTF-8” and import it again. Nothing was imported."
-    )
-
-
-def scan_text_file(path: Path, chunk_size: int = 1 << 20) -> int:
-    """Count the lines of a text file and check that all of it is UTF-8, before anything is imported.
-
-    One pass at disk speed: it is cheaper to refuse a mis-encoded file whole than to import half of it.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 0
-    last = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(chunk_size):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise _not_utf8(lines + chunk.count(b"\n", 0, exc.start) + 1, chunk[exc.start]) from exc
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(lines + 1, 0) from exc
-    if last and last != b"\n":
-        lines += 1
-    return lines
-
-
-def _csv_records(handle: io.TextIOBase) -> tuple[list[str], Iterator[Record]]:
+def _csv_records(handle: io.TextIOBase, limits: datafiles.ImportLimits | None = None
+                 ) -> tuple[list[str], Iterator[Record]]:
+    limits = limits or datafiles.ImportLimits.current()
+    datafiles.set_csv_cell_limit(limits)
     reader = csv.reader(handle)
     try:
         header = next(reader)
     except StopIteration:
         raise FileRejected("The file is empty: it needs a header row and at least one row.") from None
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(1, exc.object[exc.start]) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileRejected(f"The header row holds a column name longer than {limits.cell_chars:,} characters; "
+                               "it is not a CSV header. Nothing was imported.") from exc
         raise FileRejected(f"The header row cannot be read as CSV: {exc}.") from exc
+    datafiles.check_columns(len(header), limits)
     columns = [c.strip() for c in header]
     if not any(columns):
         raise FileRejected("The first row is blank: it must name the columns.")
@@ -182,19 +149,10 @@ def _csv_records(handle: io.TextIOBase) -> tuple[list[str], Iterator[Record]]:
     width = len(columns)
 
     def records() -> Iterator[Record]:
-        previous_end = reader.line_num
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as exc:
-                raise _not_utf8(previous_end + 1, exc.object[exc.start]) from exc
-            except csv.Error as exc:
-                yield Record(previous_end + 1, [], f"This row cannot be read as CSV: {exc}.")
-                previous_end = reader.line_num
+        for line, row, reason in datafiles.csv_rows(reader, limits):
+            if reason:
+                yield Record(line, [], reason)
                 continue
-            line, previous_end = previous_end + 1, reader.line_num
             if len(row) != width:
                 if len(row) > width and any(cell.strip() for cell in row[width:]):
                     yield Record(line, [], f"This row has {len(row)} cells but the header names {width} columns.")
@@ -205,16 +163,9 @@ def _csv_records(handle: io.TextIOBase) -> tuple[list[str], Iterator[Record]]:
     return columns, records()
 
 
-def _xlsx_records(path: Path) -> tuple[list[str], Iterator[Record], Any]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRejected("The file is not an Excel workbook (.xlsx) that can be read.") from exc
-    sheet = workbook.worksheets[0]
+def _xlsx_records(path: Path, limits: datafiles.ImportLimits | None = None) -> tuple[list[str], Iterator[Record], Any]:
+    limits = limits or datafiles.ImportLimits.current()
+    workbook, sheet = datafiles.open_workbook(path, limits)
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None or not any(c not in (None, "") for c in header):
@@ -261,7 +212,10 @@ def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _jsonl_records(handle: io.TextIOBase, sample: int = 50) -> tuple[list[str], Iterator[Record]]:
+def _jsonl_records(handle: io.TextIOBase, sample: int = 50, limits: datafiles.ImportLimits | None = None
+                   ) -> tuple[list[str], Iterator[Record]]:
+    limits = limits or datafiles.ImportLimits.current()
+
     def parsed() -> Iterator[Record]:
         for line, text in enumerate(handle, start=1):
             if not text.strip():
@@ -286,6 +240,7 @@ def _jsonl_records(handle: io.TextIOBase, sample: int = 50) -> tuple[list[str], 
         raise FileRejected("The file is empty: it needs at least one JSON object per line.")
     # The columns are the keys of the first objects; later objects are read through the same columns.
     columns = list(dict.fromkeys(k for item in head if not isinstance(item, Record) for k in item[1]))
+    datafiles.check_columns(len(columns), limits, "The first objects name")
 
     def records() -> Iterator[Record]:
         for item in itertools.chain(head, stream):
@@ -299,12 +254,19 @@ def _jsonl_records(handle: io.TextIOBase, sample: int = 50) -> tuple[list[str], 
 
 
 class FeedbackFile:
-    """An uploaded or local feedback file: its columns and its records, read lazily."""
+    """An uploaded or local feedback file: its columns and its records, read lazily.
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    ``encoding`` is the one found when the file was stored (``ImportBatch.encoding``); without it the file's
+    encoding is detected, once, when it is first needed.
+    """
+
+    def __init__(self, path: Path, fmt: str, encoding: str = "") -> None:
         if fmt not in FORMATS:
             raise FileRejected(f"Unknown file format “{fmt}”; use one of {', '.join(FORMATS)}.")
         self.path, self.format = path, fmt
+        self.limits = datafiles.ImportLimits.current()
+        self._given_encoding = encoding
+        self._encoding: datafiles.TextEncoding | None = None
         self._handle: Any = None
 
     def __enter__(self) -> FeedbackFile:
@@ -318,37 +280,46 @@ class FeedbackFile:
             self._handle.close()
             self._handle = None
 
+    @property
+    def encoding(self) -> datafiles.TextEncoding | None:
+        """The text encoding the file is read in, with its number of lines (None for a workbook)."""
+        if self.format == "xlsx":
+            return None
+        if self._encoding is None:
+            if self.path.stat().st_size == 0:
+                raise FileRejected("The file is empty: it needs a header row and at least one row.")
+            self._encoding = (datafiles.read_file_as(self.path, self._given_encoding) if self._given_encoding
+                              else datafiles.detect_file_encoding(self.path))
+        return self._encoding
+
     def measure(self) -> int | None:
         """Number of records, to show progress (checks the encoding of text files on the way)."""
         if self.format == "xlsx":
             return None
-        if self.path.stat().st_size == 0:
-            raise FileRejected("The file is empty: it needs a header row and at least one row.")
-        lines = scan_text_file(self.path)
+        lines = self.encoding.lines
         return max(lines - 1, 0) if self.format == "csv" else lines
 
     def open(self) -> tuple[list[str], Iterator[Record]]:
         self.close()
         if self.format == "xlsx":
-            columns, records, sheet = _xlsx_records(self.path)
+            columns, records, sheet = _xlsx_records(self.path, self.limits)
             self._handle = sheet.parent
             return columns, records
+        encoding = self.encoding
         try:
-            self._handle = self.path.open(encoding="utf-8-sig", errors="strict", newline="")
+            self._handle = self.path.open(encoding=encoding.reading_name, errors="strict", newline="")
         except OSError as exc:
             raise FileRejected(f"The file cannot be read: {exc.strerror}.") from exc
         if self.format == "csv":
-            return _csv_records(self._handle)
-        return _jsonl_records(self._handle)
+            return _csv_records(self._handle, self.limits)
+        return _jsonl_records(self._handle, limits=self.limits)
 
-    def preview(self, limit: int = 5) -> tuple[list[str], list[Record]]:
+    def preview(self, limit: int | None = None) -> tuple[list[str], list[Record]]:
+        """The columns and the first records (as many as the limits' preview rows): never the whole file."""
+        limit = self.limits.preview_rows if limit is None else limit
         columns, records = self.open()
-        head = []
         try:
-            for record in records:
-                head.append(record)
-                if len(head) >= limit:
-                    break
+            head = list(itertools.islice(records, limit))
         finally:
             self.close()
         return columns, head

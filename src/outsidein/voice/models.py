@@ -32,6 +32,8 @@ class ImportBatch(WorkspaceOwned, JobRow):
     file_name = models.CharField(max_length=255, blank=True)
     stored_file = models.CharField(max_length=500, blank=True, help_text="Path of the uploaded file under MEDIA_ROOT.")
     file_format = models.CharField(max_length=10, blank=True)  # csv, xlsx, jsonl
+    encoding = models.CharField(max_length=40, blank=True,
+                                help_text="The text encoding the file is read in (utf-8, cp1252…); blank for XLSX.")
     mapping = models.JSONField(default=dict, blank=True)  # column -> field used for this run
     rows_created = models.PositiveIntegerField(default=0)
     rows_duplicate = models.PositiveIntegerField(default=0)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from outsidein.core import jobs
+from outsidein.core import datafiles, jobs
 from outsidein.voice import imports, rollups
 from outsidein.voice.models import ColumnMapping, FeedbackItem, ImportBatch, Source
 
@@ -20,6 +20,7 @@ def upload_feedback_file(workspace, user, uploaded, *, source_name: str, source:
     """Store an uploaded file (in chunks: it may be large) and open a batch for it, waiting for its mapping."""
     try:
         fmt = imports.detect_format(uploaded.name)
+        datafiles.check_upload_size(uploaded.size)
     except imports.FileRejected as exc:
         raise ValidationError({"file": str(exc)}) from exc
     relative = f"imports/{workspace.pk}/{uuid.uuid4().hex}-{_safe_name(uploaded.name)}"
@@ -30,8 +31,19 @@ def upload_feedback_file(workspace, user, uploaded, *, source_name: str, source:
             handle.write(chunk)
     return ImportBatch.objects.create(
         workspace=workspace, source_name=source_name.strip()[:100], source=source, file_name=uploaded.name[:255],
-        stored_file=relative, file_format=fmt, created_by=user,
+        stored_file=relative, file_format=fmt, encoding=_encoding(path, fmt), created_by=user,
     )
+
+
+def _encoding(path: Path, fmt: str) -> str:
+    """The text encoding of a stored file, found once; blank for a workbook, or for a file in none (its mapping
+    page and its import then say why it cannot be read)."""
+    if fmt == "xlsx":
+        return ""
+    try:
+        return datafiles.detect_file_encoding(path).name
+    except imports.FileRejected:
+        return ""
 
 
 def batch_for_local_file(workspace, user, path: Path, *, source_name: str, source: str = Source.SURVEY,
@@ -40,7 +52,7 @@ def batch_for_local_file(workspace, user, path: Path, *, source_name: str, sourc
     fmt = imports.detect_format(path.name)
     return ImportBatch.objects.create(
         workspace=workspace, source_name=source_name.strip()[:100], source=source, file_name=path.name[:255],
-        stored_file=str(path.resolve()), file_format=fmt, created_by=user,
+        stored_file=str(path.resolve()), file_format=fmt, encoding=_encoding(path, fmt), created_by=user,
         mapping=mapping or saved_mapping(workspace, source_name) or {},
     )
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from outsidein.core import datafiles
 from outsidein.core.charts import Bar, Point, bar_chart, line_chart
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.pagination import CappedPaginator
@@ -152,16 +153,30 @@ def _batch(request, batch_id: int) -> ImportBatch:
     return get_scoped(ImportBatch.objects.select_related("workspace", "created_by"), request.workspace, pk=batch_id)
 
 
+def _batch_file(batch: ImportBatch) -> imports.FeedbackFile:
+    return imports.FeedbackFile(imports.media_path(batch.stored_file), batch.file_format, encoding=batch.encoding)
+
+
 def _mapping_context(batch: ImportBatch, form=None) -> dict:
-    feedback_file = imports.FeedbackFile(imports.media_path(batch.stored_file), batch.file_format)
-    columns, head = feedback_file.preview(limit=5)
+    feedback_file = _batch_file(batch)
+    columns, head = feedback_file.preview()
+    encoding = feedback_file.encoding
+    if encoding is not None and encoding.name != batch.encoding:
+        batch.encoding = encoding.name
+        ImportBatch.objects.filter(pk=batch.pk).update(encoding=batch.encoding)
     if form is None:
         initial = services.saved_mapping(batch.workspace, batch.source_name) or imports.guess_mapping(columns)
         form = forms.MappingForm(columns=columns, initial_mapping=initial)
     remembered = services.saved_mapping(batch.workspace, batch.source_name) is not None
     rows = [r.cells if not r.error else [r.error] for r in head]
     return {"batch": batch, "form": form, "columns": columns, "preview": rows, "remembered": remembered,
+            "read_as": encoding.label if encoding else "",
             "field_rows": list(zip(columns, [form[f"col_{i}"] for i in range(len(columns))], strict=True))}
+
+
+def _file_error(request, batch: ImportBatch, exc: imports.FileRejected):
+    return render(request, "voice/import_detail.html", {"batch": batch, "file_error": str(exc), "here": "imports"},
+                  status=422)
 
 
 @login_required
@@ -171,10 +186,10 @@ def import_detail(request, batch_id: int):
         try:
             context = _mapping_context(batch)
         except imports.FileRejected as exc:
-            return render(request, "voice/import_detail.html", {"batch": batch, "file_error": str(exc),
-                                                                "here": "imports"}, status=422)
+            return _file_error(request, batch, exc)
         return render(request, "voice/import_map.html", {**context, "here": "imports"})
     return render(request, "voice/import_detail.html", {"batch": batch, **_result_context(batch),
+                                                        "read_as": datafiles.encoding_label(batch.encoding),
                                                         "here": "imports"})
 
 
@@ -197,7 +212,10 @@ def import_map(request, batch_id: int):
     if batch.mapping or batch.started_at:
         messages.info(request, "This import has started already.")
         return redirect(batch.get_absolute_url())
-    columns, _ = imports.FeedbackFile(imports.media_path(batch.stored_file), batch.file_format).preview(limit=1)
+    try:
+        columns, _ = _batch_file(batch).preview(limit=0)
+    except imports.FileRejected as exc:
+        return _file_error(request, batch, exc)
     form = forms.MappingForm(request.POST, columns=columns, initial_mapping={})
     if form.is_valid():
         try:
