@@ -202,6 +202,11 @@ if _proxy_header := os.environ.get("OUTSIDEIN_PROXY_SSL_HEADER", "").strip():
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "outsidein.core.uploads.SizeLimitedUploadHandler",  # past the upload limit nothing is stored, only counted
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Import limits ------------------------------------------------------------------------------------
 # What one imported file (feedback, accounts, persons; from a page or the command line) may hold. A file over a

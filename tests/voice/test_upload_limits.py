@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
@@ -260,3 +261,30 @@ def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_stored(owner_cl
     assert "The file is 1.4 MB; at most 1.0 MB can be uploaded" in answer.content.decode()
     assert not ImportBatch.objects.exists()
     assert not list((Path(settings.MEDIA_ROOT) / "imports").rglob("*.csv"))
+
+
+class _DiskSpy(TemporaryFileUploadHandler):
+    """The temporary-file handler, counting what reaches it (the bytes that would be written to disk)."""
+
+    written = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        type(self).written += len(raw_data)
+        return super().receive_data_chunk(raw_data, start)
+
+
+def test_an_upload_past_the_size_limit_never_reaches_the_disk(owner_client, workspace, settings):
+    settings.OUTSIDEIN_IMPORT_LIMITS = {**settings.OUTSIDEIN_IMPORT_LIMITS, "MAX_UPLOAD_BYTES": 1 * MB}
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes through the temporary file
+    settings.FILE_UPLOAD_HANDLERS = ["outsidein.core.uploads.SizeLimitedUploadHandler",
+                                     f"{__name__}._DiskSpy"]
+    _DiskSpy.written = 0
+    answer = upload(owner_client, workspace, "big.csv", b"comment\n" + b"Fine\n" * 2_000_000)  # 10 MB
+    assert answer.status_code == 422
+    assert "The file is 9.5 MB; at most 1.0 MB can be uploaded" in answer.content.decode()
+    assert _DiskSpy.written <= 1 * MB
+    assert not ImportBatch.objects.exists()
+
+    _DiskSpy.written = 0
+    answer = upload(owner_client, workspace, "small.csv", b"comment\nFine\n")
+    assert answer.status_code == 302 and _DiskSpy.written == len(b"comment\nFine\n")
