@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/version
 	  && { command -v $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres test-browser test-api-fuzz lint chromium demo clean
+.PHONY: run test test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint chromium demo clean
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -50,6 +50,10 @@ test-postgres: $(VENV)/.dev-installed
 # match their schema. FUZZ_EXAMPLES, FUZZ_SEED and FUZZ_MAX_SECONDS tune it (see the script).
 test-api-fuzz: $(VENV)/.dev-installed
 	bash scripts/api-fuzz.sh
+
+# The same against a fresh database on the PostgreSQL server (about five minutes; not part of `make test`).
+test-api-fuzz-postgres: $(VENV)/.dev-installed
+	FUZZ_MAX_SECONDS=400 bash scripts/api-fuzz.sh --postgres
 
 test-browser: $(VENV)/.dev-installed chromium
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
