@@ -53,7 +53,7 @@ test-api-fuzz: $(VENV)/.dev-installed
 
 # The same against a fresh database on the PostgreSQL server (about five minutes; not part of `make test`).
 test-api-fuzz-postgres: $(VENV)/.dev-installed
-	FUZZ_MAX_SECONDS=400 bash scripts/api-fuzz.sh --postgres
+	FUZZ_MAX_SECONDS=600 bash scripts/api-fuzz.sh --postgres
 
 test-browser: $(VENV)/.dev-installed chromium
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider

@@ -11,14 +11,14 @@
 #   scripts/api-fuzz.sh --postgres       the same against PostgreSQL (a fresh database on DATABASE_URL's server)
 #
 # FUZZ_EXAMPLES (default 10) bounds the generated cases per operation, FUZZ_SEED fixes them (default 1),
-# FUZZ_MAX_SECONDS (default 240) bounds the whole schemathesis run: a run cut short fails, as an operation that
-# hangs would make it. An answer slower than 20 seconds is a failure too.
+# FUZZ_MAX_SECONDS (default 480, about four times a quiet run) bounds the whole schemathesis run: a run cut
+# short fails, as an operation that hangs would make it. An answer slower than 20 seconds is a failure too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$PWD/.venv/bin"
 examples="${FUZZ_EXAMPLES:-10}"
 seed="${FUZZ_SEED:-1}"
-max_seconds="${FUZZ_MAX_SECONDS:-240}"
+max_seconds="${FUZZ_MAX_SECONDS:-480}"
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/outsidein-fuzz.XXXXXX")"
 export OUTSIDEIN_DATA_DIR="$data_dir"
