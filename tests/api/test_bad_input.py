@@ -76,6 +76,15 @@ def test_null_for_a_field_that_cannot_be_blank_is_a_422_naming_it(api):
     assert Segment.objects.get(pk=segment["id"]).name == "Enterprise"
 
 
+def test_null_in_a_guide_patch_clears_its_description_and_refuses_a_null_title(api):
+    guide = api.post("/guides", {"title": "Renewal calls", "description": "Ask about month-end"}).json()
+    patched = api.patch(f"/guides/{guide['id']}", {"description": None})
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["description"] == ""
+    assert "title" in _messages(api.patch(f"/guides/{guide['id']}", {"title": None}))
+    assert api.get(f"/guides/{guide['id']}").json()["title"] == "Renewal calls"
+
+
 @pytest.mark.parametrize(("path", "body", "field"), [
     ("/segments", {"name": "Enter\x00prise"}, "name"),
     ("/persons", {"name": "Ada", "notes": "line\x00"}, "notes"),

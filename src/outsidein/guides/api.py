@@ -1,6 +1,7 @@
 from ninja import Field, Schema
 from ninja.pagination import paginate
 
+from outsidein.api.common import nulls_in_model_terms
 from outsidein.api.inputs import InputSchema
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
@@ -110,7 +111,7 @@ def create_guide(request, payload: GuideIn):
 
 @router.patch("/guides/{guide_id}", response=GuideOut)
 def update_guide(request, guide_id: int, payload: GuidePatch):
-    changes = {name: value for name, value in payload.model_dump(exclude_unset=True).items() if value is not None}
+    changes = nulls_in_model_terms(Guide, payload.model_dump(exclude_unset=True))
     services.save_guide(request.workspace, request.user, changes, guide=_guide(request, guide_id))
     return _guide(request, guide_id)
 
