@@ -14,6 +14,7 @@ from django.db import connection
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Person
 from outsidein.voice import bulk_csv, imports, rollups, services
+from outsidein.voice.imports import job as import_job
 from outsidein.voice.models import BatchStatus, FeedbackItem
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based reader needs PostgreSQL")
@@ -172,8 +173,8 @@ def test_line_numbers_count_the_lines_of_quoted_cells_before_them(workspace, own
 
 def test_a_file_copy_cannot_read_is_read_row_by_row(workspace, owner, tmp_path, monkeypatch):
     fallbacks = []
-    real = imports._import_row_by_row
-    monkeypatch.setattr(imports, "_import_row_by_row", lambda *a: fallbacks.append(1) or real(*a))
+    real = import_job._import_row_by_row
+    monkeypatch.setattr(import_job, "_import_row_by_row", lambda *a: fallbacks.append(1) or real(*a))
     path = tmp_path / "ragged.csv"
     path.write_text("comment,nps\nfine,9\ntoo,many,cells\nalso fine,7\n", encoding="utf-8")
     batch = imports.run_import(services.batch_for_local_file(workspace, owner, path, source_name="Ragged"))

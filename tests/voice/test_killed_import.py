@@ -165,6 +165,7 @@ def test_a_resumed_import_goes_on_from_its_last_committed_chunk(workspace, owner
     import json
 
     from outsidein.voice import imports
+    from outsidein.voice.imports import writers
 
     records = [{"id": f"R{i}", "comment": f"Comment {i}", "nps": 12 if i in (2, 9) else i % 11} for i in range(12)]
     path = tmp_path / "survey.jsonl"  # JSON Lines: the row-by-row reader on every database
@@ -172,8 +173,8 @@ def test_a_resumed_import_goes_on_from_its_last_committed_chunk(workspace, owner
     for writer in (imports.OrmWriter, imports.CopyWriter):
         monkeypatch.setattr(writer, "chunk_rows", 3)
     points = []
-    save = imports._save_resume_point
-    monkeypatch.setattr(imports, "_save_resume_point",
+    save = writers._save_resume_point
+    monkeypatch.setattr(writers, "_save_resume_point",
                         lambda batch_id, point, created: points.append(point(created)) or save(batch_id, point, created))
     batch = services.batch_for_local_file(workspace, owner, path, source_name="Survey")
     imports.run_import(batch)

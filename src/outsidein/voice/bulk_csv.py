@@ -47,7 +47,7 @@ from outsidein.voice.analysis.sentiment import score_texts
 from outsidein.voice.models import FeedbackItem, ImportBatch
 
 if TYPE_CHECKING:
-    from outsidein.voice.imports import ColumnLayout
+    from outsidein.voice.imports.mapping import ColumnLayout
 
 PARALLEL_MIN_BYTES = 8 << 20  # below this, one part: a second connection costs more than it saves
 PARTS = max(1, min(2, os.cpu_count() or 1))
