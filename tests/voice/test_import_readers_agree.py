@@ -14,6 +14,7 @@ from django.db import connection
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Person
 from outsidein.voice import bulk_csv, imports, rollups, services
+from outsidein.voice.bulk_csv import loading as bulk_loading
 from outsidein.voice.imports import job as import_job
 from outsidein.voice.models import BatchStatus, FeedbackItem
 
@@ -194,14 +195,14 @@ def test_large_files_are_cut_into_parts_loaded_side_by_side(tmp_path, monkeypatc
     directory(single)
     path = write_corpus(tmp_path / "corpus.csv", long_cell=False)  # a cut falls between ordinary rows
     threads = []
-    real = bulk_csv._side_by_side
-    monkeypatch.setattr(bulk_csv, "_side_by_side", lambda runs, *a: threads.append(len(runs)) or real(runs, *a))
+    real = bulk_loading._side_by_side
+    monkeypatch.setattr(bulk_loading, "_side_by_side", lambda runs, *a: threads.append(len(runs)) or real(runs, *a))
 
-    monkeypatch.setattr(bulk_csv, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(bulk_csv, "PARTS", 2)
+    monkeypatch.setattr(bulk_loading, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(bulk_loading, "PARTS", 2)
     in_parts = import_file(side, owner, path)
     assert threads == [2]
-    monkeypatch.setattr(bulk_csv, "PARALLEL_MIN_BYTES", 1 << 40)
+    monkeypatch.setattr(bulk_loading, "PARALLEL_MIN_BYTES", 1 << 40)
     whole = import_file(single, owner, path)
     assert threads == [2]
 

@@ -17,6 +17,8 @@ from outsidein.core import datafiles
 from outsidein.core.datafiles import FileRejected
 
 FORMATS = ("csv", "xlsx", "jsonl")
+
+
 class Record(NamedTuple):
     """One record of a file: its line (as a spreadsheet or editor shows it) and its cells in column order.
 

@@ -20,6 +20,7 @@ from outsidein.voice.rules import RowError
 MAX_CELL_CHARS = rules.MAX_CELL_CHARS
 # --- one record ---------------------------------------------------------------------------------------
 
+
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
         return value.strip(rules.WHITESPACE)

@@ -18,6 +18,7 @@ CHUNK_ROWS = 2_000
 COPY_CHUNK_ROWS = 20_000
 # --- writing ---------------------------------------------------------------------------------------------
 
+
 class OrmWriter:
     """bulk_create with conflicts skipped; counts what it created from the batch's new ids (works on any database)."""
 
