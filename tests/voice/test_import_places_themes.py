@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from outsidein.voice import services, themes_services
 from outsidein.voice.models import FeedbackItem, ThemeMember, ThemeModelState
+from outsidein.voice.themes_services import placing as themes_placing
 
 TOPICS = {
     "delivery": ["My parcel delivery arrived late again", "The delivery was late and the parcel was damaged",
@@ -128,7 +129,7 @@ def test_a_highlight_deleted_while_new_items_are_placed_does_not_stop_the_others
     conversation = Conversation.objects.create(workspace=themed, kind="customer_visit")
     doomed = Highlight.objects.create(workspace=themed, conversation=conversation,
                                       text="The parcel delivery was late and the courier never called")
-    corpus = themes_services.corpus
+    corpus = themes_placing.corpus
     unthemed = []
 
     def delete_elsewhere():
@@ -145,7 +146,7 @@ def test_a_highlight_deleted_while_new_items_are_placed_does_not_stop_the_others
             unthemed.append(len(subjects))
         return subjects
 
-    monkeypatch.setattr(themes_services, "corpus", corpus_then_delete)
+    monkeypatch.setattr(themes_placing, "corpus", corpus_then_delete)
     batch = services.upload_feedback_file(themed, owner, SimpleUploadedFile("new.csv", CSV.encode()),
                                           source_name="Q4 survey")
     services.start_import(batch)
