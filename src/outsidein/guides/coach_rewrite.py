@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from outsidein.guides.coach_clauses import clause_after_you
 from outsidein.guides.coach_grammar import (
     ADVERBS_TO_SKIP,
     AUXILIARIES,
     DETERMINERS,
     PREPOSITIONS,
     TOKEN,
-    TOKEN_ANY_CASE,
-    WH_WORDS,
     Unit,
     base_form,
     embedded_wh,
@@ -26,98 +25,29 @@ from outsidein.guides.coach_grammar import (
     noun_phrase_at,
     past_tense,
 )
-from outsidein.guides.coach_rules import LOADED_WORDS, MONEY, Analysis, opinion, pricing
-
-FOLLOW_UP = {
-    "closed": "What happened?",
-    "leading": "How did it go?",
-    "hypothetical": "What did you do?",
-    "opinion": "What happened?",
-    "pricing": "What did it cost you?",
-    "pitch": "What did you do?",
-    "generic": "What happened?",
-    "compound": "What happened?",
-}
-
-# Verbs that say little about behaviour: "Would you feel safer?" is better rewritten from its topic.
-WEAK_VERBS = frozenset({
-    "think", "feel", "like", "love", "hate", "want", "find", "see", "say", "be", "prefer", "agree",
-    "mind", "rate", "consider", "wish", "expect", "hope", "tend", "intend", "do", "enjoy", "dislike",
-    "recommend", "become", "get", "make", "help", "work", "look", "seem", "sound",
-})
-# Noun phrases that name the conversation rather than its subject.
-TOPIC_SKIP = frozenset({
-    "opinion", "opinions", "impression", "impressions", "thoughts", "view", "views", "feedback", "reaction",
-    "take", "verdict", "life", "job", "day", "week", "time", "problem", "problems", "person",
-})
-MONEY_VERBS = frozenset({"pay", "spend", "charge", "budget", "cost", "afford", "invest"})
-# Words after "you" that are not its verb.
-NOT_VERBS = frozenset(AUXILIARIES | DETERMINERS | PREPOSITIONS | WH_WORDS) | {
-    "and", "or", "but", "that", "it", "them", "me", "us", "yourself", "yourselves", "guys", "all",
-    "more", "less", "so", "very", "too", "if", "when", "a", "an", "the", "there", "here", "i", "we",
-    "they", "he", "she", "'d", "'ll", "'re", "'ve", "as", "than", "out", "up", "down", "off", "back",
-}
-DO_AND_MODALS = frozenset({
-    "do", "does", "did", "would", "will", "could", "can", "might", "should", "don't", "didn't", "doesn't",
-    "won't", "wouldn't", "couldn't", "can't", "'d", "'ll", "must", "may",
-})
-BE_FORMS = frozenset({"is", "are", "was", "were", "am", "isn't", "aren't", "wasn't", "weren't", "be", "been"})
-# Skipped after "you" only when "to" follows: "you plan to move" -> "move".
-BEFORE_TO = frozenset({
-    "plan", "planning", "going", "intending", "intend", "want", "wanting", "expect", "need", "tend",
-    "trying", "likely", "able", "willing", "prepared", "ready", "happy", "about", "open", "hoping", "hope",
-    "used", "have", "had", "has", "try", "like", "love", "prefer",
-})
-TIME_TAILS = re.compile(
-    r"\b(?:next (?:year|month|week|quarter|time)|in the future|going forward|these days|nowadays|"
-    r"(?:every|each) (?:day|week|month|year|time|hour|morning|night|evening|quarter|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday|weekend)|more often|any more|anymore|again|instead|"
-    r"in real time|last time|this time|right now|on time)\b"
+from outsidein.guides.coach_rules import MONEY, Analysis, opinion, pricing
+from outsidein.guides.coach_vocabulary import (
+    ADJECTIVE_LIKE,
+    BE_FORMS,
+    CURRENCY,
+    DANGLING,
+    EMPTY_TOPIC,
+    EVERY,
+    FOLLOW_UP,
+    GENERIC_WORDS,
+    IDEA_WORDS,
+    LIKE_THIS,
+    LOADED,
+    MODAL_TAIL,
+    MONEY_VERBS,
+    OURS,
+    PROBLEM,
+    TIME_TAILS,
+    TOPIC_SKIP,
+    WEAK_VERBS,
+    case_map,
+    has_content,
 )
-GENERIC_WORDS = re.compile(
-    r"\b(?:usually|typically|normally|generally|in general|ever|always|often|sometimes|regularly|"
-    r"routinely|customarily|habitually|as a rule|on average|most of the time|in most cases)\b,?\s*"
-)
-LOADED = re.compile(
-    r"\b(?:" + LOADED_WORDS + r"|really|so|such|very|too|just|even|obviously|surely|ideal|dream|perfect|exactly|"
-    r"precisely)\b\s*"
-)
-OURS = re.compile(r"\b(?:our|this|these|those)\b(?= \w)")
-EVERY = re.compile(r"\bevery\s+(?=(\w))")
-LIKE_THIS = re.compile(r"\b(?:like (?:this|that)|such as this|of this kind)\b")
-MODAL_TAIL = re.compile(r"\b(?:would|could|will|might|should)\b.*$")
-DANGLING = re.compile(r"\b(?:more|less|any)\s*$")
-IDEA_WORDS = frozenset({
-    "idea", "ideas", "concept", "concepts", "mock-up", "mock-ups", "mockup", "mockups", "proposal",
-    "proposals", "prototype", "prototypes", "sketch", "sketches", "pitch",
-})
-# A topic made only of these words says nothing on its own.
-EMPTY_TOPIC = frozenset({
-    "it", "this", "that", "these", "those", "one", "them", "something", "anything", "things", "thing",
-    "way", "the", "a", "an", "there", "here", "what", "lot", "time", "bit", "two", "new", "any", "some",
-    "all", "most", "both", "everything", "anyone", "someone", "more", "less",
-})
-# Words that describe rather than name; a subject cannot end with one ("the new | process ...").
-ADJECTIVE_LIKE = frozenset({
-    "new", "old", "current", "last", "first", "same", "other", "main", "whole", "next", "big", "small",
-    "existing", "previous", "single", "own", "usual", "typical", "best", "latest",
-})
-CURRENCY = re.compile(r"\b(?:euros?|dollars?|pounds?|bucks|cents?|pence)\b|[$\u20ac\u00a3]")
-PROBLEM = "Tell me about the last time you ran into the problem this is meant to solve. What did you do?"
-
-
-def _case_map(text: str) -> dict[str, str]:
-    """Keep the original spelling of names and acronyms ("IT", "ERP", "Rotterdam") in rewrites."""
-    mapping: dict[str, str] = {}
-    for index, word in enumerate(TOKEN_ANY_CASE.findall(text)):
-        if word.lower() != word and (index > 0 or (word.isupper() and len(word) > 1)):
-            mapping.setdefault(word.lower(), word)
-    return mapping
-
-
-def _plain(words: Sequence[str]) -> bool:
-    """Whether a clause or topic carries content beyond pronouns and filler."""
-    return bool(words) and not set(words) <= EMPTY_TOPIC
 
 
 class Rewriter:
@@ -128,7 +58,7 @@ class Rewriter:
         # review(text) -> [(rule, suggestion)] for part of the question: a compound question's first half,
         # or the question left after a pitch, is kept as the suggestion when it is fine on its own.
         self.review = review
-        self.case = _case_map(analysis.text)
+        self.case = case_map(analysis.text)
         self.units = [u for u in analysis.units if u not in analysis.pitch_units]
         self.main = analysis.question_units[0] if analysis.question_units else None
 
@@ -168,41 +98,8 @@ class Rewriter:
             if words[0] == "if":
                 continue  # the imagined condition is not something they did
             for i, word in enumerate(words):
-                if word != "you":
-                    continue
-                before = words[i - 1] if i else ""
-                if before in BE_FORMS and not (i + 1 < len(words) and words[i + 1].endswith("ing")):
-                    continue  # "Are you responsible ...", "Aren't you worried ...": not an action
-                j, skipped = i + 1, ""
-                while j < len(words):
-                    w = words[j]
-                    nxt = words[j + 1] if j + 1 < len(words) else ""
-                    perfect = w in {"have", "has", "had", "'ve"} and (is_verb_form(nxt) or nxt in ADVERBS_TO_SKIP)
-                    if w in ADVERBS_TO_SKIP or (w in AUXILIARIES and w not in {"have", "has", "had"}) or perfect:
-                        skipped = w
-                    elif w == "to" and j == i + 1:
-                        skipped = "to"  # "convince you to upgrade"
-                    elif w in BEFORE_TO and nxt == "to":
-                        j += 1
-                        skipped = "to"
-                    else:
-                        break
-                    j += 1
-                if j >= len(words):
-                    continue
-                verb = words[j]
-                if verb in NOT_VERBS and skipped in {"have", "has", "had", "do", "does", "did"}:
-                    verb, j = skipped, j - 1  # "Have you ever had ...": "had" is the verb
-                if verb in {"have", "has", "had"}:
-                    return "have", words[j + 1 :]  # "Have you ever had a payment rejected?"
-                if verb in NOT_VERBS or verb.endswith("ly"):
-                    continue
-                if not is_verb_form(verb) and before not in DO_AND_MODALS and skipped not in DO_AND_MODALS:
-                    continue
-                base = base_form(verb)
-                if base in WEAK_VERBS:
-                    continue
-                return base, words[j + 1 :]
+                if word == "you" and (clause := clause_after_you(words, i)) is not None:
+                    return clause
         return None
 
     def gerund_clause(self) -> tuple[str, list[str]] | None:
@@ -270,7 +167,8 @@ class Rewriter:
                     continue
                 cleaned = self.clean(noun_phrase_at(words, i))
                 cleaned = [w for w in cleaned if w != "last"] if cleaned[:2] == ["the", "last"] else cleaned
-                if not _plain(cleaned) or cleaned[-1] in DETERMINERS | {"one", "ones"} or set(cleaned) & TOPIC_SKIP:
+                ends_vaguely = cleaned and cleaned[-1] in DETERMINERS | {"one", "ones"}
+                if not has_content(cleaned) or ends_vaguely or set(cleaned) & TOPIC_SKIP:
                     continue
                 if any(ch.isdigit() for w in cleaned for ch in w) or CURRENCY.search(" ".join(cleaned)):
                     continue
@@ -291,7 +189,7 @@ class Rewriter:
             if word in {"and", "or", "but", "if", "because", "so", "than"}:
                 rest = rest[:i]
                 break
-        if rest and (not _plain(rest) or set(rest) <= PREPOSITIONS | EMPTY_TOPIC):
+        if rest and (not has_content(rest) or set(rest) <= PREPOSITIONS | EMPTY_TOPIC):
             return None
         while rest and rest[0].endswith("ly") and rest[0] not in {"supply", "apply", "reply", "fly", "rely"}:
             rest = rest[1:]
@@ -370,7 +268,7 @@ class Rewriter:
                          text)
         if ours:
             words = self.clean(ours.group(1).split())
-            if _plain(words):
+            if has_content(words):
                 return self.last_time(f"you dealt with {self.words_text(words)}", "hypothetical")
         conditional = re.search(r"\bif (?!we\b|you\b|i\b|our\b)([a-z0-9' -]+?)(?:,|\?|$| would| could| will)",
                                 text)
@@ -400,7 +298,7 @@ class Rewriter:
                 break
         if words and words[0] in {"a", "an"}:
             words[0] = "the"
-        return self.words_text(words) if _plain(words) else None
+        return self.words_text(words) if has_content(words) else None
 
     def _opinion(self) -> str:
         if self.a.pitch_units:
@@ -410,7 +308,7 @@ class Rewriter:
         topic = None
         if named:
             topic = self.clean((named.group(1) or named.group(2)).split())
-            topic = topic if _plain(topic) and topic[0] not in {"it", "this", "that"} else None
+            topic = topic if has_content(topic) and topic[0] not in {"it", "this", "that"} else None
         topic = topic or self.topic(ours_only=True)
         if not topic:
             return PROBLEM
@@ -420,7 +318,7 @@ class Rewriter:
                 return self.last_time(action, "opinion")
             inner = [w for w in topic if w not in IDEA_WORDS and w not in {"of", "for"}]
             inner = inner[1:] if inner and inner[0] in DETERMINERS else inner
-            if _plain(inner):
+            if has_content(inner):
                 verb = "are" if inner[-1].endswith("s") and not inner[-1].endswith("ss") else "is"
                 problem = f"the problem that {self.words_text(inner)} {verb} meant to solve"
                 return self.sentence(f"Tell me about the last time you ran into {problem}. What did you do?")
@@ -436,12 +334,12 @@ class Rewriter:
                 for i, word in enumerate(unit_words[:-1]):
                     if word in {"for", "on"}:
                         phrase = self.clean(noun_phrase_at(unit_words, i + 1))
-                        if _plain(phrase) and not MONEY.search(" ".join(phrase)):
+                        if has_content(phrase) and not MONEY.search(" ".join(phrase)):
                             words = phrase
                             break
                 if words:
                     break
-        if words and _plain(words) and words[0] not in {"it", "this", "that"}:
+        if words and has_content(words) and words[0] not in {"it", "this", "that"}:
             return self.last_time(f"you paid for {self.words_text(words)}", "pricing")
         return "Tell me about the last time you paid to solve this problem. What did it cost you?"
 
@@ -486,19 +384,19 @@ class Rewriter:
             words = self.clean(gives.group(1).split())
             if len(words) > 2 and words[0] not in DETERMINERS and words[1] in DETERMINERS:
                 words = words[1:]  # "gives managers | a live view ..."
-            if _plain(words):
+            if has_content(words):
                 return self.last_time(f"you needed {self.words_text(words)}", "pitch")
         does = re.search(r"\b(?:that|which|to|can) (?:automatically )?([a-z-]+) ((?:[a-z0-9'-]+ ?)+)", lead)
         if does and is_verb_form(does.group(1)):
             words = self.clean(does.group(2).split())
             words = [w for w in words if w not in {"automatically", "instantly", "faster", "quickly"}]
             words = words[: next((i for i, w in enumerate(words) if w in PREPOSITIONS and i > 1), len(words))]
-            if _plain(words):
+            if has_content(words):
                 return self.last_time(f"you dealt with {self.words_text(words)}", "pitch")
         audience = re.search(r"\bfor ((?:[a-z0-9'-]+ ?){1,4})$", lead)
         if audience:
             words = self.clean(audience.group(1).split())
-            if _plain(words) and not words[-1].endswith("s"):
+            if has_content(words) and not words[-1].endswith("s"):
                 return self.last_time(f"you dealt with {self.words_text(words)}", "pitch")
         return PROBLEM
 
@@ -524,7 +422,7 @@ class Rewriter:
         how_often = re.search(r"\bhow often (?:do|does) (you|[a-z]+(?: [a-z]+)?) ([^?.]+)", text)
         if how_often:
             subject, rest = how_often.group(1), self.clean(how_often.group(2).split())
-            if _plain(rest):
+            if has_content(rest):
                 return self.sentence(f"When did {self.words_text([subject])} last {self.words_text(rest)}?")
         if re.search(r"\b(?:usual|typical|normal|standard) (?:process|way|routine|approach|method|procedure)\b",
                      text):
