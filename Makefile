@@ -37,8 +37,10 @@ run: $(VENV)/.installed
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# ruff, then the import layers (site above the areas above core: [tool.importlinter] in pyproject.toml).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: $(VENV)/.dev-installed
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider

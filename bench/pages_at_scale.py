@@ -844,7 +844,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from outsidein.core.demo import builder, content
+    from outsidein.site.demo import builder, content
     from outsidein.workspaces.models import Membership, Workspace
 
     print(f"platform: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

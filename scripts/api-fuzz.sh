@@ -65,7 +65,7 @@ fi
 "$BIN/outsidein" migrate --noinput -v0
 "$BIN/outsidein" demo >/dev/null
 token="$("$BIN/outsidein" shell -c '
-from outsidein.core.demo.builder import demo_login
+from outsidein.site.demo.builder import demo_login
 from outsidein.workspaces.models import User
 from outsidein.workspaces.services import create_api_token
 

@@ -18,11 +18,11 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from outsidein.api.api import api
 from outsidein.api.auth import READ_ONLY_POSTS
 from outsidein.conversations import services as conversation_services
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
+from outsidein.site.api import api
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Membership, Role, User, Workspace
 

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "outsidein.voice",
     "outsidein.engagement",
     "outsidein.api",
+    # The top layer (URL conf, home page, demo, the commands that compose areas); see docs/architecture.md.
+    "outsidein.site",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +83,7 @@ MIDDLEWARE = [
     "outsidein.workspaces.middleware.WorkspaceMiddleware",
 ]
 
-ROOT_URLCONF = "outsidein.urls"
+ROOT_URLCONF = "outsidein.site.urls"
 WSGI_APPLICATION = "outsidein.wsgi.application"
 
 TEMPLATES = [

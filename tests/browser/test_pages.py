@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from outsidein.conversations import services as conversation_services
 from outsidein.conversations.models import Conversation
-from outsidein.core.demo.builder import build_demo, demo_login
 from outsidein.customers.models import Account
+from outsidein.site.demo.builder import build_demo, demo_login
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from outsidein.core.demo.builder import build_demo, demo_login
+from outsidein.site.demo.builder import build_demo, demo_login
 from outsidein.voice import drivers_services, themes_services
 from outsidein.voice.models import FeedbackItem
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from outsidein.core.demo.builder import build_demo, demo_login
+from outsidein.site.demo.builder import build_demo, demo_login
 from outsidein.voice.models import FeedbackItem
 
 pytestmark = pytest.mark.browser

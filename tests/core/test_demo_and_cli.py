@@ -8,8 +8,8 @@ from django.db.models import Count
 from django.test import Client
 
 from outsidein.conversations.models import Conversation, Highlight, Kind
-from outsidein.core.demo.builder import demo_login
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
+from outsidein.site.demo.builder import demo_login
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Membership, Role, User, Workspace
 

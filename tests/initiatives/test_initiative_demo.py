@@ -3,9 +3,9 @@ experiments and one finished pilot with a result."""
 
 import pytest
 
-from outsidein.core.demo.builder import build_demo
 from outsidein.initiatives.models import Initiative, Pilot, StageMove
 from outsidein.learning.models import Assumption, Evidence, Experiment
+from outsidein.site.demo.builder import build_demo
 
 
 @pytest.mark.django_db

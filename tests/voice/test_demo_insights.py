@@ -5,7 +5,7 @@ import pytest
 from conftest import client_for
 from django.urls import reverse
 
-from outsidein.core.demo.builder import build_demo
+from outsidein.site.demo.builder import build_demo
 from outsidein.voice import demo as demo_data
 from outsidein.voice import themes_services
 from outsidein.voice.analysis.themes import make_label

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from outsidein.core.demo.builder import DEMO_STEPS, DemoContext
+from outsidein.site.demo.builder import DEMO_STEPS, DemoContext
 from outsidein.voice import demo
 from outsidein.voice.analysis.drivers import key_drivers
 from outsidein.voice.models import FeedbackItem

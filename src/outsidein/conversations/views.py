@@ -5,11 +5,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations import forms, selectors, services
-from outsidein.conversations.models import Highlight, HighlightKind
+from outsidein.conversations.models import Conversation, Highlight, HighlightKind
+from outsidein.conversations.signals import conversation_viewed
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
-from outsidein.engagement.services import record_read
 
 
 @login_required
@@ -80,7 +80,7 @@ def conversation_edit(request, conversation_id: int):
 @login_required
 def conversation_detail(request, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
-    record_read(conversation, request.user)
+    conversation_viewed.send(sender=Conversation, conversation=conversation, user=request.user)
     return render(request, "conversations/detail.html", {
         "object": conversation,
         "highlights": selectors.highlight_list(request.workspace, conversation_id=conversation.pk),

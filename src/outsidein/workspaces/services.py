@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User, Workspace
-from outsidein.workspaces.signals import reporting_zone_changed
+from outsidein.workspaces.signals import reporting_zone_changed, workspace_created
 
 
 def unique_slug(name: str) -> str:
@@ -27,9 +27,7 @@ def create_workspace(name: str, owner: User, slug: str | None = None) -> Workspa
     # The creator's zone is the best first guess at where the organisation's months begin.
     workspace = Workspace.objects.create(name=name.strip(), slug=slug or unique_slug(name), time_zone=owner.time_zone)
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
-    from outsidein.guides.services import seed_question_bank
-
-    seed_question_bank(workspace, owner)
+    workspace_created.send(sender=Workspace, workspace=workspace, owner=owner)
     return workspace
 
 

@@ -3,7 +3,6 @@ from django.urls import path
 from outsidein.workspaces import views
 
 urlpatterns = [
-    path("", views.workspace_home, name="workspace-home"),
     path("members/", views.member_list, name="member-list"),
     path("members/search/", views.member_search, name="member-search"),
     path("members/<int:membership_id>/role/", views.member_role, name="member-role"),

@@ -9,8 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from outsidein.conversations.models import Kind
-from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import add_validation_errors
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
@@ -29,35 +27,6 @@ class EmailLoginView(LoginView):
         if form.has_error(NON_FIELD_ERRORS, code="throttled"):
             response.status_code = 429
         return response
-
-
-@login_required
-def home(request):
-    """Send people to the workspace they used last (or their first)."""
-    memberships = request.user.memberships.select_related("workspace")
-    last = request.session.get("last_workspace")
-    chosen = memberships.filter(workspace__slug=last).first() or memberships.first()
-    if chosen is None:
-        return redirect("workspace-list")
-    return redirect("workspace-home", ws=chosen.workspace.slug)
-
-
-@login_required
-def workspace_home(request):
-    ws = request.workspace
-    mine = conversation_list(ws, member_id=request.user.pk)
-    since = timezone.now() - timezone.timedelta(days=30)
-    # distinct: a count of conversations, whatever joins the shared list query adds for its filters.
-    month_counts = (conversation_list(ws, status="logged").filter(occurred_at__gte=since)
-                    .values("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind"))
-    return render(request, "workspaces/home.html", {
-        "my_recent": mine.filter(status="logged").order_by("-occurred_at", "-id")[:5],
-        # Soonest first, the order of the planned-only (workspace, occurred_at, id) index: the database reads the
-        # next few plans instead of walking the whole history for the few planned ones.
-        "my_planned": mine.filter(status="planned").order_by("occurred_at", "id")[:5],
-        "recent_highlights": highlight_list(ws)[:8],
-        "month_counts": [{"label": Kind(row["kind"]).label, "n": row["n"]} for row in month_counts],
-    })
 
 
 @login_required

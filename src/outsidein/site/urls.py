@@ -1,13 +1,17 @@
+"""The root URL conf: it composes every area's URLs, so it is the site layer's."""
+
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
-from outsidein.api.api import api
+from outsidein.site import views as site_views
+from outsidein.site.api import api
 from outsidein.workspaces import views as workspace_views
 
 # Everything a workspace owns lives under /w/<slug>/; WorkspaceMiddleware turns the slug into
 # request.workspace after checking membership, so views never see another workspace's rows.
 workspace_patterns = [
+    path("", site_views.workspace_home, name="workspace-home"),
     path("", include("outsidein.workspaces.urls")),
     path("", include("outsidein.customers.urls")),
     path("", include("outsidein.engagement.urls")),
@@ -20,7 +24,7 @@ workspace_patterns = [
 ]
 
 urlpatterns = [
-    path("", workspace_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("login/", workspace_views.EmailLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("workspaces/", workspace_views.workspace_list, name="workspace-list"),

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from outsidein.core.exports import EXPORTS, write_csv
+from outsidein.core.exports import write_csv
+from outsidein.site.exports import EXPORTS
 from outsidein.workspaces.selectors import workspace_for_command
 
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from outsidein.conversations.models import Channel, Conversation, Highlight, Kind, Status, Tag
-from outsidein.core.demo import content
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
+from outsidein.site.demo import content
 from outsidein.voice import rollups
 from outsidein.voice.signals import highlight_sentiment
 from outsidein.workspaces.models import Membership, User, Workspace

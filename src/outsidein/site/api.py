@@ -1,3 +1,6 @@
+"""The JSON API as served: the ninja API object with every area's router. The building blocks (auth, schemas,
+routing, pagination, inputs) are ``outsidein.api``'s, below the areas; composing the routers is the site's."""
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema

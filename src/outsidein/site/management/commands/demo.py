@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from outsidein.core.demo.builder import build_demo, demo_exists, demo_login
+from outsidein.site.demo.builder import build_demo, demo_exists, demo_login
 from outsidein.workspaces.models import Workspace
 
 

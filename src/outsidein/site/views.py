@@ -1,0 +1,38 @@
+"""The home pages: they gather what several areas show, so they live above the areas."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from outsidein.conversations.models import Kind
+from outsidein.conversations.selectors import conversation_list, highlight_list
+
+
+@login_required
+def home(request):
+    """Send people to the workspace they used last (or their first)."""
+    memberships = request.user.memberships.select_related("workspace")
+    last = request.session.get("last_workspace")
+    chosen = memberships.filter(workspace__slug=last).first() or memberships.first()
+    if chosen is None:
+        return redirect("workspace-list")
+    return redirect("workspace-home", ws=chosen.workspace.slug)
+
+
+@login_required
+def workspace_home(request):
+    ws = request.workspace
+    mine = conversation_list(ws, member_id=request.user.pk)
+    since = timezone.now() - timezone.timedelta(days=30)
+    # distinct: a count of conversations, whatever joins the shared list query adds for its filters.
+    month_counts = (conversation_list(ws, status="logged").filter(occurred_at__gte=since)
+                    .values("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind"))
+    return render(request, "site/home.html", {
+        "my_recent": mine.filter(status="logged").order_by("-occurred_at", "-id")[:5],
+        # Soonest first, the order of the planned-only (workspace, occurred_at, id) index: the database reads the
+        # next few plans instead of walking the whole history for the few planned ones.
+        "my_planned": mine.filter(status="planned").order_by("occurred_at", "id")[:5],
+        "recent_highlights": highlight_list(ws)[:8],
+        "month_counts": [{"label": Kind(row["kind"]).label, "n": row["n"]} for row in month_counts],
+    })
