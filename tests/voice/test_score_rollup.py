@@ -141,56 +141,75 @@ class World:
 
     def run(self, op: tuple) -> None:
         kind, *args = op
+        getattr(self, f"op_{kind}")(*args)
+
+    def op_create(self, values: list[dict]) -> None:
         ws = self.workspace
-        if kind == "create":
-            voice_services.create_feedback(ws, [FeedbackItem(workspace=ws, **self.fields(v)) for v in args[0]])
-        elif kind == "webhook":
-            f = self.fields(args[0])
-            record = {"received_at": f["received_at"].isoformat(), "text": f["text"],
-                      "account": f["account"].name if f["account"] else "", "source": "survey",
-                      "driver_ratings": f["driver_ratings"],
-                      **{m: f[m] for m in ("nps", "csat", "ces") if f[m] is not None}}
-            imports.import_records(ws, [record], source_name=f["source_name"])
-        elif kind == "edit" and (item := self.item(args[0])):
-            for name, value in self.fields(args[1]).items():
+        voice_services.create_feedback(ws, [FeedbackItem(workspace=ws, **self.fields(v)) for v in values])
+
+    def op_webhook(self, values: dict) -> None:
+        f = self.fields(values)
+        record = {"received_at": f["received_at"].isoformat(), "text": f["text"],
+                  "account": f["account"].name if f["account"] else "", "source": "survey",
+                  "driver_ratings": f["driver_ratings"],
+                  **{m: f[m] for m in ("nps", "csat", "ces") if f[m] is not None}}
+        imports.import_records(self.workspace, [record], source_name=f["source_name"])
+
+    def op_edit(self, index: int, values: dict) -> None:
+        if item := self.item(index):
+            for name, value in self.fields(values).items():
                 setattr(item, name, value)
             item.save()
-        elif kind == "delete" and (item := self.item(args[0])):
+
+    def op_delete(self, index: int) -> None:
+        if item := self.item(index):
             item.delete()
-        elif kind == "move_account" and (account := self.account(args[0])):
+
+    def op_move_account(self, index: int, segment: int) -> None:
+        if account := self.account(index):
             live = [s for s in self.segments if s.pk is not None]
-            account.segment = live[args[1]] if args[1] < len(live) else None
+            account.segment = live[segment] if segment < len(live) else None
             account.save()
-        elif kind == "delete_account" and (account := self.account(args[0])) and len(
-                [a for a in self.accounts if a.pk is not None]) > 1:
+
+    def op_delete_account(self, index: int) -> None:
+        if (account := self.account(index)) and len([a for a in self.accounts if a.pk is not None]) > 1:
             account.delete()
-        elif kind == "delete_segment" and self.segments[args[0]].pk is not None:
-            self.segments[args[0]].delete()
+
+    def op_delete_segment(self, index: int) -> None:
+        if self.segments[index].pk is not None:
+            self.segments[index].delete()
             for account in self.accounts:
                 if account.pk is not None:
                     account.refresh_from_db()
-        elif kind == "zone":
-            workspace_services.update_settings(ws, name=ws.name, currency=ws.currency, time_zone=args[0])
-        elif kind == "highlight":
-            conversation = Conversation.objects.create(workspace=ws, title="Visit", account=self.account(args[0]),
-                                                       created_by=self.owner)
-            conversation_services.add_highlight(conversation, self.owner, kind=args[1], text=args[2])
-        elif kind in ("edit_highlight", "delete_highlight") and (
-                highlight := self.pick(Highlight.objects.filter(workspace=ws), args[0])):
-            if kind == "delete_highlight":
-                conversation_services.delete_highlight(highlight)
-            else:
-                conversation_services.update_highlight(highlight, kind=args[1])
-        elif kind in ("move_conversation", "delete_conversation") and (
-                conversation := self.pick(Conversation.objects.filter(workspace=ws), args[0])):
-            if kind == "delete_conversation":
-                conversation.delete()
-            else:
-                conversation.account = self.account(args[1])
-                conversation.save()
-        elif kind == "rebuild":
-            call_command("rollups", "rebuild", "--workspace", ws.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
+    def op_zone(self, zone: str) -> None:
+        ws = self.workspace
+        workspace_services.update_settings(ws, name=ws.name, currency=ws.currency, time_zone=zone)
+
+    def op_highlight(self, account: int, kind: str, text: str) -> None:
+        conversation = Conversation.objects.create(workspace=self.workspace, title="Visit",
+                                                   account=self.account(account), created_by=self.owner)
+        conversation_services.add_highlight(conversation, self.owner, kind=kind, text=text)
+
+    def op_edit_highlight(self, index: int, kind: str) -> None:
+        if highlight := self.pick(Highlight.objects.filter(workspace=self.workspace), index):
+            conversation_services.update_highlight(highlight, kind=kind)
+
+    def op_delete_highlight(self, index: int) -> None:
+        if highlight := self.pick(Highlight.objects.filter(workspace=self.workspace), index):
+            conversation_services.delete_highlight(highlight)
+
+    def op_move_conversation(self, index: int, account: int) -> None:
+        if conversation := self.pick(Conversation.objects.filter(workspace=self.workspace), index):
+            conversation.account = self.account(account)
+            conversation.save()
+
+    def op_delete_conversation(self, index: int) -> None:
+        if conversation := self.pick(Conversation.objects.filter(workspace=self.workspace), index):
+            conversation.delete()
+
+    def op_rebuild(self) -> None:
+        call_command("rollups", "rebuild", "--workspace", self.workspace.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])

@@ -137,42 +137,66 @@ def line_chart(series: dict[str, Sequence[Point]], *, title: str, y_label: str =
     for n, (name, points) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         index = {p.x_label: labels.index(p.x_label) for p in points}
-        # The band follows complete periods; a period in progress gets a whisker of its own instead.
-        band = [p for p in points if p.low is not None and p.high is not None and p.value is not None
-                and not p.partial]
-        if len(band) > 1:
-            upper = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.high))}" for p in band)
-            lower = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.low))}" for p in reversed(band))
-            body.append(f"<polygon points='{upper} {lower}' fill='{colour}' fill-opacity='0.15'/>")
-        drawn = [p for p in points if p.value is not None]
-        settled = [p for p in drawn if not p.partial]
-        if len(settled) > 1:
-            path = " ".join(f"{_num(x(index[p.x_label]))},{_num(y(p.value))}" for p in settled)
-            body.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2'/>")
-        for p in drawn:
-            if p.partial and settled:
-                last = settled[-1]
-                body.append(f"<line x1='{_num(x(index[last.x_label]))}' y1='{_num(y(last.value))}' "
-                            f"x2='{_num(x(index[p.x_label]))}' y2='{_num(y(p.value))}' stroke='{colour}' "
-                            "stroke-width='1.5' stroke-dasharray='4 4' stroke-opacity='0.7' class='partial'/>")
-        for p in drawn:
-            px, py = _num(x(index[p.x_label])), _num(y(p.value))
-            hollow = p.partial or p.few
-            fill = "#fff" if hollow else colour
-            kind = "partial" if p.partial else "few" if p.few else "full"
-            state = {"partial": " (in progress)", "few": " (few responses)", "full": ""}[kind]
-            if p.partial and p.low is not None and p.high is not None:
-                body.append(f"<line x1='{px}' y1='{_num(y(p.high))}' x2='{px}' y2='{_num(y(p.low))}' "
-                            f"stroke='{colour}' stroke-opacity='0.35' stroke-width='6' stroke-linecap='round'/>")
-            body.append(f"<circle cx='{px}' cy='{py}' r='{4 if hollow else 3}' fill='{fill}' stroke='{colour}' "
-                        f"stroke-width='{2 if hollow else 0}' class='{kind}'>"
-                        f"<title>{escape(name)} {escape(p.x_label)}: {_num(p.value)}{state}</title></circle>")
-            if p.note:
-                body.append(_text(x(index[p.x_label]) - 6, y(p.value) - 9, p.note, anchor="end", size=10, fill=MUTED))
+
+        def at(p: Point, value: float, index: dict[str, int] = index) -> tuple[float, float]:
+            return x(index[p.x_label]), y(value)
+
+        body += _series_lines(points, colour, at)
+        body += [mark for p in points if p.value is not None for mark in _point_marks(p, name, colour, at)]
         if len(series) > 1:
             body.append(f"<rect x='{width - right - 150}' y='{8 + n * 14}' width='10' height='10' fill='{colour}'/>")
             body.append(_text(width - right - 136, 17 + n * 14, name[:22], size=10))
     return _svg(width, height, body, title)
+
+
+# Where a point's value (or its low or high) sits on the chart: (x, y) in the chart's coordinates.
+Place = Callable[[Point, float], tuple[float, float]]
+
+
+def _series_lines(points: Sequence[Point], colour: str, at: Place) -> list[str]:
+    """One series' band, its line through the complete periods, and a dashed line on to a period in progress."""
+    def xy(p: Point, value: float) -> str:
+        px, py = at(p, value)
+        return f"{_num(px)},{_num(py)}"
+
+    parts: list[str] = []
+    # The band follows complete periods; a period in progress gets a whisker of its own instead.
+    band = [p for p in points if p.low is not None and p.high is not None and p.value is not None and not p.partial]
+    if len(band) > 1:
+        upper = " ".join(xy(p, p.high) for p in band)
+        lower = " ".join(xy(p, p.low) for p in reversed(band))
+        parts.append(f"<polygon points='{upper} {lower}' fill='{colour}' fill-opacity='0.15'/>")
+    drawn = [p for p in points if p.value is not None]
+    settled = [p for p in drawn if not p.partial]
+    if len(settled) > 1:
+        path = " ".join(xy(p, p.value) for p in settled)
+        parts.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2'/>")
+    for p in drawn:
+        if p.partial and settled:
+            (x1, y1), (x2, y2) = at(settled[-1], settled[-1].value), at(p, p.value)
+            parts.append(f"<line x1='{_num(x1)}' y1='{_num(y1)}' x2='{_num(x2)}' y2='{_num(y2)}' stroke='{colour}' "
+                         "stroke-width='1.5' stroke-dasharray='4 4' stroke-opacity='0.7' class='partial'/>")
+    return parts
+
+
+def _point_marks(p: Point, name: str, colour: str, at: Place) -> list[str]:
+    """A point's dot (hollow while its period is in progress or has few responses), whisker and note."""
+    x, y = at(p, p.value)
+    px, py = _num(x), _num(y)
+    hollow = p.partial or p.few
+    fill = "#fff" if hollow else colour
+    kind = "partial" if p.partial else "few" if p.few else "full"
+    state = {"partial": " (in progress)", "few": " (few responses)", "full": ""}[kind]
+    parts: list[str] = []
+    if p.partial and p.low is not None and p.high is not None:
+        parts.append(f"<line x1='{px}' y1='{_num(at(p, p.high)[1])}' x2='{px}' y2='{_num(at(p, p.low)[1])}' "
+                     f"stroke='{colour}' stroke-opacity='0.35' stroke-width='6' stroke-linecap='round'/>")
+    parts.append(f"<circle cx='{px}' cy='{py}' r='{4 if hollow else 3}' fill='{fill}' stroke='{colour}' "
+                 f"stroke-width='{2 if hollow else 0}' class='{kind}'>"
+                 f"<title>{escape(name)} {escape(p.x_label)}: {_num(p.value)}{state}</title></circle>")
+    if p.note:
+        parts.append(_text(x - 6, y - 9, p.note, anchor="end", size=10, fill=MUTED))
+    return parts
 
 
 @dataclass(frozen=True)

@@ -119,11 +119,8 @@ def _frame(words: list[str], is_last_of_question: bool) -> tuple[str, int]:
     if not words:
         return "statement", 0
     # A closing tag: ", isn't it?", ", right?", ", don't you?"
-    if is_last_of_question and len(words) <= 3:
-        if words[i] in TAG_WORDS and len(words) - i <= 2:
-            return "tag", i
-        if words[i] in AUXILIARIES and all(w in SUBJECT_WORDS or w == "not" for w in words[i + 1 :]):
-            return "tag", i
+    if is_last_of_question and len(words) <= 3 and _is_tag(words, i):
+        return "tag", i
     # "At what price would ...", "For how long did ..."
     if words[i] in PREPOSITIONS and i + 1 < len(words) and words[i + 1] in WH_WORDS:
         i += 1
@@ -133,25 +130,45 @@ def _frame(words: list[str], is_last_of_question: bool) -> tuple[str, int]:
     if len(words) - i <= 2 and words[-1] in {"thoughts", "feedback", "comments", "reactions", "impressions"}:
         return "wh", i
     if first in WH_WORDS or first in {"what's", "how's", "who's", "where's", "when's", "why's", "whats"}:
-        if first in SUBORDINATING_WH and nxt and nxt not in AUXILIARIES and nxt not in {"'s", "exactly"}:
-            return "statement", i
-        if first == "how" and nxt in {"you", "we", "they", "it", "the", "your", "our", "i"}:
-            return "statement", i  # embedded: "... how you track tickets"
-        if first in {"what", "which"} and nxt in {"you", "we", "they", "i"}:
-            return "statement", i  # embedded: "... what you would change" (still counted by callers)
-        return "wh", i
-    if first in AUXILIARIES:
-        joined = " ".join(words[i:])
-        if POLITE_REQUEST.match(joined):
-            return "request", i
-        if nxt in SUBJECT_WORDS or nxt in {"not"} or nxt.endswith("s") or len(words) > i + 1:
-            return "aux", i
-    if first in REQUEST_VERBS:
-        if nxt in {"me", "us", "through", "about", "back", "of", "more", "what", "how", "why", "who", "when"}:
-            return "request", i
-        if first in {"describe", "explain", "list", "recall", "elaborate", "clarify"}:
-            return "request", i
+        return _wh_frame(first, nxt), i
+    if first in AUXILIARIES and (frame := _auxiliary_frame(words, i, nxt)):
+        return frame, i
+    if first in REQUEST_VERBS and _asks_for_an_account(first, nxt):
+        return "request", i
     return "statement", i
+
+
+def _is_tag(words: list[str], i: int) -> bool:
+    if words[i] in TAG_WORDS and len(words) - i <= 2:
+        return True
+    return words[i] in AUXILIARIES and all(w in SUBJECT_WORDS or w == "not" for w in words[i + 1 :])
+
+
+def _wh_frame(first: str, nxt: str) -> str:
+    """A clause opening with a wh-word: a question ("wh"), unless the wh-word embeds a statement."""
+    if first in SUBORDINATING_WH and nxt and nxt not in AUXILIARIES and nxt not in {"'s", "exactly"}:
+        return "statement"
+    if first == "how" and nxt in {"you", "we", "they", "it", "the", "your", "our", "i"}:
+        return "statement"  # embedded: "... how you track tickets"
+    if first in {"what", "which"} and nxt in {"you", "we", "they", "i"}:
+        return "statement"  # embedded: "... what you would change" (still counted by callers)
+    return "wh"
+
+
+def _auxiliary_frame(words: list[str], i: int, nxt: str) -> str:
+    """A clause opening with an auxiliary: a polite request, a yes/no question ("aux"), or "" for neither."""
+    if POLITE_REQUEST.match(" ".join(words[i:])):
+        return "request"
+    if nxt in SUBJECT_WORDS or nxt in {"not"} or nxt.endswith("s") or len(words) > i + 1:
+        return "aux"
+    return ""
+
+
+def _asks_for_an_account(first: str, nxt: str) -> bool:
+    """"Tell me about ...", "Walk us through ...", "Describe ...": a request verb asking for a story."""
+    if nxt in {"me", "us", "through", "about", "back", "of", "more", "what", "how", "why", "who", "when"}:
+        return True
+    return first in {"describe", "explain", "list", "recall", "elaborate", "clarify"}
 
 
 def split_units(text: str) -> list[Unit]:
