@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol
@@ -459,22 +459,36 @@ def _fail_queue_rows_of_gone_workers() -> None:
             logger.warning("Task %s: its worker %s stopped; failed", pk, worker_ids[-1])
 
 
-def watch_stopped_jobs(stop: threading.Event | None = None, every: float | None = None) -> None:
-    """Take over stopped jobs now and then every few seconds until ``stop`` is set; a failing round is logged."""
+def repeat(action: Callable[[], object], every: float, what: str, stop: threading.Event | None = None) -> None:
+    """Run ``action`` now and then every ``every`` seconds until ``stop`` is set.
+
+    A failing round is logged, never fatal (a database hiccup must not end a process's periodic work), and the
+    thread's connection is closed after each round so an idle loop holds none open.
+    """
     stop = stop or threading.Event()
     while True:
         try:
-            recover_stopped_jobs()
-        except Exception:  # a database hiccup must not end the watch
-            logger.exception("Looking for stopped jobs failed")
+            action()
+        except Exception:
+            logger.exception("%s failed", what)
         finally:
             close_old_connections()
-        if stop.wait(every or heartbeat_seconds()):
+        if stop.wait(every):
             return
 
 
-def start_watch_thread(every: float | None = None) -> threading.Thread:
-    thread = threading.Thread(target=watch_stopped_jobs, kwargs={"every": every}, name="outsidein-job-watch",
-                              daemon=True)
+def start_repeating(action: Callable[[], object], every: float, what: str, name: str) -> threading.Thread:
+    """``repeat`` in a daemon thread of this process."""
+    thread = threading.Thread(target=repeat, args=(action, every, what), name=name, daemon=True)
     thread.start()
     return thread
+
+
+def watch_stopped_jobs(stop: threading.Event | None = None, every: float | None = None) -> None:
+    """Take over stopped jobs now and then every few seconds until ``stop`` is set."""
+    repeat(recover_stopped_jobs, every or heartbeat_seconds(), "Looking for stopped jobs", stop)
+
+
+def start_watch_thread(every: float | None = None) -> threading.Thread:
+    return start_repeating(recover_stopped_jobs, every or heartbeat_seconds(), "Looking for stopped jobs",
+                           "outsidein-job-watch")

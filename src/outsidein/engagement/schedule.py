@@ -6,19 +6,18 @@ a ``ScheduledRun`` row under a unique constraint, so however many processes tick
 enqueued exactly once.
 """
 
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from outsidein.core.jobs import repeat, start_repeating
 from outsidein.engagement.digest import iso_week
 from outsidein.engagement.models import ScheduledRun
 
-log = logging.getLogger(__name__)
 # The digest goes out from this hour (UTC) on Mondays: early morning in Europe, before the day in the Americas.
 DIGEST_HOUR_UTC = 6
 
@@ -79,20 +78,9 @@ def tick(now: datetime | None = None, jobs: list[Periodic] | None = None) -> lis
 
 
 def run_scheduler(stop: threading.Event | None = None, interval: float = 60.0) -> None:
-    """Tick every ``interval`` seconds until ``stop`` is set; a failing tick is logged, never fatal."""
-    stop = stop or threading.Event()
-    while not stop.is_set():
-        try:
-            tick()
-        except Exception:  # a database hiccup must not end the scheduler
-            log.exception("Scheduler tick failed")
-        finally:
-            close_old_connections()
-        stop.wait(interval)
+    """Tick now and every ``interval`` seconds until ``stop`` is set; a failing tick is logged, never fatal."""
+    repeat(tick, interval, "Scheduler tick", stop)
 
 
 def start_scheduler_thread(interval: float = 60.0) -> threading.Thread:
-    thread = threading.Thread(target=run_scheduler, kwargs={"interval": interval}, name="outsidein-scheduler",
-                              daemon=True)
-    thread.start()
-    return thread
+    return start_repeating(tick, interval, "Scheduler tick", "outsidein-scheduler")
