@@ -153,12 +153,8 @@ def _batch(request, batch_id: int) -> ImportBatch:
     return get_scoped(ImportBatch.objects.select_related("workspace", "created_by"), request.workspace, pk=batch_id)
 
 
-def _batch_file(batch: ImportBatch) -> imports.FeedbackFile:
-    return imports.FeedbackFile(imports.media_path(batch.stored_file), batch.file_format, encoding=batch.encoding)
-
-
 def _mapping_context(batch: ImportBatch, form=None) -> dict:
-    feedback_file = _batch_file(batch)
+    feedback_file = imports.FeedbackFile.of_batch(batch)
     columns, head = feedback_file.preview()
     encoding = feedback_file.encoding
     if encoding is not None and encoding.name != batch.encoding:
@@ -213,7 +209,7 @@ def import_map(request, batch_id: int):
         messages.info(request, "This import has started already.")
         return redirect(batch.get_absolute_url())
     try:
-        columns, _ = _batch_file(batch).preview(limit=0)
+        columns, _ = imports.FeedbackFile.of_batch(batch).preview(limit=0)
     except imports.FileRejected as exc:
         return _file_error(request, batch, exc)
     form = forms.MappingForm(request.POST, columns=columns, initial_mapping={})

@@ -62,7 +62,7 @@ def _carried_over(batch: ImportBatch) -> int:
 
 
 def _import(batch: ImportBatch, progress: Progress) -> None:
-    with FeedbackFile(media_path(batch.stored_file), batch.file_format) as feedback_file:
+    with FeedbackFile.of_batch(batch) as feedback_file:
         total = feedback_file.measure()
         progress.start(total)
         columns, records = feedback_file.open()

@@ -191,6 +191,11 @@ class FeedbackFile:
         self._encoding: datafiles.TextEncoding | None = None
         self._handle: Any = None
 
+    @classmethod
+    def of_batch(cls, batch) -> FeedbackFile:
+        """A batch's stored file, read in the encoding found when it was stored (the one its mapping page shows)."""
+        return cls(media_path(batch.stored_file), batch.file_format, encoding=batch.encoding)
+
     def __enter__(self) -> FeedbackFile:
         return self
 
