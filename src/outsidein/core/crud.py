@@ -2,9 +2,10 @@
 
 Each area describes its simple models as a ``Resource``; the views below do the scoping, searching,
 paging and the calls to the shared write services, so every list page behaves the same way.
+``form_page`` and ``delete_page`` are the create/edit and delete pages that every area's own views use too.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views import View
@@ -81,7 +84,7 @@ def resolve_attr(obj: Any, dotted: str, workspace=None) -> Any:
     return value
 
 
-def add_validation_errors(form, exc: ValidationError) -> None:
+def add_validation_errors(form: BaseForm, exc: ValidationError) -> None:
     """Show a service's validation errors next to the fields they name, the rest on top of the form."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
@@ -90,11 +93,18 @@ def add_validation_errors(form, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def service_form_page(request, form, save: Callable[[dict], Any], template: str, context: dict):
-    """A form page whose posted, valid data goes to a write service; then to the page of what it saved.
+def form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], template: str = "",
+              context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None, *,
+              success_url: str | Callable[[Any], str] | None = None,
+              message: str | Callable[[Any], str] | None = None,
+              page: Callable[[BaseForm, int], HttpResponse] | None = None) -> HttpResponse:
+    """Every page that creates or edits something: show the form; a valid post goes to ``save`` (a write service).
 
-    The service's ValidationError shows next to the fields it names, and any error answers 422, so a
-    page that keeps its input says so to scripts as well as to people.
+    What ``save`` returns is where the page goes next (its absolute URL unless ``success_url`` says otherwise),
+    with ``message`` shown there. A ValidationError from the service shows next to the fields it names, and a
+    page with errors answers 422, so one that keeps its input says so to scripts as well as to people.
+    ``context`` may be a function, so that what only the page shows is not read when the post succeeds;
+    ``page(form, status)`` draws a form that sits on a larger page (a detail page) instead of ``template``.
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,8 +112,35 @@ def service_form_page(request, form, save: Callable[[dict], Any], template: str,
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            return redirect(saved.get_absolute_url())
-    return render(request, template, {"form": form, **context}, status=422 if form.errors else 200)
+            if message:
+                messages.success(request, message(saved) if callable(message) else message)
+            if success_url is None:
+                return redirect(saved.get_absolute_url())
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    status = 422 if form.errors else 200
+    if page is not None:
+        return page(form, status)
+    extra = context() if callable(context) else context or {}
+    return render(request, template, {"form": form, **extra}, status=status)
+
+
+def service_form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], template: str,
+                      context: dict[str, Any]) -> HttpResponse:
+    return form_page(request, form, save, template, context)
+
+
+def delete_page(request: HttpRequest, obj: Any, delete: Callable[[Any], Any], success_url: str, message: str,
+                verbose_name: str = "") -> HttpResponse:
+    """Every delete: asked for, a page naming what will go; posted, the service deletes it and the user moves on.
+
+    ``success_url`` and ``message`` are worked out by the caller before anything is deleted.
+    """
+    if request.method == "POST":
+        delete(obj)
+        messages.success(request, message)
+        return redirect(success_url)
+    return render(request, "core/confirm_delete.html",
+                  {"object": obj, "verbose_name": verbose_name or obj._meta.verbose_name})
 
 
 class ResourceView(LoginRequiredMixin, View):
@@ -156,52 +193,42 @@ class ResourceDetail(ResourceView, TemplateView):
         return {**self.base_context(), "object": obj, "fields": fields, **extra}
 
 
-class ResourceForm(ResourceView, TemplateView):
-    template_name = "core/resource_form.html"
+class ResourceForm(ResourceView):
     editing = False
 
-    def form(self, data=None, instance=None):
-        return self.resource.form_class(data=data, instance=instance, workspace=self.request.workspace)
-
-    def get(self, request, *args, **kwargs):
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        r = self.resource
         instance = self.get_object() if self.editing else None
-        return self.render_to_response({**self.base_context(), "form": self.form(instance=instance),
-                                        "object": instance})
+        form = r.form_class(data=request.POST if request.method == "POST" else None, instance=instance,
+                            workspace=request.workspace)
 
-    def post(self, request, *args, **kwargs):
-        instance = self.get_object() if self.editing else None
-        form = self.form(data=request.POST, instance=instance)
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
-            try:
-                if instance is None:
-                    create = self.resource.create or (lambda ws, d, user: services.create_owned(
-                        self.resource.model, ws, d))
-                    obj = create(request.workspace, data, request.user)
-                    messages.success(request, f"{self.resource.model._meta.verbose_name.capitalize()} “{obj}” created.")
-                else:
-                    update = self.resource.update or (lambda o, d, user: services.update_owned(o, d))
-                    obj = update(instance, data, request.user)
-                    messages.success(request, f"Saved “{obj}”.")
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                return redirect(obj.get_absolute_url())
-        return self.render_to_response({**self.base_context(), "form": form, "object": instance}, status=422)
+        def save(cleaned: dict) -> Any:
+            data = {name: cleaned[name] for name in form.fields if name in cleaned}
+            if instance is not None:
+                return (r.update or (lambda o, d, user: services.update_owned(o, d)))(instance, data, request.user)
+            create = r.create or (lambda ws, d, user: services.create_owned(r.model, ws, d))
+            return create(request.workspace, data, request.user)
+
+        def message(obj) -> str:
+            if instance is not None:
+                return f"Saved “{obj}”."
+            return f"{r.model._meta.verbose_name.capitalize()} “{obj}” created."
+
+        return form_page(request, form, save, "core/resource_form.html",
+                         {**self.base_context(), "object": instance}, message=message)
+
+    post = get
 
 
-class ResourceDelete(ResourceView, TemplateView):
-    template_name = "core/resource_confirm_delete.html"
-
-    def get_context_data(self, **kwargs):
-        return {**self.base_context(), "object": self.get_object()}
-
-    def post(self, request, *args, **kwargs):
+class ResourceDelete(ResourceView):
+    def get(self, request, *args, **kwargs) -> HttpResponse:
         obj = self.get_object()
-        name = str(obj)
-        (self.resource.delete or services.delete_owned)(obj)
-        messages.success(request, f"Deleted “{name}”.")
-        return redirect(reverse(f"{self.resource.slug}-list", kwargs={"ws": request.workspace.slug}))
+        r = self.resource
+        return delete_page(request, obj, r.delete or services.delete_owned,
+                           reverse(f"{r.slug}-list", kwargs={"ws": request.workspace.slug}), f"Deleted “{obj}”.",
+                           verbose_name=r.model._meta.verbose_name)
+
+    post = get
 
 
 def resource_urls(resource: Resource, detail_view: type[View] | None = None) -> list:
