@@ -1,13 +1,13 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations import forms, selectors, services
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind
 from outsidein.conversations.signals import conversation_viewed
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import add_validation_errors, delete_page, form_page
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
 
@@ -26,45 +26,34 @@ def conversation_list(request):
 @login_required
 def quick_log(request):
     form = forms.QuickLogForm(request.POST or None, workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save(d: dict) -> Conversation:
         highlights = []
         if d.get("highlight_text"):
             highlights.append({"kind": d.get("highlight_kind") or "quote", "text": d["highlight_text"],
                                "person": d.get("person")})
-        try:
-            conversation = services.save_conversation(
-                request.workspace, request.user,
-                {"kind": d["kind"], "account": d.get("account"), "occurred_at": d["occurred_at"], "notes": d["notes"]},
-                persons=[d["person"]] if d.get("person") else None,
-                highlights=highlights,
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Conversation logged. Thank you for getting out of the building.")
-            return redirect(conversation.get_absolute_url())
-    return render(request, "conversations/quick_log.html", {"form": form},
-                  status=422 if form.is_bound and form.errors else 200)
+        return services.save_conversation(
+            request.workspace, request.user,
+            {"kind": d["kind"], "account": d.get("account"), "occurred_at": d["occurred_at"], "notes": d["notes"]},
+            persons=[d["person"]] if d.get("person") else None,
+            highlights=highlights,
+        )
+
+    return form_page(request, form, save, "conversations/quick_log.html",
+                     message="Conversation logged. Thank you for getting out of the building.")
 
 
 def _conversation_form(request, conversation=None):
     form = forms.ConversationForm(request.POST or None, instance=conversation, workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        data = {name: d[name] for name in form.Meta.fields}
-        try:
-            conversation = services.save_conversation(
-                request.workspace, request.user, data, conversation=conversation,
-                persons=list(d["persons"]), members=list(d["members"]) or [request.user],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Conversation saved.")
-            return redirect(conversation.get_absolute_url())
-    return render(request, "conversations/form.html", {"form": form, "object": conversation},
-                  status=422 if form.is_bound and form.errors else 200)
+
+    def save(d: dict) -> Conversation:
+        return services.save_conversation(
+            request.workspace, request.user, {name: d[name] for name in form.Meta.fields}, conversation=conversation,
+            persons=list(d["persons"]), members=list(d["members"]) or [request.user],
+        )
+
+    return form_page(request, form, save, "conversations/form.html", {"object": conversation},
+                     message="Conversation saved.")
 
 
 @login_required
@@ -92,12 +81,8 @@ def conversation_detail(request, conversation_id: int):
 @login_required
 def conversation_delete(request, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
-    if request.method == "POST":
-        services.delete_conversation(conversation)
-        messages.success(request, "Conversation deleted.")
-        return redirect("conversation-list", ws=request.workspace.slug)
-    return render(request, "core/resource_confirm_delete.html", {"object": conversation,
-                                                                 "verbose_name": "conversation"})
+    return delete_page(request, conversation, services.delete_conversation,
+                       reverse("conversation-list", kwargs={"ws": request.workspace.slug}), "Conversation deleted.")
 
 
 @login_required
@@ -127,12 +112,8 @@ def highlight_create(request, conversation_id: int):
 @login_required
 def highlight_delete(request, highlight_id: int):
     highlight = get_scoped(Highlight.objects.select_related("conversation"), request.workspace, pk=highlight_id)
-    if request.method == "POST":
-        conversation = highlight.conversation
-        services.delete_highlight(highlight)
-        messages.success(request, "Highlight deleted.")
-        return redirect(conversation.get_absolute_url())
-    return render(request, "core/resource_confirm_delete.html", {"object": highlight, "verbose_name": "highlight"})
+    return delete_page(request, highlight, services.delete_highlight, highlight.conversation.get_absolute_url(),
+                       "Highlight deleted.")
 
 
 @login_required
