@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations.selectors import conversation_detail
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import add_validation_errors, delete_page, form_page
 from outsidein.core.scoping import get_scoped, scoped
+from outsidein.core.services import delete_owned
 from outsidein.guides import forms, selectors, services
 from outsidein.guides.coach import review_question, review_questions, score_guide
 from outsidein.guides.models import BankQuestion, Guide, GuideQuestion, QuestionPurpose
@@ -35,31 +37,24 @@ def guide_list(request):
 @login_required
 def guide_create(request):
     form = forms.GuideForm(request.POST or None, workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        guide = services.save_guide(request.workspace, request.user, form.cleaned_data)
-        return redirect(guide.get_absolute_url())
-    return render(request, "guides/guide_form.html", {"form": form}, status=422 if form.errors else 200)
+    return form_page(request, form, lambda data: services.save_guide(request.workspace, request.user, data),
+                     "guides/guide_form.html")
 
 
 @login_required
 def guide_edit(request, guide_id: int):
     guide = _guide(request, guide_id)
     form = forms.GuideForm(request.POST or None, instance=guide, workspace=request.workspace)
-    if request.method == "POST" and form.is_valid():
-        services.save_guide(request.workspace, request.user, form.cleaned_data, guide=guide)
-        return redirect(guide.get_absolute_url())
-    return render(request, "guides/guide_form.html", {"form": form, "object": guide},
-                  status=422 if form.errors else 200)
+    return form_page(request, form,
+                     lambda data: services.save_guide(request.workspace, request.user, data, guide=guide),
+                     "guides/guide_form.html", {"object": guide})
 
 
 @login_required
 def guide_delete(request, guide_id: int):
     guide = _guide(request, guide_id)
-    if request.method == "POST":
-        guide.delete()
-        messages.success(request, f"Deleted guide “{guide.title}”.")
-        return redirect("guide-list", ws=request.workspace.slug)
-    return render(request, "core/resource_confirm_delete.html", {"object": guide, "verbose_name": "guide"})
+    return delete_page(request, guide, delete_owned, reverse("guide-list", kwargs={"ws": request.workspace.slug}),
+                       f"Deleted guide “{guide.title}”.")
 
 
 def _editor_context(request, guide: Guide, form=None) -> dict:
@@ -146,21 +141,17 @@ def coach_page(request):
 def bank_list(request):
     purpose = request.GET.get("purpose") or None
     form = forms.BankQuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_bank_question(request.workspace, request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Added to the question bank.")
-            return redirect("bank-list", ws=request.workspace.slug)
-    questions = list(selectors.bank(request.workspace, purpose))
-    reviews = {q.pk: review_question(q.text) for q in questions}
-    return render(request, "guides/bank.html", {
-        "questions": [(q, reviews[q.pk]) for q in questions], "form": form, "purpose": purpose,
-        "purposes": QuestionPurpose.choices,
-        "guides": selectors.visible_guides(request.workspace, request.user),
-    }, status=422 if form.errors else 200)
+
+    def context() -> dict:
+        questions = list(selectors.bank(request.workspace, purpose))
+        reviews = {q.pk: review_question(q.text) for q in questions}
+        return {"questions": [(q, reviews[q.pk]) for q in questions], "purpose": purpose,
+                "purposes": QuestionPurpose.choices,
+                "guides": selectors.visible_guides(request.workspace, request.user)}
+
+    return form_page(request, form, lambda data: services.add_bank_question(request.workspace, request.user, **data),
+                     "guides/bank.html", context, message="Added to the question bank.",
+                     success_url=reverse("bank-list", kwargs={"ws": request.workspace.slug}))
 
 
 @login_required
