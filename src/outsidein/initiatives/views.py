@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from outsidein.core.crud import add_validation_errors, service_form_page
+from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
 from outsidein.initiatives import forms, gates, selectors, services
@@ -45,7 +46,7 @@ def _save_initiative(request, initiative: Initiative | None = None):
         return services.save_initiative(request.workspace, request.user, fields, initiative,
                                         team=list(data["team"]) or None)
 
-    return service_form_page(request, form, save, "initiatives/form.html", {"object": initiative, "kind": "initiative"})
+    return form_page(request, form, save, "initiatives/form.html", {"object": initiative, "kind": "initiative"})
 
 
 @login_required
@@ -61,11 +62,9 @@ def initiative_edit(request, initiative_id: int):
 @login_required
 def initiative_delete(request, initiative_id: int):
     initiative = selectors.initiative_detail(request.workspace, initiative_id)
-    if request.method == "POST":
-        services.delete_initiative(initiative)
-        messages.success(request, f"Deleted “{initiative.name}”.")
-        return redirect("initiative-board", ws=request.workspace.slug)
-    return render(request, "core/resource_confirm_delete.html", {"object": initiative, "verbose_name": "initiative"})
+    return delete_page(request, initiative, services.delete_initiative,
+                       reverse("initiative-board", kwargs={"ws": request.workspace.slug}),
+                       f"Deleted “{initiative.name}”.")
 
 
 @login_required
@@ -128,20 +127,17 @@ def gate_settings(request):
     form = forms.GateCriteriaForm(request.POST or None, initial={"criteria": shown})
     if request.method == "POST" and not request.membership.can_admin:
         raise PermissionDenied("Only the workspace's owners change its stage gates.")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_gate_criteria(request.workspace, request.user, form.cleaned_data["criteria"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Saved the stage gates.")
-            return redirect("gate-settings", ws=request.workspace.slug)
-    criteria = services.gate_criteria(request.workspace)
-    rows = [(stage, [r.title for r in criteria.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
-    return render(request, "initiatives/gates.html", {"form": form, "rows": rows, "customised": current is not None,
-                                                      "defaults": json.dumps(gates.criteria_to_json(
-                                                          gates.DEFAULT_CRITERIA), indent=1)},
-                  status=422 if form.errors else 200)
+
+    def context() -> dict:
+        criteria = services.gate_criteria(request.workspace)
+        rows = [(stage, [r.title for r in criteria.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
+        return {"rows": rows, "customised": current is not None,
+                "defaults": json.dumps(gates.criteria_to_json(gates.DEFAULT_CRITERIA), indent=1)}
+
+    return form_page(request, form,
+                     lambda data: services.save_gate_criteria(request.workspace, request.user, data["criteria"]),
+                     "initiatives/gates.html", context, message="Saved the stage gates.",
+                     success_url=reverse("gate-settings", kwargs={"ws": request.workspace.slug}))
 
 
 # --- pilots -----------------------------------------------------------------------------------------
@@ -159,8 +155,8 @@ def _save_pilot(request, initiative: Initiative, pilot: Pilot | None = None):
         fields = {k: v for k, v in data.items() if k != "pilot_accounts"}
         return services.save_pilot(initiative, request.user, fields, pilot, pilot_accounts=list(data["pilot_accounts"]))
 
-    return service_form_page(request, form, save, "initiatives/form.html",
-                             {"object": pilot, "kind": "pilot", "initiative": initiative})
+    return form_page(request, form, save, "initiatives/form.html",
+                     {"object": pilot, "kind": "pilot", "initiative": initiative})
 
 
 @login_required
@@ -177,12 +173,8 @@ def pilot_edit(request, pilot_id: int):
 @login_required
 def pilot_delete(request, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
-    if request.method == "POST":
-        initiative = pilot.initiative
-        services.delete_pilot(pilot)
-        messages.success(request, f"Deleted the pilot “{pilot.name}”.")
-        return redirect(initiative.get_absolute_url())
-    return render(request, "core/resource_confirm_delete.html", {"object": pilot, "verbose_name": "pilot"})
+    return delete_page(request, pilot, services.delete_pilot, pilot.initiative.get_absolute_url(),
+                       f"Deleted the pilot “{pilot.name}”.")
 
 
 def _measurement_rows(pilot: Pilot) -> list[dict]:
@@ -297,12 +289,8 @@ def pilot_result(request, pilot_id: int):
 def pilot_decision(request, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_pilot(pilot, request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"Decision recorded: {pilot.get_decision_display().lower()}.")
-            return redirect(pilot.get_absolute_url() + "#decision")
-    return pilot_detail(request, pilot_id=pilot.pk, decision_form=form, status=422)
+    return form_page(request, form, lambda data: services.decide_pilot(pilot, request.user, **data),
+                     success_url=pilot.get_absolute_url() + "#decision",
+                     message=lambda saved: f"Decision recorded: {saved.get_decision_display().lower()}.",
+                     page=lambda form, status: pilot_detail(request, pilot_id=pilot.pk, decision_form=form,
+                                                            status=status))
