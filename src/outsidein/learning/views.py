@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.conversations.selectors import conversation_list, highlight_list
-from outsidein.core.crud import add_validation_errors, service_form_page
+from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.initiatives.models import Initiative
 from outsidein.learning import forms, selectors, services
@@ -44,9 +45,9 @@ def _save_assumption(request, assumption: Assumption | None = None):
         initial["initiative"] = initiative_id
     form = forms.AssumptionForm(request.POST or None, instance=assumption, initial=initial,
                                 workspace=request.workspace)
-    return service_form_page(request, form,
-                             lambda data: services.save_assumption(request.workspace, request.user, data, assumption),
-                             "learning/form.html", {"object": assumption, "kind": "assumption"})
+    return form_page(request, form,
+                     lambda data: services.save_assumption(request.workspace, request.user, data, assumption),
+                     "learning/form.html", {"object": assumption, "kind": "assumption"})
 
 
 @login_required
@@ -62,11 +63,9 @@ def assumption_edit(request, assumption_id: int):
 @login_required
 def assumption_delete(request, assumption_id: int):
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
-    if request.method == "POST":
-        services.delete_assumption(assumption)
-        messages.success(request, "Deleted the assumption and its evidence links.")
-        return redirect("assumption-list", ws=request.workspace.slug)
-    return render(request, "core/resource_confirm_delete.html", {"object": assumption, "verbose_name": "assumption"})
+    return delete_page(request, assumption, services.delete_assumption,
+                       reverse("assumption-list", kwargs={"ws": request.workspace.slug}),
+                       "Deleted the assumption and its evidence links.")
 
 
 def _detail_context(request, assumption: Assumption, **extra) -> dict:
@@ -195,9 +194,9 @@ def _save_experiment(request, experiment: Experiment | None = None):
         initial["assumption"] = assumption_id
     form = forms.ExperimentForm(request.POST or None, instance=experiment, initial=initial,
                                 workspace=request.workspace)
-    return service_form_page(request, form,
-                             lambda data: services.save_experiment(request.workspace, request.user, data, experiment),
-                             "learning/form.html", {"object": experiment, "kind": "test card"})
+    return form_page(request, form,
+                     lambda data: services.save_experiment(request.workspace, request.user, data, experiment),
+                     "learning/form.html", {"object": experiment, "kind": "test card"})
 
 
 @login_required
@@ -217,11 +216,8 @@ def experiment_edit(request, experiment_id: int):
 @login_required
 def experiment_delete(request, experiment_id: int):
     experiment = _experiment(request, experiment_id)
-    if request.method == "POST":
-        services.delete_experiment(experiment)
-        messages.success(request, "Deleted the experiment.")
-        return redirect("experiment-list", ws=request.workspace.slug)
-    return render(request, "core/resource_confirm_delete.html", {"object": experiment, "verbose_name": "experiment"})
+    return delete_page(request, experiment, services.delete_experiment,
+                       reverse("experiment-list", kwargs={"ws": request.workspace.slug}), "Deleted the experiment.")
 
 
 def _experiment_page(request, experiment: Experiment, form=None, status: int = 200):
@@ -247,12 +243,7 @@ def experiment_detail(request, experiment_id: int):
 def experiment_complete(request, experiment_id: int):
     experiment = _experiment(request, experiment_id)
     form = forms.LearningCardForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complete_experiment(experiment, request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Learning card saved; the result is evidence on the assumption.")
-            return redirect(experiment.get_absolute_url())
-    return _experiment_page(request, experiment, form, status=422)
+    return form_page(request, form, lambda data: services.complete_experiment(experiment, request.user, **data),
+                     success_url=experiment.get_absolute_url(),
+                     message="Learning card saved; the result is evidence on the assumption.",
+                     page=lambda form, status: _experiment_page(request, experiment, form, status=status))
