@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from outsidein.core.charts import heatmap
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import form_page
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.engagement import forms, selectors, services
 from outsidein.engagement.calendar import build_feed
@@ -69,18 +69,13 @@ def challenge_create(request):
     if not _is_leader(request):
         raise PermissionDenied("Only leaders and owners can start a challenge.")
     form = forms.ChallengeForm(request.POST or None, workspace=request.workspace, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            challenge = services.create_challenge(request.workspace, request.user, data,
-                                                  form.cleaned_data["invitees"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"“{challenge.name}” started. Invitations are waiting for the others.")
-            return redirect(challenge.get_absolute_url())
-    return render(request, "engagement/challenge_form.html", {"form": form},
-                  status=422 if form.is_bound and form.errors else 200)
+
+    def save(data: dict) -> Challenge:
+        return services.create_challenge(request.workspace, request.user,
+                                         {name: data[name] for name in form.Meta.fields}, data["invitees"])
+
+    return form_page(request, form, save, "engagement/challenge_form.html",
+                     message=lambda challenge: f"“{challenge.name}” started. Invitations are waiting for the others.")
 
 
 @login_required
@@ -167,17 +162,12 @@ def _planning_context(request, form=None) -> dict:
 def planning(request):
     services.roll_over_planned(workspace=request.workspace, member=request.user)
     form = forms.HostRequestForm(request.POST or None, workspace=request.workspace, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            host_request = services.request_host(request.workspace, request.user,
-                                                 {n: form.cleaned_data[n] for n in form.Meta.fields})
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"Asked {host_request.host.display_name} to host you.")
-            return redirect("planning", ws=request.workspace.slug)
-    return render(request, "engagement/planning.html", _planning_context(request, form),
-                  status=422 if form.is_bound and form.errors else 200)
+    return form_page(request, form,
+                     lambda data: services.request_host(request.workspace, request.user,
+                                                        {n: data[n] for n in form.Meta.fields}),
+                     "engagement/planning.html", lambda: _planning_context(request, form),
+                     success_url=reverse("planning", kwargs={"ws": request.workspace.slug}),
+                     message=lambda host_request: f"Asked {host_request.host.display_name} to host you.")
 
 
 def _host_request(request, request_id: int) -> HostRequest:
