@@ -6,10 +6,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import add_validation_errors, form_page
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
 from outsidein.workspaces import forms, selectors, services, throttle
@@ -147,34 +148,23 @@ def workspace_settings(request):
     form = forms.WorkspaceSettingsForm(request.POST or None, initial={
         "name": ws.name, "currency": ws.currency, "time_zone": ws.time_zone})
     can_change = request.membership.can_admin
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied("Only owners can change the workspace's settings.")
-        if form.is_valid():
-            try:
-                services.update_settings(ws, **form.cleaned_data)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, f"Settings saved: amounts are shown in {ws.currency}, "
-                                          f"days begin in {ws.time_zone}.")
-                return redirect("workspace-settings", ws=ws.slug)
     if not can_change:
+        if request.method == "POST":
+            raise PermissionDenied("Only owners can change the workspace's settings.")
         for field in form.fields.values():
             field.disabled = True
-    return render(request, "workspaces/settings.html", {"form": form, "can_change": can_change},
-                  status=422 if form.errors else 200)
+    return form_page(request, form, lambda data: services.update_settings(ws, **data), "workspaces/settings.html",
+                     {"can_change": can_change}, success_url=reverse("workspace-settings", kwargs={"ws": ws.slug}),
+                     message=lambda _: f"Settings saved: amounts are shown in {ws.currency}, "
+                                       f"days begin in {ws.time_zone}.")
 
 
 @login_required
 @viewer_may_post
 def profile(request):
     form = forms.ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Profile saved.")
-        return redirect("profile", ws=request.workspace.slug)
-    return render(request, "workspaces/profile.html", {"form": form}, status=422 if form.errors else 200)
+    return form_page(request, form, lambda data: form.save(), "workspaces/profile.html", message="Profile saved.",
+                     success_url=reverse("profile", kwargs={"ws": request.workspace.slug}))
 
 
 @login_required
