@@ -5,8 +5,12 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+# Lets typed code write ModelAdmin[Workspace] or ModelForm[User]: Django's classes take the subscript at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("OUTSIDEIN_DATA_DIR", "var")).resolve()

@@ -1,9 +1,11 @@
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from outsidein.core.scoping import request_workspace
 from outsidein.workspaces import throttle
+from outsidein.workspaces.http import enter_workspace
 from outsidein.workspaces.models import ApiToken
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -18,7 +20,7 @@ class ReadOnlyToken(Exception):
 class TokenAuth(HttpBearer):
     """Personal API tokens: `Authorization: Bearer oi_…`. The token fixes the workspace of every request."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         # An address that sent too many wrong tokens is refused before this one is looked up (429, Retry-After).
         wrong_tokens = throttle.api_token_counters(request)
         if (block := throttle.current_block(request, wrong_tokens)) is not None:
@@ -34,8 +36,7 @@ class TokenAuth(HttpBearer):
         if changes_data and not membership.can_write:
             raise ReadOnlyToken()
         request.user = api_token.user
-        request.workspace = api_token.workspace
-        request.membership = membership
+        enter_workspace(request, api_token.workspace, membership)
         request_workspace.set(api_token.workspace)
         # Touch at most once a minute: a busy integration should not write on every read.
         now = timezone.now()

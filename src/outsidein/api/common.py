@@ -5,8 +5,10 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import ForeignObjectRel
 
 from outsidein.core.scoping import scoped
+from outsidein.workspaces.models import Workspace
 
 
 def ref_field_name(key: str) -> str:
@@ -22,7 +24,7 @@ def in_payload_terms(exc: ValidationError, refs: Mapping[str, type[models.Model]
     return ValidationError({names.get(name, name): errors for name, errors in exc.error_dict.items()})
 
 
-def resolve_refs(workspace, data: dict[str, Any], refs: Mapping[str, type[models.Model]]) -> dict[str, Any]:
+def resolve_refs(workspace: Workspace, data: dict[str, Any], refs: Mapping[str, type[models.Model]]) -> dict[str, Any]:
     """Turn `<name>_id` / `<name>_ids` fields of a payload into rows of this workspace.
 
     An id from another workspace is reported as not existing, exactly like an id that never existed.
@@ -75,7 +77,8 @@ def nulls_in_model_terms(model: type[models.Model], changes: dict[str, Any]) -> 
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if field.null or field.many_to_many:
+        # A reverse relation (ForeignObjectRel) is always null; naming it tells the type checker so.
+        if field.null or field.many_to_many or isinstance(field, ForeignObjectRel):
             continue
         if field.blank and field.empty_strings_allowed:
             cleared[name] = ""

@@ -102,5 +102,6 @@ class InputSchema(Schema):
         return _storable(value)
 
 
-class InputFilters(InputSchema, FilterSchema):
+# pydantic merges the two bases' model_config (ConfigDict and ninja's FilterConfigDict); mypy sees two types.
+class InputFilters(InputSchema, FilterSchema):  # type: ignore[misc]
     """The filters of a list, checked like any other input."""

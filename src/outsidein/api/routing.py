@@ -1,6 +1,7 @@
 """The API's router: every operation declares the errors it can answer, so the OpenAPI document lists each status
 code a client can meet. Each area's ``api.py`` builds its routes on this ``Router``."""
 
+from collections.abc import Callable
 from typing import Any
 
 import ninja
@@ -44,8 +45,9 @@ def declared_errors(path: str, methods: list[str]) -> dict[int, str]:
 
 
 class Router(ninja.Router):
-    def add_api_operation(self, path: str, methods: list[str], view_func, *, response: Any = NOT_SET,
-                          openapi_extra: dict | None = None, **kwargs) -> None:
+    def add_api_operation(self, path: str, methods: list[str], view_func: Callable[..., Any], *,
+                          response: Any = NOT_SET, openapi_extra: dict[str, Any] | None = None, **kwargs: Any,
+                          ) -> None:
         if response is NOT_SET:  # nothing declared: ninja serialises whatever the handler returns
             super().add_api_operation(path, methods, view_func, openapi_extra=openapi_extra, **kwargs)
             return

@@ -153,10 +153,16 @@ def line_chart(series: dict[str, Sequence[Point]], *, title: str, y_label: str =
 Place = Callable[[Point, float], tuple[float, float]]
 
 
+def _drawn(value: float | None) -> float:
+    """The value (or low or high) of a point being drawn: the callers keep only the points that have it."""
+    assert value is not None
+    return value
+
+
 def _series_lines(points: Sequence[Point], colour: str, at: Place) -> list[str]:
     """One series' band, its line through the complete periods, and a dashed line on to a period in progress."""
-    def xy(p: Point, value: float) -> str:
-        px, py = at(p, value)
+    def xy(p: Point, value: float | None) -> str:
+        px, py = at(p, _drawn(value))
         return f"{_num(px)},{_num(py)}"
 
     parts: list[str] = []
@@ -173,7 +179,7 @@ def _series_lines(points: Sequence[Point], colour: str, at: Place) -> list[str]:
         parts.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2'/>")
     for p in drawn:
         if p.partial and settled:
-            (x1, y1), (x2, y2) = at(settled[-1], settled[-1].value), at(p, p.value)
+            (x1, y1), (x2, y2) = at(settled[-1], _drawn(settled[-1].value)), at(p, _drawn(p.value))
             parts.append(f"<line x1='{_num(x1)}' y1='{_num(y1)}' x2='{_num(x2)}' y2='{_num(y2)}' stroke='{colour}' "
                          "stroke-width='1.5' stroke-dasharray='4 4' stroke-opacity='0.7' class='partial'/>")
     return parts
@@ -181,7 +187,7 @@ def _series_lines(points: Sequence[Point], colour: str, at: Place) -> list[str]:
 
 def _point_marks(p: Point, name: str, colour: str, at: Place) -> list[str]:
     """A point's dot (hollow while its period is in progress or has few responses), whisker and note."""
-    x, y = at(p, p.value)
+    x, y = at(p, _drawn(p.value))
     px, py = _num(x), _num(y)
     hollow = p.partial or p.few
     fill = "#fff" if hollow else colour
@@ -193,7 +199,7 @@ def _point_marks(p: Point, name: str, colour: str, at: Place) -> list[str]:
                      f"stroke='{colour}' stroke-opacity='0.35' stroke-width='6' stroke-linecap='round'/>")
     parts.append(f"<circle cx='{px}' cy='{py}' r='{4 if hollow else 3}' fill='{fill}' stroke='{colour}' "
                  f"stroke-width='{2 if hollow else 0}' class='{kind}'>"
-                 f"<title>{escape(name)} {escape(p.x_label)}: {_num(p.value)}{state}</title></circle>")
+                 f"<title>{escape(name)} {escape(p.x_label)}: {_num(_drawn(p.value))}{state}</title></circle>")
     if p.note:
         parts.append(_text(x - 6, y - 9, p.note, anchor="end", size=10, fill=MUTED))
     return parts
@@ -429,7 +435,7 @@ def interval_chart(estimate: float, low: float, high: float, *, title: str, tone
         body.append(f"<circle cx='{_num(x(estimate))}' cy='{bar_y}' r='6' fill='{colour}'>"
                     f"<title>{escape(title)}: {escape(label(estimate))} ({escape(label(low))} to "
                     f"{escape(label(high))})</title></circle>")
-        value = _text(x(estimate), bar_y - 12, label(estimate), anchor="middle", size=12, fill=colour, weight="bold")
+        figure = _text(x(estimate), bar_y - 12, label(estimate), anchor="middle", size=12, fill=colour, weight="bold")
         # A white halo keeps the estimate readable where the zero line or a mark runs behind it.
-        body.append(value.replace("<text ", "<text stroke='white' stroke-width='4' paint-order='stroke' ", 1))
+        body.append(figure.replace("<text ", "<text stroke='white' stroke-width='4' paint-order='stroke' ", 1))
     return _svg(width, height, body, title)

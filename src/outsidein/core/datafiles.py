@@ -18,11 +18,12 @@ import codecs
 import csv
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 from xml.parsers import expat
+from xml.parsers.expat import XMLParserType
 
 from django.conf import settings
 
@@ -241,7 +242,7 @@ def read_as(stream: BinaryIO, name: str) -> TextEncoding:
                        f"(0x{bad.byte:02X}) it cannot have. Save it as “CSV UTF-8” and import it again.")
 
 
-def _with_file(path: Path, read, *args) -> TextEncoding:
+def _with_file(path: Path, read: Callable[..., TextEncoding], *args: Any) -> TextEncoding:
     try:
         with path.open("rb") as stream:
             return read(stream, *args)
@@ -295,7 +296,7 @@ class _Stop(Exception):
     pass
 
 
-def _parse(stream: IO[bytes], parser) -> None:
+def _parse(stream: IO[bytes], parser: XMLParserType) -> None:
     try:
         while chunk := stream.read(1 << 16):
             parser.Parse(chunk, False)
@@ -312,18 +313,18 @@ def _check_shared_strings(stream: IO[bytes], limits: ImportLimits) -> None:
     parser.buffer_text = True
     state = {"depth": 0, "length": 0}
 
-    def start(name, _attrs):
+    def start(name: str, _attrs: dict[str, str]) -> None:
         local = _local(name)
         if local == "si":
             state["length"] = 0
         elif local == "t":
             state["depth"] += 1
 
-    def end(name):
+    def end(name: str) -> None:
         if _local(name) == "t":
             state["depth"] -= 1
 
-    def text(data):
+    def text(data: str) -> None:
         if state["depth"]:
             state["length"] += len(data)
             if state["length"] > limits.cell_chars:
@@ -339,7 +340,7 @@ def header_width(stream: IO[bytes]) -> int:
     parser = expat.ParserCreate()
     state = {"rows": 0, "width": 0, "next": 1}
 
-    def start(name, attrs):
+    def start(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
         if local == "row":
             state["rows"] += 1
@@ -354,7 +355,7 @@ def header_width(stream: IO[bytes]) -> int:
                     column = column * 26 + ord(letter) - 64
             state["width"], state["next"] = max(state["width"], column), column + 1
 
-    def end(name):
+    def end(name: str) -> None:
         if _local(name) == "row":
             raise _Stop
 
@@ -392,7 +393,7 @@ def check_workbook(path: Path, limits: ImportLimits) -> None:
         raise FileRejected("The file is not an Excel workbook (.xlsx) that can be read.") from exc
 
 
-def open_workbook(path: Path, limits: ImportLimits):
+def open_workbook(path: Path, limits: ImportLimits) -> tuple[Any, Any]:
     """The workbook in openpyxl's read-only mode, after ``check_workbook``; its first sheet's header is checked."""
     from openpyxl import load_workbook
 
@@ -431,7 +432,7 @@ def _bound_sheet_size_lookup() -> None:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 
-    def size_from_head(sheet) -> None:
+    def size_from_head(sheet: Any) -> None:
         with sheet._get_source() as source:
             for _event, element in iterparse(source, events=("start",)):
                 if element.tag == DIMENSION_TAG:

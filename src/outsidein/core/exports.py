@@ -19,7 +19,7 @@ def safe_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv(writer, rows: Iterable[Iterable[Any]]) -> int:
+def write_csv(writer: Any, rows: Iterable[Iterable[Any]]) -> int:
     count = -1  # the header is not a record
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])

@@ -216,7 +216,7 @@ class RowProgress:
 class BarProgress:
     """The same progress as a tqdm bar on the terminal."""
 
-    def __init__(self, description: str = "", unit: str = "row", file=None) -> None:
+    def __init__(self, description: str = "", unit: str = "row", file: Any = None) -> None:
         from tqdm import tqdm
 
         self.bar = tqdm(total=None, desc=description, unit=unit, file=file or sys.stderr,
@@ -258,7 +258,7 @@ class _Tee:
             part.close()
 
 
-def terminal_bar(description: str = "", unit: str = "row", file=None) -> BarProgress:
+def terminal_bar(description: str = "", unit: str = "row", file: Any = None) -> BarProgress:
     return BarProgress(description, unit, file)
 
 
@@ -331,7 +331,7 @@ def _finish(row: JobRow, status: str, error: str) -> None:
                                                         phase="")
 
 
-def start(job: Task, *args: Any, **kwargs: Any) -> TaskResult:
+def start(job: Task[..., Any], *args: Any, **kwargs: Any) -> TaskResult[..., Any]:
     """Queue a job for a worker. Arguments must be JSON (ids, not rows); the row must already be saved.
 
     With the immediate backend (tests) the job has run when this returns.
@@ -339,7 +339,7 @@ def start(job: Task, *args: Any, **kwargs: Any) -> TaskResult:
     return job.enqueue(*args, **kwargs)
 
 
-def start_on(row: JobRow, job: Task) -> TaskResult:
+def start_on(row: JobRow, job: Task[..., Any]) -> TaskResult[..., Any]:
     """Queue ``job`` on ``row`` (it is called with the row's id) and keep the queue's id of the run on the row,
     so that if its worker dies the queue's row can be marked failed too."""
     result = start(job, row.pk)
@@ -412,7 +412,7 @@ def recover_stopped_jobs() -> list[tuple[str, int, str]]:
     return done
 
 
-def _queue_rows():
+def _queue_rows() -> models.Manager[Any] | None:
     """The database task queue's rows, or None when tasks do not go through it (the immediate backend)."""
     if "django_tasks_db" not in settings.TASKS.get("default", {}).get("BACKEND", ""):
         return None

@@ -8,6 +8,7 @@ integration never has to guess what 1,200,000 means.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 # Active ISO 4217 codes (funds and precious metals left out): what a workspace may keep its revenue in.
 _ISO_4217_TEXT = """
@@ -32,13 +33,13 @@ STEPS = ((Decimal(1_000_000_000_000), "T"), (Decimal(1_000_000_000), "B"), (Deci
          (Decimal(1_000), "k"))
 
 
-def currency_of(workspace_or_code) -> str:
+def currency_of(workspace_or_code: Any) -> str:
     """The ISO code of a workspace (or a code passed as it is); USD when nothing says otherwise."""
     code = getattr(workspace_or_code, "currency", workspace_or_code)
     return code.upper() if isinstance(code, str) and code else "USD"
 
 
-def _decimal(amount) -> Decimal | None:
+def _decimal(amount: Any) -> Decimal | None:
     if amount is None or amount == "":
         return None
     try:
@@ -54,7 +55,7 @@ def _with_sign(number: str, code: str, negative: bool) -> str:
     return f"−{text}" if negative else text
 
 
-def short_money(amount, currency) -> str:
+def short_money(amount: Any, currency: Any) -> str:
     """€1.2M, $840k, £950, CHF 12k: three significant figures at most, and the currency always."""
     value = _decimal(amount)
     if value is None:
@@ -74,7 +75,7 @@ def short_money(amount, currency) -> str:
     return _with_sign(f"{magnitude.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}", code, value < 0)
 
 
-def exact_money(amount, currency) -> str:
+def exact_money(amount: Any, currency: Any) -> str:
     """The figure to the unit of the currency: €1,234,567.89 (¥1,234,568)."""
     value = _decimal(amount)
     if value is None:
@@ -84,13 +85,13 @@ def exact_money(amount, currency) -> str:
     return _with_sign(f"{abs(value).quantize(exponent, rounding=ROUND_HALF_UP):,f}", code, value < 0)
 
 
-def api_money(amount, workspace) -> dict[str, float | str | None]:
+def api_money(amount: Any, workspace: Any) -> dict[str, float | str | None]:
     """An amount for the API: the number and the ISO code of its currency, side by side."""
     value = _decimal(amount)
     return {"amount": None if value is None else float(value), "currency": currency_of(workspace)}
 
 
-def money_html(amount, workspace_or_code) -> str:
+def money_html(amount: Any, workspace_or_code: Any) -> str:
     """``€1.2M`` for a page, with the exact figure and the ISO code in its title (safe HTML)."""
     from django.utils.html import format_html
 

@@ -11,7 +11,7 @@ Core imports no area: kinds name their search endpoint by URL name only.
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.db import connection, models
@@ -67,7 +67,7 @@ class Picker(forms.Widget):
     template_name = "core/widgets/picker.html"
 
     def __init__(self, *, kind: str, search_url: str = "", multiple: bool = False,
-                 params: dict[str, str] | None = None, attrs: dict | None = None):
+                 params: dict[str, str] | None = None, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.kind = PICKER_KINDS[kind]
         self.search_url = search_url
@@ -75,7 +75,7 @@ class Picker(forms.Widget):
         self.params = params or {}
         self.choices: Any = ()  # set by ModelChoiceField: a ModelChoiceIterator with .queryset and .field
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Picker":
         obj = super().__deepcopy__(memo)
         obj.params = dict(self.params)
         return obj
@@ -90,7 +90,7 @@ class Picker(forms.Widget):
         by_id = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
         return [PickerOption(pk, label(by_id[pk])) for pk in dict.fromkeys(ids) if pk in by_id]
 
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         chosen = self.chosen(value)
         input_id = context["widget"]["attrs"].get("id") or f"id_{name}"
@@ -110,17 +110,24 @@ class Picker(forms.Widget):
     def format_value(self, value: Any) -> Any:
         return value
 
-    def value_from_datadict(self, data, files, name: str) -> Any:
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         if self.allow_multiple_selected:
             return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         return data.get(name)
 
-    def value_omitted_from_data(self, data, files, name: str) -> bool:
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         # Like a multiple <select>: choosing nothing posts nothing, which is a value (the empty list).
         return False if self.allow_multiple_selected else name not in data
 
 
-def use_picker(field: forms.Field, kind: str, workspace, *, params: dict[str, str] | None = None) -> forms.Field:
+class SluggedWorkspace(Protocol):
+    """What a picker needs of a workspace: the slug of its URLs (core knows no area, so not the model)."""
+
+    slug: str
+
+
+def use_picker[F: forms.Field](field: F, kind: str, workspace: SluggedWorkspace, *,
+                               params: dict[str, str] | None = None) -> F:
     """Give a model choice field (already scoped to the workspace) the picker of ``kind``."""
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError("A picker chooses rows: use it on a ModelChoiceField or ModelMultipleChoiceField.")
@@ -137,10 +144,11 @@ def use_picker(field: forms.Field, kind: str, workspace, *, params: dict[str, st
     return field
 
 
-def picker_field(queryset: models.QuerySet, kind: str, workspace, *, multiple: bool = False,
-                 params: dict[str, str] | None = None, **field_kwargs) -> forms.ModelChoiceField:
+def picker_field(queryset: models.QuerySet[Any], kind: str, workspace: SluggedWorkspace, *, multiple: bool = False,
+                 params: dict[str, str] | None = None, **field_kwargs: Any) -> forms.ModelChoiceField[Any]:
     """A new picker field on a workspace-scoped queryset (for forms that build fields in __init__)."""
-    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    field_class: type[forms.ModelChoiceField[Any]] = (
+        forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField)
     field_kwargs.setdefault("required", False)
     return use_picker(field_class(queryset=queryset, **field_kwargs), kind, workspace, params=params)
 
@@ -163,8 +171,8 @@ def name_key(field: str = "name") -> models.Expression:
     return Collate(field, "NOCASE")
 
 
-def search_by_name(queryset: models.QuerySet, query: str, *, field: str = "name",
-                   limit: int = PICKER_LIMIT) -> list:
+def search_by_name(queryset: models.QuerySet[Any], query: str, *, field: str = "name",
+                   limit: int = PICKER_LIMIT) -> list[Any]:
     """Rows whose name starts with the query (in name order), then those containing it, at most ``limit``.
 
     Always the same two queries whatever the data, each reading at most ``limit`` rows through an index.

@@ -6,15 +6,16 @@ never read or change another's rows: an id from elsewhere is simply not found (4
 """
 
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.http import Http404
 
 M = TypeVar("M", bound=models.Model)
 
-# The workspace of the request being served (set by WorkspaceMiddleware and the API's token check).
-request_workspace: ContextVar = ContextVar("request_workspace", default=None)
+# The workspace of the request being served (set by WorkspaceMiddleware and the API's token check). Core knows no
+# area, so a workspace is typed here as the model it is: any model row (in fact always a workspaces.Workspace).
+request_workspace: ContextVar[models.Model | None] = ContextVar("request_workspace", default=None)
 
 
 class WorkspaceOwned(models.Model):
@@ -24,22 +25,22 @@ class WorkspaceOwned(models.Model):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
         # Rows of the request's workspace get it attached as they load (directly, through select_related or
         # prefetch_related), so get_absolute_url() in a list never costs a query per row.
         obj = super().from_db(db, field_names, values, **kwargs)  # Django 6.1 passes fetch_mode
         workspace = request_workspace.get()
         if workspace is not None and obj.__dict__.get("workspace_id") == workspace.pk:
-            cls._meta.get_field("workspace").set_cached_value(obj, workspace)
+            cls._meta.get_field("workspace").set_cached_value(obj, workspace)  # type: ignore[union-attr]  # a ForeignKey
         return obj
 
 
-def scoped(source: type[M] | models.QuerySet[M], workspace) -> models.QuerySet[M]:
+def scoped(source: type[M] | models.QuerySet[M], workspace: models.Model) -> models.QuerySet[M]:
     queryset = source._default_manager.all() if isinstance(source, type) else source
     return queryset.filter(workspace=workspace)
 
 
-def get_scoped(source: type[M] | models.QuerySet[M], workspace, **lookup) -> M:
+def get_scoped(source: type[M] | models.QuerySet[M], workspace: models.Model, **lookup: Any) -> M:
     """The row of this workspace matching ``lookup``, or Http404."""
     try:
         return scoped(source, workspace).get(**lookup)
@@ -47,8 +48,8 @@ def get_scoped(source: type[M] | models.QuerySet[M], workspace, **lookup) -> M:
         raise Http404("Not found in this workspace.") from exc
 
 
-def assert_same_workspace(workspace, *objects: models.Model | None) -> None:
+def assert_same_workspace(workspace: models.Model, *objects: WorkspaceOwned | None) -> None:
     """Refuse to link rows across workspaces (e.g. a form posting a foreign account id)."""
     for obj in objects:
-        if obj is not None and obj.workspace_id != workspace.id:
+        if obj is not None and obj.workspace_id != workspace.pk:
             raise Http404("Not found in this workspace.")

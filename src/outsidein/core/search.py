@@ -10,6 +10,7 @@ plain word characters first, so it can never break the query syntax.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, Q
@@ -37,17 +38,17 @@ class OnColumns(Expression):
 
     output_field = BooleanField()
 
-    def __init__(self, template: str, params: list, *columns: str):
+    def __init__(self, template: str, params: list[Any], *columns: str) -> None:
         super().__init__()
         self.template, self.params, self.columns = template, params, [F(c) for c in columns]
 
-    def get_source_expressions(self) -> list:
+    def get_source_expressions(self) -> list[Any]:
         return self.columns  # so resolving and relabelling (e.g. as a subquery) reach the columns
 
-    def set_source_expressions(self, exprs) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         self.columns = list(exprs)
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         compiled = [compiler.compile(c) for c in self.columns]
         sql = self.template.format(*(column for column, _ in compiled))
         return sql, [*(p for _, params in compiled for p in params), *self.params]

@@ -13,14 +13,14 @@ from outsidein.core.scoping import WorkspaceOwned, assert_same_workspace
 M = TypeVar("M", bound=WorkspaceOwned)
 
 
-def _split_fields(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict, dict]:
+def _split_fields(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     m2m_names = {f.name for f in model._meta.many_to_many}
     plain = {k: v for k, v in data.items() if k not in m2m_names}
     m2m = {k: v for k, v in data.items() if k in m2m_names}
     return plain, m2m
 
 
-def _check_links(workspace, plain: Mapping[str, Any], m2m: Mapping[str, Any]) -> None:
+def _check_links(workspace: models.Model, plain: Mapping[str, Any], m2m: Mapping[str, Any]) -> None:
     linked = [v for v in plain.values() if isinstance(v, WorkspaceOwned)]
     for values in m2m.values():
         linked.extend(v for v in values if isinstance(v, WorkspaceOwned))
@@ -28,7 +28,7 @@ def _check_links(workspace, plain: Mapping[str, Any], m2m: Mapping[str, Any]) ->
 
 
 @transaction.atomic
-def create_owned(model: type[M], workspace, data: Mapping[str, Any]) -> M:
+def create_owned(model: type[M], workspace: models.Model, data: Mapping[str, Any]) -> M:
     plain, m2m = _split_fields(model, data)
     _check_links(workspace, plain, m2m)
     obj = model(workspace=workspace, **plain)

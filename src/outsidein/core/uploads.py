@@ -11,6 +11,7 @@ for any other oversized file.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
@@ -18,15 +19,15 @@ from django.core.files.uploadhandler import FileUploadHandler
 from outsidein.core.datafiles import ImportLimits
 
 
-class OversizedUpload(UploadedFile):
+class OversizedUpload(UploadedFile[bytes]):
     """What is left of an upload over the limit: its name and its size, no content."""
 
-    def __init__(self, name: str, content_type: str, size: int, charset: str | None) -> None:
+    def __init__(self, name: str | None, content_type: str | None, size: int, charset: str | None) -> None:
         super().__init__(io.BytesIO(b""), name, content_type, size, charset)
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):
-    def new_file(self, *args, **kwargs) -> None:
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.limit = ImportLimits.current().upload_bytes
         self.received = 0
@@ -36,7 +37,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         # None keeps the chunk from the handlers after this one: nothing past the limit reaches the disk.
         return raw_data if self.received <= self.limit else None
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> UploadedFile[bytes] | None:
         if self.received <= self.limit:
             return None  # the next handler (memory or temporary file) completes the file as usual
         return OversizedUpload(self.file_name, self.content_type, self.received, self.charset)

@@ -1,13 +1,16 @@
 """The JSON API as served: the ninja API object with every area's router. The building blocks (auth, schemas,
 routing, pagination, inputs) are ``outsidein.api``'s, below the areas; composing the routers is the site's."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
 from outsidein.api.auth import ReadOnlyToken, TokenAuth
 from outsidein.api.common import validation_detail
 from outsidein.api.routing import Router
+from outsidein.workspaces.http import WorkspaceRequest
 
 api = NinjaAPI(
     title="Outside-In API",
@@ -24,17 +27,17 @@ api = NinjaAPI(
 
 
 @api.exception_handler(ValidationError)
-def on_validation_error(request, exc: ValidationError):
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
 
 
 @api.exception_handler(Http404)
-def on_not_found(request, exc: Http404):
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
 @api.exception_handler(ReadOnlyToken)
-def on_read_only(request, exc: ReadOnlyToken):
+def on_read_only(request: HttpRequest, exc: ReadOnlyToken) -> HttpResponse:
     return api.create_response(request, {"detail": "Viewers can read but not change anything."}, status=403)
 
 
@@ -46,7 +49,7 @@ class WorkspaceOut(Schema):
 
 
 @api.get("/workspace", response=WorkspaceOut, tags=["workspace"], summary="The workspace of this token")
-def current_workspace(request):
+def current_workspace(request: WorkspaceRequest) -> dict[str, Any]:
     ws = request.workspace
     return {"id": ws.id, "name": ws.name, "slug": ws.slug, "role": request.membership.role}
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from outsidein.site import views as site_views
 from outsidein.site.api import api
@@ -10,7 +10,7 @@ from outsidein.workspaces import views as workspace_views
 
 # Everything a workspace owns lives under /w/<slug>/; WorkspaceMiddleware turns the slug into
 # request.workspace after checking membership, so views never see another workspace's rows.
-workspace_patterns = [
+workspace_patterns: list[URLPattern | URLResolver] = [
     path("", site_views.workspace_home, name="workspace-home"),
     path("", include("outsidein.workspaces.urls")),
     path("", include("outsidein.customers.urls")),

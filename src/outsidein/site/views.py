@@ -1,16 +1,20 @@
 """The home pages: they gather what several areas show, so they live above the areas."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from outsidein.conversations.models import Kind
 from outsidein.conversations.selectors import conversation_list, highlight_list
+from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedRequest) -> HttpResponseBase:
     """Send people to the workspace they used last (or their first)."""
     memberships = request.user.memberships.select_related("workspace")
     last = request.session.get("last_workspace")
@@ -21,10 +25,10 @@ def home(request):
 
 
 @login_required
-def workspace_home(request):
+def workspace_home(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     mine = conversation_list(ws, member_id=request.user.pk)
-    since = timezone.now() - timezone.timedelta(days=30)
+    since = timezone.now() - timedelta(days=30)
     # distinct: a count of conversations, whatever joins the shared list query adds for its filters.
     month_counts = (conversation_list(ws, status="logged").filter(occurred_at__gte=since)
                     .values("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind"))

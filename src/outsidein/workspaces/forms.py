@@ -59,7 +59,7 @@ class WorkspaceSettingsForm(forms.Form):
     common_currencies = sorted(SYMBOLS)
 
     def clean_currency(self) -> str:
-        code = self.cleaned_data["currency"].strip().upper()
+        code: str = self.cleaned_data["currency"].strip().upper()
         if code not in ISO_4217:
             raise forms.ValidationError(
                 f"Currency: “{self.cleaned_data['currency'].strip()}” is not a currency code; "
@@ -71,7 +71,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “CRM sync”.")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["name", "title", "time_zone"]

@@ -1,17 +1,21 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 
 from outsidein.core.scoping import request_workspace
+from outsidein.workspaces.http import enter_workspace, outside_workspace
 from outsidein.workspaces.models import Membership
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def viewer_may_post(view):
+def viewer_may_post[V: Callable[..., Any]](view: V) -> V:
     """Mark a view whose writes concern only the viewer themself (e.g. their own API tokens)."""
-    view.viewer_may_post = True
+    view.viewer_may_post = True  # type: ignore[attr-defined]  # a mark the middleware reads with getattr
     return view
 
 
@@ -21,12 +25,11 @@ class WorkspaceMiddleware:
     A workspace the user is not a member of does not exist for them (404). Viewers read only.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
-        request.workspace = None
-        request.membership = None
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        outside_workspace(request)
         reset = request_workspace.set(None)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -38,7 +41,10 @@ class WorkspaceMiddleware:
             timezone.deactivate()
             request_workspace.reset(reset)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase], view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         slug = view_kwargs.pop("ws", None)
         if slug is None:
             return None
@@ -55,8 +61,7 @@ class WorkspaceMiddleware:
             target = getattr(view_func, "view_class", view_func)
             if not getattr(target, "viewer_may_post", False) and not getattr(view_func, "viewer_may_post", False):
                 raise PermissionDenied("Viewers can read but not change anything in this workspace.")
-        request.workspace = membership.workspace
-        request.membership = membership
+        enter_workspace(request, membership.workspace, membership)
         request_workspace.set(membership.workspace)
         request.session["last_workspace"] = slug
         return None

@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
 from outsidein.core.pickers import CONTAINS_MIN_LENGTH, PICKER_LIMIT, PickerOption, clean_query
-from outsidein.workspaces.models import Membership, Role, Workspace
+from outsidein.workspaces.models import Membership, Role, User, Workspace
 
 
 def workspace_for_command(slug: str | None) -> Workspace:
@@ -21,7 +21,9 @@ def workspace_for_command(slug: str | None) -> Workspace:
     return workspaces[0]
 
 
-def search_members(workspace, query: str, *, roles: Sequence[str] = (), exclude=None) -> list[PickerOption]:
+def search_members(
+    workspace: Workspace, query: str, *, roles: Sequence[str] = (), exclude: User | None = None,
+) -> list[PickerOption]:
     """Members for a picker (of some roles only, if named, and without ``exclude``): name or e-mail prefix
     first, then names containing the query."""
     query = clean_query(query)

@@ -10,16 +10,19 @@ one address cannot try many e-mails. Tokens (API, and secrets in public addresse
 import hashlib
 import ipaddress
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -69,7 +72,7 @@ def client_address(request: HttpRequest) -> str:
     the client is the N-th entry from the right; anything further left was written by the client and is not
     believed. IPv6 clients are counted by their /64 network, which one household or machine usually holds whole.
     """
-    address = request.META.get("REMOTE_ADDR", "")
+    address: str = request.META.get("REMOTE_ADDR", "")
     if (proxies := settings.TRUSTED_PROXY_COUNT) > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
@@ -92,14 +95,16 @@ def _counter(rule: Rule, *who: str) -> Counter:
 def current_block(request: HttpRequest, counters: list[Counter]) -> Block | None:
     """The longest block on any of these counters (one query); kept on the request for the Retry-After header."""
     now = timezone.now()
-    blocks = dict(FailedAttempts.objects.filter(key__in=[c.key for c in counters], blocked_until__gt=now)
-                  .values_list("key", "blocked_until"))
+    # blocked_until__gt leaves out the rows with no block (NULL).
+    blocks = cast(dict[str, datetime], dict(
+        FailedAttempts.objects.filter(key__in=[c.key for c in counters], blocked_until__gt=now)
+        .values_list("key", "blocked_until")))
     if not blocks:
         return None
     key, until = max(blocks.items(), key=lambda item: item[1])
     rule = next(c.rule for c in counters if c.key == key)
     block = Block(rule, math.ceil((until - now).total_seconds()))
-    request.throttle_block = block
+    request.throttle_block = block  # type: ignore[attr-defined]  # read back by RetryAfterMiddleware
     return block
 
 
@@ -131,10 +136,10 @@ def forget(counters: list[Counter]) -> None:
 class RetryAfterMiddleware:
     """Tell a refused client when to come back: a 429 answer carries Retry-After (RFC 9110, whole seconds)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         block = getattr(request, "throttle_block", None)
         if block is not None and response.status_code == 429 and not response.has_header("Retry-After"):
@@ -168,7 +173,9 @@ class SignInThrottleBackend:
     authenticates anyone itself, and has no ``get_user``, so sessions and ``force_login`` use ModelBackend.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any,
+    ) -> None:
         if request is None or username is None:
             return None
         if current_block(request, sign_in_counters(request, username)) is not None:
@@ -177,7 +184,9 @@ class SignInThrottleBackend:
 
 
 @receiver(user_login_failed, dispatch_uid="throttle-count-failed-sign-in")
-def _count_failed_sign_in(sender, credentials, request=None, **kwargs):
+def _count_failed_sign_in(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any,
+) -> None:
     username = credentials.get("username")
     # A refused attempt is not counted again: the block ends when its cool-off does, whatever the client does.
     if request is None or username is None or getattr(request, "throttle_block", None) is not None:
@@ -186,7 +195,7 @@ def _count_failed_sign_in(sender, credentials, request=None, **kwargs):
 
 
 @receiver(user_logged_in, dispatch_uid="throttle-forget-failed-sign-ins")
-def _forget_failed_sign_ins(sender, request, user, **kwargs):
+def _forget_failed_sign_ins(sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
     # Only the person's own count starts afresh: one good password must not wipe an address's failures for others.
     if request is not None:
         forget(sign_in_counters(request, user.get_username())[:1])
@@ -210,12 +219,12 @@ def address_token_counters(request: HttpRequest) -> list[Counter]:
                                                   "try again in {minutes}."), client_address(request))]
 
 
-def counts_wrong_tokens(view):
+def counts_wrong_tokens[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """For pages whose address holds the secret (calendar feed, unsubscribe, invitation): a client that keeps
     opening links that do not exist is refused (429) before the next one is looked up."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args, **kwargs):
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         counters = address_token_counters(request)
         if (block := current_block(request, counters)) is not None:
             return render(request, "workspaces/throttled.html", {"message": block.message}, status=429)
@@ -228,4 +237,4 @@ def counts_wrong_tokens(view):
             record_failure(counters)
         return response
 
-    return guarded
+    return cast(V, guarded)

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,9 @@ from outsidein.core.crud import add_validation_errors, form_page
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
 from outsidein.workspaces import forms, selectors, services, throttle
+from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
 from outsidein.workspaces.middleware import viewer_may_post
-from outsidein.workspaces.models import ApiToken, Invitation, Membership, User
+from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User
 
 
 class EmailLoginView(LoginView):
@@ -23,7 +25,7 @@ class EmailLoginView(LoginView):
     template_name = "workspaces/login.html"
     redirect_authenticated_user = True
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="throttled"):
             response.status_code = 429
@@ -31,7 +33,7 @@ class EmailLoginView(LoginView):
 
 
 @login_required
-def workspace_list(request):
+def workspace_list(request: AuthenticatedRequest) -> HttpResponse:
     form = forms.WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workspace = services.create_workspace(form.cleaned_data["name"], request.user)
@@ -41,13 +43,13 @@ def workspace_list(request):
     return render(request, "workspaces/list.html", {"memberships": memberships, "form": form})
 
 
-def _require_owner(request) -> None:
+def _require_owner(request: WorkspaceRequest) -> None:
     if not request.membership.can_admin:
         raise PermissionDenied("Only owners can manage members.")
 
 
 @login_required
-def member_list(request):
+def member_list(request: WorkspaceRequest) -> HttpResponse:
     form = forms.InviteForm(request.POST or None)
     link = None
     if request.method == "POST":
@@ -65,12 +67,12 @@ def member_list(request):
     invitations = request.workspace.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
     return render(request, "workspaces/members.html", {"members": members, "invitations": invitations,
                                                        "form": form, "invite_link": link,
-                                                       "roles": forms.RoleForm.base_fields["role"].choices})
+                                                       "roles": Role.choices})
 
 
 @login_required
 @require_POST
-def member_role(request, membership_id: int):
+def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponseBase:
     _require_owner(request)
     membership = get_scoped(Membership.objects.select_related("user"), request.workspace, pk=membership_id)
     form = forms.RoleForm(request.POST)
@@ -85,7 +87,7 @@ def member_role(request, membership_id: int):
 
 @login_required
 @require_POST
-def member_remove(request, membership_id: int):
+def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponseBase:
     _require_owner(request)
     membership = get_scoped(Membership.objects.select_related("user"), request.workspace, pk=membership_id)
     try:
@@ -97,7 +99,7 @@ def member_remove(request, membership_id: int):
 
 
 @throttle.counts_wrong_tokens
-def invitation_accept(request, token: str):
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
     invitation = Invitation.find(token)
     if invitation is None or not invitation.is_open:
         raise Http404("This invitation has expired or was already used.")
@@ -119,7 +121,7 @@ def invitation_accept(request, token: str):
 
 @login_required
 @viewer_may_post
-def token_list(request):
+def token_list(request: WorkspaceRequest) -> HttpResponseBase:
     form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _, secret = services.create_api_token(request.workspace, request.user, form.cleaned_data["name"])
@@ -134,7 +136,7 @@ def token_list(request):
 @login_required
 @viewer_may_post
 @require_POST
-def token_revoke(request, token_id: int):
+def token_revoke(request: WorkspaceRequest, token_id: int) -> HttpResponseBase:
     token = get_scoped(ApiToken.objects.filter(user=request.user), request.workspace, pk=token_id)
     services.revoke_api_token(token)
     messages.success(request, f"Token “{token.name}” revoked.")
@@ -142,7 +144,7 @@ def token_revoke(request, token_id: int):
 
 
 @login_required
-def workspace_settings(request):
+def workspace_settings(request: WorkspaceRequest) -> HttpResponseBase:
     """The workspace's name, currency and reporting zone: everyone reads them, owners change them."""
     ws = request.workspace
     form = forms.WorkspaceSettingsForm(request.POST or None, initial={
@@ -161,14 +163,14 @@ def workspace_settings(request):
 
 @login_required
 @viewer_may_post
-def profile(request):
+def profile(request: WorkspaceRequest) -> HttpResponseBase:
     form = forms.ProfileForm(request.POST or None, instance=request.user)
     return form_page(request, form, lambda data: form.save(), "workspaces/profile.html", message="Profile saved.",
                      success_url=reverse("profile", kwargs={"ws": request.workspace.slug}))
 
 
 @login_required
-def member_search(request):
+def member_search(request: WorkspaceRequest) -> HttpResponse:
     """The options of a member picker for what has been typed (htmx); ``role`` narrows to some roles and
     ``others`` leaves out the one asking (who cannot host or invite themself)."""
     roles = [r for r in request.GET.get("role", "").split(",") if r]

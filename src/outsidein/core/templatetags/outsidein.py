@@ -1,3 +1,6 @@
+from datetime import datetime
+from typing import Any
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -13,12 +16,12 @@ def markdown(text: str) -> str:
 
 
 @register.filter
-def attr(obj, dotted: str):
+def attr(obj: Any, dotted: str) -> Any:
     return resolve_attr(obj, dotted)
 
 
 @register.simple_tag(takes_context=True)
-def ws_url(context, name: str, *args) -> str:
+def ws_url(context: template.Context, name: str, *args: Any) -> str:
     """reverse() for a page inside the current workspace."""
     from django.urls import reverse
 
@@ -26,16 +29,17 @@ def ws_url(context, name: str, *args) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
+def query_with(context: template.Context, **changes: Any) -> str:
     """The current query string with some parameters replaced (pagination that keeps filters)."""
     params = context["request"].GET.copy()
     for key, value in changes.items():
         params[key] = value
-    return params.urlencode()
+    query: str = params.urlencode()
+    return query
 
 
 @register.filter
-def local_time(moment, zone=None) -> str:
+def local_time(moment: datetime | None, zone: str | None = None) -> str:
     """``{{ c.occurred_at|local_time }}`` in the viewer's zone, ``|local_time:user.time_zone`` in a recipient's:
     "Tue 8 Dec, 10:00 CET (Europe/Berlin)"."""
     from outsidein.core.times import local_time as format_local_time
@@ -44,7 +48,7 @@ def local_time(moment, zone=None) -> str:
 
 
 @register.filter
-def money(amount, workspace_or_code=None) -> str:
+def money(amount: Any, workspace_or_code: Any = None) -> str:
     """``{{ amount|money:ws }}`` → €1.2M, with the exact figure (and the ISO code) in its title."""
     from outsidein.core.money import money_html
 

@@ -7,7 +7,7 @@ Other areas add their own demo data by appending a function to ``DEMO_STEPS``; e
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -26,7 +26,7 @@ from outsidein.workspaces.models import Membership, User, Workspace
 class DemoContext:
     workspace: Workspace
     rng: random.Random
-    now: timezone.datetime
+    now: datetime
     leaders: list[User] = field(default_factory=list)
     members: list[User] = field(default_factory=list)
     activity: dict[int, int] = field(default_factory=dict)
@@ -89,7 +89,7 @@ def customers(ctx: DemoContext) -> None:
             website=f"https://{stem.lower().replace(' ', '')}.example",
         ))
     for account in ctx.accounts:
-        internal = account.segment.name.startswith("Internal")
+        internal = account.segment is not None and account.segment.name.startswith("Internal")
         for position in range(rng.randint(2, 4)):
             first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
             if internal:
@@ -127,7 +127,7 @@ def _kind_for(rng: random.Random, user: User) -> str:
 def conversations(ctx: DemoContext) -> None:
     rng, ws = ctx.rng, ctx.workspace
     tags = {name: Tag.objects.create(workspace=ws, name=name) for name in content.TAGS}
-    persons_by_account: dict[int, list[Person]] = {}
+    persons_by_account: dict[int | None, list[Person]] = {}
     for person in ctx.persons:
         persons_by_account.setdefault(person.account_id, []).append(person)
     # Weight accounts by revenue so big customers are met more often, as in real life.
@@ -193,7 +193,7 @@ def conversations(ctx: DemoContext) -> None:
     _plan_upcoming(ctx, persons_by_account)
 
 
-def _plan_upcoming(ctx: DemoContext, persons_by_account: dict[int, list[Person]]) -> None:
+def _plan_upcoming(ctx: DemoContext, persons_by_account: dict[int | None, list[Person]]) -> None:
     rng = ctx.rng
     for user in ctx.leaders:
         for _ in range(rng.randint(1, 3)):

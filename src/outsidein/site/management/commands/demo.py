@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from outsidein.site.demo.builder import build_demo, demo_exists, demo_login
 from outsidein.workspaces.models import Workspace
@@ -7,12 +9,12 @@ from outsidein.workspaces.models import Workspace
 class Command(BaseCommand):
     help = "Build the demo workspace (Northwind Freight): leaders, customers and six months of conversations."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true",
                             help="Only when the database has no workspace yet (what `make run` uses).")
         parser.add_argument("--seed", type=int, default=7)
 
-    def handle(self, *args, if_empty, seed, **options):
+    def handle(self, *args: Any, if_empty: bool, seed: int, **options: Any) -> None:
         email, password = demo_login()
         if demo_exists() or (if_empty and Workspace.objects.exists()):
             self.stdout.write("The database already has data; demo not rebuilt.")

@@ -1,8 +1,9 @@
 import csv
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from outsidein.core.exports import write_csv
 from outsidein.site.exports import EXPORTS
@@ -12,12 +13,12 @@ from outsidein.workspaces.selectors import workspace_for_command
 class Command(BaseCommand):
     help = "Export accounts, persons, conversations or highlights as CSV (to a file or standard output)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(EXPORTS))
         parser.add_argument("--out", type=Path, help="File to write (default: standard output).")
         parser.add_argument("--workspace", help="Workspace slug (needed when there are several).")
 
-    def handle(self, *args, kind, out, workspace, **options):
+    def handle(self, *args: Any, kind: str, out: Path | None, workspace: str | None, **options: Any) -> None:
         ws = workspace_for_command(workspace)
         if out:
             with out.open("w", newline="", encoding="utf-8") as handle:

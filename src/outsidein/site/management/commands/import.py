@@ -1,8 +1,10 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from outsidein.customers.imports import IMPORTERS, RowError
+from outsidein.workspaces.models import Workspace
 from outsidein.workspaces.selectors import workspace_for_command
 
 KINDS = sorted([*IMPORTERS, "feedback"])
@@ -12,7 +14,7 @@ class Command(BaseCommand):
     help = ("Import accounts or persons from a CSV file, or feedback from a CSV, XLSX or JSON Lines file. "
             "Rejected rows are listed with their line and reason.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
         parser.add_argument("--workspace", help="Workspace slug (needed when there are several).")
@@ -26,7 +28,7 @@ class Command(BaseCommand):
                                  "'Comment=text,Score=nps,Support=driver'. Unmapped columns are guessed by name.")
         parser.add_argument("--no-progress", action="store_true", help="feedback: no progress bar.")
 
-    def handle(self, *args, kind, file, workspace, **options):
+    def handle(self, *args: Any, kind: str, file: Path, workspace: str | None, **options: Any) -> None:
         ws = workspace_for_command(workspace)
         if kind == "feedback":
             return self.import_feedback(ws, file, **options)
@@ -42,7 +44,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{file}:{row.line}: {row.reason}")
         self.stdout.write(f"{kind.capitalize()} from {file} into {ws.slug}: {report.summary()}.")
 
-    def import_feedback(self, ws, file: Path, *, source, source_kind, mapping, no_progress, **options):
+    def import_feedback(self, ws: Workspace, file: Path, *, source: str | None, source_kind: str, mapping: str,
+                        no_progress: bool, **options: Any) -> None:
         import csv
 
         from outsidein.core.jobs import terminal_bar

@@ -1,8 +1,9 @@
 import os
 import threading
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 def start_worker_thread(interval: float = 1.0) -> threading.Thread:
@@ -24,14 +25,14 @@ def start_worker_thread(interval: float = 1.0) -> threading.Thread:
 class Command(BaseCommand):
     help = "Serve Outside-In over HTTP (waitress), with a background worker in the same process by default."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-worker", action="store_true",
                             help="Do not run background tasks here (run `outsidein worker` separately).")
 
-    def handle(self, *args, host, port, threads, no_worker, **options):
+    def handle(self, *args: Any, host: str, port: int, threads: int, no_worker: bool, **options: Any) -> None:
         from waitress import serve
 
         from outsidein.wsgi import application

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from outsidein.core import jobs
 
@@ -7,11 +9,11 @@ from outsidein.core import jobs
 class Command(BaseCommand):
     help = "Run background tasks (imports, analyses, digests) from the database queue until stopped."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
 
-    def handle(self, *args, batch, interval, **options):
+    def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
         extra = ["--batch"] if batch else []
         if batch:
             jobs.recover_stopped_jobs()  # what a killed worker left running is queued again (or failed) first
