@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from outsidein.voice.analysis.drivers import (
+from outsidein.insights.analysis.drivers import (
     EXACT_SHAPLEY_LIMIT,
     _summarise,
     key_drivers,

@@ -9,7 +9,7 @@
    unique (worst case for the sentiment step, which then scores every text).
 2. COPY: the same file into a plain typed table with no index or constraint, streamed through psycopg
    (``COPY … FROM STDIN (FORMAT csv, HEADER)``): the floor of what loading this file can cost here.
-3. Import: the real code path of ``outsidein import feedback`` (``voice.imports.run_import``): streamed
+3. Import: the real code path of ``outsidein import feedback`` (``feedback.imports.run_import``): streamed
    reading, per-row validation, account and person matching, content hashes, sentiment, rejected-row
    report, progress on the batch row, and the writes into the indexed feedback table with
    ``ON CONFLICT DO NOTHING`` (COPY into a staging table, then INSERT … SELECT).
@@ -125,8 +125,8 @@ def main() -> None:
     from django.db import connection
 
     from outsidein.customers.models import Account
-    from outsidein.voice import imports, services
-    from outsidein.voice.models import FeedbackItem
+    from outsidein.feedback import imports, services
+    from outsidein.feedback.models import FeedbackItem
     from outsidein.workspaces.models import Workspace
 
     workspace, _ = Workspace.objects.get_or_create(slug="bench-import", defaults={"name": "Import benchmark"})

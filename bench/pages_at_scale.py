@@ -305,7 +305,7 @@ class ScaleBuilder:
         print(f"  {label}: {result or ''} in {time.perf_counter() - started:.1f} s", flush=True)
 
     def score(self, texts: Iterable[str]) -> None:
-        from outsidein.voice.analysis.sentiment import score_text
+        from outsidein.feedback.sentiment import score_text
 
         for text in texts:
             if text not in self.sentiment:
@@ -458,7 +458,7 @@ class ScaleBuilder:
         self.writer.write(through, ["id", *own], [(pk, *pair) for pk, pair in zip(ids, pairs, strict=True)])
 
     def feedback_items(self) -> str:
-        from outsidein.voice.models import FeedbackItem, ImportBatch
+        from outsidein.feedback.models import FeedbackItem, ImportBatch
 
         rng, ws, n = self.rng, self.workspace, self.feedback
         drivers = list(DRIVERS)
@@ -531,9 +531,9 @@ class ScaleBuilder:
         """The real theme model, fitted on every distinct wording (as the analysis would group them: the same
         text always lands in the same theme); each item and highlight joins the theme of its text, then the
         themes' figures are computed by the same code as after an analysis."""
-        from outsidein.voice import themes_services
-        from outsidein.voice.analysis.themes import UNASSIGNED, fit_themes
-        from outsidein.voice.models import Theme, ThemeMember
+        from outsidein.insights import themes as themes_services
+        from outsidein.insights.analysis.themes import UNASSIGNED, fit_themes
+        from outsidein.insights.models import Theme, ThemeMember
 
         ws = self.workspace
         texts = sorted({t for _, t in self.feedback_texts} | {t for _, t in self.highlight_texts})
@@ -628,8 +628,8 @@ class ScaleBuilder:
                 "3 pilots, 1 challenge")
 
     def key_drivers(self) -> str:
-        from outsidein.voice import drivers_services
-        from outsidein.voice.models import DriverAnalysis
+        from outsidein.insights import drivers as drivers_services
+        from outsidein.insights.models import DriverAnalysis
 
         analysis = DriverAnalysis.objects.create(workspace=self.workspace, outcome="nps", drivers=list(DRIVERS),
                                                  n=0, created_by=self.leaders[0])
@@ -680,7 +680,7 @@ def pages_of(workspace) -> list[tuple[str, str, str]]:
 
     from outsidein.customers.models import Account
     from outsidein.engagement.models import Challenge
-    from outsidein.voice.models import DriverAnalysis
+    from outsidein.insights.models import DriverAnalysis
 
     w = f"/w/{workspace.slug}"
     account = (Account.objects.filter(workspace=workspace).annotate(n=Count("conversations"))
@@ -860,7 +860,7 @@ def main() -> None:
         print(f"workspace at scale built in {time.perf_counter() - started:.1f} s", flush=True)
     only = {p.strip() for p in (args.pages or "").split(",") if p.strip()}
     results = {}
-    from outsidein.voice.models import FeedbackItem
+    from outsidein.feedback.models import FeedbackItem
 
     scale_label = f"{FeedbackItem.objects.filter(workspace__slug=SLUG).count() // 1000:,}k"
     for label, slug in (("demo", content.WORKSPACE_SLUG), (scale_label, SLUG)):

@@ -22,7 +22,7 @@ from sklearn.metrics import accuracy_score, f1_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from outsidein.voice.analysis.sentiment import POSITIVE_FROM, labels, score_texts  # noqa: E402
+from outsidein.feedback.sentiment import POSITIVE_FROM, labels, score_texts  # noqa: E402
 
 DATA = Path(os.environ.get("OUTSIDEIN_DATA", ROOT.parent / "shared" / "data"))
 

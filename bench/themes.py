@@ -30,7 +30,7 @@ from sklearn.preprocessing import normalize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from outsidein.voice.analysis.themes import TextAnalyzer, fit_themes  # noqa: E402
+from outsidein.insights.analysis.themes import TextAnalyzer, fit_themes  # noqa: E402
 
 DATA = Path(os.environ.get("OUTSIDEIN_DATA", ROOT.parent / "shared" / "data"))
 FILLERS = ("please", "urgent", "today", "again", "still", "now", "asap", "thanks", "hi", "help")

@@ -71,14 +71,14 @@ def _highlight(ws: Workspace, user: User):
 
 
 def _feedback(ws: Workspace, user: User):
-    from outsidein.voice.models import FeedbackItem
+    from outsidein.feedback.models import FeedbackItem
 
     return FeedbackItem.objects.create(workspace=ws, source_name="Their survey", nps=9, text="Their feedback")
 
 
 def _batch(ws: Workspace, user: User):
-    from outsidein.voice.imports import media_path
-    from outsidein.voice.models import ImportBatch
+    from outsidein.feedback.imports import media_path
+    from outsidein.feedback.models import ImportBatch
 
     # A finished import with a rejected-rows report, so every batch route has something to find.
     n = next(_serial)
@@ -93,13 +93,13 @@ def _batch(ws: Workspace, user: User):
 
 
 def _theme(ws: Workspace, user: User):
-    from outsidein.voice.models import Theme
+    from outsidein.insights.models import Theme
 
     return Theme.objects.create(workspace=ws, name="Their theme", top_terms=["their", "secret"], size=0)
 
 
 def _driver_analysis(ws: Workspace, user: User):
-    from outsidein.voice.models import DriverAnalysis
+    from outsidein.insights.models import DriverAnalysis
 
     return DriverAnalysis.objects.create(workspace=ws, outcome="nps", drivers=["their speed", "their price"],
                                          result={"status": "done"}, created_by=user)

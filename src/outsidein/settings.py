@@ -67,7 +67,8 @@ INSTALLED_APPS = [
     "outsidein.guides",
     "outsidein.learning",
     "outsidein.initiatives",
-    "outsidein.voice",
+    "outsidein.feedback",
+    "outsidein.insights",
     "outsidein.engagement",
     "outsidein.api",
     # The top layer (URL conf, home page, demo, the commands that compose areas); see docs/architecture.md.

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Conversation
 from outsidein.customers.models import Account, Person, Segment
-from outsidein.voice import themes_services
-from outsidein.voice.models import FeedbackItem
+from outsidein.feedback.models import FeedbackItem
+from outsidein.insights import themes as themes_services
 
 BIGGER_THAN_BIGINT = 2**63
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from outsidein.voice.models import FeedbackItem
+from outsidein.feedback.models import FeedbackItem
 
 pytestmark = pytest.mark.django_db
 REFUSAL = ("Too many requests with a wrong API token from this address (the limit is 20 failures in 15 minutes); "

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from outsidein.conversations.models import Conversation
 from outsidein.customers.models import Account, Person, Segment
-from outsidein.voice.models import FeedbackItem
+from outsidein.feedback.models import FeedbackItem
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from outsidein.feedback.models import FeedbackItem
+from outsidein.insights import drivers as drivers_services
+from outsidein.insights import themes as themes_services
 from outsidein.site.demo.builder import build_demo, demo_login
-from outsidein.voice import drivers_services, themes_services
-from outsidein.voice.models import FeedbackItem
 
 pytestmark = pytest.mark.browser
 

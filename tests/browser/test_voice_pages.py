@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from outsidein.feedback.models import FeedbackItem
 from outsidein.site.demo.builder import build_demo, demo_login
-from outsidein.voice.models import FeedbackItem
 
 pytestmark = pytest.mark.browser
 

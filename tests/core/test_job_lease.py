@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outsidein.core import jobs
-from outsidein.voice import services, themes_services
-from outsidein.voice.models import DriverAnalysis, FeedbackItem, ImportBatch, ThemeAnalysis
+from outsidein.feedback import services
+from outsidein.feedback.models import FeedbackItem, ImportBatch
+from outsidein.insights import themes as themes_services
+from outsidein.insights.models import DriverAnalysis, ThemeAnalysis
 
 LONG_AGO = timedelta(minutes=5)
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
+from outsidein.feedback.models import FeedbackItem
 from outsidein.initiatives import services
-from outsidein.voice.models import FeedbackItem
 
 
 def at(day: date, hour: int = 12) -> datetime:

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
+from outsidein.feedback.models import FeedbackItem
 from outsidein.learning import services
 from outsidein.learning.models import Evidence
-from outsidein.voice.models import FeedbackItem
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ class AssignmentMethod(models.TextChoices):
 class MetricKind(models.TextChoices):
     ENTERED = "entered", "A number entered per account and period"
     # Read from the feedback of the pilot and control accounts, one observation per response, coded as
-    # the voice area scores them (outsidein.voice.analysis.scores) so the effect is in the same units.
+    # the voice area scores them (outsidein.insights.analysis.scores) so the effect is in the same units.
     NPS = "nps", "NPS from feedback (points, −100 to 100)"
     CSAT = "csat", "CSAT from feedback (% satisfied, 4 or 5 of 5)"
 

@@ -13,6 +13,7 @@ from outsidein.conversations.models import HighlightKind
 from outsidein.core.forms import members_of
 from outsidein.core.scoping import assert_same_workspace, scoped
 from outsidein.customers.models import Account
+from outsidein.feedback.models import FeedbackItem
 from outsidein.guides.models import GuidePurpose
 from outsidein.initiatives import gates
 from outsidein.initiatives.assignment import CandidateAccount, select_control_group
@@ -36,7 +37,6 @@ from outsidein.learning.models import (
     Experiment,
     ExperimentMethod,
 )
-from outsidein.voice.models import FeedbackItem
 
 INITIATIVE_FIELDS = {"name", "sponsor", "target_segment", "pain_statement", "buying_committee"}
 PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start", "baseline_end", "pilot_start",

@@ -10,6 +10,7 @@ from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.core.scoping import get_scoped
+from outsidein.feedback.models import FeedbackItem
 from outsidein.initiatives.models import Initiative
 from outsidein.learning import selectors, services
 from outsidein.learning.models import (
@@ -23,7 +24,6 @@ from outsidein.learning.models import (
     Experiment,
     ExperimentMethod,
 )
-from outsidein.voice.models import FeedbackItem
 from outsidein.workspaces.models import User
 
 router = Router()

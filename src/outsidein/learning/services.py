@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
 from outsidein.core.scoping import assert_same_workspace
+from outsidein.feedback.models import FeedbackItem
 from outsidein.learning import strength as rules
 from outsidein.learning.models import (
     SOURCE_FIELDS,
@@ -25,7 +26,6 @@ from outsidein.learning.models import (
     Experiment,
     SourceKind,
 )
-from outsidein.voice.models import FeedbackItem
 
 ASSUMPTION_FIELDS = {"statement", "type", "topic", "importance", "owner", "initiative"}
 EXPERIMENT_FIELDS = {"assumption", "title", "method", "test", "metric", "success_criteria", "deadline", "cost",

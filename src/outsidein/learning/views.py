@@ -9,6 +9,8 @@ from outsidein.conversations.models import Conversation, Highlight
 from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import get_scoped, scoped
+from outsidein.feedback.models import FeedbackItem
+from outsidein.feedback.selectors import FeedbackFilter, feedback_list
 from outsidein.initiatives.models import Initiative
 from outsidein.learning import forms, selectors, services
 from outsidein.learning.models import (
@@ -18,8 +20,6 @@ from outsidein.learning.models import (
     Evidence,
     Experiment,
 )
-from outsidein.voice.models import FeedbackItem
-from outsidein.voice.selectors import FeedbackFilter, feedback_list
 
 
 def _int(value) -> int | None:

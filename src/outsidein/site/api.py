@@ -58,11 +58,11 @@ def _register_routers() -> None:
     from outsidein.conversations.api import router as conversations
     from outsidein.customers.api import router as customers
     from outsidein.engagement.api import router as engagement
+    from outsidein.feedback.api import router as voice
     from outsidein.guides.api import router as guides
     from outsidein.initiatives.api import router as initiatives
+    from outsidein.insights.api import router as voice_insights
     from outsidein.learning.api import router as learning
-    from outsidein.voice.api import router as voice
-    from outsidein.voice.api_insights import router as voice_insights
 
     api.add_router("/", customers)
     api.add_router("/", conversations)

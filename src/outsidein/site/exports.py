@@ -7,7 +7,7 @@ from typing import Any
 from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person
-from outsidein.voice.exports import export_feedback
+from outsidein.feedback.exports import export_feedback
 from outsidein.workspaces.models import Workspace
 
 

@@ -17,10 +17,10 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("", include("outsidein.engagement.urls")),
     path("", include("outsidein.conversations.urls")),
     path("", include("outsidein.guides.urls")),
-    path("", include("outsidein.voice.urls")),
+    path("", include("outsidein.feedback.urls")),
     path("", include("outsidein.learning.urls")),
     path("", include("outsidein.initiatives.urls")),
-    path("", include("outsidein.voice.urls_insights")),
+    path("", include("outsidein.insights.urls")),
 ]
 
 urlpatterns = [

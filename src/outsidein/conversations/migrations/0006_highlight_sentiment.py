@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 def score_existing(apps, schema_editor):
     # The scorer is a pure function (VADER); existing highlights get the score new ones get when saved.
-    from outsidein.voice.analysis.sentiment import score_text
+    from outsidein.feedback.sentiment import score_text
 
     Highlight = apps.get_model("conversations", "Highlight")
     batch = []

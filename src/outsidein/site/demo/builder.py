@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Channel, Conversation, Highlight, Kind, Status, Tag
 from outsidein.customers.models import Account, Competitor, Person, PersonRole, Product, Segment, Tier
+from outsidein.feedback import rollups
+from outsidein.feedback.signals import highlight_sentiment
 from outsidein.site.demo import content
-from outsidein.voice import rollups
-from outsidein.voice.signals import highlight_sentiment
 from outsidein.workspaces.models import Membership, User, Workspace
 
 
@@ -231,11 +231,12 @@ def build_demo(seed: int = 7) -> DemoContext:
 def _area_steps() -> list[Callable[[DemoContext], None]]:
     """Demo data of the areas built on the foundation, in the order they depend on each other."""
     from outsidein.engagement import demo as engagement_demo
+    from outsidein.feedback import demo as feedback_demo
     from outsidein.guides import demo as guides_demo
     from outsidein.initiatives import demo as initiatives_demo
-    from outsidein.voice import demo as voice_demo
+    from outsidein.insights import demo as insights_demo
 
-    return [guides_demo.build, initiatives_demo.build, voice_demo.build, engagement_demo.build]
+    return [guides_demo.build, initiatives_demo.build, feedback_demo.build, insights_demo.build, engagement_demo.build]
 
 
 def demo_login() -> tuple[str, str]:

@@ -49,8 +49,9 @@ class Command(BaseCommand):
         import csv
 
         from outsidein.core.jobs import terminal_bar
-        from outsidein.voice import imports, services, themes_services
-        from outsidein.voice.models import BatchStatus
+        from outsidein.feedback import imports, services
+        from outsidein.feedback.models import BatchStatus
+        from outsidein.insights import themes as themes_services
 
         if not source:
             raise CommandError("feedback needs --source NAME (where the feedback comes from).")

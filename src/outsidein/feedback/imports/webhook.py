@@ -1,0 +1,54 @@
+"""Feedback sent to the webhook: each item checked on its own and saved unless it exists already."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from outsidein.feedback.imports.mapping import SINGLE_FIELDS, ColumnLayout
+from outsidein.feedback.imports.readers import as_cell
+from outsidein.feedback.imports.rows import COLUMNS, RowParser, SentimentScorer, parse_source
+from outsidein.feedback.models import FeedbackItem, Source
+from outsidein.feedback.rules import RowError
+
+
+def import_records(workspace, items: list[dict], *, user=None, source_name: str = "API") -> list[dict]:
+    """Feedback sent to the webhook: each item checked on its own and saved unless it exists already.
+
+    Returns one outcome per item, in order: {"index", "status": created|duplicate|rejected, "id", "reason"}.
+    """
+    columns = list(SINGLE_FIELDS)
+    layout = ColumnLayout(columns, {name: name for name in columns})
+    outcomes: list[dict] = []
+    rows: list[tuple[int, list]] = []
+    parsers: dict[tuple[str, str], RowParser] = {}
+    for index, item in enumerate(items):
+        name = (item.get("source_name") or source_name).strip()[:100]
+        key = (name, item.get("source") or Source.SURVEY)
+        parser = parsers.get(key)
+        if parser is None:
+            parser = parsers[key] = RowParser(workspace, source_name=name, source=parse_source(key[1]) or "survey",
+                                              layout=layout)
+        cells = [as_cell(item.get(c)) for c in columns]
+        try:
+            row = parser.parse(cells, item.get("driver_ratings") or {})
+            if row is None:
+                raise RowError("The item is empty: send text, a score or driver ratings.")
+        except RowError as exc:
+            outcomes.append({"index": index, "status": "rejected", "id": None, "reason": str(exc)})
+            continue
+        rows.append((index, row))
+        outcomes.append({"index": index, "status": "", "id": None, "reason": ""})
+    SentimentScorer().fill([r for _, r in rows])
+    for index, row in rows:
+        values = dict(zip(COLUMNS, row, strict=True))
+        existing = FeedbackItem.objects.filter(workspace=workspace, source_name=values["source_name"])
+        existing = (existing.filter(external_id=values["external_id"]) if values["external_id"]
+                    else existing.filter(external_id="", content_hash=values["content_hash"]))
+        found = existing.values_list("pk", flat=True).first()
+        if found is not None:
+            outcomes[index].update(status="duplicate", id=found)
+            continue
+        with transaction.atomic():
+            item = FeedbackItem.objects.create(**values)  # counted in the rollup by feedback.signals
+        outcomes[index].update(status="created", id=item.pk)
+    return outcomes

@@ -1,0 +1,170 @@
+import csv
+from itertools import islice
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from outsidein.core import datafiles
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.pagination import CappedPaginator
+from outsidein.core.scoping import get_scoped
+from outsidein.feedback import after_import, forms, imports, selectors, services
+from outsidein.feedback.exports import export_feedback
+from outsidein.feedback.models import FeedbackItem, ImportBatch
+from outsidein.feedback.sentiment import label as sentiment_label
+
+
+@login_required
+def feedback_list(request):
+    ws = request.workspace
+    form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))
+    chosen = forms.chosen_filter(form)
+    page = CappedPaginator(selectors.feedback_list(ws, chosen), 50).get_page(request.GET.get("page"))
+    batch = get_scoped(ImportBatch, ws, pk=chosen.batch_id) if chosen.batch_id else None
+    return render(request, "feedback/feedback_list.html", {"form": form, "page": page, "batch": batch,
+                                                        "here": "feedback"})
+
+
+@login_required
+def feedback_export(request):
+    ws = request.workspace
+    form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))
+    items = selectors.filtered_feedback(ws, forms.chosen_filter(form))
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    # export_feedback neutralises formula-like cells already.
+    response = StreamingHttpResponse((writer.writerow(row) for row in export_feedback(ws, items)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{ws.slug}-feedback.csv"'
+    return response
+
+
+@login_required
+def feedback_detail(request, feedback_id: int):
+    item = get_scoped(FeedbackItem.objects.select_related("account", "person", "batch"), request.workspace,
+                      pk=feedback_id)
+    return render(request, "feedback/feedback_detail.html", {
+        "item": item, "sentiment": sentiment_label(item.sentiment) if item.sentiment is not None else None,
+        "drivers": sorted(item.driver_ratings.items()), "here": "feedback"})
+
+
+@login_required
+def import_list(request):
+    ws = request.workspace
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.upload_feedback_file(ws, request.user, form.cleaned_data["file"],
+                                                  source_name=form.cleaned_data["source_name"],
+                                                  source=form.cleaned_data["source"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect(batch.get_absolute_url())
+    batches = selectors.import_batches(ws)[:50]
+    return render(request, "feedback/import_list.html", {
+        "form": form, "batches": batches, "known_sources": selectors.source_names(ws), "here": "imports",
+    }, status=422 if form.errors else 200)
+
+
+def _batch(request, batch_id: int) -> ImportBatch:
+    return get_scoped(ImportBatch.objects.select_related("workspace", "created_by"), request.workspace, pk=batch_id)
+
+
+def _mapping_context(batch: ImportBatch, form=None) -> dict:
+    feedback_file = imports.FeedbackFile.of_batch(batch)
+    columns, head = feedback_file.preview()
+    encoding = feedback_file.encoding
+    if encoding is not None and encoding.name != batch.encoding:
+        batch.encoding = encoding.name
+        ImportBatch.objects.filter(pk=batch.pk).update(encoding=batch.encoding)
+    if form is None:
+        initial = services.saved_mapping(batch.workspace, batch.source_name) or imports.guess_mapping(columns)
+        form = forms.MappingForm(columns=columns, initial_mapping=initial)
+    remembered = services.saved_mapping(batch.workspace, batch.source_name) is not None
+    rows = [r.cells if not r.error else [r.error] for r in head]
+    return {"batch": batch, "form": form, "columns": columns, "preview": rows, "remembered": remembered,
+            "read_as": encoding.label if encoding else "",
+            "field_rows": list(zip(columns, [form[f"col_{i}"] for i in range(len(columns))], strict=True))}
+
+
+def _file_error(request, batch: ImportBatch, exc: imports.FileRejected):
+    return render(request, "feedback/import_detail.html", {"batch": batch, "file_error": str(exc), "here": "imports"},
+                  status=422)
+
+
+@login_required
+def import_detail(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if not batch.mapping and batch.started_at is None:
+        try:
+            context = _mapping_context(batch)
+        except imports.FileRejected as exc:
+            return _file_error(request, batch, exc)
+        return render(request, "feedback/import_map.html", {**context, "here": "imports"})
+    return render(request, "feedback/import_detail.html", {"batch": batch, **_result_context(batch),
+                                                        "read_as": datafiles.encoding_label(batch.encoding),
+                                                        "here": "imports"})
+
+
+def _result_context(batch: ImportBatch, limit: int = 20) -> dict:
+    rejected = []
+    if not batch.is_running and batch.rejected_report:
+        path = imports.media_path(batch.rejected_report)
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                rejected = [(row["line"], row["reason"]) for row in islice(csv.DictReader(handle), limit)]
+    return {"rejected": rejected, "after_import": after_import.outcomes(batch),
+            "after_import_running": after_import.running(batch)}
+
+
+@login_required
+@require_POST
+def import_map(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if batch.mapping or batch.started_at:
+        messages.info(request, "This import has started already.")
+        return redirect(batch.get_absolute_url())
+    try:
+        columns, _ = imports.FeedbackFile.of_batch(batch).preview(limit=0)
+    except imports.FileRejected as exc:
+        return _file_error(request, batch, exc)
+    form = forms.MappingForm(request.POST, columns=columns, initial_mapping={})
+    if form.is_valid():
+        try:
+            services.confirm_mapping(batch, form.mapping(), columns)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            services.start_import(batch)
+            return redirect(batch.get_absolute_url())
+    return render(request, "feedback/import_map.html", {**_mapping_context(batch, form), "here": "imports"},
+                  status=422)
+
+
+@login_required
+def import_progress(request, batch_id: int):
+    """The progress panel alone, polled by htmx every second while the import runs."""
+    batch = _batch(request, batch_id)
+    return render(request, "feedback/_batch_progress.html", {"batch": batch, **_result_context(batch)})
+
+
+@login_required
+def import_rejected(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if not batch.rejected_report:
+        raise Http404("This import rejected no rows.")
+    path = imports.media_path(batch.rejected_report)
+    if not path.exists():
+        raise Http404("The rejected rows report is no longer there.")
+    # The report was written with safe_cell on every cell, so a spreadsheet opening it runs no formula.
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"rejected-rows-batch-{batch.pk}.csv",
+                        content_type="text/csv; charset=utf-8")

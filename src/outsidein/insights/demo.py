@@ -1,0 +1,18 @@
+"""Demo insights: what a leader would run next on the demo's feedback, so its themes, key drivers and pain pages
+are not empty."""
+
+from outsidein.feedback.demo import DRIVERS
+from outsidein.insights import drivers as drivers_services
+from outsidein.insights import themes as themes_services
+
+# The demo asks for this many themes, as a person may on the themes page. Letting the data decide tries ten
+# counts first, which roughly quadruples the time of the analysis and lands on about as many themes (34).
+DEMO_THEMES = 30
+
+
+def build(ctx) -> None:
+    """A theme analysis of all feedback and highlights (the default TF-IDF method, whose fit is seeded and so the
+    same every time) and a key driver analysis of likelihood to recommend on the six rated drivers."""
+    themes_services.run_theme_analysis(ctx.workspace, k=DEMO_THEMES)
+    drivers_services.create_driver_analysis(ctx.workspace, ctx.leaders[0] if ctx.leaders else None, outcome="nps",
+                                            drivers=list(DRIVERS))

@@ -1,0 +1,314 @@
+"""Pages for what the feedback says: themes, key driver analyses and monetizable pain."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
+from django.views.decorators.http import require_POST
+
+from outsidein.core.crud import add_validation_errors
+from outsidein.core.scoping import get_scoped, scoped
+from outsidein.feedback import selectors as feedback_selectors
+from outsidein.feedback.forms import chosen_filter
+from outsidein.feedback.sentiment import label as sentiment_label
+from outsidein.insights import charts, forms, pain, score_words, selectors
+from outsidein.insights import drivers as drivers_services
+from outsidein.insights import themes as themes_services
+from outsidein.insights.analysis.scores import MIN_SAMPLE
+from outsidein.insights.models import DriverAnalysis, Theme
+
+PAIN_ROWS = 50
+
+# -- themes --------------------------------------------------------------------------------------------------
+
+
+def _sentiment_label(value: float | None) -> str:
+    return "" if value is None else sentiment_label(value)
+
+
+def trend_text(trend: float | None) -> str:
+    """A change in share as percentage points, e.g. "+3.2 pts"; a dash when there is too little history."""
+    if trend is None:
+        return "—"
+    points = round(100 * trend, 1)
+    if points == 0:
+        return "steady"
+    return f"{'+' if points > 0 else '−'}{abs(points):.1f}\u00a0pts"
+
+
+def theme_rows(themes: list[Theme], reach: dict[int, pain.RevenueReach] | None = None) -> list[dict]:
+    total = sum(t.size for t in themes)
+    reach = reach or {}
+    return [{"theme": t, "share": round(100 * t.size / total) if total else 0, "sentiment": t.avg_sentiment,
+             "sentiment_label": _sentiment_label(t.avg_sentiment), "trend_text": trend_text(t.trend),
+             "reach": reach.get(t.pk)}
+            for t in themes]
+
+
+@dataclass
+class ItemGroup:
+    """Items of a theme with the same wording (a form reply, a repeated complaint), shown once."""
+
+    first: themes_services.ThemeItem
+    count: int = 1
+    accounts: set = field(default_factory=set)
+
+
+def grouped_items(items: list[themes_services.ThemeItem]) -> list[ItemGroup]:
+    groups: dict[str, ItemGroup] = {}
+    for item in items:
+        key = " ".join(item.text.lower().split())
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ItemGroup(item)
+        else:
+            group.count += 1
+        if item.account is not None:
+            group.accounts.add(item.account.pk)
+    return list(groups.values())
+
+
+def _theme(request, theme_id: int) -> Theme:
+    return get_scoped(Theme, request.workspace, pk=theme_id)
+
+
+@login_required
+def theme_list(request):
+    status = themes_services.analysis_status(request.workspace)
+    if request.headers.get("HX-Request"):
+        # The progress line polls this page; once the analysis is over, reload to show the new themes.
+        if status.running:
+            return render(request, "insights/_theme_status.html", {"status": status})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    themes = list(themes_services.live_themes(request.workspace))
+    return render(request, "insights/theme_list.html", {
+        "themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
+        "status": status, "form": forms.ThemeRunForm(),
+        "unthemed": themes_services.unthemed_count(request.workspace, status.state) if themes else 0,
+        "total": sum(t.size for t in themes),
+    })
+
+
+@login_required
+@require_POST
+def theme_run(request):
+    form = forms.ThemeRunForm(request.POST)
+    if form.is_valid():
+        try:
+            themes_services.start_theme_analysis(request.workspace, request.user, k=form.cleaned_data["k"],
+                                                 method=form.cleaned_data["method"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Theme analysis started. The new themes appear here when it is done.")
+            return redirect("theme-list", ws=request.workspace.slug)
+    themes = list(themes_services.live_themes(request.workspace))
+    return render(request, "insights/theme_list.html", {
+        "themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
+        "status": themes_services.analysis_status(request.workspace), "form": form,
+        "unthemed": 0, "total": sum(t.size for t in themes),
+    }, status=422)
+
+
+@login_required
+@require_POST
+def theme_assign(request):
+    result = themes_services.assign_new_items(request.workspace)
+    if result.assigned or result.unassigned:
+        text = f"{result.assigned} new item{'s' if result.assigned != 1 else ''} joined existing themes."
+        if result.unassigned:
+            text += (f" {result.unassigned} fit no theme closely enough: run the analysis again to find the new "
+                     "themes among them.")
+        messages.success(request, text)
+    else:
+        messages.info(request, "No new items to place.")
+    return redirect("theme-list", ws=request.workspace.slug)
+
+
+@login_required
+def theme_detail(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    if theme.merged_into_id:
+        messages.info(request, f"“{theme.name}” was merged into this theme.")
+        return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.merged_into_id)
+    return render(request, "insights/theme_detail.html", {
+        "theme": theme, "sentiment": theme.avg_sentiment, "sentiment_label": _sentiment_label(theme.avg_sentiment),
+        "trend_text": trend_text(theme.trend),
+        "reach": pain.revenue_reach(request.workspace, [theme])[theme.pk],
+        "quotes": themes_services.representative_quotes(theme),
+        "items": grouped_items(themes_services.theme_items(theme)),
+        "rename_form": forms.RenameForm(initial={"name": theme.name}),
+        "merge_form": forms.MergeForm(theme=theme),
+        "split_form": forms.SplitForm(),
+    })
+
+
+def _theme_edit(request, theme: Theme, form, action: str, title: str):
+    return render(request, "insights/theme_form.html", {
+        "theme": theme, "form": form, "action": action, "title": title,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def theme_rename(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    form = forms.RenameForm(request.POST or None, initial={"name": theme.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            themes_services.rename_theme(theme, form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"Renamed to “{theme.name}”.")
+            return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.pk)
+    return _theme_edit(request, theme, form, "theme-rename", f"Rename “{theme.name}”")
+
+
+@login_required
+def theme_merge(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    form = forms.MergeForm(request.POST or None, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other"]
+        try:
+            themes_services.merge_themes(theme, other, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"Merged “{other.name}” into “{theme.name}”.")
+            return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.pk)
+    return _theme_edit(request, theme, form, "theme-merge", f"Merge another theme into “{theme.name}”")
+
+
+@login_required
+def theme_split(request, theme_id: int):
+    theme = _theme(request, theme_id)
+    form = forms.SplitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parts = themes_services.split_theme(theme, form.cleaned_data["parts"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Split into " + ", ".join(f"“{p.name}”" for p in parts) + ".")
+            return redirect("theme-list", ws=request.workspace.slug)
+    return _theme_edit(request, theme, form, "theme-split", f"Split “{theme.name}”")
+
+
+# -- key drivers ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def driver_analysis_list(request):
+    options = drivers_services.driver_options(request.workspace)
+    form = forms.DriverAnalysisForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            analysis = drivers_services.create_driver_analysis(
+                request.workspace, request.user, outcome=form.cleaned_data["outcome"],
+                drivers=form.cleaned_data["drivers"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect("driver-analysis-detail", ws=request.workspace.slug, analysis_id=analysis.pk)
+    analyses = scoped(DriverAnalysis, request.workspace).select_related("created_by")[:20]
+    return render(request, "insights/driver_list.html", {
+        "form": form, "options": options, "analyses": analyses,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def driver_analysis_detail(request, analysis_id: int):
+    analysis = get_scoped(DriverAnalysis, request.workspace, pk=analysis_id)
+    if request.headers.get("HX-Request"):
+        if analysis.is_running:
+            return render(request, "insights/_driver_status.html", {"analysis": analysis})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    result = analysis.result or {}
+    return render(request, "insights/driver_detail.html", {
+        "analysis": analysis, "result": result,
+        "details": result.get("details") or [],
+        "chart": charts.importance_chart(analysis),
+        "act_first": drivers_services.act_first_detail(analysis),
+        "outcome_label": drivers_services.OUTCOMES.get(analysis.outcome, analysis.outcome),
+    })
+
+
+# -- monetizable pain ----------------------------------------------------------------------------------------
+
+
+@login_required
+def pain_list(request):
+    offset = request.GET.get("offset", "")
+    offset = int(offset) if offset.isdigit() else 0
+    ranking = pain.rank_pain(request.workspace, limit=PAIN_ROWS, offset=offset)
+    return render(request, "insights/pain_list.html", {
+        "ranking": ranking, "points": ranking.points, "initiatives": pain.initiatives_available(),
+        "next_offset": offset + PAIN_ROWS, "previous_offset": max(0, offset - PAIN_ROWS),
+    })
+
+
+@login_required
+@require_POST
+def pain_initiative(request):
+    kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
+    if not pain.initiatives_available() or not pk.isdigit():
+        return redirect("pain-list", ws=request.workspace.slug)
+    try:
+        initiative = pain.start_initiative(request.workspace, request.user, kind, int(pk))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pain-list", ws=request.workspace.slug)
+    messages.success(request, f"Initiative “{initiative.name}” started at its first stage: nail the pain.")
+    try:
+        return redirect(initiative.get_absolute_url())
+    except NoReverseMatch:  # the initiative pages are not installed
+        return redirect("pain-list", ws=request.workspace.slug)
+
+
+# -- scores --------------------------------------------------------------------------------------------------
+
+
+def _thin_periods(view) -> list[str]:
+    return [f"{p.period} (n = {p.estimate.n})" for p in view.series if p.few and not p.partial]
+
+
+@login_required
+def scores_page(request):
+    ws = request.workspace
+    names = feedback_selectors.source_names(ws)
+    form = forms.ScoreFilterForm(request.GET or None, workspace=ws, source_names=names)
+    base = chosen_filter(form)
+    period = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else "") or "month"
+    panels = []
+    for view in selectors.metric_views(ws, base, period).values():
+        if not view.overall.n:
+            panels.append({"view": view, "empty": True})
+            continue
+        segments = [p for p in view.by_segment if p.estimate.n]
+        panels.append({
+            "view": view,
+            "chart": charts.metric_chart(view, period) if view.series else None,
+            "summary": score_words.score_summary(view),
+            "thin": _thin_periods(view),
+            "segments": segments,
+            "segment_chart": charts.segment_chart(view, segments),
+        })
+    compare_form = forms.CompareForm(request.GET if "cmp-metric" in request.GET else None, prefix="cmp")
+    change = None
+    if compare_form.is_bound and compare_form.is_valid():
+        d = compare_form.cleaned_data
+        change = selectors.compare(ws, d["metric"], base, (d["before_from"], d["before_to"]),
+                                   (d["after_from"], d["after_to"]))
+    return render(request, "insights/scores.html", {
+        "form": form, "panels": panels, "compare_form": compare_form, "change": change, "min_sample": MIN_SAMPLE,
+        "here": "scores",
+    })

@@ -1,0 +1,53 @@
+"""The demo workspace opens with its insights already worked out: themes of what customers say, a key driver
+analysis of likelihood to recommend, and the pain ranking built on them."""
+
+import pytest
+from conftest import client_for
+from django.urls import reverse
+
+from outsidein.insights import demo as demo_data
+from outsidein.insights import themes as themes_services
+from outsidein.insights.analysis.themes import make_label
+from outsidein.insights.models import DriverAnalysis, ThemeModelState
+from outsidein.site.demo.builder import build_demo
+
+
+@pytest.fixture
+def demo(db):
+    return build_demo()
+
+
+def test_the_demo_has_readable_themes_a_driver_analysis_and_pages_that_show_them(demo):
+    ws = demo.workspace
+    themes = list(themes_services.live_themes(ws))
+    assert len(themes) == demo_data.DEMO_THEMES
+    assert ThemeModelState.objects.filter(workspace=ws, method="tfidf").exists()
+    assert themes_services.unthemed_count(ws) == 0  # everything the demo wrote belongs to a theme
+    for theme in themes:
+        assert theme.size > 0 and theme.representative_ids
+        assert theme.name == make_label(theme.top_terms) and len(theme.name.split()) >= 1
+    # The demo's story: invoicing is a large, negative theme with revenue behind it.
+    invoicing = [t for t in themes if "invoice" in " ".join(t.top_terms) or "billing" in " ".join(t.top_terms)]
+    assert sum(t.size for t in invoicing) >= 150
+    assert min(t.avg_sentiment for t in invoicing) < 0
+    assert all(t.revenue_at_stake for t in invoicing)
+
+    analysis = DriverAnalysis.objects.get(workspace=ws)
+    assert analysis.outcome == "nps" and analysis.status == "done"
+    assert analysis.result["act_first"] == "invoicing" and analysis.n > 1_000
+
+    client = client_for(demo.leaders[0])
+    page = client.get(reverse("theme-list", kwargs={"ws": ws.slug})).content.decode()
+    assert all(t.name in page for t in themes[:5])
+    assert "No themes yet" not in page
+    drivers = client.get(reverse("driver-analysis-list", kwargs={"ws": ws.slug})).content.decode()
+    assert reverse("driver-analysis-detail", kwargs={"ws": ws.slug, "analysis_id": analysis.pk}) in drivers
+    detail = client.get(reverse("driver-analysis-detail", kwargs={"ws": ws.slug, "analysis_id": analysis.pk}))
+    assert "<svg" in detail.content.decode() and "invoicing" in detail.content.decode()
+    pain = client.get(reverse("pain-list", kwargs={"ws": ws.slug})).content.decode()
+    top = [t for t in themes if t.revenue_at_stake]
+    assert any(reverse("theme-detail", kwargs={"ws": ws.slug, "theme_id": t.pk}) in pain for t in top)
+
+    # The fit is seeded: running the analysis again finds the same themes (so screenshots and tests agree).
+    before = sorted((t.name, t.size) for t in themes)
+    assert sorted((t.name, t.size) for t in themes_services.run_theme_analysis(ws, k=demo_data.DEMO_THEMES)) == before
