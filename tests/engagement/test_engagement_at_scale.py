@@ -128,16 +128,50 @@ def test_engagement_pages_cost_the_same_queries_with_10_and_200_conversations(hi
     assert queries_for(client, path) == small
 
 
-def test_opening_the_home_page_rolls_over_only_the_viewers_own_plans(workspace, owner, leader):
+def recent_and_planned(home: str) -> tuple[str, str]:
+    """The home page's "Your recent conversations" list and its "Planned" part (empty when nothing is planned)."""
+    section = home[home.index("Your recent conversations"):home.index("</section>", home.index("Your recent"))]
+    recent, _, planned = section.partition("<h3>Planned</h3>")
+    return recent, planned
+
+
+def test_the_home_page_shows_the_viewers_past_plans_as_logged_before_the_hourly_rollover(workspace, owner, leader):
     now = timezone.now()
     mine = logged(workspace, now - timedelta(hours=2), [owner], status=Status.PLANNED, notes="")
     theirs = logged(workspace, now - timedelta(hours=2), [leader], status=Status.PLANNED, notes="")
-    home = client_for(owner).get(f"/w/{workspace.slug}/").content.decode()
-    assert "Add notes to 1 conversation" in home
-    assert Conversation.objects.get(pk=mine.pk).status == Status.LOGGED
-    assert Conversation.objects.get(pk=theirs.pk).status == Status.PLANNED  # the hourly job's, not this page's
-    assert services.roll_over_planned(now) == 1
+    client = client_for(owner)
+    before = client.get(f"/w/{workspace.slug}/").content.decode()
+    assert "Add notes to 1 conversation" in before
+    recent, planned = recent_and_planned(before)
+    assert f'id="conversation-{mine.pk}"' in recent and 'class="badge planned"' not in recent
+    assert f'id="conversation-{mine.pk}"' not in planned
+    # The page wrote nothing: the hourly job rolls both over, and the page reads the same afterwards.
+    assert Conversation.objects.filter(status=Status.PLANNED).count() == 2
+    assert services.roll_over_planned(now) == 2
     assert Conversation.objects.get(pk=theirs.pk).status == Status.LOGGED
+    after = client.get(f"/w/{workspace.slug}/").content.decode()
+    assert "Add notes to 1 conversation" in after
+    assert recent_and_planned(after) == (recent, planned)
+
+
+@pytest.mark.parametrize("page", ["", "planning/"])
+def test_opening_the_home_and_planning_pages_writes_nothing(workspace, owner, leader, page):
+    now = timezone.now()
+    past = logged(workspace, now - timedelta(hours=2), [owner], status=Status.PLANNED, notes="")
+    logged(workspace, now + timedelta(days=2), [owner], status=Status.PLANNED, notes="")
+    logged(workspace, now - timedelta(hours=3), [leader], status=Status.PLANNED, notes="")
+    client = client_for(owner)
+    # The session's first write behind us, on a page that never rolled anything over.
+    assert client.get(f"/w/{workspace.slug}/pulse/").status_code == 200
+    rows = list(Conversation.objects.order_by("pk").values_list("pk", "status", "updated_at"))
+    with CaptureQueriesContext(connection) as captured:
+        page_html = client.get(f"/w/{workspace.slug}/{page}").content.decode()
+    writes = [q["sql"] for q in captured.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+              and "django_session" not in q["sql"]]
+    assert writes == []
+    assert list(Conversation.objects.order_by("pk").values_list("pk", "status", "updated_at")) == rows
+    assert f"/conversations/{past.pk}/edit/" in page_html  # its "add notes" reminder, all the same
 
 
 def test_the_planning_page_lists_the_next_plans_and_says_how_many_more(workspace, owner):

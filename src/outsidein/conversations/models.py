@@ -80,7 +80,9 @@ class Conversation(WorkspaceOwned):
 
     @property
     def is_planned(self) -> bool:
-        return self.status == Status.PLANNED
+        """Planned and still ahead: one whose time has passed reads as logged, as the hourly rollover makes it
+        (``selectors.took_place``)."""
+        return self.status == Status.PLANNED and self.occurred_at > timezone.now()
 
 
 class HighlightKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from outsidein.conversations.models import Conversation, Highlight
+from outsidein.conversations.models import Conversation, Highlight, Status
 from outsidein.core.scoping import scoped
 from outsidein.core.search import OnColumns, fts5_query, matches_tsquery, search_terms
 
@@ -50,6 +50,22 @@ def matching_highlights(query: str) -> Q | OnColumns | None:
         "SELECT rowid FROM conversations_highlight_fts WHERE conversations_highlight_fts MATCH %s",
         [fts5_query(terms)],
     ))
+
+
+def took_place(now: datetime, prefix: str = "") -> Q:
+    """Conversations that have happened by ``now``: logged ones and planned ones whose time has passed.
+
+    The hourly rollover (``engagement.services.roll_over_planned``) logs the latter; pages read them as logged
+    already, so what a page shows never waits for that job and opening a page writes nothing. ``prefix`` reaches
+    the conversation through a relation, e.g. ``"conversation__"``.
+    """
+    return Q(**{f"{prefix}status": Status.LOGGED}) | Q(**{f"{prefix}status": Status.PLANNED,
+                                                          f"{prefix}occurred_at__lte": now})
+
+
+def still_planned(now: datetime) -> Q:
+    """Planned conversations still ahead of ``now`` (the others read as logged: ``took_place``)."""
+    return Q(status=Status.PLANNED, occurred_at__gt=now)
 
 
 def _highlight_count() -> Coalesce:

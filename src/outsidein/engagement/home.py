@@ -1,15 +1,14 @@
 """The pulse block of the workspace home page: the viewer's pulse beside the team's, their challenge row,
-what waits for them. Reads only, apart from rolling over the viewer's own planned conversations that have
-happened (so their "add notes" reminder shows at once; everyone else's roll over with the hourly job)."""
+what waits for them. Reads only: planned conversations that have happened count as logged at once (the
+selectors read them so), the hourly job writes the rollover."""
 
-from outsidein.engagement import selectors, services
+from outsidein.engagement import selectors
 from outsidein.engagement.pulse import compare_with_team
 
 HOME_TILES = 4  # the first of pulse.FIGURES: days since the last first-hand conversation, and 7, 30 and 90 days
 
 
 def home_pulse_context(request) -> dict:
-    services.roll_over_planned(workspace=request.workspace, member=request.user)
     # The tiles show contact figures only (days since, 7/30/90 days): the highlight passes are not needed.
     team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user,
                                 highlights=False)

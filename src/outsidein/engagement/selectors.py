@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Status
+from outsidein.conversations.selectors import took_place
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.engagement import pulse as pulse_math
@@ -43,8 +44,9 @@ def leader_memberships(workspace) -> QuerySet[Membership]:
     return workspace.memberships.filter(role__in=LEADER_ROLES).select_related("user").order_by("user__name")
 
 
-def _first_hand(workspace) -> QuerySet:
-    return Presence.objects.filter(conversation__workspace=workspace, conversation__status=Status.LOGGED)
+def _first_hand(workspace, now: datetime) -> QuerySet:
+    """Presences at conversations that took place by ``now`` (planned ones that are past count at once)."""
+    return Presence.objects.filter(took_place(now, "conversation__"), conversation__workspace=workspace)
 
 
 # --- pulse ---------------------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str 
     week_starts = pulse_math.week_starts_ending(now.astimezone(ZoneInfo(viewer_tz)).date(), HEATMAP_WEEKS)
     bounds = [*week_starts, week_starts[-1] + timedelta(days=7)]
     window = now - timedelta(days=pulse_math.COVERAGE_DAYS)
-    present = _first_hand(workspace).filter(user_id__in=ids, conversation__occurred_at__lte=now)
+    present = _first_hand(workspace, now).filter(user_id__in=ids, conversation__occurred_at__lte=now)
     recent = Q(conversation__occurred_at__gt=window)
 
     counted = {row["user_id"]: row for row in (
@@ -218,7 +220,7 @@ def leaderboard(challenge: Challenge, now: datetime | None = None) -> Leaderboar
     end = datetime.combine(challenge.ends_on + timedelta(days=2), time.min, tzinfo=UTC)
     columns = _week_columns(_zones((e.user_id, e.time_zone) for e in entrants), week_boundaries(span), now)
     weekly = {row["user_id"]: _weeks_of(row, span.weeks) for row in (
-        _first_hand(challenge.workspace)
+        _first_hand(challenge.workspace, now)
         .filter(user_id__in=[e.user_id for e in entries], conversation__occurred_at__gte=start,
                 conversation__occurred_at__lt=end)
         .values("user_id").annotate(**columns))}
@@ -240,10 +242,11 @@ def planned_for(workspace, user, start: datetime, end: datetime) -> QuerySet[Con
 
 
 def notes_reminders(workspace, user, now: datetime | None = None, days: int = 60) -> QuerySet[Conversation]:
-    """Conversations they were in that happened without notes yet (usually planned ones that rolled over)."""
+    """Conversations they were in that happened without notes yet (usually planned ones whose time has passed,
+    rolled over or not yet)."""
     now = now or timezone.now()
     return (scoped(Conversation, workspace)
-            .filter(status=Status.LOGGED, members=user, notes="", occurred_at__lte=now,
+            .filter(took_place(now), members=user, notes="", occurred_at__lte=now,
                     occurred_at__gte=now - timedelta(days=days))
             .select_related("account").order_by("-occurred_at", "-id"))
 
@@ -268,7 +271,7 @@ class Suggestion:
 def suggestions(workspace, user, now: datetime | None = None, limit: int = 6) -> tuple[list, list]:
     """Accounts and segments the leader has not met first-hand in 90 days, biggest revenue first."""
     now = now or timezone.now()
-    met = _first_hand(workspace).filter(user=user, conversation__occurred_at__gte=now - timedelta(days=90),
+    met = _first_hand(workspace, now).filter(user=user, conversation__occurred_at__gte=now - timedelta(days=90),
                                         conversation__occurred_at__lte=now)
     met_accounts = met.filter(conversation__account__isnull=False).values("conversation__account_id")
     met_segments = met.filter(conversation__account__segment__isnull=False).values(

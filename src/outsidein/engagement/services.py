@@ -5,7 +5,7 @@ One transaction each; pages, the API, the scheduler and the CLI all come through
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 CHALLENGE_FIELDS = {"name", "description", "starts_on", "ends_on", "weekly_target"}
 HOST_REQUEST_FIELDS = {"host", "kind", "account", "proposed_at", "duration_minutes", "note"}
-# How far back a page view looks for the viewer's own plans to roll over: the hourly job does the rest.
-OWN_ROLLOVER_WINDOW = timedelta(days=7)
 
 
 def _membership(workspace, user) -> Membership | None:
@@ -232,20 +230,15 @@ def withdraw_host_request(host_request: HostRequest, actor) -> HostRequest:
     return host_request
 
 
-def roll_over_planned(now: datetime | None = None, workspace=None, member=None) -> int:
+def roll_over_planned(now: datetime | None = None) -> int:
     """Planned conversations whose time has passed become logged ones (then listed as 'add notes').
 
-    Idempotent: one UPDATE. The scheduler runs it hourly for everyone. The home and planning pages run it for
-    the viewer's own conversations of the last week only (what the hourly job has not reached yet; a handful of
-    rows, found through the workspace-and-time index), so their notes reminder is never an hour late and a
-    page view never rewrites the workspace.
+    Idempotent: one UPDATE, run hourly by the scheduler. Pages never run it: their selectors read a planned
+    conversation that is past as logged already (``conversations.selectors.took_place``), so a page shows the
+    rolled-over state before this job has run and a GET writes nothing.
     """
     now = now or timezone.now()
     due = Conversation.objects.filter(status=Status.PLANNED, occurred_at__lte=now)
-    if workspace is not None:
-        due = due.filter(workspace=workspace)
-    if member is not None:
-        due = due.filter(members=member, occurred_at__gte=now - OWN_ROLLOVER_WINDOW)
     return due.update(status=Status.LOGGED, updated_at=now)
 
 

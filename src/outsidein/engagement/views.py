@@ -160,7 +160,6 @@ def _planning_context(request, form=None) -> dict:
 
 @login_required
 def planning(request):
-    services.roll_over_planned(workspace=request.workspace, member=request.user)
     form = forms.HostRequestForm(request.POST or None, workspace=request.workspace, actor=request.user)
     return form_page(request, form,
                      lambda data: services.request_host(request.workspace, request.user,
