@@ -35,6 +35,7 @@ from outsidein.feedback.imports.rows import (
     COLUMNS,
     MAX_CELL_CHARS,
     AccountDirectory,
+    FeedbackRow,
     RowParser,
     SentimentScorer,
     parse_received_at,
@@ -46,7 +47,8 @@ from outsidein.feedback.rules import RowError
 
 __all__ = [
     "CHUNK_ROWS", "COLUMNS", "CONTENT_FIELDS", "COPY_CHUNK_ROWS", "FIELDS", "FORMATS", "MAX_CELL_CHARS",
-    "SINGLE_FIELDS", "AccountDirectory", "ColumnLayout", "CopyWriter", "FeedbackFile", "FileRejected", "OrmWriter",
+    "SINGLE_FIELDS", "AccountDirectory", "ColumnLayout", "CopyWriter", "FeedbackFile", "FeedbackRow", "FileRejected",
+    "OrmWriter",
     "Record", "RejectedRows", "RowError", "RowParser", "SentimentScorer", "check_mapping", "complete_mapping",
     "detect_format", "driver_name", "guess_mapping", "import_records", "make_writer", "media_path",
     "parse_mapping_option", "parse_received_at", "parse_source", "run_import",

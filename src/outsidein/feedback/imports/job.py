@@ -16,7 +16,7 @@ from outsidein.feedback import after_import, bulk_csv
 from outsidein.feedback.imports.mapping import ColumnLayout, check_mapping, guess_mapping
 from outsidein.feedback.imports.readers import FeedbackFile, Record, media_path
 from outsidein.feedback.imports.report import RejectedRows
-from outsidein.feedback.imports.rows import RowParser, SentimentScorer
+from outsidein.feedback.imports.rows import FeedbackRow, RowParser, SentimentScorer
 from outsidein.feedback.imports.writers import make_writer
 from outsidein.feedback.models import FeedbackItem, ImportBatch
 from outsidein.feedback.rules import RowError
@@ -102,7 +102,7 @@ def _import_row_by_row(batch: ImportBatch, progress: Progress, parser: RowParser
     counts = {"rows_created": point.get("created", 0), "rows_duplicate": point.get("duplicate", 0),
               "rows_rejected": rejected.count}
     done = sum(1 for _ in itertools.islice(records, point.get("records", 0)))
-    pending: list[list] = []
+    pending: list[FeedbackRow] = []
     chunk_rows = writer.chunk_rows
     parse = parser.parse
 

@@ -6,7 +6,7 @@ import hashlib
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -45,11 +45,30 @@ def parse_source(value: Any) -> str | None:
     return rules.source(_as_text(value))
 
 
-# The values of one feedback item, in this order: what the writers insert.
-COLUMNS = ("workspace_id", "source", "source_name", "external_id", "content_hash", "received_at", "account_id",
-           "person_id", "nps", "csat", "ces", "driver_ratings", "text", "sentiment", "batch_id")
-TEXT_AT = COLUMNS.index("text")
-SENTIMENT_AT = COLUMNS.index("sentiment")
+class FeedbackRow(NamedTuple):
+    """The values of one feedback item, named as its model fields, in the order the writers insert them.
+
+    A tuple rather than a dataclass: a row is built once per record of files with millions of them.
+    """
+
+    workspace_id: int
+    source: str
+    source_name: str
+    external_id: str
+    content_hash: str
+    received_at: datetime
+    account_id: int | None
+    person_id: int | None
+    nps: int | None
+    csat: int | None
+    ces: int | None
+    driver_ratings: dict[str, float]
+    text: str
+    sentiment: float | None
+    batch_id: int | None
+
+
+COLUMNS: tuple[str, ...] = FeedbackRow._fields
 
 
 class AccountDirectory:
@@ -84,7 +103,7 @@ class AccountDirectory:
 
 
 class RowParser:
-    """Turns the cells of one record into the values of a feedback item (a list in ``COLUMNS`` order).
+    """Turns the cells of one record into the values of a feedback item (a ``FeedbackRow``).
 
     Accounts and persons of the workspace are loaded once per import: their number, not the file's,
     bounds the memory. This runs once per row of files with millions of rows, hence the plain code.
@@ -112,7 +131,7 @@ class RowParser:
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise RowError(rules.too_long(column, len(value)))
 
-    def parse(self, cells: list, driver_ratings: Mapping[str, Any] | None = None) -> list | None:
+    def parse(self, cells: list[Any], driver_ratings: Mapping[str, Any] | None = None) -> FeedbackRow | None:
         """The item's values, or None for a blank record. Raises RowError naming the field and the value."""
         if max(map(len, map(str, cells)), default=0) > MAX_CELL_CHARS:
             self._too_long(cells)
@@ -161,9 +180,9 @@ class RowParser:
                  text),
                 [(name, value) for name, value in rating_texts.items() if value])
             content_hash = hashlib.sha256(key.encode()).hexdigest()
-        return [self.workspace.pk, source, self.source_name, external_id, content_hash,
-                received_at or self.default_received_at, account_id, person_id, nps, csat, ces, ratings, text,
-                None, self.batch_id]
+        return FeedbackRow(self.workspace.pk, source, self.source_name, external_id, content_hash,
+                           received_at or self.default_received_at, account_id, person_id, nps, csat, ces, ratings,
+                           text, None, self.batch_id)
 
 
 # --- sentiment -------------------------------------------------------------------------------------------
@@ -185,8 +204,10 @@ class SentimentScorer:
                 cache[text] = None if math.isnan(score) else float(score)
         return [cache.get(t) if t else None for t in texts]
 
-    def fill(self, rows: list[list]) -> None:
-        for row, score in zip(rows, self.scores([r[TEXT_AT] for r in rows]), strict=True):
-            row[SENTIMENT_AT] = score
+    def fill(self, rows: list[FeedbackRow]) -> None:
+        """Each row given its text's sentiment, in place in the list."""
+        for at, score in enumerate(self.scores([r.text for r in rows])):
+            if score is not None:
+                rows[at] = rows[at]._replace(sentiment=score)
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from outsidein.feedback.imports.mapping import SINGLE_FIELDS, ColumnLayout
 from outsidein.feedback.imports.readers import as_cell
-from outsidein.feedback.imports.rows import COLUMNS, RowParser, SentimentScorer, parse_source
+from outsidein.feedback.imports.rows import FeedbackRow, RowParser, SentimentScorer, parse_source
 from outsidein.feedback.models import FeedbackItem, Source
 from outsidein.feedback.rules import RowError
 
@@ -19,7 +19,7 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
     columns = list(SINGLE_FIELDS)
     layout = ColumnLayout(columns, {name: name for name in columns})
     outcomes: list[dict] = []
-    rows: list[tuple[int, list]] = []
+    rows: list[tuple[int, FeedbackRow]] = []
     parsers: dict[tuple[str, str], RowParser] = {}
     for index, item in enumerate(items):
         name = (item.get("source_name") or source_name).strip()[:100]
@@ -38,9 +38,10 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
             continue
         rows.append((index, row))
         outcomes.append({"index": index, "status": "", "id": None, "reason": ""})
-    SentimentScorer().fill([r for _, r in rows])
-    for index, row in rows:
-        values = dict(zip(COLUMNS, row, strict=True))
+    scored = [r for _, r in rows]
+    SentimentScorer().fill(scored)
+    for (index, _), row in zip(rows, scored, strict=True):
+        values = row._asdict()
         existing = FeedbackItem.objects.filter(workspace=workspace, source_name=values["source_name"])
         existing = (existing.filter(external_id=values["external_id"]) if values["external_id"]
                     else existing.filter(external_id="", content_hash=values["content_hash"]))

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 
 from outsidein.feedback import rollups
-from outsidein.feedback.imports.rows import COLUMNS
+from outsidein.feedback.imports.rows import COLUMNS, FeedbackRow
 from outsidein.feedback.models import FeedbackItem, ImportBatch
 
 CHUNK_ROWS = 2_000
@@ -29,9 +29,9 @@ class OrmWriter:
         # A resumed import already has items: only those above its last one are this run's.
         self.watermark = FeedbackItem.objects.filter(batch=batch).aggregate(top=Max("id"))["top"] or 0
 
-    def write(self, rows: list[list], checkpoint: Checkpoint | None = None) -> int:
+    def write(self, rows: list[FeedbackRow], checkpoint: Checkpoint | None = None) -> int:
         with transaction.atomic():
-            FeedbackItem.objects.bulk_create([FeedbackItem(**dict(zip(COLUMNS, r, strict=True))) for r in rows],
+            FeedbackItem.objects.bulk_create([FeedbackItem(**r._asdict()) for r in rows],
                                              ignore_conflicts=True, batch_size=CHUNK_ROWS)
             fresh = FeedbackItem.objects.filter(batch=self.batch, pk__gt=self.watermark)
             new = fresh.aggregate(n=Count("id"), top=Max("id"))
@@ -78,13 +78,11 @@ class CopyWriter:
             parts.append(f"{quoted}:{value!r}")
         return "{" + ",".join(parts) + "}"
 
-    def write(self, rows: list[list], checkpoint: Checkpoint | None = None) -> int:
+    def write(self, rows: list[FeedbackRow], checkpoint: Checkpoint | None = None) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
-        at = COLUMNS.index("driver_ratings")
-        for r in rows:
-            r[at] = self._json(r[at])
-        writer.writerows(rows)
+        as_json = self._json
+        writer.writerows(r._replace(driver_ratings=as_json(r.driver_ratings)) for r in rows)
         with transaction.atomic(), connection.cursor() as cursor:
             # A crash can lose the last chunks of an import but never corrupt anything, and an import re-run
             # adds exactly what is missing, so the chunk need not wait for its WAL to reach the disk.
