@@ -16,7 +16,7 @@ from django.utils import timezone
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
 from outsidein.feedback.models import FeedbackItem
-from outsidein.initiatives import services
+from outsidein.initiatives import selectors, services
 
 
 def at(day: date, hour: int = 12) -> datetime:
@@ -94,7 +94,7 @@ def test_the_windows_include_their_last_day_and_exclude_the_day_after(workspace,
         FeedbackItem(workspace=workspace, account=accounts[0], received_at=at(date(2026, 3, 31), 23), nps=10),
         FeedbackItem(workspace=workspace, account=accounts[0], received_at=at(date(2026, 7, 1), 0), nps=10),
     ])
-    assert [(o["period"], o["value"]) for o in services.feedback_observations(pilot)] == [("baseline", 100.0)]
+    assert [(o["period"], o["value"]) for o in selectors.feedback_observations(pilot)] == [("baseline", 100.0)]
 
 
 def test_values_are_not_entered_by_hand_for_a_feedback_metric(workspace, owner, accounts):
@@ -110,7 +110,7 @@ def test_the_pilot_page_says_the_metric_comes_from_feedback(owner_client, worksp
     body = re.sub(r"<[^>]+>", " ", owner_client.get(pilot.get_absolute_url()).content.decode())
     page = " ".join(html.unescape(body).split())
     assert "Read from feedback: NPS from feedback (points, −100 to 100)" in page
-    observations = services.feedback_observations(pilot)
+    observations = selectors.feedback_observations(pilot)
     pilot_baseline = sum(1 for o in observations if o["group"] == "pilot" and o["period"] == "baseline")
     pilot_window = sum(1 for o in observations if o["group"] == "pilot" and o["period"] == "pilot")
     assert f"pilot {pilot_baseline} {pilot_window}" in page

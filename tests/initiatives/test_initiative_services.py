@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from outsidein.conversations import services as conversation_services
 from outsidein.core import services as core_services
 from outsidein.customers.models import Account, Segment
-from outsidein.initiatives import services
+from outsidein.initiatives import selectors, services
 from outsidein.initiatives.models import PilotMeasurement, StageMove
 from outsidein.learning import services as learning
 
@@ -45,7 +45,7 @@ def pain_heard(workspace, user, initiative, segment, name: str, assumption=None)
 
 def test_facts_count_first_hand_pain_by_segment(workspace, leader, initiative, segments):
     pain_heard(workspace, leader, initiative, segments["Retail"], "Harbour")
-    facts, evidence_ids = services.initiative_facts(initiative)
+    facts, evidence_ids = selectors.initiative_facts(initiative)
     assert dict(facts.pain_conversations_by_segment) == {"Retail": 1}
     assert facts.first_hand_conversations == 1 and len(evidence_ids) == 1
 
@@ -103,7 +103,7 @@ def test_relayed_pain_does_not_count_for_the_gate(workspace, initiative, leader,
             workspace, member, {"kind": "coffee", "account": account_in(workspace, segment, name)}, members=[member])
         highlight = conversation_services.add_highlight(conversation, member, kind="pain", text="Pain")
         learning.link_evidence(assumption, leader, direction="supports", highlight=highlight)
-    facts, _ = services.initiative_facts(initiative)
+    facts, _ = selectors.initiative_facts(initiative)
     assert dict(facts.pain_conversations_by_segment) == {}
 
 
@@ -264,5 +264,5 @@ def test_the_decision_is_a_learning_card_that_finishes_the_pilot(pilot, leader, 
                           learning="Shippers value a call before they notice", actions="Roll out to Retail")
     pilot.refresh_from_db()
     assert pilot.is_finished and pilot.decided_by == leader
-    facts, _ = services.initiative_facts(initiative)
+    facts, _ = selectors.initiative_facts(initiative)
     assert facts.finished_pilots == 1

@@ -23,6 +23,7 @@ from outsidein.engagement.models import (
     Challenge,
     ChallengeParticipant,
     ConversationRead,
+    DigestOptOut,
     HostRequest,
     HostRequestStatus,
     ParticipantStatus,
@@ -292,6 +293,10 @@ def suggestions(workspace, user, now: datetime | None = None, limit: int = 6) ->
 
 
 # --- the digest ----------------------------------------------------------------------------------------
+
+def receives_digest(workspace, user) -> bool:
+    return not DigestOptOut.objects.filter(workspace=workspace, user=user).exists()
+
 
 def colleagues_first_hand_highlights(workspace, user, since: datetime, limit: int = 5) -> QuerySet[Highlight]:
     """The newest highlights colleagues heard themselves, from conversations this member was not in."""

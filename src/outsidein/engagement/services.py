@@ -268,6 +268,3 @@ def unsubscribe_from_digest(workspace, user) -> bool:
 def resubscribe_to_digest(workspace, user) -> None:
     DigestOptOut.objects.filter(workspace=workspace, user=user).delete()
 
-
-def receives_digest(workspace, user) -> bool:
-    return not DigestOptOut.objects.filter(workspace=workspace, user=user).exists()

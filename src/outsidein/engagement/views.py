@@ -223,7 +223,7 @@ def calendar_settings(request):
     feed = scoped(CalendarFeed, request.workspace).filter(user=request.user, revoked_at__isnull=True).first()
     return render(request, "engagement/calendar_settings.html", {
         "feed": feed, "feed_url": feed_url(secret) if secret else None,
-        "receives_digest": services.receives_digest(request.workspace, request.user),
+        "receives_digest": selectors.receives_digest(request.workspace, request.user),
         "is_leader": _is_leader(request),
     })
 

@@ -278,7 +278,7 @@ def delete_initiative(request, initiative_id: int):
             summary="The exit criteria of the initiative's stage, met or not, and why")
 def read_gate(request, initiative_id: int):
     initiative = _initiative(request, initiative_id)
-    check = services.check_gate(initiative)
+    check = selectors.check_gate(initiative)
     if check is None:
         return {"stage": initiative.stage, "next_stage": None, "met": True, "results": []}
     return check.as_dict()
@@ -306,7 +306,7 @@ class GateCriteriaIn(InputSchema):
 @router.get("/stage-gates", response=dict[str, list[dict[str, Any]]], tags=["initiatives"],
             summary="The workspace's exit criteria per stage")
 def read_stage_gates(request):
-    return gates.criteria_to_json(services.gate_criteria(request.workspace))
+    return gates.criteria_to_json(selectors.gate_criteria(request.workspace))
 
 
 @router.put("/stage-gates", response=dict[str, list[dict[str, Any]]], tags=["initiatives"],
@@ -315,7 +315,7 @@ def replace_stage_gates(request, payload: GateCriteriaIn):
     if not request.membership.can_admin:
         raise HttpError(403, "Only the workspace's owners change its stage gates.")
     services.save_gate_criteria(request.workspace, request.user, payload.criteria)
-    return gates.criteria_to_json(services.gate_criteria(request.workspace))
+    return gates.criteria_to_json(selectors.gate_criteria(request.workspace))
 
 
 class PilotFilter(InputSchema):

@@ -1,28 +1,23 @@
-"""Use cases for initiatives (stage gates and the move log) and pilots: one transaction each."""
+"""Use cases for initiatives (stage gates and the move log) and pilots: one transaction each. What they read
+(gate criteria and facts, candidate accounts, a pilot's observations) is in ``selectors``."""
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from outsidein.conversations.models import HighlightKind
 from outsidein.core.forms import members_of
-from outsidein.core.scoping import assert_same_workspace, scoped
+from outsidein.core.scoping import assert_same_workspace
 from outsidein.customers.models import Account
-from outsidein.feedback.models import FeedbackItem
-from outsidein.guides.models import GuidePurpose
 from outsidein.initiatives import gates
-from outsidein.initiatives.assignment import CandidateAccount, select_control_group
+from outsidein.initiatives.assignment import select_control_group
 from outsidein.initiatives.models import (
     FEEDBACK_METRICS,
     AssignmentMethod,
     GateSettings,
     Initiative,
-    MetricKind,
     Period,
     Pilot,
     PilotDecision,
@@ -30,13 +25,7 @@ from outsidein.initiatives.models import (
     StageMove,
 )
 from outsidein.initiatives.pilot_stats import PilotResult, difference_in_differences
-from outsidein.learning.models import (
-    AssumptionStatus,
-    AssumptionType,
-    Evidence,
-    Experiment,
-    ExperimentMethod,
-)
+from outsidein.initiatives.selectors import candidate_accounts, gate_criteria, initiative_facts, pilot_observations
 
 INITIATIVE_FIELDS = {"name", "sponsor", "target_segment", "pain_statement", "buying_committee"}
 PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start", "baseline_end", "pilot_start",
@@ -44,12 +33,6 @@ PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start"
 
 
 # --- gate criteria ----------------------------------------------------------------------------------
-
-def gate_criteria(workspace) -> dict[str, tuple[gates.Rule, ...]]:
-    """The workspace's exit criteria: its own JSON over the defaults."""
-    settings = GateSettings.objects.filter(workspace=workspace).first()
-    return gates.criteria_from_json(settings.criteria if settings else {})
-
 
 @transaction.atomic
 def save_gate_criteria(workspace, actor, criteria: Mapping[str, Any]) -> GateSettings:
@@ -61,75 +44,6 @@ def save_gate_criteria(workspace, actor, criteria: Mapping[str, Any]) -> GateSet
     settings.criteria, settings.updated_by = dict(criteria), actor
     settings.save()
     return settings
-
-
-# --- facts ------------------------------------------------------------------------------------------
-
-def initiative_evidence(initiative: Initiative):
-    """Every piece of evidence on the initiative's assumptions, with what the facts need."""
-    return (Evidence.objects.filter(assumption__initiative=initiative)
-            .select_related("assumption", "segment", "highlight__guide_question__guide", "experiment")
-            .order_by("id"))
-
-
-def initiative_facts(initiative: Initiative) -> tuple[gates.InitiativeFacts, list[int]]:
-    """Count the initiative's evidence into gate facts; also the ids of the evidence counted.
-
-    - pain conversations by segment: distinct conversations behind first-hand supporting evidence that is a
-      pain highlight, or a whole conversation supporting a desirability assumption; by the account's segment;
-    - first-hand conversations: distinct conversations behind any first-hand evidence;
-    - prototype reactions: highlights captured with a solution-feedback guide, and done prototype experiments;
-    - do evidence: evidence of what people do, either direction;
-    - priced tests: done experiments that made an offer with real prices;
-    - validated assumptions by type and by topic; completed experiments; pilots with a decision.
-    """
-    evidence = list(initiative_evidence(initiative))
-    pain_by_segment: dict[str, set[int]] = defaultdict(set)
-    first_hand: set[int] = set()
-    prototype = do = 0
-    for item in evidence:
-        conversation_id = item.highlight.conversation_id if item.highlight_id else item.conversation_id
-        if item.first_hand and conversation_id:
-            first_hand.add(conversation_id)
-            describes_pain = (
-                (item.highlight_id and item.highlight.kind == HighlightKind.PAIN)
-                or (item.conversation_id and item.assumption.type == AssumptionType.DESIRABILITY)
-            )
-            if describes_pain and item.direction == "supports" and item.segment_id:
-                pain_by_segment[item.segment.name].add(conversation_id)
-        guide_question = item.highlight.guide_question if item.highlight_id else None
-        if guide_question and guide_question.guide.purpose == GuidePurpose.SOLUTION_FEEDBACK:
-            prototype += 1
-        do += item.behaviour == "do"
-    experiments = Experiment.objects.filter(assumption__initiative=initiative, done_at__isnull=False)
-    prototype += experiments.filter(method=ExperimentMethod.PROTOTYPE).count()
-    validated = list(initiative.assumptions.filter(status=AssumptionStatus.VALIDATED).values_list("type", "topic"))
-    by_type: dict[str, int] = defaultdict(int)
-    by_topic: dict[str, int] = defaultdict(int)
-    for kind, topic in validated:
-        by_type[kind] += 1
-        by_topic[topic] += 1
-    facts = gates.InitiativeFacts(
-        pain_conversations_by_segment={name: len(ids) for name, ids in pain_by_segment.items()},
-        validated_assumptions_by_type=dict(by_type),
-        validated_assumptions_by_topic=dict(by_topic),
-        first_hand_conversations=len(first_hand),
-        prototype_reactions=prototype,
-        do_evidence=do,
-        priced_tests=experiments.filter(method=ExperimentMethod.PRICED_OFFER).count(),
-        buying_committee_mapped=initiative.buying_committee_mapped,
-        completed_experiments=experiments.count(),
-        finished_pilots=initiative.pilots.exclude(decision="").count(),
-    )
-    return facts, [e.pk for e in evidence]
-
-
-def check_gate(initiative: Initiative) -> gates.GateCheck | None:
-    """Whether the initiative may leave its stage; None at the last stage."""
-    if gates.next_stage(initiative.stage) is None:
-        return None
-    facts, _ = initiative_facts(initiative)
-    return gates.check_exit(initiative.stage, facts, gate_criteria(initiative.workspace))
 
 
 # --- initiatives ------------------------------------------------------------------------------------
@@ -235,12 +149,6 @@ def save_pilot(initiative: Initiative, actor, data: Mapping[str, Any], pilot: Pi
     return pilot
 
 
-def candidate_accounts(workspace) -> list[CandidateAccount]:
-    return [CandidateAccount(id=pk, segment=segment, revenue=float(revenue) if revenue is not None else None)
-            for pk, segment, revenue in scoped(Account, workspace).values_list("pk", "segment__name",
-                                                                              "annual_revenue")]
-
-
 @transaction.atomic
 def draw_control_group(pilot: Pilot, actor, seed: int) -> Pilot:
     """Draw the control group by stratified random assignment (segment × revenue band) from the seed."""
@@ -311,57 +219,6 @@ def record_measurements(pilot: Pilot, actor, rows: Iterable[Mapping[str, Any]], 
             PilotMeasurement.objects.filter(pilot=pilot, account_id=m.account_id, period=m.period).delete()
     PilotMeasurement.objects.bulk_create(measurements)
     return measurements
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
-
-
-def feedback_value(metric_kind: str, nps: int | None, csat: int | None) -> float | None:
-    """One response coded as the voice area scores it, so the mean of the codes is the score.
-
-    NPS: a promoter (9-10) +100, a passive (7-8) 0, a detractor (0-6) -100; CSAT: 100 for a 4 or a 5,
-    else 0. A response without that score is not an observation (None).
-    """
-    if metric_kind == MetricKind.NPS:
-        return None if nps is None else 100.0 if nps >= 9 else 0.0 if nps >= 7 else -100.0
-    return None if csat is None else 100.0 if csat >= 4 else 0.0
-
-
-def feedback_observations(pilot: Pilot) -> list[dict[str, Any]]:
-    """Each response of a pilot or control account received in a window is one observation.
-
-    The windows are whole days, both ends included, in the workspace's time zone as pages show them.
-    Responses are clustered by account in the regression (several per account and window).
-    """
-    in_pilot = set(pilot.pilot_accounts.values_list("pk", flat=True))
-    in_control = set(pilot.control_accounts.values_list("pk", flat=True))
-    observations = []
-    windows = {Period.BASELINE: (pilot.baseline_start, pilot.baseline_end),
-               Period.PILOT: (pilot.pilot_start, pilot.pilot_end)}
-    for period, (start, end) in windows.items():
-        rows = (scoped(FeedbackItem, pilot.workspace)
-                .filter(account_id__in=in_pilot | in_control, received_at__gte=_day_start(start),
-                        received_at__lt=_day_start(end + timedelta(days=1)))
-                .values_list("account_id", "nps", "csat"))
-        for account_id, nps, csat in rows:
-            value = feedback_value(pilot.metric_kind, nps, csat)
-            if value is not None:
-                observations.append({"account_id": account_id, "period": str(period), "value": value,
-                                     "group": "pilot" if account_id in in_pilot else "control"})
-    return observations
-
-
-def pilot_observations(pilot: Pilot) -> list[dict[str, Any]]:
-    """The observations the difference-in-differences is computed from: entered values or feedback."""
-    if pilot.metric_kind in FEEDBACK_METRICS:
-        return feedback_observations(pilot)
-    in_pilot = set(pilot.pilot_accounts.values_list("pk", flat=True))
-    in_control = set(pilot.control_accounts.values_list("pk", flat=True))
-    return [{"account_id": account_id, "group": "pilot" if account_id in in_pilot else "control",
-             "period": period, "value": value}
-            for account_id, period, value in pilot.measurements.values_list("account_id", "period", "value")
-            if account_id in in_pilot or account_id in in_control]
 
 
 @transaction.atomic

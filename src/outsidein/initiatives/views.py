@@ -71,7 +71,7 @@ def initiative_delete(request, initiative_id: int):
 def initiative_detail(request, initiative_id: int):
     initiative = selectors.initiative_detail(request.workspace, initiative_id)
     assumptions = list(learning_selectors.assumption_list(request.workspace, initiative_id=initiative.pk))
-    check = services.check_gate(initiative)
+    check = selectors.check_gate(initiative)
     following = gates.next_stage(initiative.stage)
     move_form = forms.MoveForm(initial={"to_stage": following or initiative.stage})
     return render(request, "initiatives/detail.html", {
@@ -123,13 +123,13 @@ def initiative_move(request, initiative_id: int):
 def gate_settings(request):
     """The workspace's exit criteria as JSON (docs/evidence.md describes the format)."""
     current = GateSettings.objects.filter(workspace=request.workspace).first()
-    shown = gates.criteria_to_json(services.gate_criteria(request.workspace))
+    shown = gates.criteria_to_json(selectors.gate_criteria(request.workspace))
     form = forms.GateCriteriaForm(request.POST or None, initial={"criteria": shown})
     if request.method == "POST" and not request.membership.can_admin:
         raise PermissionDenied("Only the workspace's owners change its stage gates.")
 
     def context() -> dict:
-        criteria = services.gate_criteria(request.workspace)
+        criteria = selectors.gate_criteria(request.workspace)
         rows = [(stage, [r.title for r in criteria.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
         return {"rows": rows, "customised": current is not None,
                 "defaults": json.dumps(gates.criteria_to_json(gates.DEFAULT_CRITERIA), indent=1)}
@@ -201,7 +201,7 @@ def _feedback_counts(pilot: Pilot) -> list[dict] | None:
     """For a metric read from feedback: how many responses each group has in each window."""
     if pilot.metric_kind not in FEEDBACK_METRICS:
         return None
-    counts = Counter((o["group"], o["period"]) for o in services.feedback_observations(pilot))
+    counts = Counter((o["group"], o["period"]) for o in selectors.feedback_observations(pilot))
     return [{"group": group, "baseline": counts[(group, "baseline")], "pilot": counts[(group, "pilot")]}
             for group in ("pilot", "control")]
 

@@ -129,7 +129,7 @@ class Evidence(WorkspaceOwned):
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
     linked_at = models.DateTimeField(default=timezone.now)
-    # Derived from the source (services.derive_facts); refreshed whenever confidence is recomputed.
+    # Derived from the source (selectors.derive_facts); refreshed whenever confidence is recomputed.
     behaviour = models.CharField(max_length=3, choices=Behaviour.choices, default=Behaviour.SAY, editable=False)
     first_hand = models.BooleanField(default=False, editable=False)
     account = models.ForeignKey("customers.Account", on_delete=models.SET_NULL, null=True, blank=True,

@@ -1,15 +1,26 @@
-"""Reads of assumptions, evidence and experiments that pages, the API and the initiatives area share."""
+"""Reads of assumptions, evidence and experiments that pages, the API, the use cases and the initiatives area
+share, and the facts of one piece of evidence read from its source (``derive_facts``)."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString
 
+from outsidein.conversations.models import Conversation, HighlightKind, Kind
 from outsidein.core.charts import Dot, quadrant_chart
 from outsidein.core.scoping import get_scoped, scoped
-from outsidein.learning.models import Assumption, Evidence, Experiment
+from outsidein.learning import strength as rules
+from outsidein.learning.models import Assumption, Evidence, Experiment, SourceKind
 
 # The assumption map's "important and unproven" corner: importance 4 or 5, evidence strength under a half.
 IMPORTANT_FROM = 3.5
 PROVEN_FROM = 0.5
+# Highlights that record what a customer was seen doing; every other kind is what they said.
+DO_HIGHLIGHT_KINDS = frozenset({HighlightKind.OBSERVATION})
+# Conversations in which the team watches customers work or buy, rather than hear about it.
+DO_CONVERSATION_KINDS = frozenset({Kind.SITE_VISIT, Kind.SERVICE_SIDE_BY_SIDE, Kind.SALES_SIT_IN,
+                                   Kind.SALES_RIDE_ALONG})
 
 
 def assumption_list(workspace, *, initiative_id: int | None = None, status: str | None = None,
@@ -77,3 +88,90 @@ def assumption_map(assumptions, *, title: str = "Assumption map", numbered: bool
         x_split=PROVEN_FROM, y_split=IMPORTANT_FROM, corner="top-left", corner_label="Important and unproven",
         x_range=(0.0, 1.0), y_range=(0.5, 5.5),
     )
+
+
+# --- facts of one piece of evidence ---------------------------------------------------------------
+
+def _was_present(conversation: Conversation, *users) -> bool:
+    present = {m.pk for m in conversation.members.all()}
+    return any(u is not None and u.pk in present for u in users)
+
+
+def _account_facts(account) -> dict[str, Any]:
+    return {"account_id": account.pk if account else None,
+            "segment_id": account.segment_id if account else None}
+
+
+def _highlight_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    highlight = evidence.highlight
+    conversation = highlight.conversation
+    account = (highlight.person.account if highlight.person and highlight.person.account_id
+               else conversation.account)
+    return rules.EvidenceFacts(
+        direction=evidence.direction,
+        behaviour="do" if highlight.kind in DO_HIGHLIGHT_KINDS else "say",
+        first_hand=_was_present(conversation, evidence.linked_by, evidence.assumption.owner),
+        source_kind="highlight", source_key=f"conversation:{conversation.pk}", label=str(highlight),
+        **_account_facts(account),
+    )
+
+
+def _conversation_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    conversation = evidence.conversation
+    return rules.EvidenceFacts(
+        direction=evidence.direction,
+        behaviour="do" if conversation.kind in DO_CONVERSATION_KINDS else "say",
+        first_hand=_was_present(conversation, evidence.linked_by, evidence.assumption.owner),
+        source_kind="conversation", source_key=f"conversation:{conversation.pk}", label=str(conversation),
+        **_account_facts(conversation.account),
+    )
+
+
+def _experiment_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    # The team ran the test itself: first-hand, and what people did.
+    experiment = evidence.experiment
+    return rules.EvidenceFacts(
+        direction=evidence.direction, behaviour="do", first_hand=True, source_kind="experiment",
+        source_key=f"experiment:{experiment.pk}", label=str(experiment),
+    )
+
+
+def _feedback_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    # What a customer wrote in a survey, ticket, review or sales note: what they say, and it reached the
+    # team through that channel rather than in a conversation someone attended, so it is relayed.
+    item = evidence.feedback_item
+    return rules.EvidenceFacts(
+        direction=evidence.direction, behaviour="say", first_hand=False, source_kind="feedback",
+        source_key=f"feedback:{item.pk}", label=str(item), **_account_facts(item.account),
+    )
+
+
+# The extension point for new sources: one fact deriver per source kind.
+SOURCE_FACTS: dict[str, Callable[[Evidence], rules.EvidenceFacts]] = {
+    SourceKind.HIGHLIGHT: _highlight_facts,
+    SourceKind.CONVERSATION: _conversation_facts,
+    SourceKind.EXPERIMENT: _experiment_facts,
+    SourceKind.FEEDBACK: _feedback_facts,
+}
+
+
+def derive_facts(evidence: Evidence) -> rules.EvidenceFacts:
+    """What the strength rules need to know about one piece of evidence, read from its source.
+
+    Do or say: an observation highlight, a conversation in which customers were watched at work
+    (site visit, service side-by-side, sales sit-in or ride-along) and an experiment result are what
+    people do; quotes, pains, ideas and other highlights and conversations, and feedback items, are
+    what they say. First-hand: the person who linked it or the assumption's owner was present in the
+    conversation; an experiment result is always first-hand, a feedback item always relayed.
+    See docs/evidence.md.
+    """
+    return SOURCE_FACTS[evidence.source_kind](evidence)
+
+
+def evidence_queryset(assumption_ids):
+    """The evidence of these assumptions with everything ``derive_facts`` reads, so deriving asks nothing more."""
+    return (Evidence.objects.filter(assumption_id__in=assumption_ids)
+            .select_related("assumption__owner", "linked_by", "highlight__person__account__segment",
+                            "highlight__conversation__account__segment", "conversation__account__segment",
+                            "experiment", "feedback_item__account__segment")
+            .prefetch_related("highlight__conversation__members", "conversation__members"))

@@ -1,18 +1,18 @@
 """Use cases for assumptions, evidence and experiments: one transaction each.
 
-Linking evidence derives its facts from the source (``derive_facts``), and every change to an
+Linking evidence derives its facts from the source (``selectors.derive_facts``), and every change to an
 assumption's evidence recomputes its confidence with ``outsidein.learning.strength``. The status
 never changes by itself: the product suggests one, a person confirms it (``confirm_status``).
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
+from outsidein.conversations.models import Conversation, Highlight
 from outsidein.core.scoping import assert_same_workspace
 from outsidein.feedback.models import FeedbackItem
 from outsidein.learning import strength as rules
@@ -24,98 +24,16 @@ from outsidein.learning.models import (
     Direction,
     Evidence,
     Experiment,
-    SourceKind,
 )
+from outsidein.learning.selectors import derive_facts, evidence_queryset
 
 ASSUMPTION_FIELDS = {"statement", "type", "topic", "importance", "owner", "initiative"}
 EXPERIMENT_FIELDS = {"assumption", "title", "method", "test", "metric", "success_criteria", "deadline", "cost",
                      "owner"}
 LEARNING_CARD_FIELDS = {"observation", "learning", "criteria_met", "decision", "actions"}
 
-# Highlights that record what a customer was seen doing; every other kind is what they said.
-DO_HIGHLIGHT_KINDS = frozenset({HighlightKind.OBSERVATION})
-# Conversations in which the team watches customers work or buy, rather than hear about it.
-DO_CONVERSATION_KINDS = frozenset({Kind.SITE_VISIT, Kind.SERVICE_SIDE_BY_SIDE, Kind.SALES_SIT_IN,
-                                   Kind.SALES_RIDE_ALONG})
 
-
-# --- facts of one piece of evidence ---------------------------------------------------------------
-
-def _was_present(conversation: Conversation, *users) -> bool:
-    present = {m.pk for m in conversation.members.all()}
-    return any(u is not None and u.pk in present for u in users)
-
-
-def _account_facts(account) -> dict[str, Any]:
-    return {"account_id": account.pk if account else None,
-            "segment_id": account.segment_id if account else None}
-
-
-def _highlight_facts(evidence: Evidence) -> rules.EvidenceFacts:
-    highlight = evidence.highlight
-    conversation = highlight.conversation
-    account = (highlight.person.account if highlight.person and highlight.person.account_id
-               else conversation.account)
-    return rules.EvidenceFacts(
-        direction=evidence.direction,
-        behaviour="do" if highlight.kind in DO_HIGHLIGHT_KINDS else "say",
-        first_hand=_was_present(conversation, evidence.linked_by, evidence.assumption.owner),
-        source_kind="highlight", source_key=f"conversation:{conversation.pk}", label=str(highlight),
-        **_account_facts(account),
-    )
-
-
-def _conversation_facts(evidence: Evidence) -> rules.EvidenceFacts:
-    conversation = evidence.conversation
-    return rules.EvidenceFacts(
-        direction=evidence.direction,
-        behaviour="do" if conversation.kind in DO_CONVERSATION_KINDS else "say",
-        first_hand=_was_present(conversation, evidence.linked_by, evidence.assumption.owner),
-        source_kind="conversation", source_key=f"conversation:{conversation.pk}", label=str(conversation),
-        **_account_facts(conversation.account),
-    )
-
-
-def _experiment_facts(evidence: Evidence) -> rules.EvidenceFacts:
-    # The team ran the test itself: first-hand, and what people did.
-    experiment = evidence.experiment
-    return rules.EvidenceFacts(
-        direction=evidence.direction, behaviour="do", first_hand=True, source_kind="experiment",
-        source_key=f"experiment:{experiment.pk}", label=str(experiment),
-    )
-
-
-def _feedback_facts(evidence: Evidence) -> rules.EvidenceFacts:
-    # What a customer wrote in a survey, ticket, review or sales note: what they say, and it reached the
-    # team through that channel rather than in a conversation someone attended, so it is relayed.
-    item = evidence.feedback_item
-    return rules.EvidenceFacts(
-        direction=evidence.direction, behaviour="say", first_hand=False, source_kind="feedback",
-        source_key=f"feedback:{item.pk}", label=str(item), **_account_facts(item.account),
-    )
-
-
-# The extension point for new sources: one fact deriver per source kind.
-SOURCE_FACTS: dict[str, Callable[[Evidence], rules.EvidenceFacts]] = {
-    SourceKind.HIGHLIGHT: _highlight_facts,
-    SourceKind.CONVERSATION: _conversation_facts,
-    SourceKind.EXPERIMENT: _experiment_facts,
-    SourceKind.FEEDBACK: _feedback_facts,
-}
-
-
-def derive_facts(evidence: Evidence) -> rules.EvidenceFacts:
-    """What the strength rules need to know about one piece of evidence, read from its source.
-
-    Do or say: an observation highlight, a conversation in which customers were watched at work
-    (site visit, service side-by-side, sales sit-in or ride-along) and an experiment result are what
-    people do; quotes, pains, ideas and other highlights and conversations, and feedback items, are
-    what they say. First-hand: the person who linked it or the assumption's owner was present in the
-    conversation; an experiment result is always first-hand, a feedback item always relayed.
-    See docs/evidence.md.
-    """
-    return SOURCE_FACTS[evidence.source_kind](evidence)
-
+# --- confidence -------------------------------------------------------------------------------------
 
 def _store_facts(evidence: Evidence, facts: rules.EvidenceFacts, rule_set: rules.EvidenceRules) -> bool:
     explained = rules.strength(facts, rule_set)
@@ -127,16 +45,6 @@ def _store_facts(evidence: Evidence, facts: rules.EvidenceFacts, rule_set: rules
         setattr(evidence, name, value)
     return changed
 
-
-def evidence_queryset(assumption_ids):
-    return (Evidence.objects.filter(assumption_id__in=assumption_ids)
-            .select_related("assumption__owner", "linked_by", "highlight__person__account__segment",
-                            "highlight__conversation__account__segment", "conversation__account__segment",
-                            "experiment", "feedback_item__account__segment")
-            .prefetch_related("highlight__conversation__members", "conversation__members"))
-
-
-# --- confidence -------------------------------------------------------------------------------------
 
 def recompute_confidence(assumption: Assumption, rule_set: rules.EvidenceRules = rules.DEFAULT_RULES
                          ) -> rules.Confidence:
