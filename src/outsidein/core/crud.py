@@ -124,11 +124,6 @@ def form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, An
     return render(request, template, {"form": form, **extra}, status=status)
 
 
-def service_form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], template: str,
-                      context: dict[str, Any]) -> HttpResponse:
-    return form_page(request, form, save, template, context)
-
-
 def delete_page(request: HttpRequest, obj: Any, delete: Callable[[Any], Any], success_url: str, message: str,
                 verbose_name: str = "") -> HttpResponse:
     """Every delete: asked for, a page naming what will go; posted, the service deletes it and the user moves on.
