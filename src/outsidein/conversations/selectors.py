@@ -156,3 +156,9 @@ def highlight_list(
 def is_first_hand(conversation: Conversation, user) -> bool:
     """First-hand for the members who were present; relayed for everyone else."""
     return any(m.pk == user.pk for m in conversation.members.all())
+
+
+def account_section(account) -> dict:
+    """The account page's conversations and highlights (the page is the customers area's: ``add_account_section``)."""
+    return {"conversations": conversation_list(account.workspace, account_id=account.pk)[:50],
+            "highlights": highlight_list(account.workspace, account_id=account.pk)[:50]}

@@ -1,6 +1,7 @@
+from collections.abc import Callable
+
 from django.db.models import Count, Q
 
-from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.pickers import PickerOption, search_by_name
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person
@@ -13,13 +14,25 @@ def accounts_with_counts(workspace):
     )
 
 
+# What later areas show on an account's page, which this area may not import: each entry takes the account and
+# returns names for the page's template. Conversations adds the account's conversations and highlights (its
+# AppConfig.ready).
+AccountSection = Callable[[Account], dict]
+ACCOUNT_SECTIONS: list[AccountSection] = []
+
+
+def add_account_section(section: AccountSection) -> None:
+    if section not in ACCOUNT_SECTIONS:
+        ACCOUNT_SECTIONS.append(section)
+
+
 def account_overview(account: Account) -> dict:
     """Everything about one customer on one page, in a fixed number of queries."""
-    workspace = account.workspace
-    persons = scoped(Person, workspace).filter(account=account).order_by("role", "name")
-    conversations = conversation_list(workspace, account_id=account.pk)[:50]
-    highlights = highlight_list(workspace, account_id=account.pk)[:50]
-    return {"persons": persons, "conversations": conversations, "highlights": highlights}
+    persons = scoped(Person, account.workspace).filter(account=account).order_by("role", "name")
+    context = {"persons": persons}
+    for section in ACCOUNT_SECTIONS:
+        context.update(section(account))
+    return context
 
 
 def search_accounts(workspace, query: str) -> list[PickerOption]:

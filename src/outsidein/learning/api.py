@@ -11,7 +11,6 @@ from outsidein.api.routing import Router
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.core.scoping import get_scoped
 from outsidein.feedback.models import FeedbackItem
-from outsidein.initiatives.models import Initiative
 from outsidein.learning import selectors, services
 from outsidein.learning.models import (
     Assumption,
@@ -27,7 +26,7 @@ from outsidein.learning.models import (
 from outsidein.workspaces.models import User
 
 router = Router()
-ASSUMPTION_REFS = {"owner_id": User, "initiative_id": Initiative}
+ASSUMPTION_REFS = {"owner_id": User, "initiative_id": selectors.initiative_model()}
 EVIDENCE_REFS = {"highlight_id": Highlight, "conversation_id": Conversation, "experiment_id": Experiment,
                  "feedback_item_id": FeedbackItem}
 EXPERIMENT_REFS = {"assumption_id": Assumption, "owner_id": User}

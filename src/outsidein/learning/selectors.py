@@ -4,7 +4,7 @@ share, and the facts of one piece of evidence read from its source (``derive_fac
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils.safestring import SafeString
 
 from outsidein.conversations.models import Conversation, HighlightKind, Kind
@@ -40,6 +40,17 @@ def assumption_list(workspace, *, initiative_id: int | None = None, status: str 
     if query.strip():
         qs = qs.filter(statement__icontains=query.strip())
     return qs
+
+
+def initiative_model() -> type[Model]:
+    """The model an assumption names as its initiative, reached through the relation: initiatives is a later
+    area, which this one may not import."""
+    return Assumption._meta.get_field("initiative").related_model
+
+
+def initiative_choices(workspace) -> QuerySet:
+    """The workspace's initiatives an assumption list can be filtered by."""
+    return scoped(initiative_model(), workspace).only("pk", "name")
 
 
 def assumption_detail(workspace, assumption_id: int) -> Assumption:

@@ -8,10 +8,9 @@ from django.views.decorators.http import require_POST
 from outsidein.conversations.models import Conversation, Highlight
 from outsidein.conversations.selectors import conversation_list, highlight_list
 from outsidein.core.crud import delete_page, form_page
-from outsidein.core.scoping import get_scoped, scoped
+from outsidein.core.scoping import get_scoped
 from outsidein.feedback.models import FeedbackItem
 from outsidein.feedback.selectors import FeedbackFilter, feedback_list
-from outsidein.initiatives.models import Initiative
 from outsidein.learning import forms, selectors, services
 from outsidein.learning.models import (
     Assumption,
@@ -35,7 +34,7 @@ def assumption_list(request):
         "assumptions": assumptions, "chart": selectors.assumption_map(assumptions),
         "unproven": [a for a in assumptions if selectors.is_important_and_unproven(a)],
         "filters": filters, "statuses": AssumptionStatus.choices, "types": AssumptionType.choices,
-        "initiatives": scoped(Initiative, request.workspace).only("pk", "name"),
+        "initiatives": selectors.initiative_choices(request.workspace),
     })
 
 
