@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations import forms, selectors, services
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind
 from outsidein.conversations.signals import conversation_viewed
-from outsidein.core.crud import add_validation_errors, delete_page, form_page
+from outsidein.core.crud import delete_page, form_page
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
 
@@ -89,24 +89,21 @@ def conversation_delete(request, conversation_id: int):
 @require_POST
 def highlight_create(request, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
-    form = forms.HighlightForm(request.POST, workspace=request.workspace)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_highlight(conversation, request.user, kind=d["kind"], text=d["text"], person=d.get("person"),
-                                   competitor=d.get("competitor"), tags=d["tags"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            form = forms.HighlightForm(workspace=request.workspace)
-    context = {"object": conversation, "highlight_form": form,
-               "highlights": selectors.highlight_list(request.workspace, conversation_id=conversation.pk)}
-    status = 422 if form.errors else 200
-    if request.headers.get("HX-Request"):
-        return render(request, "conversations/_highlights.html", context, status=status)
-    if status == 200:
-        return redirect(conversation.get_absolute_url())
-    return render(request, "conversations/detail.html", {**context, "first_hand": False}, status=status)
+
+    def save(d: dict) -> Highlight:
+        return services.add_highlight(conversation, request.user, kind=d["kind"], text=d["text"],
+                                      person=d.get("person"), competitor=d.get("competitor"), tags=d["tags"])
+
+    def page(form: forms.HighlightForm, status: int) -> HttpResponse:
+        context = {"object": conversation, "highlight_form": form,
+                   "highlights": selectors.highlight_list(request.workspace, conversation_id=conversation.pk)}
+        if request.headers.get("HX-Request"):
+            return render(request, "conversations/_highlights.html", context, status=status)
+        return render(request, "conversations/detail.html", {**context, "first_hand": False}, status=status)
+
+    return form_page(request, forms.HighlightForm(request.POST, workspace=request.workspace), save,
+                     success_url=conversation.get_absolute_url(), page=page,
+                     empty_form=lambda: forms.HighlightForm(workspace=request.workspace))
 
 
 @login_required

@@ -97,14 +97,17 @@ def form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, An
               context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None, *,
               success_url: str | Callable[[Any], str] | None = None,
               message: str | Callable[[Any], str] | None = None,
-              page: Callable[[BaseForm, int], HttpResponse] | None = None) -> HttpResponse:
+              page: Callable[[BaseForm, int], HttpResponse] | None = None,
+              empty_form: Callable[[], BaseForm] | None = None) -> HttpResponse:
     """Every page that creates or edits something: show the form; a valid post goes to ``save`` (a write service).
 
     What ``save`` returns is where the page goes next (its absolute URL unless ``success_url`` says otherwise),
     with ``message`` shown there. A ValidationError from the service shows next to the fields it names, and a
     page with errors answers 422, so one that keeps its input says so to scripts as well as to people.
     ``context`` may be a function, so that what only the page shows is not read when the post succeeds;
-    ``page(form, status)`` draws a form that sits on a larger page (a detail page) instead of ``template``.
+    ``page(form, status)`` draws a form that sits on a larger page (a detail page) instead of ``template``;
+    with ``empty_form``, an htmx post that succeeds is answered with ``page`` and a new, empty form in place of a
+    redirect, so the part it swaps in is ready for the next entry.
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,6 +117,8 @@ def form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, An
         else:
             if message:
                 messages.success(request, message(saved) if callable(message) else message)
+            if empty_form is not None and page is not None and request.headers.get("HX-Request"):
+                return page(empty_form(), 200)
             if success_url is None:
                 return redirect(saved.get_absolute_url())
             return redirect(success_url(saved) if callable(success_url) else success_url)

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from outsidein.conversations.selectors import conversation_detail
-from outsidein.core.crud import add_validation_errors, delete_page, form_page
+from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.core.services import delete_owned
 from outsidein.guides import forms, selectors, services
@@ -78,20 +78,13 @@ def question_add(request, guide_id: int):
     if request.POST.get("bank_question"):
         bank_question = get_scoped(BankQuestion, request.workspace, pk=request.POST["bank_question"])
         form = forms.QuestionForm({"text": bank_question.text, "interviewer_notes": bank_question.notes})
-    if form.is_valid():
-        try:
-            services.add_question(guide, bank_question=bank_question, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            form = None
-    context = _editor_context(request, guide, form)
-    status = 422 if form is not None and form.errors else 200
-    if request.headers.get("HX-Request"):
-        return render(request, "guides/_editor.html", context, status=status)
-    if status == 200:
-        return redirect(guide.get_absolute_url())
-    return render(request, "guides/detail.html", context, status=status)
+
+    def page(form: forms.QuestionForm, status: int) -> HttpResponse:
+        template = "guides/_editor.html" if request.headers.get("HX-Request") else "guides/detail.html"
+        return render(request, template, _editor_context(request, guide, form), status=status)
+
+    return form_page(request, form, lambda data: services.add_question(guide, bank_question=bank_question, **data),
+                     success_url=guide.get_absolute_url(), page=page, empty_form=forms.QuestionForm)
 
 
 @login_required
