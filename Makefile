@@ -14,7 +14,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/version
 	  && { command -v $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint chromium demo clean
+.PHONY: run test test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium demo \
+	clean
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -37,12 +38,18 @@ run: $(VENV)/.installed
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-# ruff, then the import layers (site above the areas above core: [tool.importlinter] in pyproject.toml).
+# ruff, the import layers (site above the areas above core: [tool.importlinter] in pyproject.toml), then the types.
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench
 	@# No module over 500 lines outside migrations: a longer one is split by concern.
 	$(BIN)/python scripts/check-module-size.py
 	$(BIN)/lint-imports --no-cache
+	$(MAKE) --no-print-directory typecheck
+
+# mypy with the django-stubs plugin ([tool.mypy] in pyproject.toml: lenient for the package, strict for core,
+# workspaces, the API kit and site); its cache is .venv/mypy-cache.
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
 
 test-sqlite: $(VENV)/.dev-installed
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider

@@ -12,7 +12,8 @@ from outsidein.conversations import selectors, services
 from outsidein.conversations.models import Channel, Conversation, Highlight, HighlightKind, Kind, Status
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Competitor, Person
-from outsidein.workspaces.models import User
+from outsidein.workspaces.http import WorkspaceRequest
+from outsidein.workspaces.models import User, Workspace
 
 router = Router()
 HIGHLIGHT_REFS = {"person_id": Person, "competitor_id": Competitor}
@@ -114,7 +115,7 @@ class ConversationFilter(InputSchema):
     status: Status | None = None
 
 
-def _conversation_args(workspace, data: dict) -> tuple[dict, dict]:
+def _conversation_args(workspace: Workspace, data: dict) -> tuple[dict, dict]:
     data = resolve_refs(workspace, data, CONVERSATION_REFS)
     related = {"persons": data.pop("persons", None), "members": data.pop("members", None)}
     cancelled = data.pop("cancelled", None)
@@ -125,25 +126,25 @@ def _conversation_args(workspace, data: dict) -> tuple[dict, dict]:
     return data, related
 
 
-def _reload(request, conversation_id: int) -> Conversation:
+def _reload(request: WorkspaceRequest, conversation_id: int) -> Conversation:
     return get_scoped(selectors.conversation_list(request.workspace), request.workspace, pk=conversation_id)
 
 
 @router.get("/conversations", response=list[ConversationOut], tags=["conversations"])
 @paginate(Page)
-def list_conversations(request, filters: ConversationFilter = Query(...)):
+def list_conversations(request: WorkspaceRequest, filters: ConversationFilter = Query(...)):
     params = filters.model_dump()
     return selectors.conversation_list(request.workspace, query=params.pop("q"), **params)
 
 
 @router.get("/conversations/{conversation_id}", response=ConversationOut, tags=["conversations"])
-def read_conversation(request, conversation_id: int):
+def read_conversation(request: WorkspaceRequest, conversation_id: int):
     return _reload(request, conversation_id)
 
 
 @router.post("/conversations", response={201: ConversationOut}, tags=["conversations"],
              summary="Plan or log a conversation (with highlights)")
-def create_conversation(request, payload: ConversationIn):
+def create_conversation(request: WorkspaceRequest, payload: ConversationIn):
     body = payload.model_dump()
     highlights = body.pop("highlights")
     data, related = _conversation_args(request.workspace, body)
@@ -164,7 +165,7 @@ def create_conversation(request, payload: ConversationIn):
 
 
 @router.patch("/conversations/{conversation_id}", response=ConversationOut, tags=["conversations"])
-def update_conversation(request, conversation_id: int, payload: ConversationPatch):
+def update_conversation(request: WorkspaceRequest, conversation_id: int, payload: ConversationPatch):
     conversation = get_scoped(Conversation, request.workspace, pk=conversation_id)
     data, related = _conversation_args(request.workspace, payload.model_dump(exclude_unset=True))
     try:
@@ -177,7 +178,7 @@ def update_conversation(request, conversation_id: int, payload: ConversationPatc
 
 
 @router.delete("/conversations/{conversation_id}", response={204: None}, tags=["conversations"])
-def delete_conversation(request, conversation_id: int):
+def delete_conversation(request: WorkspaceRequest, conversation_id: int):
     services.delete_conversation(get_scoped(Conversation, request.workspace, pk=conversation_id))
     return 204, None
 
@@ -191,18 +192,18 @@ class HighlightFilter(InputSchema):
 
 @router.get("/highlights", response=list[HighlightOut], tags=["highlights"])
 @paginate(Page)
-def list_highlights(request, filters: Query[HighlightFilter]):
+def list_highlights(request: WorkspaceRequest, filters: Query[HighlightFilter]):
     params = filters.model_dump()
     return selectors.highlight_list(request.workspace, query=params.pop("q"), **params)
 
 
 @router.get("/highlights/{highlight_id}", response=HighlightOut, tags=["highlights"])
-def read_highlight(request, highlight_id: int):
+def read_highlight(request: WorkspaceRequest, highlight_id: int):
     return get_scoped(selectors.highlight_list(request.workspace), request.workspace, pk=highlight_id)
 
 
 @router.post("/conversations/{conversation_id}/highlights", response={201: HighlightOut}, tags=["highlights"])
-def create_highlight(request, conversation_id: int, payload: HighlightIn):
+def create_highlight(request: WorkspaceRequest, conversation_id: int, payload: HighlightIn):
     conversation = get_scoped(Conversation, request.workspace, pk=conversation_id)
     values = resolve_refs(request.workspace, payload.model_dump(), HIGHLIGHT_REFS)
     highlight = services.add_highlight(conversation, request.user, **values)
@@ -210,7 +211,7 @@ def create_highlight(request, conversation_id: int, payload: HighlightIn):
 
 
 @router.patch("/highlights/{highlight_id}", response=HighlightOut, tags=["highlights"])
-def update_highlight(request, highlight_id: int, payload: HighlightPatch):
+def update_highlight(request: WorkspaceRequest, highlight_id: int, payload: HighlightPatch):
     highlight = get_scoped(Highlight.objects.select_related("conversation"), request.workspace, pk=highlight_id)
     values = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), HIGHLIGHT_REFS)
     try:
@@ -222,7 +223,7 @@ def update_highlight(request, highlight_id: int, payload: HighlightPatch):
 
 
 @router.delete("/highlights/{highlight_id}", response={204: None}, tags=["highlights"])
-def delete_highlight(request, highlight_id: int):
+def delete_highlight(request: WorkspaceRequest, highlight_id: int):
     services.delete_highlight(get_scoped(Highlight.objects.select_related("conversation"), request.workspace,
                                          pk=highlight_id))
     return 204, None

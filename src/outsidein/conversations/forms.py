@@ -2,10 +2,11 @@ from django import forms
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
-from outsidein.core.forms import WorkspaceModelForm, members_of
+from outsidein.core.forms import WorkspaceModelForm, choice_field, label_choices, members_of
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person, Segment
+from outsidein.workspaces.models import Workspace
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -21,11 +22,11 @@ class ConversationForm(WorkspaceModelForm):
         widgets = {"occurred_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"notes": "Markdown: **bold**, lists, links."}
 
-    def __init__(self, *args, workspace, **kwargs):
+    def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, workspace=workspace, **kwargs)
-        self.fields["persons"].queryset = scoped(Person, workspace).select_related("account")
-        self.fields["members"].queryset = members_of(workspace)
-        self.fields["persons"].label_from_instance = lambda p: p.picker_label
+        choice_field(self, "persons").queryset = scoped(Person, workspace).select_related("account")
+        choice_field(self, "members").queryset = members_of(workspace)
+        label_choices(self, "persons", lambda p: p.picker_label)
         for name, kind in (("account", "account"), ("persons", "person"), ("members", "member"),
                            ("led_by", "member")):
             use_picker(self.fields[name], kind, workspace)
@@ -54,11 +55,11 @@ class QuickLogForm(forms.Form):
     highlight_text = forms.CharField(label="Quote or observation", required=False, max_length=2000,
                                      widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Their words, verbatim"}))
 
-    def __init__(self, *args, workspace, **kwargs):
+    def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = scoped(Account, workspace)
-        self.fields["person"].queryset = scoped(Person, workspace).select_related("account")
-        self.fields["person"].label_from_instance = lambda p: p.picker_label
+        choice_field(self, "account").queryset = scoped(Account, workspace)
+        choice_field(self, "person").queryset = scoped(Person, workspace).select_related("account")
+        label_choices(self, "person", lambda p: p.picker_label)
         use_picker(self.fields["account"], "account", workspace)
         use_picker(self.fields["person"], "person", workspace)
 
@@ -84,8 +85,8 @@ class HighlightForm(WorkspaceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = self.fields["person"].queryset.select_related("account")
-        self.fields["person"].label_from_instance = lambda p: p.picker_label
+        choice_field(self, "person").queryset = choice_field(self, "person").queryset.select_related("account")
+        label_choices(self, "person", lambda p: p.picker_label)
         use_picker(self.fields["person"], "person", self.workspace)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
@@ -104,11 +105,11 @@ class ConversationFilterForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, workspace, **kwargs):
+    def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members_of(workspace)
-        self.fields["account"].queryset = scoped(Account, workspace)
-        self.fields["segment"].queryset = scoped(Segment, workspace)
+        choice_field(self, "member").queryset = members_of(workspace)
+        choice_field(self, "account").queryset = scoped(Account, workspace)
+        choice_field(self, "segment").queryset = scoped(Segment, workspace)
         use_picker(self.fields["member"], "member", workspace)
         use_picker(self.fields["account"], "account", workspace)
 

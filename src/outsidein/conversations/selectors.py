@@ -1,6 +1,6 @@
 """Reads of conversations and highlights that pages, the API and other areas share."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -11,6 +11,7 @@ from django.utils import timezone
 from outsidein.conversations.models import Conversation, Highlight, Status
 from outsidein.core.scoping import scoped
 from outsidein.core.search import OnColumns, fts5_query, matches_tsquery, search_terms
+from outsidein.workspaces.models import Workspace
 
 
 def matching_conversations(query: str) -> Q | OnColumns | None:
@@ -83,7 +84,7 @@ def _day_start(value: date) -> datetime:
 
 
 def conversation_list(
-    workspace,
+    workspace: Workspace,
     *,
     member_id: int | None = None,
     kind: str | None = None,
@@ -113,7 +114,7 @@ def conversation_list(
     if date_from:
         qs = qs.filter(occurred_at__gte=_day_start(date_from))
     if date_to:
-        qs = qs.filter(occurred_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(occurred_at__lt=_day_start(date_to) + timedelta(days=1))
     if status:
         qs = qs.filter(status=status)
     if (matches := matching_conversations(query)) is not None:
@@ -121,7 +122,7 @@ def conversation_list(
     return qs
 
 
-def conversation_detail(workspace, conversation_id: int) -> Conversation:
+def conversation_detail(workspace: Workspace, conversation_id: int) -> Conversation:
     from outsidein.core.scoping import get_scoped
 
     return get_scoped(
@@ -134,7 +135,7 @@ def conversation_detail(workspace, conversation_id: int) -> Conversation:
 
 
 def highlight_list(
-    workspace, *, conversation_id: int | None = None, account_id: int | None = None, kind: str | None = None,
+    workspace: Workspace, *, conversation_id: int | None = None, account_id: int | None = None, kind: str | None = None,
     query: str = "",
 ) -> QuerySet[Highlight]:
     qs = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, Status, Tag
 from outsidein.core.scoping import assert_same_workspace
+from outsidein.workspaces.models import Workspace
 
 CONVERSATION_FIELDS = {
     "kind", "status", "title", "occurred_at", "duration_minutes", "channel", "account", "led_by", "notes",
@@ -35,7 +36,7 @@ def _status_for(occurred_at, requested: str | None) -> str:
 
 @transaction.atomic
 def save_conversation(
-    workspace,
+    workspace: Workspace,
     actor,
     data: dict[str, Any],
     *,
@@ -71,7 +72,7 @@ def save_conversation(
     return conversation
 
 
-def _check_members(workspace, users: Sequence) -> None:
+def _check_members(workspace: Workspace, users: Sequence) -> None:
     from outsidein.core.forms import members_of
 
     ids = {u.pk for u in users if u is not None}
@@ -79,7 +80,7 @@ def _check_members(workspace, users: Sequence) -> None:
         raise ValidationError({"members": "Only members of this workspace can be present or lead."})
 
 
-def tags_from_names(workspace, names: Iterable[str]) -> list[Tag]:
+def tags_from_names(workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     cleaned = sorted({n.strip().lower()[:60] for n in names if n and n.strip()})
     return [Tag.objects.get_or_create(workspace=workspace, name=name)[0] for name in cleaned]
 

@@ -10,10 +10,11 @@ from outsidein.conversations.signals import conversation_viewed
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
+from outsidein.workspaces.http import WorkspaceRequest
 
 
 @login_required
-def conversation_list(request):
+def conversation_list(request: WorkspaceRequest):
     filters = forms.ConversationFilterForm(request.GET or None, workspace=request.workspace)
     conversations = selectors.conversation_list(request.workspace, **filters.selector_kwargs())
     page = CappedPaginator(conversations, 25).get_page(request.GET.get("page"))
@@ -24,7 +25,7 @@ def conversation_list(request):
 
 
 @login_required
-def quick_log(request):
+def quick_log(request: WorkspaceRequest):
     form = forms.QuickLogForm(request.POST or None, workspace=request.workspace)
 
     def save(d: dict) -> Conversation:
@@ -43,7 +44,7 @@ def quick_log(request):
                      message="Conversation logged. Thank you for getting out of the building.")
 
 
-def _conversation_form(request, conversation=None):
+def _conversation_form(request: WorkspaceRequest, conversation=None):
     form = forms.ConversationForm(request.POST or None, instance=conversation, workspace=request.workspace)
 
     def save(d: dict) -> Conversation:
@@ -57,17 +58,17 @@ def _conversation_form(request, conversation=None):
 
 
 @login_required
-def conversation_create(request):
+def conversation_create(request: WorkspaceRequest):
     return _conversation_form(request)
 
 
 @login_required
-def conversation_edit(request, conversation_id: int):
+def conversation_edit(request: WorkspaceRequest, conversation_id: int):
     return _conversation_form(request, selectors.conversation_detail(request.workspace, conversation_id))
 
 
 @login_required
-def conversation_detail(request, conversation_id: int):
+def conversation_detail(request: WorkspaceRequest, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
     conversation_viewed.send(sender=Conversation, conversation=conversation, user=request.user)
     return render(request, "conversations/detail.html", {
@@ -79,7 +80,7 @@ def conversation_detail(request, conversation_id: int):
 
 
 @login_required
-def conversation_delete(request, conversation_id: int):
+def conversation_delete(request: WorkspaceRequest, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
     return delete_page(request, conversation, services.delete_conversation,
                        reverse("conversation-list", kwargs={"ws": request.workspace.slug}), "Conversation deleted.")
@@ -87,7 +88,7 @@ def conversation_delete(request, conversation_id: int):
 
 @login_required
 @require_POST
-def highlight_create(request, conversation_id: int):
+def highlight_create(request: WorkspaceRequest, conversation_id: int):
     conversation = selectors.conversation_detail(request.workspace, conversation_id)
 
     def save(d: dict) -> Highlight:
@@ -107,14 +108,14 @@ def highlight_create(request, conversation_id: int):
 
 
 @login_required
-def highlight_delete(request, highlight_id: int):
+def highlight_delete(request: WorkspaceRequest, highlight_id: int):
     highlight = get_scoped(Highlight.objects.select_related("conversation"), request.workspace, pk=highlight_id)
     return delete_page(request, highlight, services.delete_highlight, highlight.conversation.get_absolute_url(),
                        "Highlight deleted.")
 
 
 @login_required
-def highlight_list(request):
+def highlight_list(request: WorkspaceRequest):
     query = request.GET.get("q", "")
     kind = request.GET.get("kind") or None
     page = CappedPaginator(selectors.highlight_list(request.workspace, kind=kind, query=query), 50).get_page(

@@ -1,15 +1,26 @@
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 from outsidein.core.scoping import WorkspaceOwned, scoped
 
 
-def members_of(workspace: models.Model) -> models.QuerySet[AbstractBaseUser]:
+def members_of(workspace: models.Model) -> models.QuerySet[Any]:
     return get_user_model().objects.filter(memberships__workspace=workspace.pk).order_by("name", "email")
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field ``name``, a model choice field: ``form.fields`` only promises a plain field."""
+    return cast(forms.ModelChoiceField[Any], form.fields[name])
+
+
+def label_choices(form: forms.BaseForm, name: str, label: Callable[[Any], str]) -> None:
+    """Show each row the model choice field ``name`` offers as ``label(row)``."""
+    # Django's own hook, replaced on this one field rather than by a subclass per label.
+    form.fields[name].label_from_instance = label  # type: ignore[attr-defined]
 
 
 class WorkspaceModelForm(forms.ModelForm[Any]):

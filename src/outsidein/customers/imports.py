@@ -14,10 +14,11 @@ from typing import BinaryIO, TextIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from outsidein.core import datafiles
 from outsidein.customers.models import Account, Person, PersonRole, Segment, Tier
+from outsidein.workspaces.models import Workspace
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _require_columns(reader: csv.DictReader, required: Iterable[str]) -> None:
         raise RowError(f"Missing required column(s): {', '.join(missing)}. Found: {found}.")
 
 
-def _choice(value: str, choices: type, column: str):
+def _choice(value: str, choices: type[models.Choices], column: str):
     wanted = value.strip().lower().replace("-", " ").replace("_", " ")
     for choice_value, label in choices.choices:
         if wanted in (choice_value.replace("_", " "), label.lower()):
@@ -132,7 +133,7 @@ def _apply(obj, values: dict) -> str:
     return "created" if is_new else "updated"
 
 
-def import_accounts(workspace, raw: bytes | TextIO) -> ImportReport:
+def import_accounts(workspace: Workspace, raw: bytes | TextIO) -> ImportReport:
     reader = open_csv(raw)
     _require_columns(reader, ["name"])
     users = {u.email.lower(): u for u in get_user_model().objects.filter(memberships__workspace=workspace)}
@@ -172,7 +173,7 @@ def import_accounts(workspace, raw: bytes | TextIO) -> ImportReport:
     return _run(reader, save_row)
 
 
-def import_persons(workspace, raw: bytes | TextIO) -> ImportReport:
+def import_persons(workspace: Workspace, raw: bytes | TextIO) -> ImportReport:
     reader = open_csv(raw)
     _require_columns(reader, ["name"])
     accounts = Account.objects.filter(workspace=workspace)

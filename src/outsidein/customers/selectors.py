@@ -5,9 +5,10 @@ from django.db.models import Count, Q
 from outsidein.core.pickers import PickerOption, search_by_name
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Person
+from outsidein.workspaces.models import Workspace
 
 
-def accounts_with_counts(workspace):
+def accounts_with_counts(workspace: Workspace):
     return scoped(Account, workspace).select_related("segment", "account_manager").annotate(
         person_count=Count("persons", distinct=True),
         conversation_count=Count("conversations", filter=~Q(conversations__status="cancelled"), distinct=True),
@@ -35,13 +36,13 @@ def account_overview(account: Account) -> dict:
     return context
 
 
-def search_accounts(workspace, query: str) -> list[PickerOption]:
+def search_accounts(workspace: Workspace, query: str) -> list[PickerOption]:
     """Accounts for a picker: name prefix first, then names containing the query; name and segment."""
     accounts = search_by_name(scoped(Account, workspace).select_related("segment"), query)
     return [PickerOption(a.pk, a.name, a.segment.name if a.segment else "No segment") for a in accounts]
 
 
-def search_persons(workspace, query: str) -> list[PickerOption]:
+def search_persons(workspace: Workspace, query: str) -> list[PickerOption]:
     """Persons for a picker, told apart by title and account (two "Alex Meyer" are two people)."""
     persons = search_by_name(scoped(Person, workspace).select_related("account"), query)
     return [PickerOption(p.pk, p.picker_label, " · ".join(filter(None, [p.title, p.get_role_display()])))

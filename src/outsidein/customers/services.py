@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from outsidein.core import services
 from outsidein.customers.models import Product
+from outsidein.workspaces.models import Workspace
 
 
 def _check_targets(product: Product | None, data: Mapping[str, Any]) -> None:
@@ -19,7 +20,7 @@ def _check_targets(product: Product | None, data: Mapping[str, Any]) -> None:
         raise ValidationError({"non_target_segments": f"A segment cannot be both a target and not a target: {names}."})
 
 
-def create_product(workspace, data: Mapping[str, Any], user=None) -> Product:
+def create_product(workspace: Workspace, data: Mapping[str, Any], user=None) -> Product:
     _check_targets(None, data)
     return services.create_owned(Product, workspace, data)
 

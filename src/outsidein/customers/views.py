@@ -5,6 +5,7 @@ from outsidein.core.crud import Column, Resource
 from outsidein.core.pickers import render_options
 from outsidein.customers import forms, imports, selectors, services
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
+from outsidein.workspaces.http import WorkspaceRequest
 
 
 def _account_context(account, request) -> dict:
@@ -50,7 +51,7 @@ products = Resource(
 
 
 @login_required
-def import_csv(request, kind: str):
+def import_csv(request: WorkspaceRequest, kind: str):
     """Upload a CSV of accounts or persons; show each rejected row with its line and reason."""
     report = error = None
     # Bound on every POST, so pressing Import without choosing a file says so.
@@ -65,14 +66,14 @@ def import_csv(request, kind: str):
 
 
 @login_required
-def account_search(request):
+def account_search(request: WorkspaceRequest):
     """The options of an account picker for what has been typed (htmx)."""
     return render_options(request, selectors.search_accounts(request.workspace, request.GET.get("q", "")),
                           kind="account")
 
 
 @login_required
-def person_search(request):
+def person_search(request: WorkspaceRequest):
     """The options of a person picker for what has been typed (htmx)."""
     return render_options(request, selectors.search_persons(request.workspace, request.GET.get("q", "")),
                           kind="person")

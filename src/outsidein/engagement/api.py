@@ -11,6 +11,7 @@ from outsidein.core.scoping import get_scoped
 from outsidein.engagement import selectors, services
 from outsidein.engagement.models import Challenge, ParticipantStatus
 from outsidein.engagement.pulse import Pulse, compare_with_team
+from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.models import User
 
 router = Router(tags=["challenges and pulse"])
@@ -116,17 +117,17 @@ def _pulse_out(pulse: Pulse, medians) -> dict:
 
 
 @router.get("/challenges", response=list[ChallengeOut])
-def list_challenges(request):
+def list_challenges(request: WorkspaceRequest):
     return [_challenge_out(c) for c in selectors.challenge_list(request.workspace)]
 
 
 @router.get("/challenges/{challenge_id}", response=ChallengeOut)
-def read_challenge(request, challenge_id: int):
+def read_challenge(request: WorkspaceRequest, challenge_id: int):
     return _challenge_out(get_scoped(Challenge, request.workspace, pk=challenge_id))
 
 
 @router.post("/challenges", response={201: ChallengeOut, 403: dict})
-def create_challenge(request, payload: ChallengeIn):
+def create_challenge(request: WorkspaceRequest, payload: ChallengeIn):
     data = payload.model_dump()
     invitees = resolve_refs(request.workspace, {"invitee_ids": data.pop("invitee_ids")},
                             {"invitee_ids": User})["invitees"]
@@ -139,7 +140,7 @@ def create_challenge(request, payload: ChallengeIn):
 
 @router.post("/challenges/{challenge_id}/join", response={200: ChallengeOut, 403: dict},
              summary="Join a challenge, or accept an invitation to it")
-def join_challenge(request, challenge_id: int):
+def join_challenge(request: WorkspaceRequest, challenge_id: int):
     challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
     try:
         services.join_challenge(challenge, request.user)
@@ -149,7 +150,7 @@ def join_challenge(request, challenge_id: int):
 
 
 @router.post("/challenges/{challenge_id}/decline", response=ChallengeOut, summary="Decline an invitation")
-def decline_challenge(request, challenge_id: int):
+def decline_challenge(request: WorkspaceRequest, challenge_id: int):
     challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
     entry = challenge.participants.filter(user=request.user).exclude(status=ParticipantStatus.DECLINED).first()
     if entry is None:
@@ -159,7 +160,7 @@ def decline_challenge(request, challenge_id: int):
 
 
 @router.get("/challenges/{challenge_id}/leaderboard", response=LeaderboardOut)
-def challenge_leaderboard(request, challenge_id: int):
+def challenge_leaderboard(request: WorkspaceRequest, challenge_id: int):
     challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
     board = selectors.leaderboard(challenge)
     return {"challenge_id": challenge.pk, "weekly_target": challenge.weekly_target, "weeks": board.span.weeks,
@@ -167,19 +168,19 @@ def challenge_leaderboard(request, challenge_id: int):
 
 
 @router.get("/pulse/me", response=PulseOut, summary="Your own customer pulse, with the leaders' medians")
-def my_pulse(request):
+def my_pulse(request: WorkspaceRequest):
     team = selectors.team_pulse(request.workspace, include=request.user)
     return _pulse_out(team.of(request.user.pk), team.medians)
 
 
 @router.get("/pulse/leaders", response=list[PulseOut], summary="Every leader's customer pulse")
-def leaders_pulse(request):
+def leaders_pulse(request: WorkspaceRequest):
     team = selectors.team_pulse(request.workspace)
     return [_pulse_out(p, team.medians) for p in team.pulses]
 
 
 @router.get("/pulse/leaders/{user_id}", response=PulseOut, summary="One leader's customer pulse")
-def leader_pulse(request, user_id: int):
+def leader_pulse(request: WorkspaceRequest, user_id: int):
     team = selectors.team_pulse(request.workspace)
     pulse = team.of(user_id)
     if pulse is None:

@@ -139,7 +139,7 @@ def _reads(ctx) -> None:
     """Leaders open colleagues' conversations: that is how relayed highlights reach them."""
     rng, now = ctx.rng, ctx.now
     recent = [c for c in ctx.conversations if c.occurred_at > now - timedelta(days=85)]
-    present = dict.fromkeys((c.pk for c in recent), ())
+    present: dict[int, tuple[int, ...]] = dict.fromkeys((c.pk for c in recent), ())
     for conversation_id, user_id in Conversation.members.through.objects.filter(
             conversation_id__in=list(present)).values_list("conversation_id", "user_id"):
         present[conversation_id] = (*present[conversation_id], user_id)

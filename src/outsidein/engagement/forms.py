@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from outsidein.conversations.forms import DATETIME_WIDGET
-from outsidein.core.forms import WorkspaceModelForm, members_of
+from outsidein.core.forms import WorkspaceModelForm, choice_field, label_choices, members_of
 from outsidein.core.pickers import use_picker
 from outsidein.engagement.models import Challenge, HostRequest
-from outsidein.workspaces.models import Role, User
+from outsidein.workspaces.models import Role, User, Workspace
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -17,7 +17,7 @@ LEADER_ROLES = {"role": f"{Role.OWNER},{Role.LEADER}"}
 OTHERS = {"others": "1"}
 
 
-def leaders_of(workspace, *, exclude=None):
+def leaders_of(workspace: Workspace, *, exclude=None):
     leaders = members_of(workspace).filter(memberships__workspace=workspace,
                                            memberships__role__in=(Role.OWNER, Role.LEADER))
     return leaders.exclude(pk=exclude.pk) if exclude is not None else leaders
@@ -33,10 +33,10 @@ class ChallengeForm(WorkspaceModelForm):
         fields = ["name", "description", "starts_on", "ends_on", "weekly_target"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, workspace, actor, **kwargs):
+    def __init__(self, *args, workspace: Workspace, actor, **kwargs):
         super().__init__(*args, workspace=workspace, **kwargs)
-        self.fields["invitees"].queryset = leaders_of(workspace, exclude=actor)
-        self.fields["invitees"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+        choice_field(self, "invitees").queryset = leaders_of(workspace, exclude=actor)
+        label_choices(self, "invitees", lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}")
         use_picker(self.fields["invitees"], "member", workspace, params={**LEADER_ROLES, **OTHERS})
         if not self.instance.pk:
             today = timezone.localdate()
@@ -50,10 +50,10 @@ class ChallengeForm(WorkspaceModelForm):
 class InviteForm(forms.Form):
     invitees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), label="Invite leaders")
 
-    def __init__(self, *args, workspace, exclude_ids=(), **kwargs):
+    def __init__(self, *args, workspace: Workspace, exclude_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].queryset = leaders_of(workspace).exclude(pk__in=list(exclude_ids))
-        self.fields["invitees"].label_from_instance = lambda u: u.display_name
+        choice_field(self, "invitees").queryset = leaders_of(workspace).exclude(pk__in=list(exclude_ids))
+        label_choices(self, "invitees", lambda u: u.display_name)
         use_picker(self.fields["invitees"], "member", workspace, params=LEADER_ROLES)
 
 
@@ -65,10 +65,10 @@ class HostRequestForm(WorkspaceModelForm):
         labels = {"host": "Who should host you", "kind": "On what"}
         help_texts = {"host": "An account manager for a customer meeting, a service rep for a side-by-side."}
 
-    def __init__(self, *args, workspace, actor, **kwargs):
+    def __init__(self, *args, workspace: Workspace, actor, **kwargs):
         super().__init__(*args, workspace=workspace, **kwargs)
-        self.fields["host"].queryset = members_of(workspace).exclude(pk=actor.pk)
-        self.fields["host"].label_from_instance = lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}"
+        choice_field(self, "host").queryset = members_of(workspace).exclude(pk=actor.pk)
+        label_choices(self, "host", lambda u: f"{u.display_name}{f' ({u.title})' if u.title else ''}")
         use_picker(self.fields["host"], "member", workspace, params=OTHERS)
         use_picker(self.fields["account"], "account", workspace)
         # The time is typed, and read back, in the viewer's own zone: say which one.

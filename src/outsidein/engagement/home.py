@@ -4,11 +4,12 @@ selectors read them so), the hourly job writes the rollover."""
 
 from outsidein.engagement import selectors
 from outsidein.engagement.pulse import compare_with_team
+from outsidein.workspaces.http import WorkspaceRequest
 
 HOME_TILES = 4  # the first of pulse.FIGURES: days since the last first-hand conversation, and 7, 30 and 90 days
 
 
-def home_pulse_context(request) -> dict:
+def home_pulse_context(request: WorkspaceRequest) -> dict:
     # The tiles show contact figures only (days since, 7/30/90 days): the highlight passes are not needed.
     team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user,
                                 highlights=False)

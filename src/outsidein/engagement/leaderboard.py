@@ -154,7 +154,8 @@ def build_leaderboard(span: ChallengeSpan, entrants: Sequence[Entrant], contacts
     ``contacts`` maps a user id to the moments of their first-hand conversations (logged, present); or
     ``weekly`` maps it to those conversations already counted per challenge week (a missing id: none).
     """
-    rows, pending = [], []
+    rows: list[LeaderboardRow] = []
+    pending: list[LeaderboardRow] = []
     for entrant in entrants:
         if entrant.status == "declined":
             continue

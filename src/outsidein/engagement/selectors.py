@@ -28,7 +28,7 @@ from outsidein.engagement.models import (
     HostRequestStatus,
     ParticipantStatus,
 )
-from outsidein.workspaces.models import Membership, Role
+from outsidein.workspaces.models import Membership, Role, Workspace
 
 UTC = ZoneInfo("UTC")
 LEADER_ROLES = (Role.OWNER, Role.LEADER)
@@ -41,11 +41,11 @@ Presence = Conversation.members.through
 Attendance = Conversation.persons.through
 
 
-def leader_memberships(workspace) -> QuerySet[Membership]:
+def leader_memberships(workspace: Workspace) -> QuerySet[Membership]:
     return workspace.memberships.filter(role__in=LEADER_ROLES).select_related("user").order_by("user__name")
 
 
-def _first_hand(workspace, now: datetime) -> QuerySet:
+def _first_hand(workspace: Workspace, now: datetime) -> QuerySet:
     """Presences at conversations that took place by ``now`` (planned ones that are past count at once)."""
     return Presence.objects.filter(took_place(now, "conversation__"), conversation__workspace=workspace)
 
@@ -96,7 +96,7 @@ def _weeks_of(row: dict | None, weeks: int) -> list[int]:
     return [row[f"week_{i}"] if row else 0 for i in range(weeks)]
 
 
-def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str = "UTC",
+def pulses_for(workspace: Workspace, users, now: datetime | None = None, *, viewer_tz: str = "UTC",
                highlights: bool = True) -> TeamPulse:
     """Pulse of each of ``users`` (users of this workspace) in five grouped queries: the database
     counts per member (GROUP BY member), so the rows read back are one per member whatever the history.
@@ -156,7 +156,9 @@ def pulses_for(workspace, users, now: datetime | None = None, *, viewer_tz: str 
     return TeamPulse(pulses=pulses, medians=pulse_math.team_medians(pulses), week_starts=week_starts)
 
 
-def _relayed_highlight_counts(workspace, user_ids: list[int], since: datetime, now: datetime) -> dict[int, int]:
+def _relayed_highlight_counts(
+    workspace: Workspace, user_ids: list[int], since: datetime, now: datetime,
+) -> dict[int, int]:
     """Per member, how many highlights reached them relayed: those of conversations they opened but were not
     in, and those they used as evidence from such conversations (a highlight read and used counts once)."""
     from outsidein.learning.models import Evidence
@@ -178,7 +180,7 @@ def _relayed_highlight_counts(workspace, user_ids: list[int], since: datetime, n
     return counts
 
 
-def team_pulse(workspace, now: datetime | None = None, *, viewer_tz: str = "UTC",
+def team_pulse(workspace: Workspace, now: datetime | None = None, *, viewer_tz: str = "UTC",
                include=None, highlights: bool = True) -> TeamPulse:
     """The pulse of every leader (owners and leaders), plus ``include`` (e.g. the viewer) if not one."""
     leaders = [m.user for m in leader_memberships(workspace)]
@@ -193,12 +195,12 @@ def team_pulse(workspace, now: datetime | None = None, *, viewer_tz: str = "UTC"
 
 # --- challenges ----------------------------------------------------------------------------------------
 
-def challenge_list(workspace) -> QuerySet[Challenge]:
+def challenge_list(workspace: Workspace) -> QuerySet[Challenge]:
     return (scoped(Challenge, workspace).select_related("created_by")
             .annotate(accepted=Count("participants", filter=Q(participants__status=ParticipantStatus.ACCEPTED))))
 
 
-def active_challenge(workspace, now: datetime | None = None) -> Challenge | None:
+def active_challenge(workspace: Workspace, now: datetime | None = None) -> Challenge | None:
     """The challenge running today (by UTC date, with a day of grace either side for time zones)."""
     today = (now or timezone.now()).date()
     return (scoped(Challenge, workspace)
@@ -228,21 +230,21 @@ def leaderboard(challenge: Challenge, now: datetime | None = None) -> Leaderboar
     return build_leaderboard(span, entrants, {}, now, weekly=weekly)
 
 
-def open_invitations(workspace, user) -> QuerySet[ChallengeParticipant]:
+def open_invitations(workspace: Workspace, user) -> QuerySet[ChallengeParticipant]:
     return (scoped(ChallengeParticipant, workspace).filter(user=user, status=ParticipantStatus.INVITED)
             .select_related("challenge", "invited_by"))
 
 
 # --- planning ------------------------------------------------------------------------------------------
 
-def planned_for(workspace, user, start: datetime, end: datetime) -> QuerySet[Conversation]:
+def planned_for(workspace: Workspace, user, start: datetime, end: datetime) -> QuerySet[Conversation]:
     return (scoped(Conversation, workspace).filter(status=Status.PLANNED, members=user, occurred_at__gte=start,
                                                    occurred_at__lt=end)
             .select_related("account__segment", "workspace").prefetch_related("persons", "members")
             .order_by("occurred_at", "id"))
 
 
-def notes_reminders(workspace, user, now: datetime | None = None, days: int = 60) -> QuerySet[Conversation]:
+def notes_reminders(workspace: Workspace, user, now: datetime | None = None, days: int = 60) -> QuerySet[Conversation]:
     """Conversations they were in that happened without notes yet (usually planned ones whose time has passed,
     rolled over or not yet)."""
     now = now or timezone.now()
@@ -252,12 +254,12 @@ def notes_reminders(workspace, user, now: datetime | None = None, days: int = 60
             .select_related("account").order_by("-occurred_at", "-id"))
 
 
-def host_requests_for(workspace, user) -> QuerySet[HostRequest]:
+def host_requests_for(workspace: Workspace, user) -> QuerySet[HostRequest]:
     return (scoped(HostRequest, workspace).filter(Q(host=user) | Q(requested_by=user))
             .select_related("host", "requested_by", "account", "conversation"))
 
 
-def pending_host_requests(workspace, host) -> QuerySet[HostRequest]:
+def pending_host_requests(workspace: Workspace, host) -> QuerySet[HostRequest]:
     return host_requests_for(workspace, host).filter(host=host, status=HostRequestStatus.PENDING)
 
 
@@ -269,7 +271,7 @@ class Suggestion:
     url: str = ""
 
 
-def suggestions(workspace, user, now: datetime | None = None, limit: int = 6) -> tuple[list, list]:
+def suggestions(workspace: Workspace, user, now: datetime | None = None, limit: int = 6) -> tuple[list, list]:
     """Accounts and segments the leader has not met first-hand in 90 days, biggest revenue first."""
     now = now or timezone.now()
     met = _first_hand(workspace, now).filter(user=user, conversation__occurred_at__gte=now - timedelta(days=90),
@@ -294,11 +296,13 @@ def suggestions(workspace, user, now: datetime | None = None, limit: int = 6) ->
 
 # --- the digest ----------------------------------------------------------------------------------------
 
-def receives_digest(workspace, user) -> bool:
+def receives_digest(workspace: Workspace, user) -> bool:
     return not DigestOptOut.objects.filter(workspace=workspace, user=user).exists()
 
 
-def colleagues_first_hand_highlights(workspace, user, since: datetime, limit: int = 5) -> QuerySet[Highlight]:
+def colleagues_first_hand_highlights(
+    workspace: Workspace, user, since: datetime, limit: int = 5,
+) -> QuerySet[Highlight]:
     """The newest highlights colleagues heard themselves, from conversations this member was not in."""
     return (scoped(Highlight, workspace)
             .filter(conversation__status=Status.LOGGED, created_at__gte=since)

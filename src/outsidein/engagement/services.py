@@ -29,7 +29,7 @@ from outsidein.engagement.models import (
     HostRequestStatus,
     ParticipantStatus,
 )
-from outsidein.workspaces.models import Membership, Role
+from outsidein.workspaces.models import Membership, Role, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,11 @@ CHALLENGE_FIELDS = {"name", "description", "starts_on", "ends_on", "weekly_targe
 HOST_REQUEST_FIELDS = {"host", "kind", "account", "proposed_at", "duration_minutes", "note"}
 
 
-def _membership(workspace, user) -> Membership | None:
+def _membership(workspace: Workspace, user) -> Membership | None:
     return Membership.objects.filter(workspace=workspace, user=user).first()
 
 
-def _require_leader(workspace, user, what: str) -> None:
+def _require_leader(workspace: Workspace, user, what: str) -> None:
     membership = _membership(workspace, user)
     if membership is None or membership.role not in (Role.OWNER, Role.LEADER):
         raise PermissionDenied(f"Only leaders and owners can {what}.")
@@ -50,7 +50,7 @@ def _require_leader(workspace, user, what: str) -> None:
 # --- challenges ----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_challenge(workspace, actor, data: dict[str, Any], invitees: Iterable = ()) -> Challenge:
+def create_challenge(workspace: Workspace, actor, data: dict[str, Any], invitees: Iterable = ()) -> Challenge:
     """Start a challenge; its creator takes part, the invited leaders are asked to accept."""
     _require_leader(workspace, actor, "start a challenge")
     unknown = set(data) - CHALLENGE_FIELDS
@@ -146,7 +146,7 @@ def record_read(conversation: Conversation, user) -> bool:
 # --- planning ------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def request_host(workspace, actor, data: dict[str, Any], *, notify: bool = True) -> HostRequest:
+def request_host(workspace: Workspace, actor, data: dict[str, Any], *, notify: bool = True) -> HostRequest:
     unknown = set(data) - HOST_REQUEST_FIELDS
     if unknown:
         raise ValidationError({name: "Not a host request field." for name in unknown})
@@ -169,7 +169,7 @@ def request_host(workspace, actor, data: dict[str, Any], *, notify: bool = True)
     return host_request
 
 
-def _planning_url(workspace) -> str:
+def _planning_url(workspace: Workspace) -> str:
     return settings.SITE_URL + reverse("planning", kwargs={"ws": workspace.slug})
 
 
@@ -245,7 +245,7 @@ def roll_over_planned(now: datetime | None = None) -> int:
 # --- calendar feeds ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_calendar_feed(workspace, user) -> tuple[CalendarFeed, str]:
+def create_calendar_feed(workspace: Workspace, user) -> tuple[CalendarFeed, str]:
     """A new private feed address; any earlier one stops working. The secret is shown only this once."""
     revoke_calendar_feeds(workspace, user)
     secret, token_hash = CalendarFeed.new_secret()
@@ -253,18 +253,18 @@ def create_calendar_feed(workspace, user) -> tuple[CalendarFeed, str]:
     return feed, secret
 
 
-def revoke_calendar_feeds(workspace, user) -> int:
+def revoke_calendar_feeds(workspace: Workspace, user) -> int:
     return CalendarFeed.objects.filter(workspace=workspace, user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
 
 
 # --- digest subscription -------------------------------------------------------------------------------
 
-def unsubscribe_from_digest(workspace, user) -> bool:
+def unsubscribe_from_digest(workspace: Workspace, user) -> bool:
     _, created = DigestOptOut.objects.get_or_create(workspace=workspace, user=user)
     return created
 
 
-def resubscribe_to_digest(workspace, user) -> None:
+def resubscribe_to_digest(workspace: Workspace, user) -> None:
     DigestOptOut.objects.filter(workspace=workspace, user=user).delete()
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,17 +20,18 @@ from outsidein.engagement.charts import challenge_week_chart, pulse_chart
 from outsidein.engagement.digest import membership_from_token
 from outsidein.engagement.models import CalendarFeed, Challenge, ChallengeParticipant, HostRequest, ParticipantStatus
 from outsidein.engagement.pulse import compare_with_team
+from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.middleware import viewer_may_post
 
 
-def _is_leader(request) -> bool:
+def _is_leader(request: WorkspaceRequest) -> bool:
     return bool(request.membership and request.membership.is_leader)
 
 
 # --- pulse -------------------------------------------------------------------------------------------
 
 @login_required
-def pulse(request):
+def pulse(request: WorkspaceRequest):
     team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone, include=request.user)
     mine = team.of(request.user.pk)
     return render(request, "engagement/pulse.html", {
@@ -39,7 +42,7 @@ def pulse(request):
 
 
 @login_required
-def pulse_team(request):
+def pulse_team(request: WorkspaceRequest):
     team = selectors.team_pulse(request.workspace, viewer_tz=request.user.time_zone)
     ordered = sorted(team.pulses, key=lambda p: p.name.lower())
     grid = heatmap([p.name for p in ordered], [d.strftime("%-d %b") for d in team.week_starts],
@@ -53,7 +56,7 @@ def pulse_team(request):
 # --- challenges --------------------------------------------------------------------------------------
 
 @login_required
-def challenge_list(request):
+def challenge_list(request: WorkspaceRequest):
     today = timezone.now().date()
     challenges = list(selectors.challenge_list(request.workspace))
     return render(request, "engagement/challenges.html", {
@@ -65,7 +68,7 @@ def challenge_list(request):
 
 
 @login_required
-def challenge_create(request):
+def challenge_create(request: WorkspaceRequest):
     if not _is_leader(request):
         raise PermissionDenied("Only leaders and owners can start a challenge.")
     form = forms.ChallengeForm(request.POST or None, workspace=request.workspace, actor=request.user)
@@ -79,7 +82,7 @@ def challenge_create(request):
 
 
 @login_required
-def challenge_detail(request, challenge_id: int):
+def challenge_detail(request: WorkspaceRequest, challenge_id: int):
     challenge = get_scoped(Challenge.objects.select_related("created_by", "workspace"), request.workspace,
                            pk=challenge_id)
     board = selectors.leaderboard(challenge)
@@ -102,7 +105,7 @@ def challenge_detail(request, challenge_id: int):
 
 @login_required
 @require_POST
-def challenge_invite(request, challenge_id: int):
+def challenge_invite(request: WorkspaceRequest, challenge_id: int):
     challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
     if not _is_leader(request):
         raise PermissionDenied("Only leaders and owners can invite to a challenge.")
@@ -117,7 +120,7 @@ def challenge_invite(request, challenge_id: int):
 
 @login_required
 @require_POST
-def challenge_join(request, challenge_id: int):
+def challenge_join(request: WorkspaceRequest, challenge_id: int):
     challenge = get_scoped(Challenge, request.workspace, pk=challenge_id)
     services.join_challenge(challenge, request.user)
     messages.success(request, f"You are in “{challenge.name}”. Good luck!")
@@ -126,7 +129,7 @@ def challenge_join(request, challenge_id: int):
 
 @login_required
 @require_POST
-def participant_respond(request, participant_id: int):
+def participant_respond(request: WorkspaceRequest, participant_id: int):
     entry = get_scoped(ChallengeParticipant.objects.filter(user=request.user).select_related("challenge"),
                        request.workspace, pk=participant_id)
     accept = request.POST.get("answer") == "accept"
@@ -141,11 +144,11 @@ def participant_respond(request, participant_id: int):
 
 UPCOMING_SHOWN = 20  # the next plans on the planning page; the calendar feed has them all
 
-def _planning_context(request, form=None) -> dict:
+def _planning_context(request: WorkspaceRequest, form=None) -> dict:
     requests = list(selectors.host_requests_for(request.workspace, request.user)[:30])
     accounts, segments = selectors.suggestions(request.workspace, request.user)
     now = timezone.now()
-    upcoming = selectors.planned_for(request.workspace, request.user, now, now + timezone.timedelta(days=60))
+    upcoming = selectors.planned_for(request.workspace, request.user, now, now + timedelta(days=60))
     shown = list(upcoming[:UPCOMING_SHOWN + 1])  # one more than shown tells whether there are more
     return {
         "form": form or forms.HostRequestForm(workspace=request.workspace, actor=request.user),
@@ -159,7 +162,7 @@ def _planning_context(request, form=None) -> dict:
 
 
 @login_required
-def planning(request):
+def planning(request: WorkspaceRequest):
     form = forms.HostRequestForm(request.POST or None, workspace=request.workspace, actor=request.user)
     return form_page(request, form,
                      lambda data: services.request_host(request.workspace, request.user,
@@ -169,14 +172,14 @@ def planning(request):
                      message=lambda host_request: f"Asked {host_request.host.display_name} to host you.")
 
 
-def _host_request(request, request_id: int) -> HostRequest:
+def _host_request(request: WorkspaceRequest, request_id: int) -> HostRequest:
     visible = HostRequest.objects.filter(Q(host=request.user) | Q(requested_by=request.user))
     return get_scoped(visible.select_related("host", "requested_by", "account"), request.workspace, pk=request_id)
 
 
 @login_required
 @require_POST
-def host_request_answer(request, request_id: int):
+def host_request_answer(request: WorkspaceRequest, request_id: int):
     host_request = _host_request(request, request_id)
     form = forms.HostAnswerForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -202,7 +205,7 @@ def feed_url(secret: str) -> str:
 
 @login_required
 @viewer_may_post
-def calendar_settings(request):
+def calendar_settings(request: WorkspaceRequest):
     secret = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -234,8 +237,8 @@ def calendar_feed(request, token: str):
     if feed is None or not feed.workspace.memberships.filter(user=feed.user).exists():
         raise Http404("No such calendar.")
     now = timezone.now()
-    conversations = selectors.planned_for(feed.workspace, feed.user, now - timezone.timedelta(days=30),
-                                          now + timezone.timedelta(days=366)).select_related("workspace")
+    conversations = selectors.planned_for(feed.workspace, feed.user, now - timedelta(days=30),
+                                          now + timedelta(days=366)).select_related("workspace")
     if feed.last_used_at is None or (now - feed.last_used_at).total_seconds() > 300:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
     body = build_feed(conversations, name=f"Outside-In: {feed.user.display_name}, {feed.workspace.name}",

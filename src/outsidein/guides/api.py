@@ -9,6 +9,7 @@ from outsidein.core.scoping import get_scoped
 from outsidein.guides import selectors, services
 from outsidein.guides.coach import review_questions, score_guide
 from outsidein.guides.models import Guide, GuidePurpose, GuideQuestion
+from outsidein.workspaces.http import WorkspaceRequest
 
 router = Router(tags=["guides"])
 
@@ -76,59 +77,59 @@ class GuideOut(Schema):
     questions: list[QuestionOut]
 
 
-def _guide(request, guide_id: int) -> Guide:
+def _guide(request: WorkspaceRequest, guide_id: int) -> Guide:
     return get_scoped(selectors.visible_guides(request.workspace, request.user).prefetch_related("questions"),
                       request.workspace, pk=guide_id)
 
 
 @router.post("/coach", response=list[ReviewOut], tags=["coach"], summary="Review questions with the question coach")
-def coach(request, payload: CoachIn):
+def coach(request: WorkspaceRequest, payload: CoachIn):
     return [r.as_dict() for r in review_questions(payload.questions)]
 
 
 @router.get("/guides", response=list[GuideOut])
 @paginate(Page)
-def list_guides(request):
+def list_guides(request: WorkspaceRequest):
     return selectors.visible_guides(request.workspace, request.user).prefetch_related("questions")
 
 
 @router.get("/guides/{guide_id}", response=GuideOut)
-def read_guide(request, guide_id: int):
+def read_guide(request: WorkspaceRequest, guide_id: int):
     return _guide(request, guide_id)
 
 
 @router.get("/guides/{guide_id}/score", response=GuideScoreOut, summary="The coach's score and advice for a guide")
-def guide_score(request, guide_id: int):
+def guide_score(request: WorkspaceRequest, guide_id: int):
     guide = _guide(request, guide_id)
     return score_guide([q.text for q in guide.questions.all()]).as_dict()
 
 
 @router.post("/guides", response={201: GuideOut})
-def create_guide(request, payload: GuideIn):
+def create_guide(request: WorkspaceRequest, payload: GuideIn):
     guide = services.save_guide(request.workspace, request.user, payload.model_dump())
     return 201, _guide(request, guide.pk)
 
 
 @router.patch("/guides/{guide_id}", response=GuideOut)
-def update_guide(request, guide_id: int, payload: GuidePatch):
+def update_guide(request: WorkspaceRequest, guide_id: int, payload: GuidePatch):
     changes = nulls_in_model_terms(Guide, payload.model_dump(exclude_unset=True))
     services.save_guide(request.workspace, request.user, changes, guide=_guide(request, guide_id))
     return _guide(request, guide_id)
 
 
 @router.delete("/guides/{guide_id}", response={204: None})
-def delete_guide(request, guide_id: int):
+def delete_guide(request: WorkspaceRequest, guide_id: int):
     _guide(request, guide_id).delete()
     return 204, None
 
 
 @router.post("/guides/{guide_id}/questions", response={201: QuestionOut})
-def add_question(request, guide_id: int, payload: QuestionIn):
+def add_question(request: WorkspaceRequest, guide_id: int, payload: QuestionIn):
     return 201, services.add_question(_guide(request, guide_id), **payload.model_dump())
 
 
 @router.delete("/guide-questions/{question_id}", response={204: None})
-def delete_question(request, question_id: int):
+def delete_question(request: WorkspaceRequest, question_id: int):
     question = get_scoped(GuideQuestion.objects.select_related("guide"), request.workspace, pk=question_id)
     _guide(request, question.guide_id)  # private guides of others stay invisible
     services.delete_question(question)

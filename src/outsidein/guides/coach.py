@@ -126,11 +126,11 @@ def review_question(text: str) -> Review:
     analysis = Analysis.of(question)
     rewriter = Rewriter(analysis, _part_findings)
     if not analysis.is_question:
-        findings = [Finding("not_a_question", MESSAGES["not_a_question"], rewriter.suggest("closed"))]
+        not_asked = [Finding("not_a_question", MESSAGES["not_a_question"], rewriter.suggest("closed"))]
         trigger = DETECTORS["pitch"](analysis)
         if trigger:
-            findings.append(Finding("pitch", _message("pitch", trigger, question), rewriter.suggest("pitch")))
-        return Review(question, False, tuple(findings))
+            not_asked.append(Finding("pitch", _message("pitch", trigger, question), rewriter.suggest("pitch")))
+        return Review(question, False, tuple(not_asked))
     findings = tuple(
         Finding(rule, _message(rule, trigger, question), rewriter.suggest(rule))
         for rule, trigger in _detect(analysis)

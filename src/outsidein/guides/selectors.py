@@ -3,9 +3,10 @@ from django.db.models import Count, Q, QuerySet
 from outsidein.core.scoping import scoped
 from outsidein.guides.coach import GuideScore, review_question, score_guide
 from outsidein.guides.models import AskedQuestion, BankQuestion, Guide, GuideQuestion
+from outsidein.workspaces.models import Workspace
 
 
-def visible_guides(workspace, user) -> QuerySet[Guide]:
+def visible_guides(workspace: Workspace, user) -> QuerySet[Guide]:
     return (
         scoped(Guide, workspace)
         .filter(Q(shared=True) | Q(owner=user))
@@ -26,13 +27,13 @@ def guide_with_reviews(guide: Guide) -> tuple[list[tuple[GuideQuestion, object]]
     return list(zip(questions, score.reviews, strict=True)), score
 
 
-def bank(workspace, purpose: str | None = None) -> QuerySet[BankQuestion]:
+def bank(workspace: Workspace, purpose: str | None = None) -> QuerySet[BankQuestion]:
     qs = scoped(BankQuestion, workspace).annotate(
         highlight_count=Count("uses__highlights", distinct=True), use_count=Count("uses", distinct=True))
     return qs.filter(purpose=purpose) if purpose else qs
 
 
-def most_fruitful_questions(workspace, limit: int = 10) -> QuerySet[GuideQuestion]:
+def most_fruitful_questions(workspace: Workspace, limit: int = 10) -> QuerySet[GuideQuestion]:
     """The guide questions whose answers produced the most highlights across the workspace."""
     return (
         scoped(GuideQuestion, workspace)

@@ -10,12 +10,13 @@ from django.db.models import Max
 from outsidein.conversations.services import add_highlight
 from outsidein.core.scoping import assert_same_workspace
 from outsidein.guides.models import AskedQuestion, BankQuestion, Guide, GuideQuestion
+from outsidein.workspaces.models import Workspace
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_questions.csv"
 
 
 @transaction.atomic
-def seed_question_bank(workspace, actor=None) -> int:
+def seed_question_bank(workspace: Workspace, actor=None) -> int:
     """Fill a workspace's bank with good open questions; idempotent."""
     created = 0
     with SEED_FILE.open(encoding="utf-8") as handle:
@@ -36,7 +37,7 @@ def _clean_text(text: str) -> str:
 
 
 @transaction.atomic
-def add_bank_question(workspace, actor, *, text: str, purpose: str, notes: str = "") -> BankQuestion:
+def add_bank_question(workspace: Workspace, actor, *, text: str, purpose: str, notes: str = "") -> BankQuestion:
     question = BankQuestion(workspace=workspace, text=_clean_text(text), purpose=purpose, notes=notes,
                             created_by=actor)
     if BankQuestion.objects.filter(workspace=workspace, text__iexact=question.text).exists():
@@ -47,7 +48,7 @@ def add_bank_question(workspace, actor, *, text: str, purpose: str, notes: str =
 
 
 @transaction.atomic
-def save_guide(workspace, actor, data: dict, guide: Guide | None = None) -> Guide:
+def save_guide(workspace: Workspace, actor, data: dict, guide: Guide | None = None) -> Guide:
     guide = guide or Guide(workspace=workspace, owner=actor)
     for name, value in data.items():
         # The API, unlike a form, does not strip: a title of spaces must count as blank.

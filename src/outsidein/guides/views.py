@@ -13,21 +13,22 @@ from outsidein.core.services import delete_owned
 from outsidein.guides import forms, selectors, services
 from outsidein.guides.coach import review_question, review_questions, score_guide
 from outsidein.guides.models import BankQuestion, Guide, GuideQuestion, QuestionPurpose
+from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.middleware import viewer_may_post
 
 
-def _guide(request, guide_id: int) -> Guide:
+def _guide(request: WorkspaceRequest, guide_id: int) -> Guide:
     return get_scoped(scoped(Guide, request.workspace).filter(Q(shared=True) | Q(owner=request.user)),
                       request.workspace, pk=guide_id)
 
 
-def _question(request, question_id: int) -> GuideQuestion:
+def _question(request: WorkspaceRequest, question_id: int) -> GuideQuestion:
     return get_scoped(GuideQuestion.objects.select_related("guide").filter(
         Q(guide__shared=True) | Q(guide__owner=request.user)), request.workspace, pk=question_id)
 
 
 @login_required
-def guide_list(request):
+def guide_list(request: WorkspaceRequest):
     guides = list(selectors.visible_guides(request.workspace, request.user).prefetch_related("questions"))
     rows = [(g, score_guide([q.text for q in g.questions.all()])) for g in guides]
     return render(request, "guides/list.html", {
@@ -35,14 +36,14 @@ def guide_list(request):
 
 
 @login_required
-def guide_create(request):
+def guide_create(request: WorkspaceRequest):
     form = forms.GuideForm(request.POST or None, workspace=request.workspace)
     return form_page(request, form, lambda data: services.save_guide(request.workspace, request.user, data),
                      "guides/guide_form.html")
 
 
 @login_required
-def guide_edit(request, guide_id: int):
+def guide_edit(request: WorkspaceRequest, guide_id: int):
     guide = _guide(request, guide_id)
     form = forms.GuideForm(request.POST or None, instance=guide, workspace=request.workspace)
     return form_page(request, form,
@@ -51,27 +52,27 @@ def guide_edit(request, guide_id: int):
 
 
 @login_required
-def guide_delete(request, guide_id: int):
+def guide_delete(request: WorkspaceRequest, guide_id: int):
     guide = _guide(request, guide_id)
     return delete_page(request, guide, delete_owned, reverse("guide-list", kwargs={"ws": request.workspace.slug}),
                        f"Deleted guide “{guide.title}”.")
 
 
-def _editor_context(request, guide: Guide, form=None) -> dict:
+def _editor_context(request: WorkspaceRequest, guide: Guide, form=None) -> dict:
     items, score = selectors.guide_with_reviews(guide)
     return {"guide": guide, "items": items, "score": score, "form": form or forms.QuestionForm(),
             "bank": selectors.bank(request.workspace)}
 
 
 @login_required
-def guide_detail(request, guide_id: int):
+def guide_detail(request: WorkspaceRequest, guide_id: int):
     guide = _guide(request, guide_id)
     return render(request, "guides/detail.html", _editor_context(request, guide))
 
 
 @login_required
 @require_POST
-def question_add(request, guide_id: int):
+def question_add(request: WorkspaceRequest, guide_id: int):
     guide = _guide(request, guide_id)
     form = forms.QuestionForm(request.POST)
     bank_question = None
@@ -89,7 +90,7 @@ def question_add(request, guide_id: int):
 
 @login_required
 @require_POST
-def question_move(request, question_id: int):
+def question_move(request: WorkspaceRequest, question_id: int):
     question = _question(request, question_id)
     services.move_question(question, -1 if request.POST.get("direction") == "up" else 1)
     if request.headers.get("HX-Request"):
@@ -99,7 +100,7 @@ def question_move(request, question_id: int):
 
 @login_required
 @require_POST
-def question_delete(request, question_id: int):
+def question_delete(request: WorkspaceRequest, question_id: int):
     question = _question(request, question_id)
     guide = question.guide
     services.delete_question(question)
@@ -111,7 +112,7 @@ def question_delete(request, question_id: int):
 @login_required
 @viewer_may_post
 @require_POST
-def coach_check(request):
+def coach_check(request: WorkspaceRequest):
     """The live coach as one types: findings and a suggested rewrite for one question (an htmx partial)."""
     text = request.POST.get("text", "")
     review = review_question(text) if text.strip() else None
@@ -120,7 +121,7 @@ def coach_check(request):
 
 @login_required
 @viewer_may_post
-def coach_page(request):
+def coach_page(request: WorkspaceRequest):
     form = forms.CoachForm(request.POST or None)
     reviews = score = None
     if request.method == "POST" and form.is_valid():
@@ -131,7 +132,7 @@ def coach_page(request):
 
 
 @login_required
-def bank_list(request):
+def bank_list(request: WorkspaceRequest):
     purpose = request.GET.get("purpose") or None
     form = forms.BankQuestionForm(request.POST or None)
 
@@ -148,7 +149,7 @@ def bank_list(request):
 
 
 @login_required
-def interview(request, conversation_id: int):
+def interview(request: WorkspaceRequest, conversation_id: int):
     """Use a guide during a conversation: tick questions as asked, capture answers as highlights."""
     conversation = conversation_detail(request.workspace, conversation_id)
     guides = selectors.visible_guides(request.workspace, request.user)
@@ -172,7 +173,7 @@ def _interview_context(conversation, guide: Guide) -> dict:
 
 @login_required
 @require_POST
-def interview_asked(request, conversation_id: int, question_id: int):
+def interview_asked(request: WorkspaceRequest, conversation_id: int, question_id: int):
     conversation = conversation_detail(request.workspace, conversation_id)
     question = _question(request, question_id)
     services.set_asked(conversation, question, request.user, request.POST.get("asked") == "1")
@@ -181,7 +182,7 @@ def interview_asked(request, conversation_id: int, question_id: int):
 
 @login_required
 @require_POST
-def interview_answer(request, conversation_id: int, question_id: int):
+def interview_answer(request: WorkspaceRequest, conversation_id: int, question_id: int):
     conversation = conversation_detail(request.workspace, conversation_id)
     question = _question(request, question_id)
     form = forms.AnswerForm(request.POST)
@@ -192,7 +193,7 @@ def interview_answer(request, conversation_id: int, question_id: int):
     return _interview_response(request, conversation, question.guide)
 
 
-def _interview_response(request, conversation, guide):
+def _interview_response(request: WorkspaceRequest, conversation, guide):
     if request.headers.get("HX-Request"):
         return render(request, "guides/_interview_questions.html",
                       {"object": conversation, "guide": guide, **_interview_context(conversation, guide)})

@@ -15,6 +15,7 @@ from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import gates, selectors, services
 from outsidein.initiatives.models import Covariance, Initiative, MetricKind, Period, Pilot, PilotDecision, Stage
 from outsidein.initiatives.pilot_verdict import Verdict, verdict_for
+from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.models import User
 
 router = Router()
@@ -213,11 +214,11 @@ class DecisionIn(InputSchema):
     actions: str = ""
 
 
-def _initiative(request, initiative_id: int) -> Initiative:
+def _initiative(request: WorkspaceRequest, initiative_id: int) -> Initiative:
     return get_scoped(selectors.initiative_list(request.workspace), request.workspace, pk=initiative_id)
 
 
-def _pilot(request, pilot_id: int) -> Pilot:
+def _pilot(request: WorkspaceRequest, pilot_id: int) -> Pilot:
     return get_scoped(Pilot.objects.select_related("initiative").prefetch_related("pilot_accounts",
                                                                                   "control_accounts"),
                       request.workspace, pk=pilot_id)
@@ -230,7 +231,7 @@ def _call(refs: dict, func, *args, **kwargs):
         raise in_payload_terms(exc, refs) from exc
 
 
-def _initiative_args(request, data: dict) -> tuple[dict, list | None]:
+def _initiative_args(request: WorkspaceRequest, data: dict) -> tuple[dict, list | None]:
     data = resolve_refs(request.workspace, data, INITIATIVE_REFS)
     return data, data.pop("teams", None)  # resolve_refs names the list after the payload key
 
@@ -241,17 +242,17 @@ class InitiativeFilter(InputSchema):
 
 @router.get("/initiatives", response=list[InitiativeOut], tags=["initiatives"])
 @paginate(Page)
-def list_initiatives(request, filters: Query[InitiativeFilter]):
+def list_initiatives(request: WorkspaceRequest, filters: Query[InitiativeFilter]):
     return selectors.initiative_list(request.workspace, stage=filters.stage)
 
 
 @router.get("/initiatives/{initiative_id}", response=InitiativeOut, tags=["initiatives"])
-def read_initiative(request, initiative_id: int):
+def read_initiative(request: WorkspaceRequest, initiative_id: int):
     return _initiative(request, initiative_id)
 
 
 @router.post("/initiatives", response={201: InitiativeOut}, tags=["initiatives"])
-def create_initiative(request, payload: InitiativeIn):
+def create_initiative(request: WorkspaceRequest, payload: InitiativeIn):
     data, team = _initiative_args(request, payload.model_dump(exclude_none=True))
     initiative = _call(INITIATIVE_REFS, services.save_initiative, request.workspace, request.user, data,
                        team=team or None)
@@ -260,7 +261,7 @@ def create_initiative(request, payload: InitiativeIn):
 
 @router.patch("/initiatives/{initiative_id}", response=InitiativeOut, tags=["initiatives"],
               summary="Change an initiative (only the fields sent; the stage changes only by a move)")
-def update_initiative(request, initiative_id: int, payload: InitiativePatch):
+def update_initiative(request: WorkspaceRequest, initiative_id: int, payload: InitiativePatch):
     initiative = _initiative(request, initiative_id)
     data, team = _initiative_args(request, payload.model_dump(exclude_unset=True))
     data = _call(INITIATIVE_REFS, nulls_in_model_terms, Initiative, data)
@@ -269,14 +270,14 @@ def update_initiative(request, initiative_id: int, payload: InitiativePatch):
 
 
 @router.delete("/initiatives/{initiative_id}", response={204: None}, tags=["initiatives"])
-def delete_initiative(request, initiative_id: int):
+def delete_initiative(request: WorkspaceRequest, initiative_id: int):
     services.delete_initiative(_initiative(request, initiative_id))
     return 204, None
 
 
 @router.get("/initiatives/{initiative_id}/gate", response=GateOut, tags=["initiatives"],
             summary="The exit criteria of the initiative's stage, met or not, and why")
-def read_gate(request, initiative_id: int):
+def read_gate(request: WorkspaceRequest, initiative_id: int):
     initiative = _initiative(request, initiative_id)
     check = selectors.check_gate(initiative)
     if check is None:
@@ -286,7 +287,7 @@ def read_gate(request, initiative_id: int):
 
 @router.post("/initiatives/{initiative_id}/move", response={201: MoveOut}, tags=["initiatives"],
              summary="Move to another stage; unmet criteria need override=true and a reason")
-def move_initiative(request, initiative_id: int, payload: MoveIn):
+def move_initiative(request: WorkspaceRequest, initiative_id: int, payload: MoveIn):
     initiative = _initiative(request, initiative_id)
     return 201, services.move_initiative(initiative, request.user, payload.to_stage, override=payload.override,
                                          reason=payload.reason)
@@ -294,7 +295,7 @@ def move_initiative(request, initiative_id: int, payload: MoveIn):
 
 @router.get("/initiatives/{initiative_id}/moves", response=list[MoveOut], tags=["initiatives"],
             summary="The log of stage moves, newest first")
-def list_moves(request, initiative_id: int):
+def list_moves(request: WorkspaceRequest, initiative_id: int):
     return selectors.moves(_initiative(request, initiative_id))
 
 
@@ -305,13 +306,13 @@ class GateCriteriaIn(InputSchema):
 
 @router.get("/stage-gates", response=dict[str, list[dict[str, Any]]], tags=["initiatives"],
             summary="The workspace's exit criteria per stage")
-def read_stage_gates(request):
+def read_stage_gates(request: WorkspaceRequest):
     return gates.criteria_to_json(selectors.gate_criteria(request.workspace))
 
 
 @router.put("/stage-gates", response=dict[str, list[dict[str, Any]]], tags=["initiatives"],
             summary="Replace the workspace's exit criteria (owners only)")
-def replace_stage_gates(request, payload: GateCriteriaIn):
+def replace_stage_gates(request: WorkspaceRequest, payload: GateCriteriaIn):
     if not request.membership.can_admin:
         raise HttpError(403, "Only the workspace's owners change its stage gates.")
     services.save_gate_criteria(request.workspace, request.user, payload.criteria)
@@ -324,18 +325,18 @@ class PilotFilter(InputSchema):
 
 @router.get("/pilots", response=list[PilotOut], tags=["pilots"])
 @paginate(Page)
-def list_pilots(request, filters: Query[PilotFilter]):
+def list_pilots(request: WorkspaceRequest, filters: Query[PilotFilter]):
     return selectors.pilot_list(request.workspace, initiative_id=filters.initiative_id).prefetch_related(
         "pilot_accounts", "control_accounts")
 
 
 @router.get("/pilots/{pilot_id}", response=PilotOut, tags=["pilots"])
-def read_pilot(request, pilot_id: int):
+def read_pilot(request: WorkspaceRequest, pilot_id: int):
     return _pilot(request, pilot_id)
 
 
 @router.post("/pilots", response={201: PilotOut}, tags=["pilots"])
-def create_pilot(request, payload: PilotIn):
+def create_pilot(request: WorkspaceRequest, payload: PilotIn):
     data = resolve_refs(request.workspace, payload.model_dump(), PILOT_REFS)
     initiative = data.pop("initiative")
     accounts = data.pop("pilot_accounts")
@@ -344,7 +345,7 @@ def create_pilot(request, payload: PilotIn):
 
 
 @router.patch("/pilots/{pilot_id}", response=PilotOut, tags=["pilots"], summary="Change a pilot (only the fields sent)")
-def update_pilot(request, pilot_id: int, payload: PilotPatch):
+def update_pilot(request: WorkspaceRequest, pilot_id: int, payload: PilotPatch):
     pilot = _pilot(request, pilot_id)
     data = resolve_refs(request.workspace, payload.model_dump(exclude_unset=True), PILOT_REFS)
     accounts = data.pop("pilot_accounts", None)
@@ -354,14 +355,14 @@ def update_pilot(request, pilot_id: int, payload: PilotPatch):
 
 
 @router.delete("/pilots/{pilot_id}", response={204: None}, tags=["pilots"])
-def delete_pilot(request, pilot_id: int):
+def delete_pilot(request: WorkspaceRequest, pilot_id: int):
     services.delete_pilot(_pilot(request, pilot_id))
     return 204, None
 
 
 @router.post("/pilots/{pilot_id}/control-group", response=PilotOut, tags=["pilots"],
              summary="Draw the control group from a seed, or set it by hand")
-def set_control_group(request, pilot_id: int, payload: ControlGroupIn):
+def set_control_group(request: WorkspaceRequest, pilot_id: int, payload: ControlGroupIn):
     pilot = _pilot(request, pilot_id)
     if (payload.seed is None) == (payload.account_ids is None):
         raise ValidationError({"seed": "Send either a seed or account_ids."})
@@ -375,13 +376,13 @@ def set_control_group(request, pilot_id: int, payload: ControlGroupIn):
 
 
 @router.get("/pilots/{pilot_id}/measurements", response=list[MeasurementOut], tags=["pilots"])
-def list_measurements(request, pilot_id: int):
+def list_measurements(request: WorkspaceRequest, pilot_id: int):
     return _pilot(request, pilot_id).measurements.all()
 
 
 @router.post("/pilots/{pilot_id}/measurements", response={201: list[MeasurementOut]}, tags=["pilots"],
              summary="Enter values of the metric per account and period")
-def add_measurements(request, pilot_id: int, payload: MeasurementsIn):
+def add_measurements(request: WorkspaceRequest, pilot_id: int, payload: MeasurementsIn):
     pilot = _pilot(request, pilot_id)
     if not payload.measurements:
         raise ValidationError({"measurements": "Send at least one measurement."})
@@ -391,7 +392,7 @@ def add_measurements(request, pilot_id: int, payload: MeasurementsIn):
 
 @router.post("/pilots/{pilot_id}/result", response=dict[str, Any], tags=["pilots"],
              summary="Compute the difference-in-differences effect, its interval, p-value, sizes, warnings and verdict")
-def compute_result(request, pilot_id: int):
+def compute_result(request: WorkspaceRequest, pilot_id: int):
     pilot = _pilot(request, pilot_id)
     result = services.compute_result(pilot).as_dict()
     verdict = verdict_for(pilot)
@@ -401,7 +402,7 @@ def compute_result(request, pilot_id: int):
 
 @router.post("/pilots/{pilot_id}/decision", response=PilotOut, tags=["pilots"],
              summary="Record the decision (scale, iterate, stop) as a learning card")
-def decide(request, pilot_id: int, payload: DecisionIn):
+def decide(request: WorkspaceRequest, pilot_id: int, payload: DecisionIn):
     pilot = _pilot(request, pilot_id)
     services.decide_pilot(pilot, request.user, **payload.model_dump())
     return _pilot(request, pilot_id)

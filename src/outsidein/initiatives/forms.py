@@ -1,10 +1,11 @@
 from django import forms
 
-from outsidein.core.forms import WorkspaceModelForm
+from outsidein.core.forms import WorkspaceModelForm, choice_field
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
 from outsidein.initiatives.models import Initiative, MetricKind, Pilot, PilotDecision, Stage
+from outsidein.workspaces.models import Workspace
 
 
 class InitiativeForm(WorkspaceModelForm):
@@ -66,9 +67,9 @@ class ControlGroupForm(forms.Form):
     control_accounts = forms.ModelMultipleChoiceField(queryset=Account.objects.none(), required=False,
                                                       label="Control accounts")
 
-    def __init__(self, *args, workspace, pilot: Pilot, **kwargs):
+    def __init__(self, *args, workspace: Workspace, pilot: Pilot, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["control_accounts"].queryset = (scoped(Account, workspace).select_related("segment")
+        choice_field(self, "control_accounts").queryset = (scoped(Account, workspace).select_related("segment")
                                                     .exclude(pk__in=pilot.pilot_accounts.all()))
         use_picker(self.fields["control_accounts"], "account", workspace)
 

@@ -27,10 +27,10 @@ from outsidein.initiatives.models import (
     StageMove,
 )
 from outsidein.learning.models import AssumptionStatus, AssumptionType, Evidence, Experiment, ExperimentMethod
-from outsidein.workspaces.models import Membership, User
+from outsidein.workspaces.models import Membership, User, Workspace
 
 
-def initiative_list(workspace, *, stage: str | None = None) -> QuerySet[Initiative]:
+def initiative_list(workspace: Workspace, *, stage: str | None = None) -> QuerySet[Initiative]:
     qs = (scoped(Initiative, workspace).select_related("workspace", "sponsor", "target_segment")
           .prefetch_related("team")
           .annotate(assumption_count=Count("assumptions", distinct=True),
@@ -39,7 +39,7 @@ def initiative_list(workspace, *, stage: str | None = None) -> QuerySet[Initiati
     return qs.filter(stage=stage) if stage else qs
 
 
-def board(workspace) -> list[tuple[Stage, list[Initiative]]]:
+def board(workspace: Workspace) -> list[tuple[Stage, list[Initiative]]]:
     """Initiatives by stage, in stage order."""
     by_stage: dict[str, list[Initiative]] = {s.key: [] for s in STAGES}
     for initiative in initiative_list(workspace):
@@ -47,7 +47,7 @@ def board(workspace) -> list[tuple[Stage, list[Initiative]]]:
     return [(stage, by_stage[stage.key]) for stage in STAGES]
 
 
-def initiative_detail(workspace, initiative_id: int) -> Initiative:
+def initiative_detail(workspace: Workspace, initiative_id: int) -> Initiative:
     return get_scoped(initiative_list(workspace), workspace, pk=initiative_id)
 
 
@@ -80,13 +80,13 @@ def leaders_in_the_field(initiative: Initiative) -> list[FieldPresence]:
     return sorted(rows, key=lambda r: (not r.is_leader, -r.conversations, r.user.display_name))
 
 
-def pilot_detail(workspace, pilot_id: int) -> Pilot:
+def pilot_detail(workspace: Workspace, pilot_id: int) -> Pilot:
     return get_scoped(scoped(Pilot, workspace).select_related("initiative", "decided_by")
                       .prefetch_related("pilot_accounts__segment", "control_accounts__segment"),
                       workspace, pk=pilot_id)
 
 
-def pilot_list(workspace, *, initiative_id: int | None = None) -> QuerySet[Pilot]:
+def pilot_list(workspace: Workspace, *, initiative_id: int | None = None) -> QuerySet[Pilot]:
     qs = (scoped(Pilot, workspace).select_related("workspace", "initiative")
           .annotate(measurement_count=Count("measurements", distinct=True)))
     return qs.filter(initiative_id=initiative_id) if initiative_id else qs
@@ -94,7 +94,7 @@ def pilot_list(workspace, *, initiative_id: int | None = None) -> QuerySet[Pilot
 
 # --- gate criteria and facts -----------------------------------------------------------------------
 
-def gate_criteria(workspace) -> dict[str, tuple[gates.Rule, ...]]:
+def gate_criteria(workspace: Workspace) -> dict[str, tuple[gates.Rule, ...]]:
     """The workspace's exit criteria: its own JSON over the defaults."""
     settings = GateSettings.objects.filter(workspace=workspace).first()
     return gates.criteria_from_json(settings.criteria if settings else {})
@@ -169,7 +169,7 @@ def check_gate(initiative: Initiative) -> gates.GateCheck | None:
 
 # --- pilots: candidates and observations -----------------------------------------------------------
 
-def candidate_accounts(workspace) -> list[CandidateAccount]:
+def candidate_accounts(workspace: Workspace) -> list[CandidateAccount]:
     return [CandidateAccount(id=pk, segment=segment, revenue=float(revenue) if revenue is not None else None)
             for pk, segment, revenue in scoped(Account, workspace).values_list("pk", "segment__name",
                                                                               "annual_revenue")]

@@ -26,6 +26,7 @@ from outsidein.initiatives.models import (
 )
 from outsidein.initiatives.pilot_stats import PilotResult, difference_in_differences
 from outsidein.initiatives.selectors import candidate_accounts, gate_criteria, initiative_facts, pilot_observations
+from outsidein.workspaces.models import Workspace
 
 INITIATIVE_FIELDS = {"name", "sponsor", "target_segment", "pain_statement", "buying_committee"}
 PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start", "baseline_end", "pilot_start",
@@ -35,7 +36,7 @@ PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start"
 # --- gate criteria ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_gate_criteria(workspace, actor, criteria: Mapping[str, Any]) -> GateSettings:
+def save_gate_criteria(workspace: Workspace, actor, criteria: Mapping[str, Any]) -> GateSettings:
     try:
         gates.criteria_from_json(criteria)
     except ValueError as exc:
@@ -48,14 +49,14 @@ def save_gate_criteria(workspace, actor, criteria: Mapping[str, Any]) -> GateSet
 
 # --- initiatives ------------------------------------------------------------------------------------
 
-def _check_members(workspace, users: Iterable, field: str) -> None:
+def _check_members(workspace: Workspace, users: Iterable, field: str) -> None:
     ids = {u.pk for u in users if u is not None}
     if ids and members_of(workspace).filter(pk__in=ids).count() != len(ids):
         raise ValidationError({field: "Only members of this workspace."})
 
 
 @transaction.atomic
-def save_initiative(workspace, actor, data: Mapping[str, Any], initiative: Initiative | None = None, *,
+def save_initiative(workspace: Workspace, actor, data: Mapping[str, Any], initiative: Initiative | None = None, *,
                     team: Sequence | None = None) -> Initiative:
     unknown = set(data) - INITIATIVE_FIELDS
     if unknown:

@@ -16,11 +16,12 @@ from outsidein.initiatives.models import FEEDBACK_METRICS, GateSettings, Initiat
 from outsidein.initiatives.pilot_report import pilot_report
 from outsidein.initiatives.pilot_verdict import verdict_for
 from outsidein.learning import selectors as learning_selectors
+from outsidein.workspaces.http import WorkspaceRequest
 
 HTMX = "HX-Request"
 
 
-def _board_context(request, refused: dict | None = None) -> dict:
+def _board_context(request: WorkspaceRequest, refused: dict | None = None) -> dict:
     columns = [(stage, items, gates.next_stage(stage.key), _previous(stage.key))
                for stage, items in selectors.board(request.workspace)]
     return {"columns": columns, "refused": refused or {}}
@@ -32,11 +33,11 @@ def _previous(stage: str) -> str | None:
 
 
 @login_required
-def board(request):
+def board(request: WorkspaceRequest):
     return render(request, "initiatives/board.html", _board_context(request))
 
 
-def _save_initiative(request, initiative: Initiative | None = None):
+def _save_initiative(request: WorkspaceRequest, initiative: Initiative | None = None):
     initial = {"sponsor": request.user.pk, "team": [request.user.pk]} if initiative is None else {}
     form = forms.InitiativeForm(request.POST or None, instance=initiative, initial=initial,
                                 workspace=request.workspace)
@@ -50,17 +51,17 @@ def _save_initiative(request, initiative: Initiative | None = None):
 
 
 @login_required
-def initiative_create(request):
+def initiative_create(request: WorkspaceRequest):
     return _save_initiative(request)
 
 
 @login_required
-def initiative_edit(request, initiative_id: int):
+def initiative_edit(request: WorkspaceRequest, initiative_id: int):
     return _save_initiative(request, selectors.initiative_detail(request.workspace, initiative_id))
 
 
 @login_required
-def initiative_delete(request, initiative_id: int):
+def initiative_delete(request: WorkspaceRequest, initiative_id: int):
     initiative = selectors.initiative_detail(request.workspace, initiative_id)
     return delete_page(request, initiative, services.delete_initiative,
                        reverse("initiative-board", kwargs={"ws": request.workspace.slug}),
@@ -68,7 +69,7 @@ def initiative_delete(request, initiative_id: int):
 
 
 @login_required
-def initiative_detail(request, initiative_id: int):
+def initiative_detail(request: WorkspaceRequest, initiative_id: int):
     initiative = selectors.initiative_detail(request.workspace, initiative_id)
     assumptions = list(learning_selectors.assumption_list(request.workspace, initiative_id=initiative.pk))
     check = selectors.check_gate(initiative)
@@ -90,7 +91,7 @@ def initiative_detail(request, initiative_id: int):
 
 @login_required
 @require_POST
-def initiative_move(request, initiative_id: int):
+def initiative_move(request: WorkspaceRequest, initiative_id: int):
     initiative = selectors.initiative_detail(request.workspace, initiative_id)
     form = forms.MoveForm(request.POST)
     refused = None
@@ -120,7 +121,7 @@ def initiative_move(request, initiative_id: int):
 
 
 @login_required
-def gate_settings(request):
+def gate_settings(request: WorkspaceRequest):
     """The workspace's exit criteria as JSON (docs/evidence.md describes the format)."""
     current = GateSettings.objects.filter(workspace=request.workspace).first()
     shown = gates.criteria_to_json(selectors.gate_criteria(request.workspace))
@@ -142,13 +143,13 @@ def gate_settings(request):
 
 # --- pilots -----------------------------------------------------------------------------------------
 
-def _pilot_form(request, pilot: Pilot | None = None):
+def _pilot_form(request: WorkspaceRequest, pilot: Pilot | None = None):
     form = forms.PilotForm(request.POST or None, instance=pilot, workspace=request.workspace)
     form.fields["pilot_accounts"].queryset = scoped(Account, request.workspace).select_related("segment")
     return form
 
 
-def _save_pilot(request, initiative: Initiative, pilot: Pilot | None = None):
+def _save_pilot(request: WorkspaceRequest, initiative: Initiative, pilot: Pilot | None = None):
     form = _pilot_form(request, pilot)
 
     def save(data: dict) -> Pilot:
@@ -160,18 +161,18 @@ def _save_pilot(request, initiative: Initiative, pilot: Pilot | None = None):
 
 
 @login_required
-def pilot_create(request, initiative_id: int):
+def pilot_create(request: WorkspaceRequest, initiative_id: int):
     return _save_pilot(request, selectors.initiative_detail(request.workspace, initiative_id))
 
 
 @login_required
-def pilot_edit(request, pilot_id: int):
+def pilot_edit(request: WorkspaceRequest, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     return _save_pilot(request, pilot.initiative, pilot)
 
 
 @login_required
-def pilot_delete(request, pilot_id: int):
+def pilot_delete(request: WorkspaceRequest, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     return delete_page(request, pilot, services.delete_pilot, pilot.initiative.get_absolute_url(),
                        f"Deleted the pilot “{pilot.name}”.")
@@ -207,7 +208,7 @@ def _feedback_counts(pilot: Pilot) -> list[dict] | None:
 
 
 @login_required
-def pilot_detail(request, pilot_id: int, decision_form=None, status: int = 200):
+def pilot_detail(request: WorkspaceRequest, pilot_id: int, decision_form=None, status: int = 200):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     result = pilot.result or None
     report = pilot_report(pilot)
@@ -226,14 +227,14 @@ def pilot_detail(request, pilot_id: int, decision_form=None, status: int = 200):
     }, status=status)
 
 
-def _error(request, exc: ValidationError) -> None:
+def _error(request: WorkspaceRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
 @login_required
 @require_POST
-def pilot_control_group(request, pilot_id: int):
+def pilot_control_group(request: WorkspaceRequest, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     try:
         if request.POST.get("method") == "by_hand":
@@ -254,7 +255,7 @@ def pilot_control_group(request, pilot_id: int):
 
 @login_required
 @require_POST
-def pilot_measurements(request, pilot_id: int):
+def pilot_measurements(request: WorkspaceRequest, pilot_id: int):
     """The measurement grid: one value per account and window; an empty cell leaves what is there."""
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     rows = []
@@ -275,7 +276,7 @@ def pilot_measurements(request, pilot_id: int):
 
 @login_required
 @require_POST
-def pilot_result(request, pilot_id: int):
+def pilot_result(request: WorkspaceRequest, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     try:
         services.compute_result(pilot)
@@ -286,7 +287,7 @@ def pilot_result(request, pilot_id: int):
 
 @login_required
 @require_POST
-def pilot_decision(request, pilot_id: int):
+def pilot_decision(request: WorkspaceRequest, pilot_id: int):
     pilot = selectors.pilot_detail(request.workspace, pilot_id)
     form = forms.DecisionForm(request.POST)
     return form_page(request, form, lambda data: services.decide_pilot(pilot, request.user, **data),

@@ -23,6 +23,7 @@ from outsidein.learning.models import (
     Experiment,
     ExperimentMethod,
 )
+from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.models import User
 
 router = Router()
@@ -162,11 +163,11 @@ class ExperimentOut(Schema):
     done_at: datetime | None
 
 
-def _assumption(request, assumption_id: int) -> Assumption:
+def _assumption(request: WorkspaceRequest, assumption_id: int) -> Assumption:
     return get_scoped(selectors.assumption_list(request.workspace), request.workspace, pk=assumption_id)
 
 
-def _refs(request, data: dict, refs: dict) -> dict:
+def _refs(request: WorkspaceRequest, data: dict, refs: dict) -> dict:
     return resolve_refs(request.workspace, data, refs)
 
 
@@ -179,18 +180,18 @@ def _call(refs: dict, func, *args, **kwargs):
 
 @router.get("/assumptions", response=list[AssumptionOut], tags=["assumptions"])
 @paginate(Page)
-def list_assumptions(request, filters: AssumptionFilter = Query(...)):
+def list_assumptions(request: WorkspaceRequest, filters: AssumptionFilter = Query(...)):
     params = filters.model_dump()
     return selectors.assumption_list(request.workspace, query=params.pop("q"), **params)
 
 
 @router.get("/assumptions/{assumption_id}", response=AssumptionOut, tags=["assumptions"])
-def read_assumption(request, assumption_id: int):
+def read_assumption(request: WorkspaceRequest, assumption_id: int):
     return _assumption(request, assumption_id)
 
 
 @router.post("/assumptions", response={201: AssumptionOut}, tags=["assumptions"])
-def create_assumption(request, payload: AssumptionIn):
+def create_assumption(request: WorkspaceRequest, payload: AssumptionIn):
     data = _refs(request, payload.model_dump(exclude_none=True), ASSUMPTION_REFS)
     assumption = _call(ASSUMPTION_REFS, services.save_assumption, request.workspace, request.user, data)
     return 201, _assumption(request, assumption.pk)
@@ -198,7 +199,7 @@ def create_assumption(request, payload: AssumptionIn):
 
 @router.patch("/assumptions/{assumption_id}", response=AssumptionOut, tags=["assumptions"],
               summary="Change an assumption (only the fields sent)")
-def update_assumption(request, assumption_id: int, payload: AssumptionPatch):
+def update_assumption(request: WorkspaceRequest, assumption_id: int, payload: AssumptionPatch):
     assumption = _assumption(request, assumption_id)
     data = _refs(request, payload.model_dump(exclude_unset=True), ASSUMPTION_REFS)
     data = _call(ASSUMPTION_REFS, nulls_in_model_terms, Assumption, data)
@@ -207,34 +208,34 @@ def update_assumption(request, assumption_id: int, payload: AssumptionPatch):
 
 
 @router.delete("/assumptions/{assumption_id}", response={204: None}, tags=["assumptions"])
-def delete_assumption(request, assumption_id: int):
+def delete_assumption(request: WorkspaceRequest, assumption_id: int):
     services.delete_assumption(_assumption(request, assumption_id))
     return 204, None
 
 
 @router.post("/assumptions/{assumption_id}/status", response=AssumptionOut, tags=["assumptions"],
              summary="Set the status (e.g. start testing, or decide against the suggestion)")
-def set_status(request, assumption_id: int, payload: StatusIn):
+def set_status(request: WorkspaceRequest, assumption_id: int, payload: StatusIn):
     services.set_status(_assumption(request, assumption_id), request.user, payload.status)
     return _assumption(request, assumption_id)
 
 
 @router.post("/assumptions/{assumption_id}/confirm-status", response=AssumptionOut, tags=["assumptions"],
              summary="Confirm the status the evidence suggests")
-def confirm_status(request, assumption_id: int):
+def confirm_status(request: WorkspaceRequest, assumption_id: int):
     services.confirm_suggested_status(_assumption(request, assumption_id), request.user)
     return _assumption(request, assumption_id)
 
 
 @router.get("/assumptions/{assumption_id}/evidence", response=list[EvidenceOut], tags=["evidence"])
-def list_evidence(request, assumption_id: int):
+def list_evidence(request: WorkspaceRequest, assumption_id: int):
     return selectors.evidence_for([_assumption(request, assumption_id).pk])
 
 
 @router.post("/assumptions/{assumption_id}/evidence", response={201: EvidenceOut}, tags=["evidence"],
              summary="Link a highlight, a conversation, a feedback item or an experiment as supporting or "
                      "refuting evidence")
-def link_evidence(request, assumption_id: int, payload: EvidenceIn):
+def link_evidence(request: WorkspaceRequest, assumption_id: int, payload: EvidenceIn):
     assumption = _assumption(request, assumption_id)
     data = _refs(request, payload.model_dump(), EVIDENCE_REFS)
     evidence = _call(EVIDENCE_REFS, services.link_evidence, assumption, request.user, **data)
@@ -242,13 +243,13 @@ def link_evidence(request, assumption_id: int, payload: EvidenceIn):
 
 
 @router.get("/evidence/{evidence_id}", response=EvidenceOut, tags=["evidence"])
-def read_evidence(request, evidence_id: int):
+def read_evidence(request: WorkspaceRequest, evidence_id: int):
     return get_scoped(Evidence, request.workspace, pk=evidence_id)
 
 
 @router.delete("/evidence/{evidence_id}", response={204: None}, tags=["evidence"],
                summary="Unlink evidence (its assumption's confidence is recomputed)")
-def unlink_evidence(request, evidence_id: int):
+def unlink_evidence(request: WorkspaceRequest, evidence_id: int):
     services.unlink_evidence(get_scoped(Evidence.objects.select_related("assumption"), request.workspace,
                                         pk=evidence_id))
     return 204, None
@@ -262,24 +263,24 @@ class ExperimentFilter(InputSchema):
 
 @router.get("/experiments", response=list[ExperimentOut], tags=["experiments"])
 @paginate(Page)
-def list_experiments(request, filters: Query[ExperimentFilter]):
+def list_experiments(request: WorkspaceRequest, filters: Query[ExperimentFilter]):
     return selectors.experiment_list(request.workspace, **filters.model_dump())
 
 
 @router.get("/experiments/{experiment_id}", response=ExperimentOut, tags=["experiments"])
-def read_experiment(request, experiment_id: int):
+def read_experiment(request: WorkspaceRequest, experiment_id: int):
     return get_scoped(Experiment, request.workspace, pk=experiment_id)
 
 
 @router.post("/experiments", response={201: ExperimentOut}, tags=["experiments"], summary="Write a test card")
-def create_experiment(request, payload: ExperimentIn):
+def create_experiment(request: WorkspaceRequest, payload: ExperimentIn):
     data = _refs(request, payload.model_dump(exclude_none=True), EXPERIMENT_REFS)
     return 201, _call(EXPERIMENT_REFS, services.save_experiment, request.workspace, request.user, data)
 
 
 @router.patch("/experiments/{experiment_id}", response=ExperimentOut, tags=["experiments"],
               summary="Change a test card (only the fields sent)")
-def update_experiment(request, experiment_id: int, payload: ExperimentPatch):
+def update_experiment(request: WorkspaceRequest, experiment_id: int, payload: ExperimentPatch):
     experiment = get_scoped(Experiment, request.workspace, pk=experiment_id)
     data = _call(EXPERIMENT_REFS, nulls_in_model_terms, Experiment,
                  _refs(request, payload.model_dump(exclude_unset=True), EXPERIMENT_REFS))
@@ -288,13 +289,13 @@ def update_experiment(request, experiment_id: int, payload: ExperimentPatch):
 
 @router.post("/experiments/{experiment_id}/learning-card", response=ExperimentOut, tags=["experiments"],
              summary="Fill the learning card; the result becomes evidence on the assumption")
-def complete_experiment(request, experiment_id: int, payload: LearningCardIn):
+def complete_experiment(request: WorkspaceRequest, experiment_id: int, payload: LearningCardIn):
     experiment = get_scoped(Experiment.objects.select_related("assumption"), request.workspace, pk=experiment_id)
     return services.complete_experiment(experiment, request.user, **payload.model_dump())
 
 
 @router.delete("/experiments/{experiment_id}", response={204: None}, tags=["experiments"])
-def delete_experiment(request, experiment_id: int):
+def delete_experiment(request: WorkspaceRequest, experiment_id: int):
     services.delete_experiment(get_scoped(Experiment.objects.select_related("assumption"), request.workspace,
                                           pk=experiment_id))
     return 204, None

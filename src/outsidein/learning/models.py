@@ -97,7 +97,7 @@ class SourceKind(models.TextChoices):
     FEEDBACK = "feedback", "Feedback item"
 
 
-SOURCE_FIELDS = {SourceKind.HIGHLIGHT: "highlight", SourceKind.CONVERSATION: "conversation",
+SOURCE_FIELDS: dict[str, str] = {SourceKind.HIGHLIGHT: "highlight", SourceKind.CONVERSATION: "conversation",
                  SourceKind.EXPERIMENT: "experiment", SourceKind.FEEDBACK: "feedback_item"}
 
 

@@ -12,6 +12,7 @@ from outsidein.core.charts import Dot, quadrant_chart
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.learning import strength as rules
 from outsidein.learning.models import Assumption, Evidence, Experiment, SourceKind
+from outsidein.workspaces.models import Workspace
 
 # The assumption map's "important and unproven" corner: importance 4 or 5, evidence strength under a half.
 IMPORTANT_FROM = 3.5
@@ -23,7 +24,7 @@ DO_CONVERSATION_KINDS = frozenset({Kind.SITE_VISIT, Kind.SERVICE_SIDE_BY_SIDE, K
                                    Kind.SALES_RIDE_ALONG})
 
 
-def assumption_list(workspace, *, initiative_id: int | None = None, status: str | None = None,
+def assumption_list(workspace: Workspace, *, initiative_id: int | None = None, status: str | None = None,
                     type: str | None = None, owner_id: int | None = None, query: str = "") -> QuerySet[Assumption]:
     qs = (scoped(Assumption, workspace).select_related("workspace", "owner", "initiative__workspace")
           .annotate(evidence_count=Count("evidence", distinct=True),
@@ -48,12 +49,12 @@ def initiative_model() -> type[Model]:
     return Assumption._meta.get_field("initiative").related_model
 
 
-def initiative_choices(workspace) -> QuerySet:
+def initiative_choices(workspace: Workspace) -> QuerySet:
     """The workspace's initiatives an assumption list can be filtered by."""
     return scoped(initiative_model(), workspace).only("pk", "name")
 
 
-def assumption_detail(workspace, assumption_id: int) -> Assumption:
+def assumption_detail(workspace: Workspace, assumption_id: int) -> Assumption:
     return get_scoped(scoped(Assumption, workspace).select_related("workspace", "owner", "initiative__workspace",
                                                                    "status_changed_by"),
                       workspace, pk=assumption_id)
@@ -67,7 +68,7 @@ def evidence_for(assumption_ids) -> QuerySet[Evidence]:
                             "feedback_item__workspace"))
 
 
-def experiment_list(workspace, *, assumption_id: int | None = None, initiative_id: int | None = None,
+def experiment_list(workspace: Workspace, *, assumption_id: int | None = None, initiative_id: int | None = None,
                     done: bool | None = None) -> QuerySet[Experiment]:
     qs = scoped(Experiment, workspace).select_related("workspace", "assumption__workspace", "owner",
                                                       "assumption__initiative")

@@ -26,6 +26,7 @@ from outsidein.learning.models import (
     Experiment,
 )
 from outsidein.learning.selectors import derive_facts, evidence_queryset
+from outsidein.workspaces.models import Workspace
 
 ASSUMPTION_FIELDS = {"statement", "type", "topic", "importance", "owner", "initiative"}
 EXPERIMENT_FIELDS = {"assumption", "title", "method", "test", "metric", "success_criteria", "deadline", "cost",
@@ -74,7 +75,7 @@ def recompute_confidence(assumption: Assumption, rule_set: rules.EvidenceRules =
 
 # --- assumptions ------------------------------------------------------------------------------------
 
-def _check_owner(workspace, user) -> None:
+def _check_owner(workspace: Workspace, user) -> None:
     from outsidein.core.forms import members_of
 
     if user is not None and not members_of(workspace).filter(pk=user.pk).exists():
@@ -82,7 +83,9 @@ def _check_owner(workspace, user) -> None:
 
 
 @transaction.atomic
-def save_assumption(workspace, actor, data: Mapping[str, Any], assumption: Assumption | None = None) -> Assumption:
+def save_assumption(
+    workspace: Workspace, actor, data: Mapping[str, Any], assumption: Assumption | None = None,
+) -> Assumption:
     unknown = set(data) - ASSUMPTION_FIELDS
     if unknown:
         raise ValidationError({name: "Not an assumption field." for name in unknown})
@@ -169,7 +172,9 @@ def unlink_evidence(evidence: Evidence) -> Assumption:
 # --- experiments ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_experiment(workspace, actor, data: Mapping[str, Any], experiment: Experiment | None = None) -> Experiment:
+def save_experiment(
+    workspace: Workspace, actor, data: Mapping[str, Any], experiment: Experiment | None = None,
+) -> Experiment:
     unknown = set(data) - EXPERIMENT_FIELDS
     if unknown:
         raise ValidationError({name: "Not a test card field." for name in unknown})

@@ -19,6 +19,7 @@ from outsidein.learning.models import (
     Evidence,
     Experiment,
 )
+from outsidein.workspaces.http import WorkspaceRequest
 
 
 def _int(value) -> int | None:
@@ -26,7 +27,7 @@ def _int(value) -> int | None:
 
 
 @login_required
-def assumption_list(request):
+def assumption_list(request: WorkspaceRequest):
     filters = {"initiative_id": _int(request.GET.get("initiative")), "status": request.GET.get("status") or None,
                "type": request.GET.get("type") or None, "query": request.GET.get("q", "")}
     assumptions = list(selectors.assumption_list(request.workspace, **filters))
@@ -38,7 +39,7 @@ def assumption_list(request):
     })
 
 
-def _save_assumption(request, assumption: Assumption | None = None):
+def _save_assumption(request: WorkspaceRequest, assumption: Assumption | None = None):
     initial = {"owner": request.user.pk} if assumption is None else {}
     if assumption is None and (initiative_id := _int(request.GET.get("initiative"))):
         initial["initiative"] = initiative_id
@@ -50,24 +51,24 @@ def _save_assumption(request, assumption: Assumption | None = None):
 
 
 @login_required
-def assumption_create(request):
+def assumption_create(request: WorkspaceRequest):
     return _save_assumption(request)
 
 
 @login_required
-def assumption_edit(request, assumption_id: int):
+def assumption_edit(request: WorkspaceRequest, assumption_id: int):
     return _save_assumption(request, selectors.assumption_detail(request.workspace, assumption_id))
 
 
 @login_required
-def assumption_delete(request, assumption_id: int):
+def assumption_delete(request: WorkspaceRequest, assumption_id: int):
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     return delete_page(request, assumption, services.delete_assumption,
                        reverse("assumption-list", kwargs={"ws": request.workspace.slug}),
                        "Deleted the assumption and its evidence links.")
 
 
-def _detail_context(request, assumption: Assumption, **extra) -> dict:
+def _detail_context(request: WorkspaceRequest, assumption: Assumption, **extra) -> dict:
     evidence = list(selectors.evidence_for([assumption.pk]))
     return {
         "assumption": assumption, "evidence": evidence,
@@ -82,7 +83,7 @@ def _detail_context(request, assumption: Assumption, **extra) -> dict:
     }
 
 
-def _search_results(request, assumption: Assumption) -> dict | None:
+def _search_results(request: WorkspaceRequest, assumption: Assumption) -> dict | None:
     """Highlights, whole conversations and feedback items matching the search that are not linked yet."""
     query = request.GET.get("q", "").strip()
     if not query:
@@ -101,13 +102,13 @@ def _search_results(request, assumption: Assumption) -> dict | None:
 
 
 @login_required
-def assumption_detail(request, assumption_id: int):
+def assumption_detail(request: WorkspaceRequest, assumption_id: int):
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     return render(request, "learning/assumption_detail.html", _detail_context(request, assumption))
 
 
 @login_required
-def evidence_search(request, assumption_id: int):
+def evidence_search(request: WorkspaceRequest, assumption_id: int):
     """Highlights, conversations and feedback matching the search, to link as evidence (an htmx partial)."""
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     return render(request, "learning/_evidence_search.html", {
@@ -117,7 +118,7 @@ def evidence_search(request, assumption_id: int):
 
 @login_required
 @require_POST
-def assumption_status(request, assumption_id: int):
+def assumption_status(request: WorkspaceRequest, assumption_id: int):
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     form = forms.StatusForm(request.POST)
     if form.is_valid():
@@ -128,7 +129,7 @@ def assumption_status(request, assumption_id: int):
 
 @login_required
 @require_POST
-def assumption_confirm(request, assumption_id: int):
+def assumption_confirm(request: WorkspaceRequest, assumption_id: int):
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     try:
         services.confirm_suggested_status(assumption, request.user)
@@ -141,7 +142,7 @@ def assumption_confirm(request, assumption_id: int):
 
 @login_required
 @require_POST
-def evidence_link(request, assumption_id: int):
+def evidence_link(request: WorkspaceRequest, assumption_id: int):
     assumption = selectors.assumption_detail(request.workspace, assumption_id)
     form = forms.LinkEvidenceForm(request.POST)
     if form.is_valid():
@@ -171,7 +172,7 @@ def evidence_link(request, assumption_id: int):
 
 @login_required
 @require_POST
-def evidence_unlink(request, evidence_id: int):
+def evidence_unlink(request: WorkspaceRequest, evidence_id: int):
     evidence = get_scoped(Evidence.objects.select_related("assumption"), request.workspace, pk=evidence_id)
     assumption = services.unlink_evidence(evidence)
     messages.success(request, "Unlinked the evidence.")
@@ -181,13 +182,13 @@ def evidence_unlink(request, evidence_id: int):
 # --- experiments ------------------------------------------------------------------------------------
 
 @login_required
-def experiment_list(request):
+def experiment_list(request: WorkspaceRequest):
     done = {"done": True, "open": False}.get(request.GET.get("state", ""))
     return render(request, "learning/experiment_list.html", {
         "experiments": selectors.experiment_list(request.workspace, done=done), "state": request.GET.get("state", "")})
 
 
-def _save_experiment(request, experiment: Experiment | None = None):
+def _save_experiment(request: WorkspaceRequest, experiment: Experiment | None = None):
     initial = {"owner": request.user.pk} if experiment is None else {}
     if experiment is None and (assumption_id := _int(request.GET.get("assumption"))):
         initial["assumption"] = assumption_id
@@ -199,27 +200,27 @@ def _save_experiment(request, experiment: Experiment | None = None):
 
 
 @login_required
-def experiment_create(request):
+def experiment_create(request: WorkspaceRequest):
     return _save_experiment(request)
 
 
-def _experiment(request, experiment_id: int) -> Experiment:
+def _experiment(request: WorkspaceRequest, experiment_id: int) -> Experiment:
     return get_scoped(selectors.experiment_list(request.workspace), request.workspace, pk=experiment_id)
 
 
 @login_required
-def experiment_edit(request, experiment_id: int):
+def experiment_edit(request: WorkspaceRequest, experiment_id: int):
     return _save_experiment(request, _experiment(request, experiment_id))
 
 
 @login_required
-def experiment_delete(request, experiment_id: int):
+def experiment_delete(request: WorkspaceRequest, experiment_id: int):
     experiment = _experiment(request, experiment_id)
     return delete_page(request, experiment, services.delete_experiment,
                        reverse("experiment-list", kwargs={"ws": request.workspace.slug}), "Deleted the experiment.")
 
 
-def _experiment_page(request, experiment: Experiment, form=None, status: int = 200):
+def _experiment_page(request: WorkspaceRequest, experiment: Experiment, form=None, status: int = 200):
     if form is None:
         initial = {}
         if experiment.is_done:
@@ -233,13 +234,13 @@ def _experiment_page(request, experiment: Experiment, form=None, status: int = 2
 
 
 @login_required
-def experiment_detail(request, experiment_id: int):
+def experiment_detail(request: WorkspaceRequest, experiment_id: int):
     return _experiment_page(request, _experiment(request, experiment_id))
 
 
 @login_required
 @require_POST
-def experiment_complete(request, experiment_id: int):
+def experiment_complete(request: WorkspaceRequest, experiment_id: int):
     experiment = _experiment(request, experiment_id)
     form = forms.LearningCardForm(request.POST)
     return form_page(request, form, lambda data: services.complete_experiment(experiment, request.user, **data),
