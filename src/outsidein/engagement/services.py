@@ -267,4 +267,3 @@ def unsubscribe_from_digest(workspace: Workspace, user) -> bool:
 
 def resubscribe_to_digest(workspace: Workspace, user) -> None:
     DigestOptOut.objects.filter(workspace=workspace, user=user).delete()
-
