@@ -93,12 +93,12 @@ def add_validation_errors(form: BaseForm, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def form_page(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], template: str = "",
-              context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None, *,
-              success_url: str | Callable[[Any], str] | None = None,
-              message: str | Callable[[Any], str] | None = None,
-              page: Callable[[BaseForm, int], HttpResponse] | None = None,
-              empty_form: Callable[[], BaseForm] | None = None) -> HttpResponse:
+def form_page[F: BaseForm](request: HttpRequest, form: F, save: Callable[[dict[str, Any]], Any], template: str = "",
+                           context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None, *,
+                           success_url: str | Callable[[Any], str] | None = None,
+                           message: str | Callable[[Any], str] | None = None,
+                           page: Callable[[F, int], HttpResponse] | None = None,
+                           empty_form: Callable[[], F] | None = None) -> HttpResponse:
     """Every page that creates or edits something: show the form; a valid post goes to ``save`` (a write service).
 
     What ``save`` returns is where the page goes next (its absolute URL unless ``success_url`` says otherwise),
