@@ -38,7 +38,11 @@ def test_a_theme_run_left_running_by_a_dead_worker_does_not_block_the_next(works
     for text in ("Late parcel delivery", "Parcel delivery was late", "Invoice charged twice", "Double invoice charge"):
         FeedbackItem.objects.create(workspace=workspace, text=text, source_name="s", received_at=timezone.now())
     stuck = ThemeAnalysis.objects.create(workspace=workspace, **stopped_elsewhere(rows_total=5, rows_done=2))
-    assert themes_services.analysis_status(workspace).run.status == "failed"  # the page says so at once
+    shown = themes_services.analysis_status(workspace).run
+    assert (shown.status, shown.error) == ("failed", jobs.WORKER_STOPPED)  # the page says so at once
+    stuck.refresh_from_db()
+    assert stuck.status == "running"  # ... without writing on a read: the watch takes the job over
+    assert (ThemeAnalysis._meta.label, stuck.pk, "failed") in jobs.recover_stopped_jobs()
     stuck.refresh_from_db()
     assert (stuck.status, stuck.error) == ("failed", jobs.WORKER_STOPPED)
 
@@ -61,7 +65,7 @@ def test_a_job_of_a_process_gone_from_this_host_stops_before_its_lease_runs_out(
     gone = DriverAnalysis.objects.create(workspace=workspace, outcome="nps", status="running",
                                          held_by=f"{jobs.HOST}:{dead_pid()}", heartbeat_at=timezone.now())
     assert not alive.is_stopped and gone.is_stopped
-    assert jobs.recover_stopped_jobs() == [("voice.DriverAnalysis", gone.pk, "failed")]
+    assert jobs.recover_stopped_jobs() == [("insights.DriverAnalysis", gone.pk, "failed")]
     alive.refresh_from_db()
     gone.refresh_from_db()
     assert alive.status == "running"

@@ -15,7 +15,7 @@ progress with tqdm, so a user sees the work move wherever they started it.
             progress.advance(done)
 
     start_on(row, run_thing)                        # from a page or the API: a worker runs it
-    with tracked(row, terminal_bar(...)) as p: ...  # from the command line: here, with a bar
+    with tracked(row, progress.terminal_bar(...)) as p: ...  # from the command line: here, with a bar
 
 A running job holds a lease on its row: ``held_by`` names the process (host and pid) and ``heartbeat_at``
 is renewed every few seconds, by its progress and by a heartbeat thread that beats even while progress
@@ -29,17 +29,17 @@ blocked. The task queue's own row of a stopped job is marked failed, so it is no
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -49,6 +49,8 @@ from django.tasks import Task, TaskResult
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
+
+from outsidein.core.progress import Progress, Tee
 
 logger = logging.getLogger(__name__)
 
@@ -165,16 +167,6 @@ class JobFailed(Exception):
     """A job cannot go on; the message is shown to the user as it is."""
 
 
-class Progress(Protocol):
-    def start(self, total: int | None) -> None: ...
-
-    def advance(self, done: int, **counters: int) -> None: ...
-
-    def phase(self, text: str) -> None: ...
-
-    def close(self) -> None: ...
-
-
 class RowProgress:
     """Progress written to the job's row, at most every ``every`` seconds so a fast job is not slowed by it.
 
@@ -211,55 +203,6 @@ class RowProgress:
 
     def close(self) -> None:
         self._write(force=True)
-
-
-class BarProgress:
-    """The same progress as a tqdm bar on the terminal."""
-
-    def __init__(self, description: str = "", unit: str = "row", file: Any = None) -> None:
-        from tqdm import tqdm
-
-        self.bar = tqdm(total=None, desc=description, unit=unit, file=file or sys.stderr,
-                        dynamic_ncols=True)
-
-    def start(self, total: int | None) -> None:
-        self.bar.reset(total=total)
-
-    def advance(self, done: int, **counters: int) -> None:
-        self.bar.update(done - self.bar.n)
-        if counters:
-            self.bar.set_postfix({k.removeprefix("rows_"): v for k, v in counters.items()}, refresh=False)
-
-    def phase(self, text: str) -> None:
-        self.bar.set_description(text)
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-class _Tee:
-    def __init__(self, *parts: Progress) -> None:
-        self.parts = parts
-
-    def start(self, total: int | None) -> None:
-        for part in self.parts:
-            part.start(total)
-
-    def advance(self, done: int, **counters: int) -> None:
-        for part in self.parts:
-            part.advance(done, **counters)
-
-    def phase(self, text: str) -> None:
-        for part in self.parts:
-            part.phase(text)
-
-    def close(self) -> None:
-        for part in self.parts:
-            part.close()
-
-
-def terminal_bar(description: str = "", unit: str = "row", file: Any = None) -> BarProgress:
-    return BarProgress(description, unit, file)
 
 
 class Heartbeat:
@@ -309,7 +252,7 @@ def tracked(row: JobRow, *also: Progress) -> Iterator[Progress]:
                                      held_by=row.held_by, heartbeat_at=now)
     # Inside a transaction no other connection sees the row: the progress writes are its heartbeat then.
     heartbeat = None if connections[manager.db].in_atomic_block else Heartbeat(row).start()
-    progress = _Tee(RowProgress(row), *also)
+    progress = Tee(RowProgress(row), *also)
     try:
         yield progress
     except JobFailed as exc:
@@ -380,6 +323,23 @@ def recover(row: JobRow) -> str:
     _fail_queue_row(stopped_task)
     logger.warning("%s %s: its worker stopped; failed", row._meta.label, row.pk)
     return "failed"
+
+
+Shown = TypeVar("Shown", bound=JobRow)
+
+
+def as_shown(row: Shown) -> Shown:
+    """The row as a page shows it, without writing: a stopped job reads as the watch (``recover_stopped_jobs``)
+    will leave it, failed with ``WORKER_STOPPED`` or queued again when it can resume. Pages read; the watch and
+    the next write (``recover_if_stopped``) take the job over."""
+    if not row.is_stopped:
+        return row
+    shown = copy.copy(row)
+    if row.can_resume:
+        shown.status, shown.phase = JobStatus.QUEUED, ""
+    else:
+        shown.status, shown.error, shown.phase = JobStatus.FAILED, WORKER_STOPPED, ""
+    return shown
 
 
 def recover_if_stopped(row: JobRow) -> JobRow:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from outsidein.core import jobs
+from outsidein.core.progress import Progress
 from outsidein.feedback.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def steps() -> tuple[AfterImport, ...]:
     return tuple(_steps)
 
 
-def run_steps(batch: ImportBatch, progress: jobs.Progress) -> None:
+def run_steps(batch: ImportBatch, progress: Progress) -> None:
     for step in _steps:
         progress.phase(step.phase)
         try:

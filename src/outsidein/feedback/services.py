@@ -69,15 +69,21 @@ def save_mapping(workspace, source_name: str, mapping: dict[str, str]) -> Column
 
 
 @transaction.atomic
-def confirm_mapping(batch: ImportBatch, mapping: dict[str, str], columns: list[str]) -> ImportBatch:
-    """Check the mapping against the file's columns, keep it for this source, and put it on the batch."""
+def confirm_mapping(batch: ImportBatch, mapping: dict[str, str], columns: list[str], *,
+                    encoding: str | None = None) -> ImportBatch:
+    """Check the mapping against the file's columns, keep it for this source, and put it on the batch, with the
+    encoding its file was read in when the mapping page showed it (when one was found)."""
     try:
         clean = imports.check_mapping(mapping, columns)
     except imports.FileRejected as exc:
         raise ValidationError(str(exc)) from exc
     save_mapping(batch.workspace, batch.source_name, clean)
     batch.mapping = clean
-    batch.save(update_fields=["mapping"])
+    fields = ["mapping"]
+    if encoding and encoding != batch.encoding:
+        batch.encoding = encoding
+        fields.append("encoding")
+    batch.save(update_fields=fields)
     return batch
 
 

@@ -3,13 +3,12 @@ from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from outsidein.core import datafiles
-from outsidein.core.crud import add_validation_errors
+from outsidein.core.crud import form_page
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
 from outsidein.feedback import after_import, forms, imports, selectors, services
@@ -60,19 +59,11 @@ def feedback_detail(request, feedback_id: int):
 def import_list(request):
     ws = request.workspace
     form = forms.UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.upload_feedback_file(ws, request.user, form.cleaned_data["file"],
-                                                  source_name=form.cleaned_data["source_name"],
-                                                  source=form.cleaned_data["source"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect(batch.get_absolute_url())
-    batches = selectors.import_batches(ws)[:50]
-    return render(request, "feedback/import_list.html", {
-        "form": form, "batches": batches, "known_sources": selectors.source_names(ws), "here": "imports",
-    }, status=422 if form.errors else 200)
+    return form_page(request, form, lambda data: services.upload_feedback_file(
+        ws, request.user, data["file"], source_name=data["source_name"], source=data["source"],
+    ), "feedback/import_list.html", lambda: {
+        "batches": selectors.import_batches(ws)[:50], "known_sources": selectors.source_names(ws), "here": "imports",
+    })
 
 
 def _batch(request, batch_id: int) -> ImportBatch:
@@ -82,10 +73,7 @@ def _batch(request, batch_id: int) -> ImportBatch:
 def _mapping_context(batch: ImportBatch, form=None) -> dict:
     feedback_file = imports.FeedbackFile.of_batch(batch)
     columns, head = feedback_file.preview()
-    encoding = feedback_file.encoding
-    if encoding is not None and encoding.name != batch.encoding:
-        batch.encoding = encoding.name
-        ImportBatch.objects.filter(pk=batch.pk).update(encoding=batch.encoding)
+    encoding = feedback_file.encoding  # kept on the batch when its mapping is confirmed, not on this read
     if form is None:
         initial = services.saved_mapping(batch.workspace, batch.source_name) or imports.guess_mapping(columns)
         form = forms.MappingForm(columns=columns, initial_mapping=initial)
@@ -133,21 +121,21 @@ def import_map(request, batch_id: int):
     if batch.mapping or batch.started_at:
         messages.info(request, "This import has started already.")
         return redirect(batch.get_absolute_url())
+    feedback_file = imports.FeedbackFile.of_batch(batch)
     try:
-        columns, _ = imports.FeedbackFile.of_batch(batch).preview(limit=0)
+        columns, _ = feedback_file.preview(limit=0)
     except imports.FileRejected as exc:
         return _file_error(request, batch, exc)
+    encoding = feedback_file.encoding.name if feedback_file.encoding else None
+
+    def confirm_and_start(data: dict) -> ImportBatch:
+        services.confirm_mapping(batch, form.mapping(), columns, encoding=encoding)
+        services.start_import(batch)
+        return batch
+
     form = forms.MappingForm(request.POST, columns=columns, initial_mapping={})
-    if form.is_valid():
-        try:
-            services.confirm_mapping(batch, form.mapping(), columns)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            services.start_import(batch)
-            return redirect(batch.get_absolute_url())
-    return render(request, "feedback/import_map.html", {**_mapping_context(batch, form), "here": "imports"},
-                  status=422)
+    return form_page(request, form, confirm_and_start, "feedback/import_map.html",
+                     lambda: {**_mapping_context(batch, form), "here": "imports"})
 
 
 @login_required

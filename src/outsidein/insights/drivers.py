@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from outsidein.core import jobs
+from outsidein.core.progress import Progress
 from outsidein.core.scoping import scoped
 from outsidein.feedback.models import FeedbackItem, FeedbackTally, TallyKind
 from outsidein.insights.analysis.drivers import DriverDataError, key_drivers
@@ -82,7 +83,7 @@ def _check(workspace, outcome: str, drivers: list[str]) -> list[str]:
     return drivers
 
 
-def compute(analysis: DriverAnalysis, progress: jobs.Progress) -> DriverAnalysis:
+def compute(analysis: DriverAnalysis, progress: Progress) -> DriverAnalysis:
     """Run the analysis on the workspace's feedback as it is now and store the result on the row.
 
     Data the statistics cannot use (too few answers, a driver rated the same by everyone) ends the job as

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from outsidein.core.crud import add_validation_errors
+from outsidein.core import jobs
+from outsidein.core.crud import form_page
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.feedback import selectors as feedback_selectors
 from outsidein.feedback.forms import chosen_filter
@@ -99,21 +100,17 @@ def theme_list(request):
 @require_POST
 def theme_run(request):
     form = forms.ThemeRunForm(request.POST)
-    if form.is_valid():
-        try:
-            themes_services.start_theme_analysis(request.workspace, request.user, k=form.cleaned_data["k"],
-                                                 method=form.cleaned_data["method"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Theme analysis started. The new themes appear here when it is done.")
-            return redirect("theme-list", ws=request.workspace.slug)
-    themes = list(themes_services.live_themes(request.workspace))
-    return render(request, "insights/theme_list.html", {
-        "themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
-        "status": themes_services.analysis_status(request.workspace), "form": form,
-        "unthemed": 0, "total": sum(t.size for t in themes),
-    }, status=422)
+
+    def page() -> dict:
+        themes = list(themes_services.live_themes(request.workspace))
+        return {"themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
+                "status": themes_services.analysis_status(request.workspace), "unthemed": 0,
+                "total": sum(t.size for t in themes)}
+
+    return form_page(request, form, lambda data: themes_services.start_theme_analysis(
+        request.workspace, request.user, k=data["k"], method=data["method"],
+    ), "insights/theme_list.html", page, success_url=reverse("theme-list", kwargs={"ws": request.workspace.slug}),
+        message="Theme analysis started. The new themes appear here when it is done.")
 
 
 @login_required
@@ -149,56 +146,40 @@ def theme_detail(request, theme_id: int):
     })
 
 
-def _theme_edit(request, theme: Theme, form, action: str, title: str):
-    return render(request, "insights/theme_form.html", {
-        "theme": theme, "form": form, "action": action, "title": title,
-    }, status=422 if form.errors else 200)
+def _theme_edit(request, theme: Theme, form, save, action: str, title: str, message, success_url=None):
+    """The rename, merge and split pages: one form about one theme, back to the theme when done."""
+    detail = reverse("theme-detail", kwargs={"ws": request.workspace.slug, "theme_id": theme.pk})
+    return form_page(request, form, save, "insights/theme_form.html",
+                     {"theme": theme, "action": action, "title": title},
+                     success_url=success_url or detail, message=message)
 
 
 @login_required
 def theme_rename(request, theme_id: int):
     theme = _theme(request, theme_id)
     form = forms.RenameForm(request.POST or None, initial={"name": theme.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            themes_services.rename_theme(theme, form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"Renamed to “{theme.name}”.")
-            return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.pk)
-    return _theme_edit(request, theme, form, "theme-rename", f"Rename “{theme.name}”")
+    return _theme_edit(request, theme, form, lambda data: themes_services.rename_theme(theme, data["name"]),
+                       "theme-rename", f"Rename “{theme.name}”", lambda _: f"Renamed to “{theme.name}”.")
 
 
 @login_required
 def theme_merge(request, theme_id: int):
     theme = _theme(request, theme_id)
     form = forms.MergeForm(request.POST or None, theme=theme)
-    if request.method == "POST" and form.is_valid():
-        other = form.cleaned_data["other"]
-        try:
-            themes_services.merge_themes(theme, other, name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"Merged “{other.name}” into “{theme.name}”.")
-            return redirect("theme-detail", ws=request.workspace.slug, theme_id=theme.pk)
-    return _theme_edit(request, theme, form, "theme-merge", f"Merge another theme into “{theme.name}”")
+    return _theme_edit(
+        request, theme, form, lambda data: themes_services.merge_themes(theme, data["other"], name=data["name"]),
+        "theme-merge", f"Merge another theme into “{theme.name}”",
+        lambda _: f"Merged “{form.cleaned_data['other'].name}” into “{theme.name}”.")
 
 
 @login_required
 def theme_split(request, theme_id: int):
     theme = _theme(request, theme_id)
     form = forms.SplitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            parts = themes_services.split_theme(theme, form.cleaned_data["parts"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Split into " + ", ".join(f"“{p.name}”" for p in parts) + ".")
-            return redirect("theme-list", ws=request.workspace.slug)
-    return _theme_edit(request, theme, form, "theme-split", f"Split “{theme.name}”")
+    return _theme_edit(request, theme, form, lambda data: themes_services.split_theme(theme, data["parts"]),
+                       "theme-split", f"Split “{theme.name}”",
+                       lambda parts: "Split into " + ", ".join(f"“{p.name}”" for p in parts) + ".",
+                       success_url=reverse("theme-list", kwargs={"ws": request.workspace.slug}))
 
 
 # -- key drivers ---------------------------------------------------------------------------------------------
@@ -208,24 +189,19 @@ def theme_split(request, theme_id: int):
 def driver_analysis_list(request):
     options = drivers_services.driver_options(request.workspace)
     form = forms.DriverAnalysisForm(request.POST or None, options=options)
-    if request.method == "POST" and form.is_valid():
-        try:
-            analysis = drivers_services.create_driver_analysis(
-                request.workspace, request.user, outcome=form.cleaned_data["outcome"],
-                drivers=form.cleaned_data["drivers"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect("driver-analysis-detail", ws=request.workspace.slug, analysis_id=analysis.pk)
-    analyses = scoped(DriverAnalysis, request.workspace).select_related("created_by")[:20]
-    return render(request, "insights/driver_list.html", {
-        "form": form, "options": options, "analyses": analyses,
-    }, status=422 if form.errors else 200)
+    return form_page(request, form, lambda data: drivers_services.create_driver_analysis(
+        request.workspace, request.user, outcome=data["outcome"], drivers=data["drivers"],
+    ), "insights/driver_list.html", lambda: {
+        "options": options,
+        "analyses": scoped(DriverAnalysis, request.workspace).select_related("created_by")[:20],
+    }, success_url=lambda analysis: reverse("driver-analysis-detail", kwargs={
+        "ws": request.workspace.slug, "analysis_id": analysis.pk}))
 
 
 @login_required
 def driver_analysis_detail(request, analysis_id: int):
-    analysis = get_scoped(DriverAnalysis, request.workspace, pk=analysis_id)
+    # A run whose worker stopped shows as failed at once; the watch takes it over.
+    analysis = jobs.as_shown(get_scoped(DriverAnalysis, request.workspace, pk=analysis_id))
     if request.headers.get("HX-Request"):
         if analysis.is_running:
             return render(request, "insights/_driver_status.html", {"analysis": analysis})

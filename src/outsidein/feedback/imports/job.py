@@ -11,7 +11,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from outsidein.core.datafiles import FileRejected
-from outsidein.core.jobs import Progress, tracked
+from outsidein.core.jobs import tracked
+from outsidein.core.progress import Progress
 from outsidein.feedback import after_import, bulk_csv
 from outsidein.feedback.imports.mapping import ColumnLayout, check_mapping, guess_mapping
 from outsidein.feedback.imports.readers import FeedbackFile, Record, media_path

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.tasks import task
 
 from outsidein.core import jobs
+from outsidein.core.progress import Progress
 from outsidein.core.scoping import scoped
 from outsidein.insights.analysis import embeddings
 from outsidein.insights.analysis.themes import (
@@ -58,7 +59,7 @@ def check_k(k: int | None) -> None:
 
 
 def run_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf",
-                       progress: jobs.Progress | None = None) -> list[Theme]:
+                       progress: Progress | None = None) -> list[Theme]:
     """Fit themes over the whole workspace and replace its themes (the names people gave are kept when a
     new theme is mostly the same items as a renamed old one). Returns the new themes, largest first.
 
@@ -105,7 +106,7 @@ def run_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf"
 class _Steps:
     """Reports the analysis's steps to its job's progress, whichever part of the work reaches them."""
 
-    def __init__(self, progress: jobs.Progress | None) -> None:
+    def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
         if progress:
             progress.start(len(ANALYSIS_STEPS))
@@ -199,7 +200,7 @@ def analysis_status(workspace) -> AnalysisStatus:
     state = _state_figures(workspace)
     run = latest_analysis(workspace)
     if run is not None:
-        run = jobs.recover_if_stopped(run)  # the page says a stopped run failed instead of waiting on it for ever
+        run = jobs.as_shown(run)  # the page says a stopped run failed instead of waiting on it for ever
     return AnalysisStatus(run=run, fitted_at=state.fitted_at if state else None, state=state)
 
 

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                         no_progress: bool, **options: Any) -> None:
         import csv
 
-        from outsidein.core.jobs import terminal_bar
+        from outsidein.core.progress import terminal_bar
         from outsidein.feedback import imports, services
         from outsidein.feedback.models import BatchStatus
         from outsidein.insights import themes as themes_services
