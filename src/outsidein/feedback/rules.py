@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
 
+from outsidein.core.imports import RowError
+
 # Characters trimmed from both ends of a cell (Python's bare strip() trims more, PostgreSQL's btrim less).
 WHITESPACE = " \t\r\n\f\v\u00a0"
 MAX_CELL_CHARS = 1_000_000
@@ -50,10 +52,6 @@ SOURCE_WORDS = {
     "review": "review", "reviews": "review",
     "sales note": "sales_note", "sales notes": "sales_note", "note": "sales_note", "sales": "sales_note",
 }
-
-
-class RowError(ValueError):
-    """One record cannot be imported; the message names the field and the value."""
 
 
 # --- reasons: the exact words both readers give -----------------------------------------------------

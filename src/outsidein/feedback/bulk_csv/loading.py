@@ -19,9 +19,9 @@ from django.db import DataError, OperationalError, connection, connections, tran
 from psycopg import errors as pg_errors
 
 from outsidein.core import datafiles
-from outsidein.feedback import rollups
 from outsidein.feedback.bulk_csv.cutting import READ_BYTES, NotForCopy, Part, bare_quote, cut
 from outsidein.feedback.bulk_csv.plan import Plan, literal, lookup_tables
+from outsidein.feedback.imports.writers import CopyWriter, FeedbackWriter
 from outsidein.feedback.models import ImportBatch
 from outsidein.feedback.sentiment import score_texts
 
@@ -121,19 +121,15 @@ class PartRun:
         if valid <= 0:
             return
         step = max(1, math.ceil(self.pages * INSERT_CHUNK_ROWS / max(part.records, 1)))
-        # The rollup and tallies are updated by the same statement, from the rows it really inserted.
-        statement = rollups.with_rollup(self.plan.insert(part), self.plan.batch.workspace)
+        select = self.plan.select(part)
+        # Written as every chunk of a file import is: one INSERT … SELECT that skips conflicts and counts the rollup.
+        writer: FeedbackWriter = CopyWriter(self.plan.batch)
         created = 0
         for first in range(0, self.pages + 1, step):
             bounds = (self.default_received_at, f"({first},0)", f"({first + step},0)")
             for attempt in (1, 2):
                 try:
-                    with transaction.atomic(), connection.cursor() as cursor:
-                        # A crash can lose the last chunks but corrupt nothing, and a re-run adds exactly what is
-                        # missing, so a chunk need not wait for its WAL to reach the disk.
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                        cursor.execute(statement, bounds)
-                        created += cursor.fetchone()[0]
+                    created += writer.write_selected(select, bounds)
                     break
                 except OperationalError as exc:
                     # Two parts holding the same records in crossed order; the other part has committed by now.

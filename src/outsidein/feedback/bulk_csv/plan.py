@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from outsidein.core import datafiles
 from outsidein.customers.models import Account, Person
 from outsidein.feedback import rules
-from outsidein.feedback.models import FeedbackItem, ImportBatch
+from outsidein.feedback.models import ImportBatch
 
 if TYPE_CHECKING:
     from outsidein.feedback.bulk_csv.cutting import Part
@@ -255,18 +255,16 @@ FROM (
   ) q OFFSET 0
 ) checked"""
 
-    def insert(self, part: Part) -> str:
-        """The good records of one range of the checked table's pages into the feedback table."""
-        columns = ("workspace_id, source, source_name, external_id, content_hash, received_at, account_id, "
-                   "person_id, nps, csat, ces, driver_ratings, text, sentiment, batch_id")
-        return (f"INSERT INTO {FeedbackItem._meta.db_table} ({columns}) "
-                f"SELECT {int(self.batch.workspace_id)}, c.source, {literal(self.batch.source_name)}, c.external_id, "
+    def select(self, part: Part) -> str:
+        """The good records of one range of the checked table's pages, as the feedback table's rows (the columns
+        of ``imports.FeedbackRow``), for a ``FeedbackWriter`` to insert."""
+        return (f"SELECT {int(self.batch.workspace_id)}, c.source, {literal(self.batch.source_name)}, c.external_id, "
                 "c.content_hash, coalesce(c.received_at, %s), c.account_id, c.person_id, c.nps, c.csat, c.ces, "
                 f"c.driver_ratings, c.text, t.score, {int(self.batch.pk)} "
                 f"FROM {part.checked} c LEFT JOIN {part.sentiment} t ON t.text = c.text AND c.text <> '' "
                 "WHERE c.reason IS NULL AND NOT c.blank AND c.ctid >= %s::tid AND c.ctid < %s::tid "
                 # In time order, the (workspace, received_at) index grows at its end instead of everywhere.
-                "ORDER BY c.received_at ON CONFLICT DO NOTHING")
+                "ORDER BY c.received_at")
 
     def rejected(self, part: Part) -> str:
         cells = ", ".join(f"s.{self.cell(i)}" for i in range(self.width))

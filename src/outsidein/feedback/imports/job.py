@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -11,16 +10,15 @@ from pathlib import Path
 from django.utils import timezone
 
 from outsidein.core.datafiles import FileRejected
+from outsidein.core.imports import RejectedRows, RowStream
 from outsidein.core.jobs import tracked
 from outsidein.core.progress import Progress
 from outsidein.feedback import after_import, bulk_csv
 from outsidein.feedback.imports.mapping import ColumnLayout, check_mapping, guess_mapping
 from outsidein.feedback.imports.readers import FeedbackFile, Record, media_path
-from outsidein.feedback.imports.report import RejectedRows
 from outsidein.feedback.imports.rows import FeedbackRow, RowParser, SentimentScorer
 from outsidein.feedback.imports.writers import make_writer
 from outsidein.feedback.models import FeedbackItem, ImportBatch
-from outsidein.feedback.rules import RowError
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +74,7 @@ def _import(batch: ImportBatch, progress: Progress) -> None:
 def _import_set_based(batch: ImportBatch, progress: Progress, layout: ColumnLayout, total: int,
                       carried: int = 0) -> None:
     plan = bulk_csv.Plan(batch, layout, tz_name=timezone.get_current_timezone().key)
-    rejected = RejectedRows(batch, layout.columns)
+    rejected = _rejected_rows(batch, layout.columns)
     with tempfile.TemporaryDirectory(prefix=f"import-{batch.pk}-") as scratch:
         outcome = bulk_csv.load(plan, media_path(batch.stored_file), default_received_at=batch.created_at,
                                 report_dir=Path(scratch), report_row=RejectedRows.report_row,
@@ -99,56 +97,31 @@ def _import_row_by_row(batch: ImportBatch, progress: Progress, parser: RowParser
     point = resume_point or {}
     writer = make_writer(batch)
     scorer = SentimentScorer()
-    rejected = RejectedRows(batch, parser.columns, keep=point.get("rejected", 0))
+    rejected = _rejected_rows(batch, parser.columns, keep=point.get("rejected", 0))
     counts = {"rows_created": point.get("created", 0), "rows_duplicate": point.get("duplicate", 0),
               "rows_rejected": rejected.count}
-    done = sum(1 for _ in itertools.islice(records, point.get("records", 0)))
-    pending: list[FeedbackRow] = []
-    chunk_rows = writer.chunk_rows
-    parse = parser.parse
 
-    def flush() -> None:
-        if pending:
-            scorer.fill(pending)
-            rejected.flush()  # on disk before the point that counts its rows is committed
-            created = writer.write(pending, lambda created: {
-                "records": done, "created": counts["rows_created"] + created,
-                "duplicate": counts["rows_duplicate"] + len(pending) - created, "rejected": rejected.count})
-            counts["rows_created"] += created
-            counts["rows_duplicate"] += len(pending) - created
-            pending.clear()
+    def write(rows: list[FeedbackRow], done: int) -> None:
+        scorer.fill(rows)
+        created = writer.write(rows, lambda created: {
+            "records": done, "created": counts["rows_created"] + created,
+            "duplicate": counts["rows_duplicate"] + len(rows) - created, "rejected": rejected.count})
+        counts["rows_created"] += created
+        counts["rows_duplicate"] += len(rows) - created
 
+    stream = RowStream(parser.parse, write, chunk_rows=writer.chunk_rows, rejected=rejected, progress=progress,
+                       counts=counts)
     try:
-        for record in records:
-            done += 1
-            if record.error:
-                rejected.add(record, record.error)
-                counts["rows_rejected"] = rejected.count
-                continue
-            try:
-                row = parse(record.cells)
-            except RowError as exc:
-                rejected.add(record, str(exc))
-                counts["rows_rejected"] = rejected.count
-                continue
-            if row is not None:
-                pending.append(row)
-                if len(pending) >= chunk_rows:
-                    flush()
-                    progress.advance(done, **counts)
-            if not done % 1000:
-                progress.advance(done, **counts)
-        flush()
-    except FileRejected:
-        flush()  # the rows read before the file went bad are kept
-        raise
+        stream.run(records, skip=point.get("records", 0))
     finally:
         writer.close()
-        counts["rows_rejected"] = rejected.count
         report = rejected.close()
-        ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=report, rows_total=done, **counts)
-        progress.advance(done, **counts)
-    if done == 0:
+        ImportBatch.objects.filter(pk=batch.pk).update(rejected_report=report, rows_total=stream.done, **counts)
+        progress.advance(stream.done, **counts)
+    if stream.done == 0:
         raise FileRejected("The file has a header row but no rows to import.")
 
 
+def _rejected_rows(batch: ImportBatch, columns: list[str], *, keep: int = 0) -> RejectedRows:
+    """The batch's report of rejected rows (``ImportBatch.rejected_report`` once the import is done)."""
+    return RejectedRows(f"imports/rejected/batch-{batch.pk}.csv", columns, keep=keep)

@@ -10,11 +10,11 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 
+from outsidein.core.imports import RowError
 from outsidein.customers.models import Account, Person
 from outsidein.feedback import rules
 from outsidein.feedback.imports.mapping import ColumnLayout
 from outsidein.feedback.models import ImportBatch
-from outsidein.feedback.rules import RowError
 from outsidein.feedback.sentiment import score_texts
 
 MAX_CELL_CHARS = rules.MAX_CELL_CHARS

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from outsidein.core.imports import RowError
 from outsidein.feedback.imports.mapping import SINGLE_FIELDS, ColumnLayout
 from outsidein.feedback.imports.readers import as_cell
 from outsidein.feedback.imports.rows import FeedbackRow, RowParser, SentimentScorer, parse_source
-from outsidein.feedback.models import FeedbackItem, Source
-from outsidein.feedback.rules import RowError
+from outsidein.feedback.imports.writers import ItemWriter
+from outsidein.feedback.models import Source
 
 
 def import_records(workspace, items: list[dict], *, user=None, source_name: str = "API") -> list[dict]:
@@ -40,16 +39,10 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
         outcomes.append({"index": index, "status": "", "id": None, "reason": ""})
     scored = [r for _, r in rows]
     SentimentScorer().fill(scored)
-    for (index, _), row in zip(rows, scored, strict=True):
-        values = row._asdict()
-        existing = FeedbackItem.objects.filter(workspace=workspace, source_name=values["source_name"])
-        existing = (existing.filter(external_id=values["external_id"]) if values["external_id"]
-                    else existing.filter(external_id="", content_hash=values["content_hash"]))
-        found = existing.values_list("pk", flat=True).first()
-        if found is not None:
-            outcomes[index].update(status="duplicate", id=found)
-            continue
-        with transaction.atomic():
-            item = FeedbackItem.objects.create(**values)  # counted in the rollup by feedback.signals
-        outcomes[index].update(status="created", id=item.pk)
+    # In order, one at a time: an item sent twice in one request is created once and then found.
+    writer = ItemWriter()
+    writer.write(scored)
+    writer.close()
+    for (index, _), (status, pk) in zip(rows, writer.outcomes, strict=True):
+        outcomes[index].update(status=status, id=pk)
     return outcomes

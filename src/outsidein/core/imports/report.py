@@ -1,4 +1,4 @@
-"""The rejected rows of an import as a CSV: line, reason and the row's cells."""
+"""The rejected rows of an import as a CSV: line, reason and the row's cells (every import writes one)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from outsidein.core.exports import safe_cell
-from outsidein.feedback.imports.readers import Record, media_path
-from outsidein.feedback.models import ImportBatch
+from outsidein.core.imports.readers import Record, media_path
 
 
 class RejectedRows:
-    """The rejected rows of a batch as a CSV (line, reason, the row's cells), written as they come."""
+    """The rejected rows of an import as a CSV (line, reason, the row's cells), written as they come, at
+    ``relative`` under MEDIA_ROOT; the cells are made safe to open in a spreadsheet."""
 
     CELL_PREVIEW = 2_000  # a 10 MB cell does not belong in the report
 
-    def __init__(self, batch: ImportBatch, columns: list[str], *, keep: int = 0) -> None:
+    def __init__(self, relative: str, columns: list[str], *, keep: int = 0) -> None:
         """``keep``: a resumed import keeps the first rows of the report (those of its committed records)."""
-        self.batch, self.columns = batch, columns
-        self.relative = f"imports/rejected/batch-{batch.pk}.csv"
+        self.relative, self.columns = relative, columns
         self.count = keep
         self._handle: Any = None
         self._writer: Any = None
