@@ -1,14 +1,16 @@
-"""Fixtures shared by the whole suite: workspaces with members of each role, and a second workspace
-to prove that nothing leaks between them."""
+"""Fixtures shared by the whole suite: workspaces with members of each role, a second workspace to prove
+that nothing leaks between them, and one customer (segment, account, person); tests/factories.py makes more."""
 
 import json
 import os
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import factories
 import pytest
 from django.test import Client
 
+from outsidein.customers.models import Account, Person, Segment
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Role, User
 
@@ -64,6 +66,23 @@ def viewer(workspace) -> User:
 def other_workspace(db):
     stranger = make_user("stranger@elsewhere.example", "Sam Stranger")
     return workspace_services.create_workspace("Elsewhere", stranger)
+
+
+@pytest.fixture
+def segment(workspace) -> Segment:
+    return factories.segment(workspace, "Enterprise")
+
+
+@pytest.fixture
+def account(workspace, segment) -> Account:
+    """Globex, in the Enterprise segment."""
+    return factories.account(workspace, "Globex", segment=segment)
+
+
+@pytest.fixture
+def person(workspace, account) -> Person:
+    """Hank Scorpio, the buyer at Globex."""
+    return factories.person(workspace, "Hank Scorpio", account=account, role="buyer")
 
 
 def client_for(user: User) -> Client:

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import factories
 import pytest
 from django.utils import timezone
 
@@ -100,10 +101,7 @@ def test_quick_log_errors_are_shown_next_to_the_field_and_nothing_is_saved(owner
 
 
 def test_quick_log_refuses_an_account_of_another_workspace(owner_client, workspace, other_workspace):
-    from outsidein.core.services import create_owned
-    from outsidein.customers.models import Account
-
-    theirs = create_owned(Account, other_workspace, {"name": "Theirs"})
+    theirs = factories.account(other_workspace, "Theirs")
     response = owner_client.post(f"/w/{workspace.slug}/conversations/log/",
                                  {"kind": "coffee", "account": theirs.pk, "notes": "x"})
     assert response.status_code == 422

@@ -2,12 +2,11 @@
 
 from datetime import timedelta
 
+import factories
 import pytest
 from django.utils import timezone
 
 from outsidein.conversations import selectors, services
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 
 
 def found(workspace, query: str = "", **filters) -> set[int]:
@@ -77,7 +76,7 @@ def test_search_with_operators_still_matches_the_words(workspace, pallets, invoi
 
 def test_search_stays_in_the_workspace(owner, workspace, pallets, other_workspace):
     stranger = other_workspace.memberships.get().user
-    account = core_services.create_owned(Account, other_workspace, {"name": "Their account"})
+    account = factories.account(other_workspace, "Their account")
     theirs = services.save_conversation(other_workspace, stranger, {"account": account,
                                                                      "notes": "Their warehouse too"})
     assert found(workspace, "warehouse") == {pallets.pk}
@@ -90,8 +89,8 @@ def test_deleted_conversation_is_not_found(workspace, pallets):
 
 
 def test_filters(owner, member, leader, workspace, account, segment):
-    retail = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    shop = core_services.create_owned(Account, workspace, {"name": "Corner shop", "segment": retail})
+    retail = factories.segment(workspace, "Retail")
+    shop = factories.account(workspace, "Corner shop", segment=retail)
     now = timezone.now()
     coffee = services.save_conversation(workspace, owner, {"account": account, "occurred_at": now - timedelta(days=1)})
     visit = services.save_conversation(workspace, member, {"account": shop, "kind": "customer_visit",

@@ -2,10 +2,10 @@
 
 import re
 
+import factories
 import pytest
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services
 from outsidein.customers.models import Account, Competitor, Person, Product, Segment
 
 
@@ -13,16 +13,6 @@ def field_block(html: str, name: str) -> str:
     match = re.search(rf'<div class="field[^"]*" id="field-{name}">(.*?)(?=<div class="field|</form>)', html, re.S)
     assert match, f"no field container for {name}"
     return match.group(1)
-
-
-@pytest.fixture
-def segment(workspace):
-    return services.create_owned(Segment, workspace, {"name": "Enterprise"})
-
-
-@pytest.fixture
-def account(workspace, segment):
-    return services.create_owned(Account, workspace, {"name": "Globex", "segment": segment})
 
 
 # Each resource: its URL part, a valid form, a change for the edit, and the model.
@@ -101,7 +91,7 @@ def test_duplicate_names_are_refused_with_a_reason(owner_client, workspace, segm
 
 
 def test_edit_form_offers_only_this_workspaces_choices(owner_client, workspace, other_workspace, account):
-    theirs = services.create_owned(Segment, other_workspace, {"name": "Their segment"})
+    theirs = factories.segment(other_workspace, "Their segment")
     html = owner_client.get(f"/w/{workspace.slug}/accounts/{account.pk}/edit/").content.decode()
     assert "Their segment" not in html
     assert "Sam Stranger" not in html  # the other workspace's member is no account manager here
@@ -122,10 +112,10 @@ def test_product_cannot_target_and_exclude_the_same_segment(owner_client, worksp
 
 
 def test_account_list_filters_by_segment_and_pages(owner_client, workspace, segment):
-    retail = services.create_owned(Segment, workspace, {"name": "Retail"})
+    retail = factories.segment(workspace, "Retail")
     for n in range(60):
-        services.create_owned(Account, workspace, {"name": f"Shop {n:02d}", "segment": retail})
-    services.create_owned(Account, workspace, {"name": "Globex", "segment": segment})
+        factories.account(workspace, f"Shop {n:02d}", segment=retail)
+    factories.account(workspace, "Globex", segment=segment)
     html = owner_client.get(f"/w/{workspace.slug}/accounts/", {"segment": segment.pk}).content.decode()
     assert "Globex" in html and "Shop 00" not in html
     first = owner_client.get(f"/w/{workspace.slug}/accounts/").content.decode()
@@ -135,12 +125,12 @@ def test_account_list_filters_by_segment_and_pages(owner_client, workspace, segm
 
 
 def test_account_page_shows_everything_about_the_customer(owner_client, owner, member, workspace, account):
-    hank = services.create_owned(Person, workspace, {"name": "Hank Scorpio", "account": account, "role": "buyer"})
-    services.create_owned(Person, workspace, {"name": "Someone Elsewhere"})
+    hank = factories.person(workspace, "Hank Scorpio", account=account, role="buyer")
+    factories.person(workspace, "Someone Elsewhere")
     conversation_services.save_conversation(
         workspace, member, {"account": account, "kind": "site_visit", "notes": "Walked the depot"},
         persons=[hank], highlights=[{"kind": "pain", "text": "Labels print twice", "person": hank}])
-    other = services.create_owned(Account, workspace, {"name": "Initech"})
+    other = factories.account(workspace, "Initech")
     conversation_services.save_conversation(workspace, owner, {"account": other, "notes": "Unrelated chat"},
                                             highlights=[{"kind": "gain", "text": "Unrelated praise"}])
 
@@ -154,8 +144,8 @@ def test_account_page_shows_everything_about_the_customer(owner_client, owner, m
 
 
 def test_person_list_filters_by_account_and_searches_account_names(owner_client, workspace, account):
-    services.create_owned(Person, workspace, {"name": "Hank Scorpio", "account": account})
-    services.create_owned(Person, workspace, {"name": "Milton"})
+    factories.person(workspace, "Hank Scorpio", account=account)
+    factories.person(workspace, "Milton")
     by_account = owner_client.get(f"/w/{workspace.slug}/persons/", {"account": account.pk}).content.decode()
     assert "Hank Scorpio" in by_account and "Milton" not in by_account
     by_name = owner_client.get(f"/w/{workspace.slug}/persons/", {"q": "globex"}).content.decode()
