@@ -8,23 +8,25 @@ paging and the calls to the shared write services, so every list page behaves th
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from outsidein.core import services
 from outsidein.core.money import money_html
-from outsidein.core.scoping import get_scoped, scoped
+from outsidein.core.pickers import SluggedWorkspace
+from outsidein.core.scoping import ScopedRequest, WorkspaceOwned, get_scoped, scoped
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Resource:
-    model: type
-    form_class: type
+    model: type[WorkspaceOwned]
+    form_class: type[Any]  # a form taking ``workspace=`` (core.forms.WorkspaceModelForm)
     slug: str  # URL part and name prefix, e.g. "account" -> /accounts/, "account-list"
     plural: str
     columns: Sequence[Column]
@@ -47,18 +49,18 @@ class Resource:
     filters: Sequence[str] = ()  # query parameters that filter on a field of the same name (ids)
     detail_template: str = "core/resource_detail.html"
     detail_fields: Sequence[str] = ()
-    detail_context: Callable[[Any, Any], dict] | None = None
-    create: Callable | None = None
-    update: Callable | None = None
-    delete: Callable | None = None
+    detail_context: Callable[[Any, Any], dict[str, Any]] | None = None
+    create: Callable[[Any, dict[str, Any], Any], Any] | None = None  # (workspace, data, user) -> the new row
+    update: Callable[[Any, dict[str, Any], Any], Any] | None = None  # (row, data, user)
+    delete: Callable[[Any], Any] | None = None
     extra_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (label, url name) on the list
 
     @property
     def id_kwarg(self) -> str:
         return f"{self.slug}_id"
 
-    def queryset(self, workspace) -> QuerySet:
-        qs = scoped(self.model, workspace)
+    def queryset(self, workspace: models.Model) -> QuerySet[Any]:
+        qs: QuerySet[Any] = scoped(self.model, workspace)
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         if self.prefetch_related:
@@ -66,7 +68,7 @@ class Resource:
         return qs
 
 
-def resolve_attr(obj: Any, dotted: str, workspace=None) -> Any:
+def resolve_attr(obj: Any, dotted: str, workspace: models.Model | None = None) -> Any:
     """The value shown for ``dotted`` on ``obj``; given the workspace, an amount carries its currency."""
     value = obj
     for part in dotted.split("."):
@@ -144,24 +146,33 @@ def delete_page(request: HttpRequest, obj: Any, delete: Callable[[Any], Any], su
 
 
 class ResourceView(LoginRequiredMixin, View):
-    resource: Resource | None = None
+    resource: Resource | None = None  # given by as_view(resource=...) in resource_urls
 
-    def base_context(self) -> dict:
-        r = self.resource
+    @property
+    def described(self) -> Resource:
+        assert self.resource is not None, "a resource view is made by resource_urls"
+        return self.resource
+
+    @property
+    def workspace(self) -> models.Model:
+        return cast(ScopedRequest, self.request).workspace
+
+    def base_context(self) -> dict[str, Any]:
+        r = self.described
         return {"resource": r, "verbose_name": r.model._meta.verbose_name, "plural": r.plural}
 
-    def get_object(self):
-        return get_scoped(self.resource.queryset(self.request.workspace), self.request.workspace,
-                          pk=self.kwargs[self.resource.id_kwarg])
+    def get_object(self) -> Any:
+        return get_scoped(self.described.queryset(self.workspace), self.workspace,
+                          pk=self.kwargs[self.described.id_kwarg])
 
 
 class ResourceList(ResourceView, TemplateView):
     template_name = "core/resource_list.html"
     paginate_by = 50
 
-    def get_context_data(self, **kwargs):
-        r = self.resource
-        qs = r.queryset(self.request.workspace)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        r = self.described
+        qs = r.queryset(self.workspace)
         query = self.request.GET.get("q", "").strip()
         if query:
             condition = Q()
@@ -173,20 +184,21 @@ class ResourceList(ResourceView, TemplateView):
             if value and value.isdigit():
                 qs = qs.filter(**{f"{name}_id": int(value)})
         page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
-        ws = self.request.workspace
+        ws = self.workspace
         rows = [(obj, [resolve_attr(obj, c.attr, ws) for c in r.columns]) for obj in page.object_list]
         return {**self.base_context(), "page": page, "rows": rows, "query": query, "columns": r.columns}
 
 
 class ResourceDetail(ResourceView, TemplateView):
-    def get_template_names(self):
-        return [self.resource.detail_template]
+    def get_template_names(self) -> list[str]:
+        return [self.described.detail_template]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         obj = self.get_object()
-        r = self.resource
+        r = self.described
         fields = [
-            (r.model._meta.get_field(name).verbose_name, resolve_attr(obj, name, self.request.workspace))
+            (cast(models.Field[Any, Any], r.model._meta.get_field(name)).verbose_name,
+             resolve_attr(obj, name, self.workspace))
             for name in r.detail_fields
         ]
         extra = r.detail_context(obj, self.request) if r.detail_context else {}
@@ -196,23 +208,23 @@ class ResourceDetail(ResourceView, TemplateView):
 class ResourceForm(ResourceView):
     editing = False
 
-    def get(self, request, *args, **kwargs) -> HttpResponse:
-        r = self.resource
+    def get(self, request: ScopedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        r = self.described
         instance = self.get_object() if self.editing else None
         form = r.form_class(data=request.POST if request.method == "POST" else None, instance=instance,
                             workspace=request.workspace)
 
-        def save(cleaned: dict) -> Any:
+        def save(cleaned: dict[str, Any]) -> Any:
             data = {name: cleaned[name] for name in form.fields if name in cleaned}
             if instance is not None:
                 return (r.update or (lambda o, d, user: services.update_owned(o, d)))(instance, data, request.user)
             create = r.create or (lambda ws, d, user: services.create_owned(r.model, ws, d))
             return create(request.workspace, data, request.user)
 
-        def message(obj) -> str:
+        def message(obj: Any) -> str:
             if instance is not None:
                 return f"Saved “{obj}”."
-            return f"{r.model._meta.verbose_name.capitalize()} “{obj}” created."
+            return f"{str(r.model._meta.verbose_name).capitalize()} “{obj}” created."
 
         return form_page(request, form, save, "core/resource_form.html",
                          {**self.base_context(), "object": instance}, message=message)
@@ -221,22 +233,22 @@ class ResourceForm(ResourceView):
 
 
 class ResourceDelete(ResourceView):
-    def get(self, request, *args, **kwargs) -> HttpResponse:
+    def get(self, request: ScopedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        r = self.resource
+        r = self.described
         return delete_page(request, obj, r.delete or services.delete_owned,
-                           reverse(f"{r.slug}-list", kwargs={"ws": request.workspace.slug}), f"Deleted “{obj}”.",
-                           verbose_name=r.model._meta.verbose_name)
+                           reverse(f"{r.slug}-list", kwargs={"ws": cast(SluggedWorkspace, request.workspace).slug}),
+                           f"Deleted “{obj}”.", verbose_name=str(r.model._meta.verbose_name))
 
     post = get
 
 
-def resource_urls(resource: Resource, detail_view: type[View] | None = None) -> list:
+def resource_urls(resource: Resource, detail_view: type[View] | None = None) -> list[URLPattern]:
     """The five URL patterns of a resource: list, new, detail, edit, delete."""
     base = resource.plural.replace(" ", "-")
     key = f"<int:{resource.id_kwarg}>"
 
-    def view(cls: type[View], **attrs):
+    def view(cls: type[View], **attrs: Any) -> Callable[..., Any]:
         return cls.as_view(resource=resource, **attrs)
 
     return [

@@ -9,13 +9,20 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 M = TypeVar("M", bound=models.Model)
 
 # The workspace of the request being served (set by WorkspaceMiddleware and the API's token check). Core knows no
 # area, so a workspace is typed here as the model it is: any model row (in fact always a workspaces.Workspace).
 request_workspace: ContextVar[models.Model | None] = ContextVar("request_workspace", default=None)
+
+
+class ScopedRequest(HttpRequest):
+    """A request the workspace middleware has put inside a workspace, as core's generic pages see it (core knows no
+    area, so the workspace is a model row here; ``workspaces.http.WorkspaceRequest`` names it and the member)."""
+
+    workspace: models.Model
 
 
 class WorkspaceOwned(models.Model):

@@ -9,6 +9,7 @@ from typing import cast
 
 from django.http import HttpRequest
 
+from outsidein.core.scoping import ScopedRequest
 from outsidein.workspaces.models import Membership, User, Workspace
 
 
@@ -18,7 +19,7 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
-class WorkspaceRequest(AuthenticatedRequest):
+class WorkspaceRequest(AuthenticatedRequest, ScopedRequest):
     workspace: Workspace
     membership: Membership
 
