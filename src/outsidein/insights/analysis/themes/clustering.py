@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from outsidein.insights.analysis.themes.labels import _describe
 from outsidein.insights.analysis.themes.model import METHODS, ThemeModel
@@ -169,7 +170,7 @@ def default_k_range(n_items: int) -> tuple[int, int]:
 
 
 def choose_k(
-    points: np.ndarray, k_min: int, k_max: int, *, random_state: int = 0, sample_size: int = K_SELECTION_SAMPLE
+    points: NDArray[np.float64], k_min: int, k_max: int, *, random_state: int = 0, sample_size: int = K_SELECTION_SAMPLE
 ) -> tuple[int, dict[int, float]]:
     """Smallest k on a geometric grid whose silhouette (on a sample) reaches SILHOUETTE_SHARE of the best.
 
@@ -204,8 +205,8 @@ def _empty_model(
     n: int,
     encoder: Encoder | None,
     vocabulary: list[str] | None = None,
-    idf: np.ndarray | None = None,
-    components: np.ndarray | None = None,
+    idf: NDArray[np.floating[Any]] | None = None,
+    components: NDArray[np.float32] | None = None,
 ) -> ThemeModel:
     return ThemeModel(
         method=method,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 # scikit-learn (and the scipy it loads) takes about a second to import, and the web app imports this module
 # at start-up for its constants and types; so each function imports the parts it uses when it runs.
@@ -32,20 +33,20 @@ class Theme:
 
 def _describe(
     theme_id: int,
-    points: np.ndarray,
-    members: np.ndarray,
+    points: NDArray[np.floating[Any]],
+    members: NDArray[np.integer[Any]],
     texts: Sequence[str],
-    text_rows: np.ndarray,
+    text_rows: NDArray[np.integer[Any]],
     member_tfidf: sparse.spmatrix,
-    overall_mean: np.ndarray,
+    overall_mean: NDArray[np.floating[Any]],
     vocabulary: list[str],
     surface: dict[str, str],
     n_quotes: int = 3,
-) -> tuple[np.ndarray, float, Theme]:
+) -> tuple[NDArray[np.floating[Any]], float, Theme]:
     """Centroid, novelty threshold and the readable record of one cluster."""
     from sklearn.preprocessing import normalize
 
-    centroid = normalize(points.mean(axis=0, keepdims=True))[0]
+    centroid: NDArray[np.floating[Any]] = normalize(points.mean(axis=0, keepdims=True))[0]
     sims = points @ centroid
     threshold = float(np.quantile(sims, NOVELTY_QUANTILE)) if len(sims) > 1 else float(sims[0]) * 0.9
     # Terms frequent here and rarer elsewhere: the mean TF-IDF lift over the whole collection.

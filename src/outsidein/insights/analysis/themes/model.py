@@ -6,9 +6,10 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from outsidein.insights.analysis.themes.labels import TOP_TERMS, Theme, _describe, _interleave
 from outsidein.insights.analysis.themes.vectors import (
@@ -41,11 +42,12 @@ class ThemeModel:
 
     method: str
     themes: list[Theme]
-    centroids: np.ndarray  # (k, d), unit rows, in the model's vector space
-    thresholds: np.ndarray  # (k,), minimum cosine similarity for a new item to join each theme
+    # float32 as fitted and as stored; a split widens them to float64 until the model is stored again.
+    centroids: NDArray[np.floating[Any]]  # (k, d), unit rows, in the model's vector space
+    thresholds: NDArray[np.floating[Any]]  # (k,), minimum cosine similarity for a new item to join each theme
     vocabulary: list[str]
-    idf: np.ndarray
-    components: np.ndarray | None  # LSA projection (d, n_terms) for the tfidf method
+    idf: NDArray[np.float32]
+    components: NDArray[np.float32] | None  # LSA projection (d, n_terms) for the tfidf method
     n_items: int
     analyzer_config: dict[str, bool] = field(default_factory=lambda: {"stem": True, "bigrams": True})
     k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per candidate k when auto-chosen
@@ -58,7 +60,7 @@ class ThemeModel:
         return len(self.themes)
 
     @property
-    def assignments(self) -> np.ndarray:
+    def assignments(self) -> NDArray[np.int64]:
         """Theme id of every fitted item (``UNASSIGNED`` for items without content)."""
         ids = np.full(self.n_items, UNASSIGNED, dtype=np.int64)
         for theme in self.themes:
@@ -76,7 +78,7 @@ class ThemeModel:
             self._vectorizer = _rebuild_vectorizer(self.vocabulary, self.idf, self.analyzer_config)
         return self._vectorizer
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def vectors(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Unit vectors of ``texts`` in the model's space; texts without content give zero rows."""
         from sklearn.preprocessing import normalize
 
@@ -84,13 +86,23 @@ class ThemeModel:
         if self.method == "embeddings":
             return _embed(texts, self.encoder)
         tfidf = self.vectorizer().transform(texts)
-        return normalize(_project(tfidf, self.components))
+        vectors: NDArray[np.float32] = normalize(_project(tfidf, self.components))
+        return vectors
 
-    def similarities(self, texts: Sequence[str]) -> np.ndarray:
+    def similarities(self, texts: Sequence[str]) -> NDArray[np.floating[Any]]:
         """Cosine similarity of each text to each theme, shape (len(texts), k)."""
-        return self.vectors(texts) @ self.centroids.T
+        similarity: NDArray[np.floating[Any]] = self.vectors(texts) @ self.centroids.T
+        return similarity
 
-    def assign(self, texts: Sequence[str], *, with_similarity: bool = False):
+    @overload
+    def assign(self, texts: Sequence[str], *, with_similarity: Literal[False] = False) -> NDArray[np.int64]: ...
+
+    @overload
+    def assign(self, texts: Sequence[str], *,
+               with_similarity: Literal[True]) -> tuple[NDArray[np.int64], NDArray[np.floating[Any]]]: ...
+
+    def assign(self, texts: Sequence[str], *, with_similarity: bool = False,
+               ) -> NDArray[np.int64] | tuple[NDArray[np.int64], NDArray[np.floating[Any]]]:
         """Theme id per text by nearest theme, or ``UNASSIGNED`` when no theme is close enough.
 
         With ``with_similarity`` returns ``(ids, similarity to the chosen theme)``.
@@ -206,7 +218,7 @@ class ThemeModel:
             "themes": [asdict(t) for t in self.themes],
             "k_scores": {str(k): v for k, v in self.k_scores.items()},
         }
-        arrays: dict[str, np.ndarray] = {
+        arrays: dict[str, NDArray[np.uint8] | NDArray[np.float32]] = {
             "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
             "centroids": self.centroids.astype(np.float32),
             "thresholds": self.thresholds.astype(np.float32),
@@ -215,7 +227,8 @@ class ThemeModel:
         if self.components is not None:
             arrays["components"] = self.components.astype(np.float32)
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
+        # The archive's arrays are named by the keywords; none of them holds objects, so none is pickled.
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
         return buffer.getvalue()
 
     @classmethod

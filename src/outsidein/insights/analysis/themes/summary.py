@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from outsidein.insights.analysis.themes.model import UNASSIGNED
 
@@ -15,6 +16,13 @@ from outsidein.insights.analysis.themes.model import UNASSIGNED
 # at start-up for its constants and types; so each function imports the parts it uses when it runs.
 if TYPE_CHECKING:
     pass
+
+
+# One value per item: a sequence (None where unknown) or a NumPy array.
+Floats = Sequence[float | None] | NDArray[np.floating[Any]]
+# When each item came: datetimes (naive ones read as UTC), datetime64 or epoch seconds; None where unknown.
+Moment = datetime | np.datetime64 | float | None
+Moments = Sequence[Moment] | NDArray[np.datetime64]
 
 
 # -- figures per theme -------------------------------------------------------------------------------
@@ -31,13 +39,13 @@ class ThemeSummary:
 
 
 def summarise_themes(
-    theme_ids: Sequence[int] | np.ndarray,
+    theme_ids: Sequence[int] | NDArray[np.integer[Any]],
     *,
-    sentiment: Sequence[float] | np.ndarray | None = None,
-    timestamps: Sequence[Any] | np.ndarray | None = None,
-    account_ids: Sequence[Any] | np.ndarray | None = None,
-    revenue: Sequence[float] | np.ndarray | None = None,
-    now: Any = None,
+    sentiment: Floats | None = None,
+    timestamps: Moments | None = None,
+    account_ids: Sequence[Hashable] | NDArray[np.generic] | None = None,
+    revenue: Floats | None = None,
+    now: Moment = None,
     window_days: float = 30.0,
 ) -> list[ThemeSummary]:
     """Size, average sentiment, trend and revenue at stake per theme, from per-item arrays.
@@ -78,7 +86,7 @@ def summarise_themes(
                 trend = recent_count / int(recent.sum()) - previous_count / int(previous.sum())
         at_stake, distinct = None, 0
         if accounts is not None:
-            per_account: dict[Any, float] = {}
+            per_account: dict[Hashable, float] = {}
             for i in np.flatnonzero(member):
                 account = accounts[i]
                 if account is None or account == "":
@@ -103,16 +111,24 @@ def summarise_themes(
     return summaries
 
 
-def _float_array(values: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray | None:
+@overload
+def _float_array(values: None, n: int) -> None: ...
+@overload
+def _float_array(values: Floats, n: int) -> NDArray[np.float64]: ...
+def _float_array(values: Floats | None, n: int) -> NDArray[np.float64] | None:
     if values is None:
         return None
-    array = np.array([np.nan if v is None else v for v in values], dtype=float)
+    array = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     if len(array) != n:
         raise ValueError("every per-item array must have one entry per item")
     return array
 
 
-def _seconds(values: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray | None:
+@overload
+def _seconds(values: None, n: int) -> None: ...
+@overload
+def _seconds(values: Moments, n: int) -> NDArray[np.float64]: ...
+def _seconds(values: Moments | None, n: int) -> NDArray[np.float64] | None:
     """Epoch seconds (NaN where missing) from datetimes, datetime64 or numbers."""
     if values is None:
         return None
@@ -121,13 +137,13 @@ def _seconds(values: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray | 
         out = array.astype("datetime64[ms]").astype(np.float64) / 1000.0
         out[np.isnat(array)] = np.nan
     else:
-        out = np.array([_one_second(v) for v in values], dtype=float)
+        out = np.array([_one_second(v) for v in values], dtype=np.float64)
     if len(out) != n:
         raise ValueError("timestamps must have one entry per item")
     return out
 
 
-def _one_second(value: Any) -> float:
+def _one_second(value: Moment) -> float:
     if value is None:
         return np.nan
     if isinstance(value, datetime):
@@ -135,5 +151,8 @@ def _one_second(value: Any) -> float:
             value = value.replace(tzinfo=UTC)
         return value.timestamp()
     if isinstance(value, np.datetime64):
-        return np.nan if np.isnat(value) else value.astype("datetime64[ms]").astype(np.float64) / 1000.0
+        if np.isnat(value):
+            return np.nan
+        seconds: float = value.astype("datetime64[ms]").astype(np.float64) / 1000.0
+        return seconds
     return float(value)

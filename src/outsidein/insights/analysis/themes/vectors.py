@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import snowballstemmer
+from numpy.typing import NDArray
 
 # scikit-learn (and the scipy it loads) takes about a second to import, and the web app imports this module
 # at start-up for its constants and types; so each function imports the parts it uses when it runs.
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 
-Encoder = Callable[[list[str]], np.ndarray]
+# Texts in, one vector per text out (a row each).
+Encoder = Callable[[list[str]], NDArray[np.floating[Any]]]
 
 
 # Contractions are split before tokenising ("won't" -> "wo not"), which leaves these fragments;
@@ -64,7 +66,9 @@ _EXTRA_STOP_WORDS = frozenset(
 def stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS
+    # scikit-learn has no type information: its list is a frozenset of words.
+    words: frozenset[str] = ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS
+    return words
 
 
 _TOKEN = re.compile(r"[a-z]{2,}")
@@ -125,13 +129,14 @@ def _surface_forms(texts: Sequence[str], analyzer: TextAnalyzer, limit: int = 20
     return {stem: c.most_common(1)[0][0] for stem, c in counts.items()}
 
 
-def _project(tfidf: sparse.spmatrix, components: np.ndarray | None) -> np.ndarray:
+def _project(tfidf: sparse.spmatrix, components: NDArray[np.float32] | None) -> NDArray[np.float32]:
     if components is None:
-        return tfidf.toarray().astype(np.float32)
+        dense: NDArray[np.float32] = tfidf.toarray().astype(np.float32)
+        return dense
     return np.asarray(tfidf @ components.T, dtype=np.float32)
 
 
-def _embed(texts: list[str], encoder: Encoder | None) -> np.ndarray:
+def _embed(texts: list[str], encoder: Encoder | None) -> NDArray[np.float32]:
     from sklearn.preprocessing import normalize
 
     if encoder is None:
@@ -139,13 +144,14 @@ def _embed(texts: list[str], encoder: Encoder | None) -> np.ndarray:
 
         encoder = default_encoder()
     blank = np.array([not t.strip() for t in texts], dtype=bool)
-    vectors = np.asarray(encoder([t if t.strip() else "." for t in texts]), dtype=np.float32)
+    vectors: NDArray[np.float32] = np.asarray(encoder([t if t.strip() else "." for t in texts]), dtype=np.float32)
     vectors = normalize(vectors)
     vectors[blank] = 0.0
     return vectors
 
 
-def _rebuild_vectorizer(vocabulary: list[str], idf: np.ndarray, analyzer_config: dict[str, Any]) -> TfidfVectorizer:
+def _rebuild_vectorizer(vocabulary: list[str], idf: NDArray[np.float32],
+                        analyzer_config: dict[str, bool]) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
