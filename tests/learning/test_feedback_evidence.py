@@ -3,28 +3,25 @@ customers say, relayed, from the item's account and segment; linked from the pag
 never across workspaces."""
 
 
+import factories
 import pytest
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
-from outsidein.feedback.models import FeedbackItem
 from outsidein.learning import services
 from outsidein.learning.models import Evidence
 
 
 @pytest.fixture
 def account(workspace):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    return core_services.create_owned(Account, workspace, {"name": "Harbour", "segment": segment})
+    return factories.account(workspace, "Harbour", segment=factories.segment(workspace, "Retail"))
 
 
 @pytest.fixture
 def item(workspace, account):
-    return FeedbackItem.objects.create(workspace=workspace, account=account, nps=3, source="survey",
-                                       text="Tracking late loads by phone eats our mornings")
+    return factories.feedback_item(workspace, "Tracking late loads by phone eats our mornings", account=account,
+                                   nps=3, source="survey")
 
 
 @pytest.fixture
@@ -35,7 +32,7 @@ def assumption(workspace, owner):
 
 @pytest.fixture
 def their_item(other_workspace):
-    return FeedbackItem.objects.create(workspace=other_workspace, nps=10, text="Late loads are fine for us")
+    return factories.feedback_item(other_workspace, "Late loads are fine for us", nps=10)
 
 
 def test_a_feedback_item_is_relayed_say_evidence_from_its_account(assumption, owner, item, account):

@@ -4,12 +4,11 @@ as evidence and seeing the confidence move, confirming a suggested status, test 
 import html
 import re
 
+import factories
 import pytest
 from django.urls import reverse
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.learning import services
 from outsidein.learning.models import Assumption, Evidence, Experiment
 
@@ -31,8 +30,7 @@ def assumption(workspace, owner):
 
 @pytest.fixture
 def highlight(workspace, owner):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    account = core_services.create_owned(Account, workspace, {"name": "Harbour", "segment": segment})
+    account = factories.account(workspace, "Harbour", segment=factories.segment(workspace, "Retail"))
     conversation = conversation_services.save_conversation(workspace, owner, {"kind": "coffee", "account": account})
     return conversation_services.add_highlight(conversation, owner, kind="quote",
                                                text="Honestly, late loads are not a problem for us")
@@ -86,7 +84,7 @@ def test_linking_a_highlight_as_refuting_moves_confidence_and_the_map(owner_clie
 
 def test_a_suggested_status_is_confirmed_by_a_person(owner_client, workspace, owner, assumption):
     for index in range(3):
-        account = core_services.create_owned(Account, workspace, {"name": f"Account {index}"})
+        account = factories.account(workspace, f"Account {index}")
         conversation = conversation_services.save_conversation(workspace, owner, {"kind": "site_visit",
                                                                                   "account": account})
         services.link_evidence(assumption, owner, direction="supports", conversation=conversation)
