@@ -51,3 +51,14 @@ def test_integer_inputs_are_documented_with_their_bounds(document):
     account = document["components"]["schemas"]["AccountIn"]["properties"]["segment_id"]
     assert {"minimum": -(2**63), "maximum": 2**63 - 1}.items() <= next(
         option for option in account["anyOf"] if option.get("type") == "integer").items()
+
+
+def test_a_body_documents_the_rules_of_its_model_fields(document, api):
+    person = document["components"]["schemas"]["PersonIn"]
+    assert person["required"] == ["name"]
+    assert {"minLength": 1, "maxLength": 150}.items() <= person["properties"]["name"].items()
+    assert person["properties"]["email"]["maxLength"] == 254  # the model's EmailField
+    assert person["properties"]["role"] == {"allOf": [{"$ref": "#/components/schemas/PersonRole"}],
+                                            "default": "end_user"}
+    assert document["components"]["schemas"]["PersonRole"]["enum"] == ["buyer", "end_user", "internal"]
+    assert api.post("/persons", {"name": "Ada", "email": "a" * 250 + "@x.io"}).status_code == 422

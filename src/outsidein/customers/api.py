@@ -1,10 +1,12 @@
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field
 from pydantic import field_validator
 
 from outsidein.api.crud import add_crud
-from outsidein.api.inputs import InputFilters, InputSchema
+from outsidein.api.inputs import InputFilters
+from outsidein.api.model_schemas import ModelInput, ModelOutput, crud_schemas
 from outsidein.api.routing import Router
 from outsidein.core.money import currency_of
 from outsidein.customers import services
@@ -14,27 +16,14 @@ from outsidein.workspaces.models import User
 router = Router()
 
 
-class SegmentIn(InputSchema):
-    name: str = Field(min_length=1, max_length=100)
-    description: str = ""
-
-
-class SegmentPatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    description: str | None = None
-
-
-class SegmentOut(Schema):
-    id: int
-    name: str
-    description: str
+SegmentIn, SegmentPatch, SegmentOut = crud_schemas(Segment, ["name", "description"])
 
 
 class SegmentFilter(InputFilters):
     q: str | None = None
 
 
-class _BlankTier(InputSchema):
+class _BlankTier(ModelInput):
     """The tier column holds "" for "no tier", never NULL: accept "" and null, store ""."""
 
     @field_validator("tier", mode="before", check_fields=False)
@@ -48,40 +37,40 @@ class _BlankTier(InputSchema):
         return value or ""
 
 
+# The model does not bound revenue; the API, like the import, refuses a negative one.
+Revenue = Annotated[Decimal | None, Field(ge=0, max_digits=14, decimal_places=2)]
+ACCOUNT_FIELDS = ["name", "segment_id", "annual_revenue", "tier", "account_manager_id", "external_id", "website",
+                  "notes"]
+
+
 class AccountIn(_BlankTier):
-    name: str = Field(min_length=1, max_length=200)
-    segment_id: int | None = None
-    annual_revenue: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    annual_revenue: Revenue = None
+    # "No tier" is "", which is no member of Tier: null stands for it here (see _BlankTier).
     tier: Tier | None = Field(None, validate_default=True)
-    account_manager_id: int | None = None
-    external_id: str = ""
-    website: str = ""
-    notes: str = ""
+
+    class Meta:
+        model = Account
+        fields = ACCOUNT_FIELDS
 
 
 class AccountPatch(_BlankTier):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    segment_id: int | None = None
-    annual_revenue: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    annual_revenue: Revenue = None
     tier: Tier | None = None
-    account_manager_id: int | None = None
-    external_id: str | None = None
-    website: str | None = None
-    notes: str | None = None
+
+    class Meta:
+        model = Account
+        fields = ACCOUNT_FIELDS
+        fields_optional = "__all__"
 
 
-class AccountOut(Schema):
-    id: int
-    name: str
-    segment_id: int | None
-    segment_name: str | None = Field(None, alias="segment.name")
-    annual_revenue: Decimal | None
+class AccountOut(ModelOutput):
+    segment_name: str | None = Field(None, alias="segment.name")  # read through the relation
     currency: str = Field("USD", description="ISO 4217 code of annual_revenue: the workspace's currency.")
-    tier: str
-    account_manager_id: int | None
-    external_id: str
-    website: str
-    notes: str
+
+    class Meta:
+        model = Account
+        fields = ["id", "name", "segment_id", "segment_name", "annual_revenue", "currency", "tier",
+                  "account_manager_id", "external_id", "website", "notes"]
 
     @staticmethod
     def resolve_currency(obj, context) -> str:
@@ -94,35 +83,10 @@ class AccountFilter(InputFilters):
     tier: Tier | None = None
 
 
-class PersonIn(InputSchema):
-    name: str = Field(min_length=1, max_length=150)
-    email: str = ""
-    title: str = ""
-    account_id: int | None = None
-    role: PersonRole = PersonRole.END_USER
-    external_id: str = ""
-    notes: str = ""
+PERSON_FIELDS = ["name", "email", "title", "account_id", "role", "external_id", "notes"]
 
 
-class PersonPatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=150)
-    email: str | None = None
-    title: str | None = None
-    account_id: int | None = None
-    role: PersonRole | None = None
-    external_id: str | None = None
-    notes: str | None = None
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-    email: str
-    title: str
-    account_id: int | None
-    role: str
-    external_id: str
-    notes: str
+PersonIn, PersonPatch, PersonOut = crud_schemas(Person, PERSON_FIELDS)
 
 
 class PersonFilter(InputFilters):
@@ -131,55 +95,46 @@ class PersonFilter(InputFilters):
     role: PersonRole | None = None
 
 
-class CompetitorIn(InputSchema):
-    name: str = Field(min_length=1, max_length=150)
-    aliases: str = ""
-    competitor_class: str = ""
-    notes: str = ""
+COMPETITOR_FIELDS = ["name", "aliases", "competitor_class", "notes"]
 
 
-class CompetitorPatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=150)
-    aliases: str | None = None
-    competitor_class: str | None = None
-    notes: str | None = None
-
-
-class CompetitorOut(Schema):
-    id: int
-    name: str
-    aliases: str
-    competitor_class: str
-    notes: str
+CompetitorIn, CompetitorPatch, CompetitorOut = crud_schemas(Competitor, COMPETITOR_FIELDS)
 
 
 class CompetitorFilter(InputFilters):
     q: str | None = None
 
 
-class ProductIn(InputSchema):
-    name: str = Field(min_length=1, max_length=150)
-    product_class: str = ""
+# The segments are many-to-many relations, sent and read as lists of ids.
+PRODUCT_FIELDS = ["name", "product_class", "target_segment_ids", "non_target_segment_ids", "go_to_market"]
+
+
+class ProductIn(ModelInput):
     target_segment_ids: list[int] = []
     non_target_segment_ids: list[int] = []
-    go_to_market: str = ""
+
+    class Meta:
+        model = Product
+        fields = PRODUCT_FIELDS
 
 
-class ProductPatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=150)
-    product_class: str | None = None
+class ProductPatch(ModelInput):
     target_segment_ids: list[int] | None = None
     non_target_segment_ids: list[int] | None = None
-    go_to_market: str | None = None
+
+    class Meta:
+        model = Product
+        fields = PRODUCT_FIELDS
+        fields_optional = "__all__"
 
 
-class ProductOut(Schema):
-    id: int
-    name: str
-    product_class: str
+class ProductOut(ModelOutput):
     target_segment_ids: list[int]
     non_target_segment_ids: list[int]
-    go_to_market: str
+
+    class Meta:
+        model = Product
+        fields = ["id", *PRODUCT_FIELDS]
 
     @staticmethod
     def resolve_target_segment_ids(obj: Product) -> list[int]:
