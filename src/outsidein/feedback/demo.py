@@ -8,11 +8,14 @@ worst (and got worse in the last two months), tracking accuracy matters most and
 import math
 import random
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
+from outsidein.customers.models import Account, Person
 from outsidein.feedback import services
 from outsidein.feedback.imports import SentimentScorer
 from outsidein.feedback.models import FeedbackItem, ImportBatch, Source
+from outsidein.workspaces.models import User, Workspace
 
 SURVEY = "Relationship NPS survey"
 HELPDESK = "Helpdesk"
@@ -124,7 +127,8 @@ PRAISING = ["Great.", "Excellent work.", "Love it.", "Thank you!", "Very happy."
 COMPLAINING = ["Frustrating.", "Not acceptable.", "Really disappointing.", "Annoying.", "This is a real problem."]
 
 
-def _say(rng, parts: tuple[list[str], list[str]], follow_up: float, feelings: list[str] = ()) -> str:
+def _say(rng: random.Random, parts: tuple[list[str], list[str]], follow_up: float,
+         feelings: Sequence[str] = ()) -> str:
     """One opening, a follow-up sentence with probability ``follow_up``, and most of the time a feeling."""
     openings, follow_ups = parts
     text = rng.choice(openings)
@@ -135,11 +139,11 @@ def _say(rng, parts: tuple[list[str], list[str]], follow_up: float, feelings: li
     return text
 
 
-def _rating(rng, mean: float, sd: float) -> int:
+def _rating(rng: random.Random, mean: float, sd: float) -> int:
     return max(1, min(5, round(rng.gauss(mean, sd))))
 
 
-def _pick_comment(rng, ratings: dict[str, int]) -> str:
+def _pick_comment(rng: random.Random, ratings: dict[str, int]) -> str:
     worst = min(ratings, key=lambda d: (ratings[d], rng.random()))
     best = max(ratings, key=lambda d: (ratings[d], rng.random()))
     roll = rng.random()
@@ -150,16 +154,29 @@ def _pick_comment(rng, ratings: dict[str, int]) -> str:
     return ""  # without a complaint or praise to make, respondents leave the comment blank
 
 
-def _respondents(ctx) -> Sequence[tuple]:
-    by_account: dict[int, list] = {}
+class DemoWorld(Protocol):
+    """What the feedback demo reads of the demo workspace built before it (the site's ``DemoContext``)."""
+
+    workspace: Workspace
+    rng: random.Random
+    now: datetime
+    leaders: list[User]
+    accounts: list[Account]
+    persons: list[Person]
+
+
+def _respondents(ctx: DemoWorld) -> tuple[list[Account], list[float], dict[int | None, list[Person]]]:
+    """The accounts that answer (not internal ones), weighted by revenue, and each account's persons."""
+    by_account: dict[int | None, list[Person]] = {}
     for person in ctx.persons:
         by_account.setdefault(person.account_id, []).append(person)
-    external = [a for a in ctx.accounts if not a.segment.name.startswith("Internal")]
+    # Every demo account has a segment; one without would be a customer.
+    external = [a for a in ctx.accounts if a.segment is None or not a.segment.name.startswith("Internal")]
     weights = [math.sqrt(float(a.annual_revenue or 20_000)) for a in external]
     return external, weights, by_account
 
 
-def build(ctx) -> None:
+def build(ctx: DemoWorld) -> None:
     rng, ws = ctx.rng, ctx.workspace
     # Wording is drawn from its own stream (seeded from the demo's, without drawing from it), so changing the
     # texts never changes the ratings, accounts or dates the rest of the demo is built on.

@@ -1,12 +1,16 @@
+from typing import Any, cast
+
 from django import forms
 
 from outsidein.core.datafiles import ImportLimits
+from outsidein.core.forms import choice_field
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.feedback.imports import FIELDS
 from outsidein.feedback.models import Source
 from outsidein.feedback.selectors import FeedbackFilter
+from outsidein.workspaces.models import Workspace
 
 MAX_UPLOAD_HELP = ("CSV (UTF-8; Windows-1252 and other encodings are detected), Excel .xlsx or JSON Lines, up to "
                    "{limit:,} MB and {columns:,} columns. Large files are fine: they are read as a stream.")
@@ -20,7 +24,7 @@ class UploadForm(forms.Form):
                                   widget=forms.TextInput(attrs={"list": "known-sources", "autocomplete": "off"}))
     source = forms.ChoiceField(label="Kind of feedback", choices=Source.choices, initial=Source.SURVEY)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limits = ImportLimits.current()
         self.fields["file"].help_text = MAX_UPLOAD_HELP.format(limit=limits.upload_bytes >> 20, columns=limits.columns)
@@ -29,7 +33,7 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One choice per column of the file: which feedback field it holds, or nothing."""
 
-    def __init__(self, *args, columns: list[str], initial_mapping: dict[str, str], **kwargs):
+    def __init__(self, *args: Any, columns: list[str], initial_mapping: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
         choices = [("", "— ignore —"), *FIELDS.items()]
@@ -54,12 +58,12 @@ class FeedbackFilterForm(forms.Form):
         ("", "Any"), ("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")])
     batch = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, workspace, source_names: list[str], **kwargs):
+    def __init__(self, *args: Any, workspace: Workspace, source_names: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = scoped(Account, workspace).order_by("name")
+        choice_field(self, "account").queryset = scoped(Account, workspace).order_by("name")
         use_picker(self.fields["account"], "account", workspace)
-        self.fields["segment"].queryset = scoped(Segment, workspace).order_by("name")
-        self.fields["source_name"].choices = [("", "Any"), *((n, n) for n in source_names)]
+        choice_field(self, "segment").queryset = scoped(Segment, workspace).order_by("name")
+        cast(forms.ChoiceField, self.fields["source_name"]).choices = [("", "Any"), *((n, n) for n in source_names)]
 
 
 def chosen_filter(form: forms.Form) -> FeedbackFilter:

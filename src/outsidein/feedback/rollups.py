@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from datetime import tzinfo
 from typing import Any
 
 from django.db import connection, transaction
@@ -41,6 +42,7 @@ from outsidein.feedback.models import (
     TallyKind,
 )
 from outsidein.feedback.rules import DETRACTOR_MAX
+from outsidein.workspaces.models import Workspace
 
 SLICE = ("workspace_id", "day", "source", "source_name", "segment_key")
 TALLY_KEY = ("workspace_id", "kind", "name")
@@ -50,8 +52,11 @@ TALLY_TABLE = FeedbackTally._meta.db_table
 VOICE_TABLE = AccountVoice._meta.db_table
 VOICE_COUNTS = ("nps_answers", "detractors", "pain_highlights", "pain_scored", "pain_sentiment")
 
+# A part of the stored counts (the slices, the names or the account voices): what each key counts.
+type Counts = Mapping[Hashable, object]
 
-def _zone(workspace) -> zoneinfo.ZoneInfo:
+
+def _zone(workspace: Workspace) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(workspace.time_zone)
 
 
@@ -70,7 +75,7 @@ def _scored(items: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
     return items.filter(Q(nps__isnull=False) | Q(csat__isnull=False) | Q(ces__isnull=False))
 
 
-def slice_counts(items: QuerySet[FeedbackItem], tz) -> list[dict[str, Any]]:
+def slice_counts(items: QuerySet[FeedbackItem], tz: tzinfo) -> list[Mapping[str, Any]]:
     """The items' answer counts per rollup slice: one GROUP BY in the database."""
     return list(
         _scored(items).order_by()
@@ -106,7 +111,8 @@ def _apply_slices(rows: Iterable[Mapping[str, Any]], sign: int) -> None:
 
 
 def _apply_tallies(workspace_id: int, counts: Mapping[tuple[str, str], int], sign: int) -> None:
-    params = [[workspace_id, kind, name[:NAME_MAX], sign * n] for (kind, name), n in sorted(counts.items()) if n]
+    params: list[list[int | str]] = [[workspace_id, kind, name[:NAME_MAX], sign * n]
+                                     for (kind, name), n in sorted(counts.items()) if n]
     if not params:
         return
     with connection.cursor() as cursor:
@@ -138,7 +144,7 @@ def _apply_voice(workspace_id: int, rows: Iterable[Mapping[str, Any]], sign: int
                                        conflict=("account_id",)), params)
 
 
-def _nps_by_account(items: QuerySet[FeedbackItem]) -> list[dict[str, Any]]:
+def _nps_by_account(items: QuerySet[FeedbackItem]) -> list[Mapping[str, Any]]:
     return list(items.filter(account_id__isnull=False, nps__isnull=False).order_by().values("account_id")
                 .annotate(nps_answers=Count("pk"), detractors=Count("pk", filter=Q(nps__lte=DETRACTOR_MAX))))
 
@@ -148,13 +154,13 @@ def _pain_counts() -> dict[str, Count | Sum]:
     return {"pain_highlights": Count("pk"), "pain_scored": Count("sentiment"), "pain_sentiment": Sum("sentiment")}
 
 
-def pain_by_account(highlights) -> list[dict[str, Any]]:
+def pain_by_account(highlights: QuerySet[Highlight]) -> list[Mapping[str, Any]]:
     """Pain highlights of ``highlights`` per account of their conversation: count, how many scored, summed."""
     return list(highlights.filter(kind=HighlightKind.PAIN, conversation__account_id__isnull=False).order_by()
                 .values(account_id=F("conversation__account_id")).annotate(**_pain_counts()))
 
 
-def change_pain(workspace_id: int, highlights, sign: int) -> None:
+def change_pain(workspace_id: int, highlights: QuerySet[Highlight], sign: int) -> None:
     """Count (+1) or uncount (-1) pain highlights in their accounts' AccountVoice rows."""
     with transaction.atomic():
         _apply_voice(workspace_id, pain_by_account(highlights), sign)
@@ -162,7 +168,8 @@ def change_pain(workspace_id: int, highlights, sign: int) -> None:
             _tidy(workspace_id)
 
 
-def move_conversation(workspace_id: int, highlights, old_account: int | None, new_account: int | None) -> None:
+def move_conversation(workspace_id: int, highlights: QuerySet[Highlight], old_account: int | None,
+                      new_account: int | None) -> None:
     """A conversation moved to another account: its pain highlights count there now."""
     if (old_account or None) == (new_account or None):
         return
@@ -182,7 +189,7 @@ def _tidy(workspace_id: int) -> None:
     AccountVoice.objects.filter(workspace_id=workspace_id, nps_answers=0, pain_highlights=0).delete()
 
 
-def _change(workspace, items: QuerySet[FeedbackItem], sign: int) -> None:
+def _change(workspace: Workspace, items: QuerySet[FeedbackItem], sign: int) -> None:
     with transaction.atomic():
         _apply_slices(slice_counts(items, _zone(workspace)), sign)
         _apply_tallies(workspace.pk, _tally_counts(items), sign)
@@ -191,17 +198,17 @@ def _change(workspace, items: QuerySet[FeedbackItem], sign: int) -> None:
             _tidy(workspace.pk)
 
 
-def add_items(workspace, items: QuerySet[FeedbackItem]) -> None:
+def add_items(workspace: Workspace, items: QuerySet[FeedbackItem]) -> None:
     """Count items that were just written (call inside the transaction that wrote them)."""
     _change(workspace, items.filter(workspace=workspace), +1)
 
 
-def remove_items(workspace, items: QuerySet[FeedbackItem]) -> None:
+def remove_items(workspace: Workspace, items: QuerySet[FeedbackItem]) -> None:
     """Uncount items that are about to be deleted or changed (call before the write, in its transaction)."""
     _change(workspace, items.filter(workspace=workspace), -1)
 
 
-def move_account(workspace, account_id: int, old_segment: int | None, new_segment: int | None) -> None:
+def move_account(workspace: Workspace, account_id: int, old_segment: int | None, new_segment: int | None) -> None:
     """An account changed segment: its responses' counts move from the old segment's slices to the new one's."""
     if (old_segment or 0) == (new_segment or 0):
         return
@@ -231,7 +238,7 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def with_rollup(insert_sql: str, workspace) -> str:
+def with_rollup(insert_sql: str, workspace: Workspace) -> str:
     """``insert_sql`` (an ``INSERT INTO <feedback> … SELECT …``, without RETURNING) made to count what it inserts.
 
     The result is one statement whose first column is the number of items inserted; rows skipped by
@@ -240,7 +247,7 @@ def with_rollup(insert_sql: str, workspace) -> str:
     return _counting(f"{insert_sql} RETURNING {RETURNED}", workspace)
 
 
-def _counting(rows_sql: str, workspace) -> str:
+def _counting(rows_sql: str, workspace: Workspace) -> str:
     """One statement adding the rows of ``rows_sql`` (columns as RETURNED) to the rollup and the tallies."""
     ws, zone = int(workspace.pk), _literal(workspace.time_zone)
     counts = ", ".join(f"count(*) FILTER (WHERE i.{metric} = {value})"
@@ -287,7 +294,7 @@ SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM slices), (SELECT count(
 
 
 @transaction.atomic
-def rebuild(workspace) -> tuple[int, int]:
+def rebuild(workspace: Workspace) -> tuple[int, int]:
     """Recompute the workspace's rollup and tallies from its feedback items; returns (slices, names)."""
     ScoreRollup.objects.filter(workspace_id=workspace.pk).delete()
     FeedbackTally.objects.filter(workspace_id=workspace.pk).delete()
@@ -307,17 +314,18 @@ def rebuild(workspace) -> tuple[int, int]:
             FeedbackTally.objects.filter(workspace_id=workspace.pk).count())
 
 
-def _current(workspace) -> tuple[dict, dict, dict]:
-    slices = {tuple(row[k] for k in SLICE[1:]): tuple(row[c] for c in ROLLUP_COLUMNS)
-              for row in ScoreRollup.objects.filter(workspace_id=workspace.pk).values(*SLICE, *ROLLUP_COLUMNS)}
-    names = dict(((kind, name), n) for kind, name, n in
-                 FeedbackTally.objects.filter(workspace_id=workspace.pk).values_list("kind", "name", "items"))
-    voices = {row[0]: tuple(round(v, 6) for v in row[1:]) for row in
-              AccountVoice.objects.filter(workspace_id=workspace.pk).values_list("account_id", *VOICE_COUNTS)}
+def _current(workspace: Workspace) -> tuple[Counts, Counts, Counts]:
+    """The stored slices, names and account voices, each as its counts by key."""
+    slices: Counts = {tuple(row[k] for k in SLICE[1:]): tuple(row[c] for c in ROLLUP_COLUMNS)
+                      for row in ScoreRollup.objects.filter(workspace_id=workspace.pk).values(*SLICE, *ROLLUP_COLUMNS)}
+    names: Counts = dict(((kind, name), n) for kind, name, n in
+                         FeedbackTally.objects.filter(workspace_id=workspace.pk).values_list("kind", "name", "items"))
+    voices: Counts = {row[0]: tuple(round(v, 6) for v in row[1:]) for row in
+                      AccountVoice.objects.filter(workspace_id=workspace.pk).values_list("account_id", *VOICE_COUNTS)}
     return slices, names, voices
 
 
-def differences(workspace) -> list[str]:
+def differences(workspace: Workspace) -> list[str]:
     """Where the stored rollup and tallies differ from a count of the items now (empty when in step)."""
     with transaction.atomic():
         stored = _current(workspace)
@@ -325,7 +333,7 @@ def differences(workspace) -> list[str]:
         rebuild(workspace)
         fresh = _current(workspace)
         transaction.savepoint_rollback(sid)
-    wrong = []
+    wrong: list[str] = []
     for part, (have, want) in enumerate(zip(stored, fresh, strict=True)):
         for key in sorted(set(have) | set(want), key=str):
             if have.get(key) != want.get(key):

@@ -125,8 +125,8 @@ def score(fieldname: str, text: str) -> int | None:
     """A score cell (already trimmed): None when blank, else a whole number inside the field's range."""
     if not text:
         return None
-    if _whole.match(text):
-        number = int(_whole_part.match(text).group())
+    if _whole.match(text) and (whole := _whole_part.match(text)):  # a whole number always has a whole part
+        number = int(whole.group())
         low, high = SCORE_RANGES[fieldname]
         if not low <= number <= high:
             raise RowError(out_of_range(fieldname, number))

@@ -1,7 +1,7 @@
 """Reads of feedback: the filter every feedback page and score shares, the feedback list, sources and imports."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,6 +15,7 @@ from outsidein.feedback.models import (
     TallyKind,
 )
 from outsidein.feedback.rules import DETRACTOR_MAX, PROMOTER_MIN
+from outsidein.workspaces.models import Workspace
 
 NPS_GROUPS = {"promoter": Q(nps__gte=PROMOTER_MIN),
               "passive": Q(nps__gt=DETRACTOR_MAX, nps__lt=PROMOTER_MIN),
@@ -38,11 +39,11 @@ class FeedbackFilter:
     until: date | None = None  # inclusive
 
 
-def _day_start(day: date, tz=None) -> datetime:
+def _day_start(day: date, tz: tzinfo | None = None) -> datetime:
     return timezone.make_aware(datetime.combine(day, time()), tz)
 
 
-def filtered_feedback(workspace, f: FeedbackFilter, *, tz=None) -> QuerySet[FeedbackItem]:
+def filtered_feedback(workspace: Workspace, f: FeedbackFilter, *, tz: tzinfo | None = None) -> QuerySet[FeedbackItem]:
     """Items matching the filter; ``since``/``until`` are days in ``tz`` (the reader's zone by default)."""
     items = scoped(FeedbackItem, workspace)
     if f.query and (matching := text_matches(FeedbackItem._meta.db_table, "text", f.query)) is not None:
@@ -70,15 +71,15 @@ def filtered_feedback(workspace, f: FeedbackFilter, *, tz=None) -> QuerySet[Feed
     return items
 
 
-def feedback_list(workspace, f: FeedbackFilter) -> QuerySet[FeedbackItem]:
+def feedback_list(workspace: Workspace, f: FeedbackFilter) -> QuerySet[FeedbackItem]:
     return filtered_feedback(workspace, f).select_related("account", "person")
 
 
-def source_names(workspace) -> list[str]:
+def source_names(workspace: Workspace) -> list[str]:
     """The source names the workspace's feedback holds, as the writes tallied them (no scan of the items)."""
     return list(scoped(FeedbackTally, workspace).filter(kind=TallyKind.SOURCE_NAME, items__gt=0)
                 .order_by("name").values_list("name", flat=True))
 
 
-def import_batches(workspace) -> QuerySet[ImportBatch]:
+def import_batches(workspace: Workspace) -> QuerySet[ImportBatch]:
     return scoped(ImportBatch, workspace).select_related("created_by")

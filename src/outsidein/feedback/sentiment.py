@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 POSITIVE_FROM = 0.05
 NEGATIVE_TO = -0.05
@@ -25,12 +26,19 @@ NEGATIVE_TO = -0.05
 Label = Literal["negative", "neutral", "positive"]
 
 
+class Analyzer(Protocol):
+    """What is used of VADER's ``SentimentIntensityAnalyzer``."""
+
+    def polarity_scores(self, text: str) -> dict[str, float]: ...
+
+
 @lru_cache(maxsize=1)
-def _analyzer():
+def _analyzer() -> Analyzer:
     # Imported lazily: building the analyzer reads the lexicon files (about 0.1 s).
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    analyzer: Analyzer = SentimentIntensityAnalyzer()
+    return analyzer
 
 
 def score_text(text: str | None) -> float:
@@ -40,7 +48,7 @@ def score_text(text: str | None) -> float:
     return float(_analyzer().polarity_scores(str(text))["compound"])
 
 
-def score_texts(texts: Iterable[str | None]) -> np.ndarray:
+def score_texts(texts: Iterable[str | None]) -> NDArray[np.float64]:
     """Sentiment of every text in -1..1, in order; NaN for blank texts."""
     return np.fromiter((score_text(text) for text in texts), dtype=np.float64)
 

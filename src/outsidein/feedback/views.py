@@ -1,9 +1,10 @@
 import csv
 from itertools import islice
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,10 +16,11 @@ from outsidein.feedback import after_import, forms, imports, selectors, services
 from outsidein.feedback.exports import export_feedback
 from outsidein.feedback.models import FeedbackItem, ImportBatch
 from outsidein.feedback.sentiment import label as sentiment_label
+from outsidein.workspaces.http import WorkspaceRequest
 
 
 @login_required
-def feedback_list(request):
+def feedback_list(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))
     chosen = forms.chosen_filter(form)
@@ -29,13 +31,13 @@ def feedback_list(request):
 
 
 @login_required
-def feedback_export(request):
+def feedback_export(request: WorkspaceRequest) -> StreamingHttpResponse:
     ws = request.workspace
     form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))
     items = selectors.filtered_feedback(ws, forms.chosen_filter(form))
 
     class Echo:
-        def write(self, value):
+        def write(self, value: str) -> str:
             return value
 
     writer = csv.writer(Echo())
@@ -47,7 +49,7 @@ def feedback_export(request):
 
 
 @login_required
-def feedback_detail(request, feedback_id: int):
+def feedback_detail(request: WorkspaceRequest, feedback_id: int) -> HttpResponse:
     item = get_scoped(FeedbackItem.objects.select_related("account", "person", "batch"), request.workspace,
                       pk=feedback_id)
     return render(request, "feedback/feedback_detail.html", {
@@ -56,7 +58,7 @@ def feedback_detail(request, feedback_id: int):
 
 
 @login_required
-def import_list(request):
+def import_list(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     return form_page(request, form, lambda data: services.upload_feedback_file(
@@ -66,11 +68,11 @@ def import_list(request):
     })
 
 
-def _batch(request, batch_id: int) -> ImportBatch:
+def _batch(request: WorkspaceRequest, batch_id: int) -> ImportBatch:
     return get_scoped(ImportBatch.objects.select_related("workspace", "created_by"), request.workspace, pk=batch_id)
 
 
-def _mapping_context(batch: ImportBatch, form=None) -> dict:
+def _mapping_context(batch: ImportBatch, form: forms.MappingForm | None = None) -> dict[str, Any]:
     feedback_file = imports.FeedbackFile.of_batch(batch)
     columns, head = feedback_file.preview()
     encoding = feedback_file.encoding  # kept on the batch when its mapping is confirmed, not on this read
@@ -84,13 +86,13 @@ def _mapping_context(batch: ImportBatch, form=None) -> dict:
             "field_rows": list(zip(columns, [form[f"col_{i}"] for i in range(len(columns))], strict=True))}
 
 
-def _file_error(request, batch: ImportBatch, exc: imports.FileRejected):
+def _file_error(request: HttpRequest, batch: ImportBatch, exc: imports.FileRejected) -> HttpResponse:
     return render(request, "feedback/import_detail.html", {"batch": batch, "file_error": str(exc), "here": "imports"},
                   status=422)
 
 
 @login_required
-def import_detail(request, batch_id: int):
+def import_detail(request: WorkspaceRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     if not batch.mapping and batch.started_at is None:
         try:
@@ -103,8 +105,8 @@ def import_detail(request, batch_id: int):
                                                         "here": "imports"})
 
 
-def _result_context(batch: ImportBatch, limit: int = 20) -> dict:
-    rejected = []
+def _result_context(batch: ImportBatch, limit: int = 20) -> dict[str, Any]:
+    rejected: list[tuple[str, str]] = []
     if not batch.is_running and batch.rejected_report:
         path = imports.media_path(batch.rejected_report)
         if path.exists():
@@ -116,7 +118,7 @@ def _result_context(batch: ImportBatch, limit: int = 20) -> dict:
 
 @login_required
 @require_POST
-def import_map(request, batch_id: int):
+def import_map(request: WorkspaceRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     if batch.mapping or batch.started_at:
         messages.info(request, "This import has started already.")
@@ -128,7 +130,7 @@ def import_map(request, batch_id: int):
         return _file_error(request, batch, exc)
     encoding = feedback_file.encoding.name if feedback_file.encoding else None
 
-    def confirm_and_start(data: dict) -> ImportBatch:
+    def confirm_and_start(data: dict[str, Any]) -> ImportBatch:
         services.confirm_mapping(batch, form.mapping(), columns, encoding=encoding)
         services.start_import(batch)
         return batch
@@ -139,14 +141,14 @@ def import_map(request, batch_id: int):
 
 
 @login_required
-def import_progress(request, batch_id: int):
+def import_progress(request: WorkspaceRequest, batch_id: int) -> HttpResponse:
     """The progress panel alone, polled by htmx every second while the import runs."""
     batch = _batch(request, batch_id)
     return render(request, "feedback/_batch_progress.html", {"batch": batch, **_result_context(batch)})
 
 
 @login_required
-def import_rejected(request, batch_id: int):
+def import_rejected(request: WorkspaceRequest, batch_id: int) -> FileResponse:
     batch = _batch(request, batch_id)
     if not batch.rejected_report:
         raise Http404("This import rejected no rows.")

@@ -7,6 +7,7 @@ alone, rows written by hand) and is safe at any time: each workspace is recounte
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["rebuild", "check"])
         parser.add_argument("--workspace", help="Slug of one workspace (default: every workspace).")
 
-    def handle(self, *args, action: str, workspace: str | None = None, **options) -> None:
+    def handle(self, *args: Any, action: str, workspace: str | None = None, **options: Any) -> None:
         workspaces = Workspace.objects.order_by("pk")
         if workspace:
             workspaces = workspaces.filter(slug=workspace)

@@ -110,6 +110,7 @@ class Command(BaseCommand):
                 reader = csv.reader(source)
                 header = next(reader, None)
                 position = column_position(header, column, path)
+                assert header is not None  # column_position refuses a file without one
                 out_header, out_position = add_output_column(header, "sentiment")
                 writer.writerow(out_header)
                 for row in reader:
