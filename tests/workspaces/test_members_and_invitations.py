@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from outsidein.workspaces import services
-from outsidein.workspaces.models import Invitation, Membership, Role, User
+from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User
 
 
 def invite_link(message) -> str:
@@ -200,3 +200,13 @@ def test_admin_is_for_staff_only(owner_client, db):
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/customers/account/").status_code == 200
+
+
+def test_the_workspace_token_and_signup_forms_answer_422_with_the_error_beside_the_field(owner_client, workspace):
+    created = owner_client.post("/workspaces/", {"name": ""})
+    assert created.status_code == 422 and re.search(r'id="field-name".*?errorlist', created.content.decode(), re.S)
+    token = owner_client.post(f"/w/{workspace.slug}/settings/tokens/", {"name": ""})
+    assert token.status_code == 422 and not ApiToken.objects.exists()
+    invite(owner_client, workspace, "new@example.com")
+    signup = Client().post(invite_link(mail.outbox[0]), {"name": "", "password": "short"})
+    assert signup.status_code == 422

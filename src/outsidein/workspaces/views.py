@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -35,12 +37,10 @@ class EmailLoginView(LoginView):
 @login_required
 def workspace_list(request: AuthenticatedRequest) -> HttpResponse:
     form = forms.WorkspaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        workspace = services.create_workspace(form.cleaned_data["name"], request.user)
-        return redirect("workspace-home", ws=workspace.slug)
-    memberships = request.user.memberships.select_related("workspace").annotate(
-        members=Count("workspace__memberships"))
-    return render(request, "workspaces/list.html", {"memberships": memberships, "form": form})
+    return form_page(request, form, lambda data: services.create_workspace(data["name"], request.user),
+                     "workspaces/list.html", lambda: {"memberships": request.user.memberships.select_related(
+                         "workspace").annotate(members=Count("workspace__memberships"))},
+                     success_url=lambda workspace: reverse("workspace-home", kwargs={"ws": workspace.slug}))
 
 
 def _require_owner(request: WorkspaceRequest) -> None:
@@ -111,26 +111,32 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
     if User.objects.filter(email=invitation.email).exists():
         return redirect(f"/login/?next={request.path}")
     form = forms.SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(invitation.email, form.cleaned_data["password"], name=form.cleaned_data["name"])
+
+    def join(data: dict[str, Any]) -> User:
+        user = User.objects.create_user(invitation.email, data["password"], name=data["name"])
         services.accept_invitation(invitation, user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("workspace-home", ws=invitation.workspace.slug)
-    return render(request, "workspaces/invitation.html", {"invitation": invitation, "form": form})
+        return user
+
+    return form_page(request, form, join, "workspaces/invitation.html", {"invitation": invitation},
+                     success_url=reverse("workspace-home", kwargs={"ws": invitation.workspace.slug}))
 
 
 @login_required
 @viewer_may_post
 def token_list(request: WorkspaceRequest) -> HttpResponseBase:
     form = forms.TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _, secret = services.create_api_token(request.workspace, request.user, form.cleaned_data["name"])
+
+    def create(data: dict[str, Any]) -> ApiToken:
+        token, secret = services.create_api_token(request.workspace, request.user, data["name"])
         # Shown on the next page only: a reload must neither create a second token nor show it again.
         request.session["new_api_token"] = secret
-        return redirect("token-list", ws=request.workspace.slug)
-    secret = request.session.pop("new_api_token", None)
-    tokens = ApiToken.objects.filter(workspace=request.workspace, user=request.user)
-    return render(request, "workspaces/tokens.html", {"tokens": tokens, "form": form, "secret": secret})
+        return token
+
+    return form_page(request, form, create, "workspaces/tokens.html", lambda: {
+        "tokens": ApiToken.objects.filter(workspace=request.workspace, user=request.user),
+        "secret": request.session.pop("new_api_token", None),
+    }, success_url=reverse("token-list", kwargs={"ws": request.workspace.slug}))
 
 
 @login_required
