@@ -14,7 +14,8 @@ column (``segment_id``): the type, the length limit, blank (``min_length=1`` whe
 the digits of a decimal, the bounds of its validators, the default, and for choices the ``TextChoices`` class of the
 model's module that holds exactly those values (so the document names the enum as before).
 ``fields_optional = "__all__"`` makes every derived field optional and nullable with no default, as a PATCH takes
-them (what an explicit null means is decided by ``outsidein.api.common.nulls_in_model_terms``).
+them (what an explicit null means is decided by ``outsidein.api.common.nulls_in_model_terms``). ``bounds`` adds
+bounds only the API sets to a derived field, e.g. ``bounds = {"text": {"max_length": 10_000}}`` for a TextField.
 
 ninja's ``ModelSchema`` derives fields too but not in the API's terms: it makes a blank text nullable with a null
 default (a create could then store NULL in a NOT NULL column), accepts any string for choices, drops blank=False,
@@ -23,6 +24,7 @@ PATCH's model defaults into the document. The types of model fields are ninja's 
 """
 
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any, ClassVar
@@ -89,10 +91,11 @@ def _bounds(field: models.Field[Any, Any], annotation: Any) -> dict[str, Any]:
     return bounds
 
 
-def input_field(field: models.Field[Any, Any], *, optional: bool) -> tuple[Any, Any]:
-    """The annotation and ``Field`` of a request body field for ``field``."""
+def input_field(field: models.Field[Any, Any], *, optional: bool, extra: Mapping[str, Any] = {},
+                ) -> tuple[Any, Any]:
+    """The annotation and ``Field`` of a request body field for ``field``, with ``extra`` bounds."""
     annotation = _type(field, output=False)
-    bounds = _bounds(field, annotation)
+    bounds = {**_bounds(field, annotation), **extra}
     if optional:
         return annotation | None, Field(None, **bounds)
     if field.null:
@@ -134,6 +137,7 @@ class _FromModel(ResolverMetaclass):
     def _derived(mcs, meta: type, annotated: dict[str, Any]) -> dict[str, Any]:
         model: type[models.Model] = meta.model  # type: ignore[attr-defined]
         optional = getattr(meta, "fields_optional", None)
+        extra: Mapping[str, Mapping[str, Any]] = getattr(meta, "bounds", {})
         written = dict(annotated)
         annotations: dict[str, Any] = {}
         defaults: dict[str, Any] = {}
@@ -148,7 +152,7 @@ class _FromModel(ResolverMetaclass):
                 annotations[name], defaults[name] = output_field(field)
             else:
                 annotations[name], defaults[name] = input_field(
-                    field, optional=optional == "__all__" or name in (optional or ()))
+                    field, optional=optional == "__all__" or name in (optional or ()), extra=extra.get(name, {}))
         return {"__annotations__": {**annotations, **written},
                 **{name: default for name, default in defaults.items() if default is not ...}}
 

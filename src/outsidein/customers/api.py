@@ -1,6 +1,3 @@
-from decimal import Decimal
-from typing import Annotated
-
 from ninja import Field
 from pydantic import field_validator
 
@@ -37,29 +34,29 @@ class _BlankTier(ModelInput):
         return value or ""
 
 
-# The model does not bound revenue; the API, like the import, refuses a negative one.
-Revenue = Annotated[Decimal | None, Field(ge=0, max_digits=14, decimal_places=2)]
 ACCOUNT_FIELDS = ["name", "segment_id", "annual_revenue", "tier", "account_manager_id", "external_id", "website",
                   "notes"]
+# The model does not bound revenue; the API, like the import, refuses a negative one.
+ACCOUNT_BOUNDS = {"annual_revenue": {"ge": 0}}
 
 
 class AccountIn(_BlankTier):
-    annual_revenue: Revenue = None
     # "No tier" is "", which is no member of Tier: null stands for it here (see _BlankTier).
     tier: Tier | None = Field(None, validate_default=True)
 
     class Meta:
         model = Account
         fields = ACCOUNT_FIELDS
+        bounds = ACCOUNT_BOUNDS
 
 
 class AccountPatch(_BlankTier):
-    annual_revenue: Revenue = None
     tier: Tier | None = None
 
     class Meta:
         model = Account
         fields = ACCOUNT_FIELDS
+        bounds = ACCOUNT_BOUNDS
         fields_optional = "__all__"
 
 
