@@ -1,15 +1,16 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Schema
+from ninja import Field, Query
 from ninja.pagination import paginate
 
 from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
 from outsidein.api.inputs import InputSchema
+from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.conversations import selectors, services
-from outsidein.conversations.models import Channel, Conversation, Highlight, HighlightKind, Kind, Status
+from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind, Status
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Competitor, Person
 from outsidein.workspaces.http import WorkspaceRequest
@@ -20,80 +21,82 @@ HIGHLIGHT_REFS = {"person_id": Person, "competitor_id": Competitor}
 CONVERSATION_REFS = {"account_id": Account, "led_by_id": User, "person_ids": Person, "member_ids": User}
 
 
-class HighlightIn(InputSchema):
-    kind: HighlightKind = HighlightKind.QUOTE
-    text: str = Field(min_length=1, max_length=10000)
-    person_id: int | None = None
-    competitor_id: int | None = None
-    tags: list[str] = []
+HIGHLIGHT_FIELDS = ["kind", "text", "person_id", "competitor_id", "tags"]
+# The model's text is unbounded; a highlight sent to the API is at most 10,000 characters.
+HIGHLIGHT_BOUNDS = {"text": {"max_length": 10000}}
 
 
-class HighlightPatch(InputSchema):
-    kind: HighlightKind | None = None
-    text: str | None = Field(None, min_length=1, max_length=10000)
-    person_id: int | None = None
-    competitor_id: int | None = None
+class HighlightIn(ModelInput):
+    tags: list[str] = []  # tag names; the tags are a many-to-many relation
+
+    class Meta:
+        model = Highlight
+        fields = HIGHLIGHT_FIELDS
+        bounds = HIGHLIGHT_BOUNDS
+
+
+class HighlightPatch(ModelInput):
     tags: list[str] | None = None
 
+    class Meta:
+        model = Highlight
+        fields = HIGHLIGHT_FIELDS
+        bounds = HIGHLIGHT_BOUNDS
+        fields_optional = "__all__"
 
-class HighlightOut(Schema):
-    id: int
-    conversation_id: int
-    kind: str
-    text: str
-    person_id: int | None
-    competitor_id: int | None
+
+class HighlightOut(ModelOutput):
     tags: list[str]
-    created_at: datetime
+
+    class Meta:
+        model = Highlight
+        fields = ["id", "conversation_id", *HIGHLIGHT_FIELDS, "created_at"]
 
     @staticmethod
     def resolve_tags(obj: Highlight) -> list[str]:
         return [t.name for t in obj.tags.all()]
 
 
-class ConversationIn(InputSchema):
-    kind: Kind = Kind.COFFEE
+CONVERSATION_FIELDS = ["kind", "occurred_at", "duration_minutes", "channel", "title", "account_id", "person_ids",
+                       "member_ids", "led_by_id", "notes"]
+# A conversation lasts a day at most, a rule of the API the model does not hold.
+CONVERSATION_BOUNDS = {"duration_minutes": {"le": 24 * 60}}
+
+
+class ConversationIn(ModelInput):
+    # The model's default (now) is taken when it is read, so it cannot stand in the document: null means now.
     occurred_at: datetime | None = Field(None, description="When it happened or is planned; default now.")
-    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
-    channel: Channel = Channel.IN_PERSON
-    title: str = Field("", max_length=200)
-    account_id: int | None = None
-    person_ids: list[int] = []
+    person_ids: list[int] = []  # many-to-many relations, sent as lists of ids
     member_ids: list[int] = Field([], description="Members present; default the token's user.")
-    led_by_id: int | None = None
-    notes: str = ""
-    cancelled: bool = False
+    cancelled: bool = False  # sets the status, which is not written directly
     highlights: list[HighlightIn] = []
 
+    class Meta:
+        model = Conversation
+        fields = [*CONVERSATION_FIELDS, "cancelled", "highlights"]
+        bounds = CONVERSATION_BOUNDS
 
-class ConversationPatch(InputSchema):
-    kind: Kind | None = None
-    occurred_at: datetime | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
-    channel: Channel | None = None
-    title: str | None = Field(None, max_length=200)
-    account_id: int | None = None
+
+class ConversationPatch(ModelInput):
     person_ids: list[int] | None = None
     member_ids: list[int] | None = None
-    led_by_id: int | None = None
-    notes: str | None = None
     cancelled: bool | None = None
 
+    class Meta:
+        model = Conversation
+        fields = [*CONVERSATION_FIELDS, "cancelled"]
+        bounds = CONVERSATION_BOUNDS
+        fields_optional = "__all__"
 
-class ConversationOut(Schema):
-    id: int
-    kind: str
-    status: str
-    occurred_at: datetime
-    duration_minutes: int | None
-    channel: str
-    title: str
-    account_id: int | None
+
+class ConversationOut(ModelOutput):
     person_ids: list[int]
     member_ids: list[int]
-    led_by_id: int | None
-    notes: str
-    highlight_count: int = 0
+    highlight_count: int = 0  # counted by the list's query
+
+    class Meta:
+        model = Conversation
+        fields = ["id", "kind", "status", *CONVERSATION_FIELDS, "highlight_count"]
 
     @staticmethod
     def resolve_person_ids(obj: Conversation) -> list[int]:
