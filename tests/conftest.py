@@ -1,16 +1,19 @@
 """Fixtures shared by the whole suite: workspaces with members of each role, a second workspace to prove
-that nothing leaks between them, and one customer (segment, account, person); tests/factories.py makes more."""
+that nothing leaks between them, one customer (segment, account, person) and the demo workspace;
+tests/factories.py makes more."""
 
 import json
 import os
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import demo_snapshot
 import factories
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from outsidein.customers.models import Account, Person, Segment
+from outsidein.site.demo.builder import DemoContext
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Role, User
 
@@ -19,11 +22,17 @@ from outsidein.workspaces.models import Role, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+FAST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    "MAILERS": {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
+}
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    for name, value in FAST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -74,6 +83,12 @@ def segment(workspace) -> Segment:
 
 
 @pytest.fixture
+def segments(workspace) -> dict[str, Segment]:
+    """Retail and Wholesale, by name."""
+    return {name: factories.segment(workspace, name) for name in ("Retail", "Wholesale")}
+
+
+@pytest.fixture
 def account(workspace, segment) -> Account:
     """Globex, in the Enterprise segment."""
     return factories.account(workspace, "Globex", segment=segment)
@@ -83,6 +98,19 @@ def account(workspace, segment) -> Account:
 def person(workspace, account) -> Person:
     """Hank Scorpio, the buyer at Globex."""
     return factories.person(workspace, "Hank Scorpio", account=account, role="buyer")
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> demo_snapshot.DemoSnapshot:
+    with django_db_blocker.unblock(), override_settings(**FAST_SETTINGS,
+                                                        MEDIA_ROOT=tmp_path_factory.mktemp("demo") / "media"):
+        return demo_snapshot.take()
+
+
+@pytest.fixture
+def demo(db, _demo_snapshot) -> DemoContext:
+    """The demo workspace, as `outsidein demo` builds it, fresh for this test: built once per run, copied in."""
+    return _demo_snapshot.load()
 
 
 def client_for(user: User) -> Client:

@@ -1,7 +1,6 @@
 """The demo workspace opens with its insights already worked out: themes of what customers say, a key driver
 analysis of likelihood to recommend, and the pain ranking built on them."""
 
-import pytest
 from conftest import client_for
 from django.urls import reverse
 
@@ -9,12 +8,6 @@ from outsidein.insights import demo as demo_data
 from outsidein.insights import themes as themes_services
 from outsidein.insights.analysis.themes import make_label
 from outsidein.insights.models import DriverAnalysis, ThemeModelState
-from outsidein.site.demo.builder import build_demo
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo()
 
 
 def test_the_demo_has_readable_themes_a_driver_analysis_and_pages_that_show_them(demo):

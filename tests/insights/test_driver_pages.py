@@ -6,6 +6,7 @@ import math
 from datetime import timedelta
 from pathlib import Path
 
+import factories
 import numpy as np
 import pytest
 from django.utils import timezone
@@ -107,8 +108,8 @@ def test_at_least_two_drivers_are_needed(owner_client, workspace, survey):
 
 def test_data_the_analysis_cannot_use_is_explained_on_the_page(owner_client, workspace):
     for i in range(40):
-        FeedbackItem.objects.create(workspace=workspace, nps=i % 11, external_id=str(i),
-                                    driver_ratings={"speed": 3, "price": i % 5 + 1})
+        factories.feedback_item(workspace, nps=i % 11, external_id=str(i),
+                                driver_ratings={"speed": 3, "price": i % 5 + 1})
     response = owner_client.post(f"/w/{workspace.slug}/voice/key-drivers/", {"outcome": "nps",
                                                                         "drivers": ["speed", "price"]})
     page = owner_client.get(response["Location"]).content.decode()

@@ -3,13 +3,12 @@ sentence above the chart compares complete periods only."""
 
 from datetime import timedelta
 
+import factories
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.feedback import services as voice_services
 from outsidein.feedback.models import FeedbackItem
 from outsidein.insights import selectors
@@ -25,7 +24,7 @@ def months_back(day, n):
 @pytest.fixture
 def history(workspace):
     """Three complete months of 120 answers each (NPS 0, then +20, then +50), and nothing yet this month."""
-    account = core_services.create_owned(Account, workspace, {"name": "Acme"})
+    account = factories.account(workspace, "Acme")
     this_month = period_start(selectors.today_in(workspace), "month")
     items = []
     for back, promoters, detractors in ((3, 60, 60), (2, 72, 48), (1, 90, 30)):
@@ -85,8 +84,7 @@ def test_a_thin_complete_month_is_marked_few_but_not_partial(workspace, api, his
 
 
 def test_the_scores_page_costs_the_same_queries_for_ten_and_a_thousand_responses(workspace, owner_client):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Enterprise"})
-    account = core_services.create_owned(Account, workspace, {"name": "Acme", "segment": segment})
+    account = factories.account(workspace, "Acme", segment=factories.segment(workspace, "Enterprise"))
     now = timezone.now()
 
     def add(n):

@@ -2,17 +2,15 @@
 background job and from `outsidein import feedback` alike, without a re-fit; the import page says so."""
 
 import io
-from datetime import timedelta
 
+import factories
 import pytest
 from conftest import client_for
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from outsidein.feedback import services
-from outsidein.feedback.models import FeedbackItem
 from outsidein.insights import themes as themes_services
 from outsidein.insights.models import ThemeMember, ThemeModelState
 from outsidein.insights.themes import placing as themes_placing
@@ -39,8 +37,7 @@ def themed(workspace):
     """A workspace whose feedback has been through a theme analysis."""
     for texts in TOPICS.values():
         for i, text in enumerate(texts):
-            FeedbackItem.objects.create(workspace=workspace, text=text, source_name="old",
-                                        received_at=timezone.now() - timedelta(days=i + 1))
+            factories.feedback_item(workspace, text, source_name="old", days_ago=i + 1)
     themes = themes_services.run_theme_analysis(workspace, k=3)
     assert len(themes) == 3
     return workspace
@@ -124,11 +121,11 @@ def test_a_highlight_deleted_while_new_items_are_placed_does_not_stop_the_others
 
     from django.db import connection
 
-    from outsidein.conversations.models import Conversation, Highlight
+    from outsidein.conversations.models import Highlight
 
     if connection.vendor != "postgresql":
         pytest.skip("on SQLite the placing's write transaction holds the database: nothing is deleted under it")
-    conversation = Conversation.objects.create(workspace=themed, kind="customer_visit")
+    conversation = factories.conversation(themed)
     doomed = Highlight.objects.create(workspace=themed, conversation=conversation,
                                       text="The parcel delivery was late and the courier never called")
     corpus = themes_placing.corpus

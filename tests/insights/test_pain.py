@@ -2,14 +2,12 @@
 share and trend (docs/analytics/monetizable-pain.md), and turned into initiatives."""
 
 import math
-from datetime import timedelta
 from decimal import Decimal
 
+import factories
 import pytest
-from django.utils import timezone
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services as core_services
 from outsidein.customers.models import Account
 from outsidein.feedback.models import FeedbackItem
 from outsidein.insights import pain, theme_reach
@@ -30,15 +28,6 @@ def test_terms_without_data_leave_the_revenue_as_it_is():
     assert pain.trend_factor(0.5, 0.05) == 2.0 and pain.trend_factor(-0.5, 0.05) == 0.5
 
 
-def account(workspace, name: str, revenue: int) -> Account:
-    return core_services.create_owned(Account, workspace, {"name": name, "annual_revenue": Decimal(revenue)})
-
-
-def feedback(workspace, text: str, acct=None, nps=None, days_ago: int = 1) -> FeedbackItem:
-    return FeedbackItem.objects.create(workspace=workspace, text=text, account=acct, nps=nps,
-                                       received_at=timezone.now() - timedelta(days=days_ago))
-
-
 def theme(workspace, name: str, items: list[FeedbackItem], *, revenue: int, sentiment: float,
           trend: float | None = None) -> Theme:
     row = Theme.objects.create(workspace=workspace, name=name, size=len(items), avg_sentiment=sentiment, trend=trend,
@@ -52,11 +41,15 @@ def theme(workspace, name: str, items: list[FeedbackItem], *, revenue: int, sent
 
 @pytest.fixture
 def ranked_workspace(workspace, owner):
-    big, small = account(workspace, "Big Co", 1_000_000), account(workspace, "Small Co", 100_000)
+    revenues = factories.accounts_with_revenue(workspace, {"Big Co": 1_000_000, "Small Co": 100_000})
+    big, small = revenues["Big Co"], revenues["Small Co"]
     # Same revenue behind both themes; one is angry and raised by detractors, the other is mild praise.
-    outages = [feedback(workspace, f"The service was down again ({i})", big, nps=2) for i in range(4)]
-    praise = [feedback(workspace, f"Support staff were friendly ({i})", big, nps=10) for i in range(4)]
-    invoices = [feedback(workspace, f"Invoice was wrong ({i})", small, nps=5) for i in range(4)]
+    outages = [factories.feedback_item(workspace, f"The service was down again ({i})", account=big, nps=2,
+                                       days_ago=1) for i in range(4)]
+    praise = [factories.feedback_item(workspace, f"Support staff were friendly ({i})", account=big, nps=10,
+                                      days_ago=1) for i in range(4)]
+    invoices = [factories.feedback_item(workspace, f"Invoice was wrong ({i})", account=small, nps=5,
+                                        days_ago=1) for i in range(4)]
     themes = {
         "outages": theme(workspace, "service outages", outages, revenue=1_000_000, sentiment=-0.6),
         "praise": theme(workspace, "friendly support", praise, revenue=1_000_000, sentiment=0.7),

@@ -1,30 +1,24 @@
 """Monetizable pain that discriminates: a readable rank and index, revenue at stake with its currency, its
 share of revenue and concentration, each quote shown once, and a cost that does not grow with the data."""
 
-from decimal import Decimal
 
+import factories
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from outsidein.conversations.models import Conversation, Highlight
+from outsidein.conversations.models import Highlight
 from outsidein.customers.models import Account
 from outsidein.feedback import rollups
-from outsidein.feedback.models import FeedbackItem
 from outsidein.insights import pain, theme_reach
 from outsidein.insights.models import Theme, ThemeMember
 
 SAME_COMPLAINT = "The invoices are always late."
 
 
-def accounts(workspace, revenues: dict[str, int]) -> dict[str, Account]:
-    return {name: Account.objects.create(workspace=workspace, name=name, annual_revenue=Decimal(revenue))
-            for name, revenue in revenues.items()}
-
-
 def pain_highlights(workspace, account: Account | None, texts_and_sentiments: list[tuple[str, float]]) -> None:
-    conversation = Conversation.objects.create(workspace=workspace, account=account, kind="customer_visit")
+    conversation = factories.conversation(workspace, account=account)
     Highlight.objects.bulk_create([
         Highlight(workspace=workspace, conversation=conversation, kind="pain", text=text, sentiment=sentiment)
         for text, sentiment in texts_and_sentiments
@@ -34,11 +28,9 @@ def pain_highlights(workspace, account: Account | None, texts_and_sentiments: li
 
 
 def themed(workspace, name: str, raisers: list[Account], *, sentiment: float, quotes: list[str]) -> Theme:
-    items = [FeedbackItem.objects.create(workspace=workspace, text=f"{name} ({i})", account=a,
-                                         received_at=timezone.now())
+    items = [factories.feedback_item(workspace, f"{name} ({i})", account=a, received_at=timezone.now())
              for i, a in enumerate(raisers)]
-    quote_items = [FeedbackItem.objects.create(workspace=workspace, text=q, received_at=timezone.now())
-                   for q in quotes]
+    quote_items = [factories.feedback_item(workspace, q, received_at=timezone.now()) for q in quotes]
     revenue = sum({a.pk: a.annual_revenue for a in raisers}.values())
     theme = Theme.objects.create(workspace=workspace, name=name, size=len(items) + len(quotes),
                                  avg_sentiment=sentiment, revenue_at_stake=revenue,
@@ -55,8 +47,8 @@ def customers(workspace):
     workspace.currency = "EUR"
     workspace.save()
     # 10 M of revenue in all: one large customer, three mid-sized, six small.
-    return accounts(workspace, {"Titan": 5_000_000, "Mid A": 1_000_000, "Mid B": 1_000_000, "Mid C": 1_000_000,
-                                **{f"Small {i}": 333_333 for i in range(6)}})
+    return factories.accounts_with_revenue(workspace, {"Titan": 5_000_000, "Mid A": 1_000_000, "Mid B": 1_000_000,
+                                                       "Mid C": 1_000_000, **{f"Small {i}": 333_333 for i in range(6)}})
 
 
 @pytest.fixture
@@ -137,9 +129,9 @@ def test_the_api_gives_the_same_rows_with_their_currency_page_by_page(api, works
 def add_pain(workspace, n: int, start: int) -> None:
     """``n`` pain highlights over many accounts, some of them answering NPS."""
     for i in range(start, start + n, 5):
-        account = Account.objects.create(workspace=workspace, name=f"Customer {i}", annual_revenue=1000 + i)
+        account = factories.account(workspace, f"Customer {i}", annual_revenue=1000 + i)
         pain_highlights(workspace, account, [(f"Problem {j} hurt us", -0.5) for j in range(i, i + 5)])
-        FeedbackItem.objects.create(workspace=workspace, account=account, nps=i % 11, received_at=timezone.now())
+        factories.feedback_item(workspace, account=account, nps=i % 11, received_at=timezone.now())
 
 
 def page_queries(get, url: str) -> int:

@@ -2,13 +2,12 @@
 
 from datetime import UTC, datetime
 
+import factories
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.feedback import services as voice_services
 from outsidein.feedback.models import BatchStatus, FeedbackItem, ImportBatch
 
@@ -20,10 +19,8 @@ def url(workspace, path: str) -> str:
 @pytest.fixture
 def responses(workspace):
     """March: 40 answers, NPS 0 (20 promoters, 20 detractors). April: 40 answers, NPS +50. Plus 5 in another segment."""
-    big = core_services.create_owned(Segment, workspace, {"name": "Enterprise"})
-    small = core_services.create_owned(Segment, workspace, {"name": "Carriers"})
-    acme = core_services.create_owned(Account, workspace, {"name": "Acme", "segment": big})
-    tiny = core_services.create_owned(Account, workspace, {"name": "Tiny", "segment": small})
+    acme = factories.account(workspace, "Acme", segment=factories.segment(workspace, "Enterprise"))
+    tiny = factories.account(workspace, "Tiny", segment=factories.segment(workspace, "Carriers"))
     rows = []
     for i in range(40):
         rows.append(FeedbackItem(workspace=workspace, account=acme, received_at=datetime(2026, 3, 5, tzinfo=UTC),
@@ -129,7 +126,7 @@ def test_a_viewer_cannot_upload(viewer_client, workspace):
 
 
 def test_feedback_export_neutralises_formulas(owner_client, workspace):
-    FeedbackItem.objects.create(workspace=workspace, text="=cmd|' /C calc'!A0", nps=9)
+    factories.feedback_item(workspace, "=cmd|' /C calc'!A0", nps=9)
     answer = owner_client.get(url(workspace, "feedback/export.csv"))
     body = b"".join(answer.streaming_content).decode()
     assert "'=cmd" in body

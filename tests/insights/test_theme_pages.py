@@ -1,16 +1,14 @@
 """Themes in a workspace: the analysis from the themes page, new items placed without a re-fit, and people
 renaming, merging and splitting themes; the same through the API."""
 
-from datetime import timedelta
+import functools
 from decimal import Decimal
 
+import factories
 import pytest
-from django.utils import timezone
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services as core_services
 from outsidein.core.jobs import JobFailed
-from outsidein.customers.models import Account
 from outsidein.feedback.models import FeedbackItem
 from outsidein.insights import themes as themes_services
 from outsidein.insights.analysis import embeddings
@@ -39,20 +37,12 @@ LOGIN = [
 ]
 
 
-def add_feedback(workspace, text: str, *, days_ago: float = 1, account=None, nps=None, sentiment=None,
-                 ratings=None) -> FeedbackItem:
-    return FeedbackItem.objects.create(
-        workspace=workspace, text=text, received_at=timezone.now() - timedelta(days=days_ago), account=account,
-        nps=nps, sentiment=sentiment, driver_ratings=ratings or {}, source_name="test",
-    )
+add_feedback = functools.partial(factories.feedback_item, source_name="test")
 
 
 @pytest.fixture
 def accounts(workspace):
-    return {
-        name: core_services.create_owned(Account, workspace, {"name": name, "annual_revenue": Decimal(revenue)})
-        for name, revenue in [("Big Co", 1_000_000), ("Mid Co", 250_000), ("Small Co", 50_000)]
-    }
+    return factories.accounts_with_revenue(workspace, {"Big Co": 1_000_000, "Mid Co": 250_000, "Small Co": 50_000})
 
 
 @pytest.fixture
