@@ -2,6 +2,7 @@
 
 import json
 
+import factories
 import pytest
 from django.test import Client
 
@@ -14,10 +15,7 @@ OPEN = "Tell me about the last time a load arrived late."
 
 @pytest.fixture
 def guide(workspace, owner) -> Guide:
-    guide = services.save_guide(workspace, owner, {"title": "Late loads", "purpose": "discovery"})
-    for text in (OPEN, LEADING):
-        services.add_question(guide, text=text)
-    return guide
+    return factories.guide(workspace, owner, "Late loads", purpose="discovery", questions=(OPEN, LEADING))
 
 
 def test_the_coach_reviews_each_question_in_the_documented_shape(api):

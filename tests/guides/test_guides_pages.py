@@ -4,6 +4,7 @@ the interview page used during a conversation."""
 import html
 import re
 
+import factories
 import pytest
 from django.urls import reverse
 
@@ -28,11 +29,8 @@ def text_of(response) -> str:
 
 @pytest.fixture
 def guide(workspace, owner):
-    guide = services.save_guide(workspace, owner, {"title": "Account visit", "description": "Key accounts."})
-    for text in (OPEN, "How did you find out it was late?", "Would you use this if we built it?",
-                 "What happened next?"):
-        services.add_question(guide, text=text)
-    return guide
+    return factories.guide(workspace, owner, "Account visit", description="Key accounts.", questions=(
+        OPEN, "How did you find out it was late?", "Would you use this if we built it?", "What happened next?"))
 
 
 @pytest.fixture

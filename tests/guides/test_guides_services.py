@@ -2,6 +2,7 @@
 
 import csv
 
+import factories
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,10 +23,7 @@ QUESTIONS = [
 
 @pytest.fixture
 def guide(workspace, owner):
-    guide = services.save_guide(workspace, owner, {"title": "Late loads: discovery"})
-    for text in QUESTIONS:
-        services.add_question(guide, text=text)
-    return guide
+    return factories.guide(workspace, owner, "Late loads: discovery", questions=QUESTIONS)
 
 
 @pytest.fixture
