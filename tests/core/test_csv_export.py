@@ -3,13 +3,12 @@
 import csv
 from io import StringIO
 
+import factories
 import pytest
 from django.core.management import CommandError, call_command
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services
 from outsidein.core.exports import safe_cell
-from outsidein.customers.models import Account, Person
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+1+2", "-3+4", "@SUM(A1:A2)"]
 
@@ -25,7 +24,7 @@ def export(kind: str, workspace, tmp_path) -> list[list[str]]:
 
 def test_formula_like_cells_are_neutralised(workspace, owner, tmp_path):
     for index, text in enumerate(FORMULAS):
-        services.create_owned(Account, workspace, {"name": text, "notes": text, "external_id": f"X-{index}"})
+        factories.account(workspace, text, notes=text, external_id=f"X-{index}")
     rows = export("accounts", workspace, tmp_path)
     header, body = rows[0], rows[1:]
     assert header[:3] == ["id", "external_id", "name"]
@@ -36,13 +35,13 @@ def test_formula_like_cells_are_neutralised(workspace, owner, tmp_path):
 
 @pytest.mark.parametrize("text", [" =1+1", "\n=HYPERLINK(\"http://evil.example\")", "  \r\n+2", "\u00a0@SUM(A1)"])
 def test_a_formula_behind_blanks_or_line_breaks_is_neutralised(workspace, tmp_path, text):
-    services.create_owned(Account, workspace, {"name": "Globex", "notes": text})
+    factories.account(workspace, "Globex", notes=text)
     rows = export("accounts", workspace, tmp_path)
     assert rows[1][rows[0].index("notes")] == "'" + text
 
 
 def test_plain_values_are_left_alone(workspace, tmp_path):
-    services.create_owned(Account, workspace, {"name": "Globex", "annual_revenue": -0, "notes": "a = b"})
+    factories.account(workspace, "Globex", annual_revenue=-0, notes="a = b")
     rows = export("accounts", workspace, tmp_path)
     assert rows[1][rows[0].index("name")] == "Globex"
     assert rows[1][rows[0].index("notes")] == "a = b"
@@ -52,8 +51,8 @@ def test_plain_values_are_left_alone(workspace, tmp_path):
 
 
 def test_every_export_neutralises_formulas(workspace, owner, tmp_path):
-    account = services.create_owned(Account, workspace, {"name": "=cmd|' /C calc'!A0"})
-    person = services.create_owned(Person, workspace, {"name": "@Hank", "account": account})
+    account = factories.account(workspace, "=cmd|' /C calc'!A0")
+    person = factories.person(workspace, "@Hank", account=account)
     conversation_services.save_conversation(
         workspace, owner, {"kind": "coffee", "account": account, "notes": "-bad idea"}, persons=[person],
         highlights=[{"kind": "quote", "text": "+it works", "person": person}])
@@ -65,7 +64,7 @@ def test_every_export_neutralises_formulas(workspace, owner, tmp_path):
 
 
 def test_export_to_standard_output(workspace, capsys):
-    services.create_owned(Account, workspace, {"name": "Globex"})
+    factories.account(workspace, "Globex")
     call_command("export", "accounts", workspace=workspace.slug)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("id,external_id,name")

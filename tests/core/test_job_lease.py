@@ -6,6 +6,7 @@ import sys
 import time
 from datetime import timedelta
 
+import factories
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,7 +37,7 @@ def stopped_elsewhere(**fields) -> dict:
 
 def test_a_theme_run_left_running_by_a_dead_worker_does_not_block_the_next(workspace, owner):
     for text in ("Late parcel delivery", "Parcel delivery was late", "Invoice charged twice", "Double invoice charge"):
-        FeedbackItem.objects.create(workspace=workspace, text=text, source_name="s", received_at=timezone.now())
+        factories.feedback_item(workspace, text, source_name="s", received_at=timezone.now())
     stuck = ThemeAnalysis.objects.create(workspace=workspace, **stopped_elsewhere(rows_total=5, rows_done=2))
     shown = themes_services.analysis_status(workspace).run
     assert (shown.status, shown.error) == ("failed", jobs.WORKER_STOPPED)  # the page says so at once

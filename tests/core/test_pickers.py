@@ -2,6 +2,7 @@
 
 import re
 
+import factories
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from outsidein.conversations.forms import ConversationForm, QuickLogForm
 from outsidein.conversations.models import Conversation
 from outsidein.core.pickers import PICKER_LIMIT
-from outsidein.core.services import create_owned
-from outsidein.customers.models import Account, Person, Segment
+from outsidein.customers.models import Account, Person
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Role, User
 
@@ -74,7 +74,7 @@ def test_widget_renders_only_the_chosen_value(workspace):
 
 
 def test_multiple_choice_renders_the_chosen_as_removable_chips(owner, workspace):
-    account = create_owned(Account, workspace, {"name": "Initech"})
+    account = factories.account(workspace, "Initech")
     alex, bo, _ = Person.objects.bulk_create([Person(workspace=workspace, name=n, account=account)
                                               for n in ("Alex Meyer", "Bo Brandt", "Cy Carter")])
     form = ConversationForm(workspace=workspace, initial={"persons": [alex, bo]})
@@ -85,8 +85,8 @@ def test_multiple_choice_renders_the_chosen_as_removable_chips(owner, workspace)
 
 
 def test_the_form_still_takes_the_posted_ids(owner_client, owner, workspace):
-    account = create_owned(Account, workspace, {"name": "Initech"})
-    alex = create_owned(Person, workspace, {"name": "Alex Meyer", "account": account})
+    account = factories.account(workspace, "Initech")
+    alex = factories.person(workspace, "Alex Meyer", account=account)
     response = owner_client.post(f"/w/{workspace.slug}/conversations/new/", {
         "kind": "coffee", "occurred_at": "2025-01-02T10:00", "channel": "in_person", "account": account.pk,
         "persons": [alex.pk], "members": [owner.pk], "led_by": owner.pk, "notes": "n"})
@@ -96,7 +96,7 @@ def test_the_form_still_takes_the_posted_ids(owner_client, owner, workspace):
 
 
 def test_a_foreign_or_unknown_id_is_a_field_error_and_re_renders(owner_client, workspace, other_workspace):
-    theirs = create_owned(Account, other_workspace, {"name": "Their Secret Account"})
+    theirs = factories.account(other_workspace, "Their Secret Account")
     for posted in (theirs.pk, 987654, "abc", "1e9"):
         response = owner_client.post(f"/w/{workspace.slug}/conversations/log/",
                                      {"kind": "coffee", "account": posted, "notes": "x"})
@@ -108,8 +108,8 @@ def test_a_foreign_or_unknown_id_is_a_field_error_and_re_renders(owner_client, w
 
 
 def test_a_foreign_person_among_several_is_a_field_error(workspace, other_workspace):
-    ours = create_owned(Person, workspace, {"name": "Ours"})
-    theirs = create_owned(Person, other_workspace, {"name": "Theirs"})
+    ours = factories.person(workspace, "Ours")
+    theirs = factories.person(other_workspace, "Theirs")
     form = ConversationForm({"kind": "coffee", "occurred_at": "2025-01-02T10:00", "channel": "in_person",
                              "persons": [ours.pk, theirs.pk]}, workspace=workspace)
     assert not form.is_valid()
@@ -119,8 +119,8 @@ def test_a_foreign_person_among_several_is_a_field_error(workspace, other_worksp
 # --- the search endpoints ------------------------------------------------------------------------------
 
 def test_account_search_is_scoped_to_the_workspace(owner_client, workspace, other_workspace):
-    ours = create_owned(Account, workspace, {"name": "Northwind Ours"})
-    create_owned(Account, other_workspace, {"name": "Northwind Theirs"})
+    ours = factories.account(workspace, "Northwind Ours")
+    factories.account(other_workspace, "Northwind Theirs")
     html = search(owner_client, workspace, "accounts", "north")
     assert option_values(html) == [ours.pk]
     assert "Theirs" not in html
@@ -128,7 +128,7 @@ def test_account_search_is_scoped_to_the_workspace(owner_client, workspace, othe
 
 
 def test_account_search_puts_name_prefix_first_and_shows_the_segment(owner_client, workspace):
-    enterprise = create_owned(Segment, workspace, {"name": "Enterprise"})
+    enterprise = factories.segment(workspace, "Enterprise")
     add_accounts(workspace, ["Big North Freight", "northwind", "Northbound Logistics", "South Co"], enterprise)
     html = search(owner_client, workspace, "accounts", "NORTH")
     assert option_labels(html) == ["Northbound Logistics", "northwind", "Big North Freight"]
@@ -166,8 +166,8 @@ def test_search_costs_the_same_queries_for_10_and_2000_accounts(owner_client, wo
 
 
 def test_person_search_tells_two_people_of_the_same_name_apart(owner_client, workspace, other_workspace):
-    acme = create_owned(Account, workspace, {"name": "Acme Freight"})
-    initech = create_owned(Account, workspace, {"name": "Initech"})
+    acme = factories.account(workspace, "Acme Freight")
+    initech = factories.account(workspace, "Initech")
     Person.objects.bulk_create([
         Person(workspace=workspace, name="Alex Meyer", title="CFO", account=acme, role="buyer"),
         Person(workspace=workspace, name="Alex Meyer", title="Dispatcher", account=initech),

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import factories
 import pytest
 from django.db import connection
 from django.test import Client
@@ -21,9 +22,8 @@ class World:
 
     def __init__(self, workspace, owner):
         self.workspace, self.owner = workspace, owner
-        self.segment = services.create_owned(Segment, workspace, {"name": "Enterprise"})
-        self.account = services.create_owned(Account, workspace, {"name": "Globex", "segment": self.segment,
-                                                                  "account_manager": owner})
+        self.segment = factories.segment(workspace, "Enterprise")
+        self.account = factories.account(workspace, "Globex", segment=self.segment, account_manager=owner)
         self.competitor = services.create_owned(Competitor, workspace, {"name": "FreightCo"})
         self.common_tag = Tag.objects.create(workspace=workspace, name="common")
         self.count = 0
