@@ -159,8 +159,9 @@ def test_spreadsheet_exports_with_a_bom_and_spaced_headers_are_read(workspace, t
 # --- the page -------------------------------------------------------------------------------------
 
 def upload(client, workspace, kind: str, name: str, content: bytes):
+    """The upload, and then the page of its import job (which has run when the upload answers, in tests)."""
     return client.post(f"/w/{workspace.slug}/{kind}/import/",
-                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")}, follow=True)
 
 
 def page_rejections(html: str) -> dict[int, str]:
@@ -202,3 +203,21 @@ def test_import_page_without_a_file_shows_the_field_error(owner_client, workspac
     response = owner_client.post(f"/w/{workspace.slug}/accounts/import/", {})
     assert response.status_code == 422
     assert re.search(r'id="field-file".*?errorlist', response.content.decode(), re.S)
+
+
+def test_the_import_runs_as_a_job_whose_page_shows_its_progress_and_then_its_outcome(owner_client, workspace, member):
+    from outsidein.customers.models import AccountImport
+
+    response = upload(owner_client, workspace, "accounts", "accounts.csv", ACCOUNTS.read_bytes())
+    job = AccountImport.objects.get(workspace=workspace)
+    assert response.redirect_chain == [(job.get_absolute_url(), 302)]
+    assert (job.status, job.rows_created, job.rows_rejected) == ("done", 3, 6)
+
+    waiting = AccountImport.objects.create(workspace=workspace, kind="persons", file_name="persons.csv",
+                                           stored_file=str(PERSONS))
+    html = owner_client.get(waiting.get_absolute_url()).content.decode()
+    assert "Waiting for a worker" in html and 'hx-trigger="every 1s"' in html and 'id="import-report"' not in html
+    waiting.status, waiting.rows_done, waiting.rows_total = "running", 4, 8
+    waiting.save()
+    html = owner_client.get(f"{waiting.get_absolute_url()}progress/").content.decode()
+    assert "4 of about 8 rows done (50%)" in html and "hx-get" in html

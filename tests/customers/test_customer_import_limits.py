@@ -13,8 +13,9 @@ from outsidein.customers.models import Account, Person
 
 
 def upload(client, workspace, kind: str, name: str, content: bytes):
+    """The upload, and then the page of its import job (which has run when the upload answers, in tests)."""
     return client.post(f"/w/{workspace.slug}/{kind}/import/",
-                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")}, follow=True)
 
 
 WINDOWS_1252 = "name,segment,notes\r\nCafé Müller,Détail,“Key” account – 5 € a box\r\nBrasserie Ærø,Détail,\r\n"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from outsidein.core.imports.rows import ImportJob
 from outsidein.core.scoping import WorkspaceOwned
 
 
@@ -151,3 +152,30 @@ class Product(WorkspaceOwned):
 
     def get_absolute_url(self) -> str:
         return reverse("product-detail", kwargs={"ws": self.workspace.slug, "product_id": self.pk})
+
+
+class AccountImport(WorkspaceOwned, ImportJob):
+    """One CSV of accounts or persons through the import (a background job), with its progress and outcome."""
+
+    class Kind(models.TextChoices):
+        ACCOUNTS = "accounts", "Accounts"
+        PERSONS = "persons", "Persons"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        name = "account-import-detail" if self.kind == self.Kind.ACCOUNTS else "person-import-detail"
+        return reverse(name, kwargs={"ws": self.workspace.slug, "import_id": self.pk})
+
+    def summary(self) -> str:
+        return (f"{self.rows_created} created, {self.rows_updated} updated, {self.rows_unchanged} unchanged, "
+                f"{self.rows_rejected} rejected")

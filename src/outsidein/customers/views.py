@@ -1,10 +1,15 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import csv
+from itertools import islice
 
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from outsidein.core import jobs
 from outsidein.core.crud import Column, Resource
 from outsidein.core.pickers import render_options
+from outsidein.core.scoping import get_scoped
 from outsidein.customers import forms, imports, selectors, services
-from outsidein.customers.models import Account, Competitor, Person, Product, Segment
+from outsidein.customers.models import Account, AccountImport, Competitor, Person, Product, Segment
 from outsidein.workspaces.http import WorkspaceRequest
 
 
@@ -52,17 +57,44 @@ products = Resource(
 
 @login_required
 def import_csv(request: WorkspaceRequest, kind: str):
-    """Upload a CSV of accounts or persons; show each rejected row with its line and reason."""
-    report = error = None
+    """Upload a CSV of accounts or persons: checked at once, then imported by a background job whose page follows it."""
+    error = None
     # Bound on every POST, so pressing Import without choosing a file says so.
     form = forms.ImportForm(request.POST, request.FILES) if request.method == "POST" else forms.ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
-            report = imports.IMPORTERS[kind](request.workspace, form.cleaned_data["file"])
-        except imports.RowError as exc:
+            row = imports.upload_import(request.workspace, request.user, kind, form.cleaned_data["file"])
+        except imports.FileRejected as exc:
             error = str(exc)
-    return render(request, "customers/import.html", {"form": form, "kind": kind, "report": report, "error": error},
+        else:
+            imports.start_import(row)
+            return redirect(row.get_absolute_url())
+    return render(request, "customers/import.html", {"form": form, "kind": kind, "error": error},
                   status=422 if error or form.errors else 200)
+
+
+def _import_context(row: AccountImport, limit: int = 200) -> dict:
+    rejected: list[tuple[str, str]] = []
+    if not row.is_running and row.rejected_report:
+        path = imports.media_path(row.rejected_report)
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as handle:
+                rejected = [(r["line"], r["reason"]) for r in islice(csv.DictReader(handle), limit)]
+    return {"job": row, "kind": row.kind, "rejected": rejected}
+
+
+@login_required
+def import_detail(request: WorkspaceRequest, import_id: int, kind: str):
+    """An import's progress and, once it is done, what it created, updated and rejected (line and reason)."""
+    row = jobs.as_shown(get_scoped(AccountImport, request.workspace, pk=import_id, kind=kind))
+    return render(request, "customers/import_detail.html", _import_context(row))
+
+
+@login_required
+def import_progress(request: WorkspaceRequest, import_id: int, kind: str):
+    """The progress panel alone, polled by htmx every second while the import runs."""
+    row = jobs.as_shown(get_scoped(AccountImport, request.workspace, pk=import_id, kind=kind))
+    return render(request, "customers/_import_progress.html", _import_context(row))
 
 
 @login_required

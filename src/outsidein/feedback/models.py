@@ -5,12 +5,12 @@ source; without one, its content hash is unique per workspace, so running the sa
 creates nothing new.
 """
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from outsidein.core.jobs import JobRow, JobStatus
+from outsidein.core.imports.rows import ImportJob
+from outsidein.core.jobs import JobStatus
 from outsidein.core.scoping import WorkspaceOwned
 
 
@@ -24,26 +24,15 @@ class Source(models.TextChoices):
 BatchStatus = JobStatus
 
 
-class ImportBatch(WorkspaceOwned, JobRow):
+class ImportBatch(WorkspaceOwned, ImportJob):
     """One run of a file (or a webhook call) through the feedback import, with its progress and outcome."""
 
     source_name = models.CharField(max_length=100, help_text="Where the feedback comes from, e.g. “Q3 NPS survey”.")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SURVEY)
-    file_name = models.CharField(max_length=255, blank=True)
-    stored_file = models.CharField(max_length=500, blank=True, help_text="Path of the uploaded file under MEDIA_ROOT.")
     file_format = models.CharField(max_length=10, blank=True)  # csv, xlsx, jsonl
-    encoding = models.CharField(max_length=40, blank=True,
-                                help_text="The text encoding the file is read in (utf-8, cp1252…); blank for XLSX.")
     mapping = models.JSONField(default=dict, blank=True)  # column -> field used for this run
     rows_created = models.PositiveIntegerField(default=0)
     rows_duplicate = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
-    rejected_report = models.CharField(
-        max_length=500, blank=True, help_text="CSV of rejected rows (line, reason, row) under MEDIA_ROOT."
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     # Where the committed work of a run ends, written with each chunk: records read, and the counts then
     # ({"records", "created", "duplicate", "rejected"}). A run whose worker stopped goes on from there.

@@ -3,11 +3,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outsidein.customers.imports import IMPORTERS, RowError
+from outsidein.core.imports import FileRejected, media_path
+from outsidein.core.jobs import JobStatus
+from outsidein.customers import imports as customer_imports
 from outsidein.workspaces.models import Workspace
 from outsidein.workspaces.selectors import workspace_for_command
 
-KINDS = sorted([*IMPORTERS, "feedback"])
+KINDS = sorted([*customer_imports.KINDS, "feedback"])
 
 
 class Command(BaseCommand):
@@ -32,17 +34,27 @@ class Command(BaseCommand):
         ws = workspace_for_command(workspace)
         if kind == "feedback":
             return self.import_feedback(ws, file, **options)
+        return self.import_customers(ws, kind, file)
+
+    def import_customers(self, ws: Workspace, kind: str, file: Path) -> None:
+        import csv
+
         try:
-            raw = file.read_bytes()
+            file.open("rb").close()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
         try:
-            report = IMPORTERS[kind](ws, raw)
-        except RowError as exc:
+            row = customer_imports.local_import(ws, kind, file)
+        except FileRejected as exc:
             raise CommandError(f"{file}: {exc}") from exc
-        for row in report.rejected:
-            self.stderr.write(f"{file}:{row.line}: {row.reason}")
-        self.stdout.write(f"{kind.capitalize()} from {file} into {ws.slug}: {report.summary()}.")
+        row = customer_imports.run_import(row)  # here, as the job a page starts would
+        if row.status == JobStatus.FAILED:
+            raise CommandError(f"{file}: {row.error}")
+        if row.rejected_report:
+            with media_path(row.rejected_report).open(encoding="utf-8", newline="") as handle:
+                for rejected in csv.DictReader(handle):
+                    self.stderr.write(f"{file}:{rejected['line']}: {rejected['reason']}")
+        self.stdout.write(f"{kind.capitalize()} from {file} into {ws.slug}: {row.summary()}.")
 
     def import_feedback(self, ws: Workspace, file: Path, *, source: str | None, source_kind: str, mapping: str,
                         no_progress: bool, **options: Any) -> None:
