@@ -2,8 +2,10 @@
 
 import json
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from ninja import Field, Query, Schema
 from ninja.pagination import paginate
 from pydantic import ValidationError
@@ -14,6 +16,7 @@ from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.feedback import imports
 from outsidein.feedback.models import FeedbackItem, Source
+from outsidein.workspaces.http import WorkspaceRequest
 
 router = Router(tags=["feedback"])
 
@@ -76,11 +79,11 @@ def _reason(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _inlined(schema: dict) -> dict:
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
     """The item's JSON schema with its nested definitions (the source enum) written in place of their refs."""
     definitions = schema.pop("$defs", {})
 
-    def walk(node):
+    def walk(node: Any) -> Any:  # a node of the JSON schema
         if isinstance(node, dict):
             ref = node.get("$ref", "")
             if ref.startswith("#/$defs/"):
@@ -90,7 +93,8 @@ def _inlined(schema: dict) -> dict:
             return [walk(value) for value in node]
         return node
 
-    return walk(schema)
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
 
 
 _ITEM_SCHEMA = _inlined(FeedbackIn.model_json_schema())
@@ -102,7 +106,7 @@ _ITEM_SCHEMA = _inlined(FeedbackIn.model_json_schema())
         "title": "One feedback item or a list", "oneOf": [_ITEM_SCHEMA, {"type": "array", "items": _ITEM_SCHEMA,
                                                                   "maxItems": MAX_ITEMS}]}}}}},
 )
-def ingest_feedback(request, all_or_nothing: bool = False):
+def ingest_feedback(request: WorkspaceRequest, all_or_nothing: bool = False) -> tuple[int, dict[str, Any]]:
     """Each item is checked on its own: a bad item is reported with its index and the field that is wrong, the good
     ones are saved. With `all_or_nothing=true` one bad item stores nothing and the call answers 422."""
     # The body is read here rather than by a schema: one bad item must not turn the whole call into a 422.
@@ -116,8 +120,9 @@ def ingest_feedback(request, all_or_nothing: bool = False):
     items = payload if isinstance(payload, list) else [payload]
     if len(items) > MAX_ITEMS:
         return 422, {"detail": f"Send at most {MAX_ITEMS} items per call; this call had {len(items)}."}
-    outcomes: list[dict] = []
-    rows, positions = [], []
+    outcomes: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    positions: list[int] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             outcomes.append({"index": index, "status": "rejected", "id": None,
@@ -153,7 +158,7 @@ class FeedbackFilter(InputSchema):
 
 @router.get("/feedback", response=list[FeedbackOut])
 @paginate(Page)
-def list_feedback(request, filters: Query[FeedbackFilter]):
+def list_feedback(request: WorkspaceRequest, filters: Query[FeedbackFilter]) -> QuerySet[FeedbackItem]:
     items = scoped(FeedbackItem, request.workspace)
     if filters.source_name:
         items = items.filter(source_name=filters.source_name)
@@ -163,5 +168,5 @@ def list_feedback(request, filters: Query[FeedbackFilter]):
 
 
 @router.get("/feedback/{feedback_id}", response=FeedbackOut)
-def read_feedback(request, feedback_id: int):
+def read_feedback(request: WorkspaceRequest, feedback_id: int) -> FeedbackItem:
     return get_scoped(FeedbackItem, request.workspace, pk=feedback_id)

@@ -2,13 +2,17 @@
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.tasks import Task, TaskResult
 
 from outsidein.core import datafiles, jobs
 from outsidein.feedback import imports, rollups
 from outsidein.feedback.models import ColumnMapping, FeedbackItem, ImportBatch, Source
+from outsidein.workspaces.models import User, Workspace
 
 
 def _safe_name(name: str) -> str:
@@ -16,21 +20,23 @@ def _safe_name(name: str) -> str:
     return stem[-120:] or "upload"
 
 
-def upload_feedback_file(workspace, user, uploaded, *, source_name: str, source: str = Source.SURVEY) -> ImportBatch:
+def upload_feedback_file(workspace: Workspace, user: User | None, uploaded: UploadedFile[bytes], *, source_name: str,
+                         source: str = Source.SURVEY) -> ImportBatch:
     """Store an uploaded file (in chunks: it may be large) and open a batch for it, waiting for its mapping."""
+    name = uploaded.name or ""  # an upload always has a name and a size
     try:
-        fmt = imports.detect_format(uploaded.name)
-        datafiles.check_upload_size(uploaded.size)
+        fmt = imports.detect_format(name)
+        datafiles.check_upload_size(uploaded.size or 0)
     except imports.FileRejected as exc:
         raise ValidationError({"file": str(exc)}) from exc
-    relative = f"imports/{workspace.pk}/{uuid.uuid4().hex}-{_safe_name(uploaded.name)}"
+    relative = f"imports/{workspace.pk}/{uuid.uuid4().hex}-{_safe_name(name)}"
     path = imports.media_path(relative)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         for chunk in uploaded.chunks():
             handle.write(chunk)
     return ImportBatch.objects.create(
-        workspace=workspace, source_name=source_name.strip()[:100], source=source, file_name=uploaded.name[:255],
+        workspace=workspace, source_name=source_name.strip()[:100], source=source, file_name=name[:255],
         stored_file=relative, file_format=fmt, encoding=_encoding(path, fmt), created_by=user,
     )
 
@@ -46,8 +52,8 @@ def _encoding(path: Path, fmt: str) -> str:
         return ""
 
 
-def batch_for_local_file(workspace, user, path: Path, *, source_name: str, source: str = Source.SURVEY,
-                         mapping: dict[str, str] | None = None) -> ImportBatch:
+def batch_for_local_file(workspace: Workspace, user: User | None, path: Path, *, source_name: str,
+                         source: str = Source.SURVEY, mapping: dict[str, str] | None = None) -> ImportBatch:
     """A batch for a file already on this machine (the command line): read in place, never copied."""
     fmt = imports.detect_format(path.name)
     return ImportBatch.objects.create(
@@ -57,12 +63,12 @@ def batch_for_local_file(workspace, user, path: Path, *, source_name: str, sourc
     )
 
 
-def saved_mapping(workspace, source_name: str) -> dict[str, str] | None:
+def saved_mapping(workspace: Workspace, source_name: str) -> dict[str, str] | None:
     row = ColumnMapping.objects.filter(workspace=workspace, source_name=source_name.strip()).first()
     return dict(row.mapping) if row else None
 
 
-def save_mapping(workspace, source_name: str, mapping: dict[str, str]) -> ColumnMapping:
+def save_mapping(workspace: Workspace, source_name: str, mapping: dict[str, str]) -> ColumnMapping:
     row, _ = ColumnMapping.objects.update_or_create(workspace=workspace, source_name=source_name.strip()[:100],
                                                     defaults={"mapping": mapping})
     return row
@@ -87,19 +93,19 @@ def confirm_mapping(batch: ImportBatch, mapping: dict[str, str], columns: list[s
     return batch
 
 
-def start_import(batch: ImportBatch):
+def start_import(batch: ImportBatch) -> TaskResult[..., Any]:
     """Queue the import for a worker; the batch page follows its progress."""
     return jobs.start_on(batch, _import_task())
 
 
-def _import_task():
+def _import_task() -> Task[[int], int]:
     from outsidein.feedback.tasks import import_feedback
 
     return import_feedback
 
 
 @transaction.atomic
-def create_feedback(workspace, items: list[FeedbackItem]) -> list[FeedbackItem]:
+def create_feedback(workspace: Workspace, items: list[FeedbackItem]) -> list[FeedbackItem]:
     """Save new feedback items in one go, counted in the score rollup in the same transaction."""
     for item in items:
         if item.workspace_id != workspace.pk:

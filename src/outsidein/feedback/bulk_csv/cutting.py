@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import BinaryIO
 
 READ_BYTES = 1 << 20
 
@@ -57,7 +58,7 @@ class Part:
         return f"voice_import_sentiment_{self.number}"
 
 
-def _record_end(handle, position: int, inside_quotes: bool) -> int:
+def _record_end(handle: BinaryIO, position: int, inside_quotes: bool) -> int:
     """The offset just after the first newline at or after ``position`` that ends a record."""
     handle.seek(position)
     while chunk := handle.read(READ_BYTES):

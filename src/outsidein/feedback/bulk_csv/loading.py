@@ -16,6 +16,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from django.db import DataError, OperationalError, connection, connections, transaction
+from django.db.backends.utils import CursorWrapper
 from psycopg import errors as pg_errors
 
 from outsidein.core import datafiles
@@ -163,7 +164,7 @@ class PartRun:
         with connection.cursor() as cursor:
             self._drop(cursor)
 
-    def _drop(self, cursor) -> None:
+    def _drop(self, cursor: CursorWrapper) -> None:
         for table in self.temporary:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 

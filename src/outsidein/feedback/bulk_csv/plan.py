@@ -280,8 +280,8 @@ FROM (
 
 def lookup_tables(workspace_id: int, suffix: str) -> tuple[tuple[str, str, str], list[str]]:
     """Temporary lookups of the workspace's accounts and persons, keyed as ``imports.AccountDirectory`` keys them."""
-    names = tuple(f"voice_import_{name}_{suffix}" for name in ("accounts", "persons", "emails"))
-    accounts, persons, emails = names
+    accounts, persons, emails = (f"voice_import_{name}_{suffix}" for name in ("accounts", "persons", "emails"))
+    names = (accounts, persons, emails)
     ws = int(workspace_id)
     account_table, person_table = Account._meta.db_table, Person._meta.db_table
 

@@ -76,17 +76,17 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
             mapping[column] = "driver"
     for fieldname, names in _GUESSES.items():
         for candidate in names:
-            column = next((c for c, n in normal.items() if n == candidate and c not in mapping), None)
-            if column is not None and fieldname not in taken:
-                mapping[column] = fieldname
+            found = next((c for c, n in normal.items() if n == candidate and c not in mapping), None)
+            if found is not None and fieldname not in taken:
+                mapping[found] = fieldname
                 taken.add(fieldname)
                 break
     # Survey tools name columns after their question ("How likely are you to recommend us?", "Date submitted"):
     # a word inside the name, for the fields no exact name claimed.
     for fieldname, words in _WORD_GUESSES.items():
-        column = next((c for c, n in normal.items() if c not in mapping and any(w in n for w in words)), None)
-        if column is not None and fieldname not in taken:
-            mapping[column] = fieldname
+        found = next((c for c, n in normal.items() if c not in mapping and any(w in n for w in words)), None)
+        if found is not None and fieldname not in taken:
+            mapping[found] = fieldname
             taken.add(fieldname)
     return mapping
 

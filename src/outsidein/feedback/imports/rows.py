@@ -16,6 +16,7 @@ from outsidein.feedback import rules
 from outsidein.feedback.imports.mapping import ColumnLayout
 from outsidein.feedback.models import ImportBatch
 from outsidein.feedback.sentiment import score_texts
+from outsidein.workspaces.models import Workspace
 
 MAX_CELL_CHARS = rules.MAX_CELL_CHARS
 # --- one record ---------------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ class AccountDirectory:
     ``bulk_csv`` builds the same lookups in SQL.
     """
 
-    def __init__(self, workspace, *, accounts: bool, persons: bool) -> None:
+    def __init__(self, workspace: Workspace, *, accounts: bool, persons: bool) -> None:
         self.account_by_ref: dict[str, int] = {}
         if accounts:
             rows = list(Account.objects.filter(workspace=workspace).order_by("pk")
@@ -93,9 +94,9 @@ class AccountDirectory:
         self.person_by_email: dict[str, tuple[int, int | None]] = {}
         self.person_by_ref: dict[str, tuple[int, int | None]] = {}
         if persons:
-            rows = Person.objects.filter(workspace=workspace).order_by("pk").values_list(
+            person_rows = Person.objects.filter(workspace=workspace).order_by("pk").values_list(
                 "pk", "email", "external_id", "account_id")
-            for pk, email, external_id, account_id in rows:
+            for pk, email, external_id, account_id in person_rows:
                 if email:
                     self.person_by_email[email.lower()] = (pk, account_id)
                 if ref := external_id.strip(rules.WHITESPACE).lower():
@@ -109,7 +110,7 @@ class RowParser:
     bounds the memory. This runs once per row of files with millions of rows, hence the plain code.
     """
 
-    def __init__(self, workspace, *, source_name: str, source: str, layout: ColumnLayout,
+    def __init__(self, workspace: Workspace, *, source_name: str, source: str, layout: ColumnLayout,
                  batch: ImportBatch | None = None) -> None:
         self.workspace, self.source_name, self.source, self.batch = workspace, source_name, source, batch
         self.columns, self.at, self.drivers = layout.columns, layout.at, layout.drivers
@@ -122,11 +123,11 @@ class RowParser:
         self.default_received_at = batch.created_at if batch else timezone.now()
         self.batch_id = batch.pk if batch else None
 
-    def _text(self, cells: list, fieldname: str) -> str:
+    def _text(self, cells: list[Any], fieldname: str) -> str:
         at = self.at.get(fieldname)
         return "" if at is None else _as_text(cells[at])
 
-    def _too_long(self, cells: list) -> None:
+    def _too_long(self, cells: list[Any]) -> None:
         for column, value in zip(self.columns, cells, strict=False):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise RowError(rules.too_long(column, len(value)))
@@ -152,11 +153,12 @@ class RowParser:
                 ratings[name] = rating
         if not text and nps is None and csat is None and ces is None and not ratings:
             raise RowError(rules.no_content(self.content_columns))
-        at = self.at.get("received_at")
-        received_at = parse_received_at(cells[at], self.tz) if at is not None else None
+        date_at = self.at.get("received_at")
+        received_at = parse_received_at(cells[date_at], self.tz) if date_at is not None else None
         source = parse_source(cells[self.at["source"]]) if "source" in self.at else None
         external_id = self._text(cells, "external_id")[:200]
-        account_id = person_id = None
+        account_id: int | None = None
+        person_id: int | None = None
         account_ref = self._text(cells, "account").lower()
         if account_ref:
             account_id = self.account_by_ref.get(account_ref)

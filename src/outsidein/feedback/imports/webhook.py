@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from outsidein.core.imports import RowError
 from outsidein.feedback.imports.mapping import SINGLE_FIELDS, ColumnLayout
 from outsidein.feedback.imports.readers import as_cell
 from outsidein.feedback.imports.rows import FeedbackRow, RowParser, SentimentScorer, parse_source
 from outsidein.feedback.imports.writers import ItemWriter
 from outsidein.feedback.models import Source
+from outsidein.workspaces.models import User, Workspace
 
 
-def import_records(workspace, items: list[dict], *, user=None, source_name: str = "API") -> list[dict]:
+class Outcome(TypedDict):
+    """What became of one item sent."""
+
+    index: int
+    status: str  # created, duplicate or rejected
+    id: int | None
+    reason: str
+
+
+def import_records(workspace: Workspace, items: list[dict[str, Any]], *, user: User | None = None,
+                   source_name: str = "API") -> list[Outcome]:
     """Feedback sent to the webhook: each item checked on its own and saved unless it exists already.
 
     Returns one outcome per item, in order: {"index", "status": created|duplicate|rejected, "id", "reason"}.
     """
     columns = list(SINGLE_FIELDS)
     layout = ColumnLayout(columns, {name: name for name in columns})
-    outcomes: list[dict] = []
+    outcomes: list[Outcome] = []
     rows: list[tuple[int, FeedbackRow]] = []
     parsers: dict[tuple[str, str], RowParser] = {}
     for index, item in enumerate(items):
@@ -44,5 +57,5 @@ def import_records(workspace, items: list[dict], *, user=None, source_name: str 
     writer.write(scored)
     writer.close()
     for (index, _), (status, pk) in zip(rows, writer.outcomes, strict=True):
-        outcomes[index].update(status=status, id=pk)
+        outcomes[index]["status"], outcomes[index]["id"] = status, pk
     return outcomes

@@ -130,7 +130,8 @@ class CopyWriter:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
         as_json = self._json
-        writer.writerows(r._replace(driver_ratings=as_json(r.driver_ratings)) for r in rows)
+        # COPY reads the ratings as the JSON text of their column.
+        writer.writerows(r._replace(driver_ratings=as_json(r.driver_ratings)) for r in rows)  # type: ignore[arg-type]
         with transaction.atomic(), connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {self.STAGE} ({_COLUMN_LIST}) FROM STDIN (FORMAT csv)") as copy:
                 copy.write(buffer.getvalue())
