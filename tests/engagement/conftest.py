@@ -6,13 +6,12 @@ import socket
 from datetime import datetime
 from email.message import Message
 
+import factories
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client
 
 from outsidein.conversations.models import Conversation, Highlight, Status
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Person, Segment
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Role, User
 
@@ -26,10 +25,9 @@ def add_user(workspace, email: str, name: str, role: str = Role.LEADER, time_zon
 def logged(workspace, when: datetime, members, *, account=None, persons=(), kind: str = "coffee",
            status: str = Status.LOGGED, notes: str = "Notes", highlights=()) -> Conversation:
     """A conversation at exactly ``when`` (bypassing the 'future means planned' rule of the service)."""
-    conversation = Conversation.objects.create(workspace=workspace, kind=kind, status=status, occurred_at=when,
-                                               account=account, led_by=members[0], notes=notes,
-                                               created_by=members[0], duration_minutes=30)
-    conversation.members.set(members)
+    conversation = factories.conversation(workspace, kind=kind, status=status, occurred_at=when, account=account,
+                                          led_by=members[0], notes=notes, created_by=members[0], duration_minutes=30,
+                                          members=members)
     conversation.persons.set(persons)
     for kind_h, text in highlights:
         Highlight.objects.create(workspace=workspace, conversation=conversation, kind=kind_h, text=text,
@@ -46,16 +44,13 @@ def client_for(user: User) -> Client:
 @pytest.fixture
 def market(workspace):
     """Two segments, three accounts of different revenue, a buyer and an end user at the first."""
-    big_shippers = core_services.create_owned(Segment, workspace, {"name": "Enterprise shippers"})
-    retailers = core_services.create_owned(Segment, workspace, {"name": "Mid-market retailers"})
-    acme = core_services.create_owned(Account, workspace, {"name": "Acme Freight", "segment": big_shippers,
-                                                           "annual_revenue": 1_200_000})
-    bolt = core_services.create_owned(Account, workspace, {"name": "Bolt Retail", "segment": retailers,
-                                                           "annual_revenue": 300_000})
-    corner = core_services.create_owned(Account, workspace, {"name": "Corner Shop", "segment": retailers,
-                                                             "annual_revenue": 20_000})
-    buyer = core_services.create_owned(Person, workspace, {"name": "Bea Buyer", "account": acme, "role": "buyer"})
-    user = core_services.create_owned(Person, workspace, {"name": "Uma User", "account": acme, "role": "end_user"})
+    big_shippers = factories.segment(workspace, "Enterprise shippers")
+    retailers = factories.segment(workspace, "Mid-market retailers")
+    acme = factories.account(workspace, "Acme Freight", segment=big_shippers, annual_revenue=1_200_000)
+    bolt = factories.account(workspace, "Bolt Retail", segment=retailers, annual_revenue=300_000)
+    corner = factories.account(workspace, "Corner Shop", segment=retailers, annual_revenue=20_000)
+    buyer = factories.person(workspace, "Bea Buyer", account=acme, role="buyer")
+    user = factories.person(workspace, "Uma User", account=acme, role="end_user")
     return {"segments": [big_shippers, retailers], "accounts": [acme, bolt, corner], "buyer": buyer, "user": user}
 
 
