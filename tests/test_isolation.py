@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import factories
 import pytest
 from django.db import models
 from django.test import Client
@@ -41,15 +42,15 @@ _serial = itertools.count(1)
 
 
 def _segment(ws: Workspace, user: User) -> Segment:
-    return core_services.create_owned(Segment, ws, {"name": f"Their segment {next(_serial)}"})
+    return factories.segment(ws, f"Their segment {next(_serial)}")
 
 
 def _account(ws: Workspace, user: User) -> Account:
-    return core_services.create_owned(Account, ws, {"name": "Their account", "segment": _segment(ws, user)})
+    return factories.account(ws, "Their account", segment=_segment(ws, user))
 
 
 def _person(ws: Workspace, user: User) -> Person:
-    return core_services.create_owned(Person, ws, {"name": "Their person", "account": _account(ws, user)})
+    return factories.person(ws, "Their person", account=_account(ws, user))
 
 
 def _competitor(ws: Workspace, user: User) -> Competitor:
@@ -71,9 +72,7 @@ def _highlight(ws: Workspace, user: User):
 
 
 def _feedback(ws: Workspace, user: User):
-    from outsidein.feedback.models import FeedbackItem
-
-    return FeedbackItem.objects.create(workspace=ws, source_name="Their survey", nps=9, text="Their feedback")
+    return factories.feedback_item(ws, "Their feedback", source_name="Their survey", nps=9)
 
 
 def _batch(ws: Workspace, user: User):
