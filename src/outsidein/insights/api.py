@@ -2,6 +2,7 @@
 
 import math
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Query, Schema
@@ -18,6 +19,8 @@ from outsidein.insights import themes as themes_services
 from outsidein.insights.analysis import scores
 from outsidein.insights.analysis.scores import MIN_SAMPLE
 from outsidein.insights.models import DriverAnalysis, Theme
+from outsidein.workspaces.http import WorkspaceRequest
+from outsidein.workspaces.models import Workspace
 
 router = Router()
 
@@ -55,12 +58,13 @@ class ThemeMergeIn(InputSchema):
     name: str | None = Field(None, max_length=200, description="A name for the merged theme (default: keep).")
 
 
-def _money(name: str, amount, workspace) -> dict:
+def _money(name: str, amount: Decimal | float | None, workspace: Workspace | str) -> dict[str, float | str | None]:
+    """``{name: amount, "currency": code}`` for the workspace, or for the currency code given."""
     money = api_money(amount, workspace)
     return {name: money["amount"], "currency": money["currency"]}
 
 
-def _theme_out(theme: Theme) -> dict:
+def _theme_out(theme: Theme) -> dict[str, object]:
     return {
         "id": theme.pk, "name": theme.name, "size": theme.size, "top_terms": theme.top_terms or [],
         "avg_sentiment": theme.avg_sentiment, "trend": theme.trend,
@@ -68,36 +72,36 @@ def _theme_out(theme: Theme) -> dict:
     }
 
 
-def _theme_detail(theme: Theme) -> dict:
+def _theme_detail(theme: Theme) -> dict[str, object]:
     quotes = [{"kind": q.kind, "id": q.id, "text": q.text} for q in themes_services.representative_quotes(theme)]
     return {**_theme_out(theme), "quotes": quotes}
 
 
-def _live_theme(request, theme_id: int) -> Theme:
+def _live_theme(request: WorkspaceRequest, theme_id: int) -> Theme:
     return get_scoped(themes_services.live_themes(request.workspace).select_related("workspace"),
                       request.workspace, pk=theme_id)
 
 
 @router.get("/themes", response=list[ThemeOut], tags=["themes"], summary="List themes, largest first")
 @paginate(Page)
-def list_themes(request):
+def list_themes(request: WorkspaceRequest) -> list[dict[str, object]]:
     return [_theme_out(t) for t in themes_services.live_themes(request.workspace).select_related("workspace")]
 
 
 @router.get("/themes/{theme_id}", response=ThemeDetailOut, tags=["themes"], summary="Read a theme and its quotes")
-def read_theme(request, theme_id: int):
+def read_theme(request: WorkspaceRequest, theme_id: int) -> dict[str, object]:
     return _theme_detail(_live_theme(request, theme_id))
 
 
 @router.patch("/themes/{theme_id}", response=ThemeDetailOut, tags=["themes"], summary="Rename a theme")
-def rename_theme(request, theme_id: int, payload: ThemePatch):
+def rename_theme(request: WorkspaceRequest, theme_id: int, payload: ThemePatch) -> dict[str, object]:
     theme = themes_services.rename_theme(_live_theme(request, theme_id), payload.name)
     return _theme_detail(theme)
 
 
 @router.post("/themes/{theme_id}/merge", response=ThemeDetailOut, tags=["themes"],
              summary="Merge another theme into this one")
-def merge_theme(request, theme_id: int, payload: ThemeMergeIn):
+def merge_theme(request: WorkspaceRequest, theme_id: int, payload: ThemeMergeIn) -> dict[str, object]:
     keep = _live_theme(request, theme_id)
     other = _live_theme(request, payload.other_theme_id)
     return _theme_detail(themes_services.merge_themes(keep, other, name=payload.name))
@@ -109,7 +113,7 @@ class ThemeSplitIn(InputSchema):
 
 @router.post("/themes/{theme_id}/split", response=list[ThemeOut], tags=["themes"],
              summary="Split a theme: re-cluster its items into several themes")
-def split_theme(request, theme_id: int, payload: ThemeSplitIn):
+def split_theme(request: WorkspaceRequest, theme_id: int, payload: ThemeSplitIn) -> list[dict[str, object]]:
     return [_theme_out(t) for t in themes_services.split_theme(_live_theme(request, theme_id), payload.parts)]
 
 
@@ -125,7 +129,7 @@ class ThemeAnalysisOut(Schema):
 
 @router.post("/theme-analyses", response={202: ThemeAnalysisOut}, tags=["themes"],
              summary="Find the themes again over all feedback and highlights (in the background)")
-def start_theme_analysis(request, payload: ThemeAnalysisIn):
+def start_theme_analysis(request: WorkspaceRequest, payload: ThemeAnalysisIn) -> tuple[int, dict[str, str]]:
     themes_services.start_theme_analysis(request.workspace, request.user, k=payload.k, method=payload.method)
     return 202, {"detail": "Theme analysis queued; GET /api/themes shows the new themes when it is done."}
 
@@ -161,7 +165,7 @@ class DriverAnalysisOut(Schema):
     created_at: datetime
 
 
-def _analysis_out(analysis: DriverAnalysis) -> dict:
+def _analysis_out(analysis: DriverAnalysis) -> dict[str, object]:
     result = analysis.result or {}
     return {
         "id": analysis.pk, "outcome": analysis.outcome, "drivers": analysis.drivers,
@@ -174,13 +178,14 @@ def _analysis_out(analysis: DriverAnalysis) -> dict:
 @router.get("/driver-analyses", response=list[DriverAnalysisOut], tags=["key drivers"],
             summary="List key driver analyses, newest first")
 @paginate(Page)
-def list_driver_analyses(request):
+def list_driver_analyses(request: WorkspaceRequest) -> list[dict[str, object]]:
     return [_analysis_out(a) for a in scoped(DriverAnalysis, request.workspace)]
 
 
 @router.post("/driver-analyses", response={201: DriverAnalysisOut}, tags=["key drivers"],
              summary="Run a key driver analysis (large ones finish in the background: poll until done)")
-def create_driver_analysis(request, payload: DriverAnalysisIn):
+def create_driver_analysis(request: WorkspaceRequest,
+                           payload: DriverAnalysisIn) -> tuple[int, dict[str, object]]:
     analysis = drivers_services.create_driver_analysis(request.workspace, request.user, outcome=payload.outcome,
                                                        drivers=payload.drivers)
     return 201, _analysis_out(analysis)
@@ -188,7 +193,7 @@ def create_driver_analysis(request, payload: DriverAnalysisIn):
 
 @router.get("/driver-analyses/{analysis_id}", response=DriverAnalysisOut, tags=["key drivers"],
             summary="Read a key driver analysis")
-def read_driver_analysis(request, analysis_id: int):
+def read_driver_analysis(request: WorkspaceRequest, analysis_id: int) -> dict[str, object]:
     return _analysis_out(get_scoped(DriverAnalysis, request.workspace, pk=analysis_id))
 
 
@@ -218,7 +223,7 @@ class PainPage(Schema):
     count: int = Field(description="Rows in the whole ranking.")
 
 
-def _pain_out(p: pain.PainPoint, currency: str) -> dict:
+def _pain_out(p: pain.PainPoint, currency: str) -> dict[str, object]:
     return {
         "rank": p.rank, "index": p.index, "kind": p.kind, "id": p.id, "title": p.title,
         "quote": p.quote.text if p.quote else None, **_money("revenue_at_stake", p.revenue, currency),
@@ -240,7 +245,7 @@ class PainQuery(InputSchema):
 
 @router.get("/pain", response=PainPage, tags=["monetizable pain"],
             summary="Themes and accounts' pain, largest monetizable pain first")
-def list_pain(request, page: Query[PainQuery]):
+def list_pain(request: WorkspaceRequest, page: Query[PainQuery]) -> dict[str, object]:
     ranking = pain.rank_pain(request.workspace, limit=page.limit, offset=page.offset)
     return {"items": [_pain_out(p, ranking.currency) for p in ranking.points], "count": ranking.total}
 
@@ -292,7 +297,7 @@ def _finite_or_none(value: float) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _estimate_out(e: scores.ScoreEstimate) -> dict:
+def _estimate_out(e: scores.ScoreEstimate) -> dict[str, object]:
     usable = e.n >= 2
     return {"n": e.n, "value": _finite_or_none(e.value) if e.n else None,
             "margin_of_error": _finite_or_none(e.margin_of_error) if usable else None,
@@ -301,7 +306,7 @@ def _estimate_out(e: scores.ScoreEstimate) -> dict:
 
 
 @router.get("/scores", response=ScoresOut, summary="A score with its trend by period and by segment")
-def read_scores(request, query: Query[ScoreQuery]):
+def read_scores(request: WorkspaceRequest, query: Query[ScoreQuery]) -> dict[str, object]:
     f = selectors.FeedbackFilter(source_name=query.source_name, segment_id=query.segment_id, since=query.since,
                                  until=query.until)
     view = selectors.metric_view(request.workspace, query.metric, f, query.period)

@@ -6,11 +6,14 @@ Built here from what the selectors and services return, so views only place them
 import math
 
 import numpy as np
+from django.utils.safestring import SafeString
 
 from outsidein.core.charts import Bar, Dot, Point, bar_chart, line_chart, quadrant_chart
 from outsidein.insights.analysis.drivers import ACT_FIRST
-from outsidein.insights.analysis.scores import MIN_SAMPLE, period_label
+from outsidein.insights.analysis.scores import MIN_SAMPLE, Period, SeriesPoint, period_label
+from outsidein.insights.drivers import DriverDetail
 from outsidein.insights.models import DriverAnalysis
+from outsidein.insights.selectors import MetricView
 
 Y_RANGES = {"nps": (-100, 100), "csat": (0, 100), "ces": (1, 7)}
 
@@ -19,13 +22,13 @@ def finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def metric_chart(view, period: str):
+def metric_chart(view: MetricView, period: Period) -> SafeString:
     """A score by period with its 95% margin of error; the running period is drawn as partial."""
     points = []
     for p in view.series:
         e = p.estimate
         points.append(Point(
-            period_label(p.start, period), finite(e.value) if e.n else None,
+            period_label(p.first_day, period), finite(e.value) if e.n else None,
             finite(e.low) if e.n >= 2 else None, finite(e.high) if e.n >= 2 else None,
             partial=p.partial, few=p.few, note=f"so far, n = {e.n:,}" if p.partial and e.n else "",
         ))
@@ -33,11 +36,11 @@ def metric_chart(view, period: str):
                       y_range=Y_RANGES.get(view.metric))
 
 
-def _thin_periods(view) -> list[str]:
+def _thin_periods(view: MetricView) -> list[str]:
     return [f"{p.period} (n = {p.estimate.n})" for p in view.series if p.few and not p.partial]
 
 
-def segment_chart(view, segments):
+def segment_chart(view: MetricView, segments: list[SeriesPoint]) -> SafeString | None:
     """A score by segment, segments with fewer than MIN_SAMPLE responses in red; None when there is one segment
     (or for NPS, whose segments the page lists as a table)."""
     if len(segments) <= 1 or view.metric == "nps":
@@ -50,9 +53,9 @@ def segment_chart(view, segments):
     )
 
 
-def importance_chart(analysis: DriverAnalysis):
+def importance_chart(analysis: DriverAnalysis) -> SafeString | None:
     """Importance (share of R²) against performance (mean rating); the shaded corner is where to act first."""
-    details = (analysis.result or {}).get("details") or []
+    details: list[DriverDetail] = (analysis.result or {}).get("details") or []
     if not details:
         return None
     act_first = analysis.result.get("act_first")

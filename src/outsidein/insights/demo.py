@@ -1,16 +1,29 @@
 """Demo insights: what a leader would run next on the demo's feedback, so its themes, key drivers and pain pages
 are not empty."""
 
+from typing import Protocol
+
 from outsidein.feedback.demo import DRIVERS
 from outsidein.insights import drivers as drivers_services
 from outsidein.insights import themes as themes_services
+from outsidein.workspaces.models import User, Workspace
 
 # The demo asks for this many themes, as a person may on the themes page. Letting the data decide tries ten
 # counts first, which roughly quadruples the time of the analysis and lands on about as many themes (34).
 DEMO_THEMES = 30
 
 
-def build(ctx) -> None:
+class DemoContext(Protocol):
+    """What this step reads of the demo builder's context (``site.demo.builder.DemoContext``, above the areas)."""
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    @property
+    def leaders(self) -> list[User]: ...
+
+
+def build(ctx: DemoContext) -> None:
     """A theme analysis of all feedback and highlights (the default TF-IDF method, whose fit is seeded and so the
     same every time) and a key driver analysis of likelihood to recommend on the six rated drivers."""
     themes_services.run_theme_analysis(ctx.workspace, k=DEMO_THEMES)

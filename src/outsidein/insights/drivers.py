@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.tasks import task
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from outsidein.core import jobs
 from outsidein.core.progress import Progress
@@ -22,6 +24,7 @@ from outsidein.core.scoping import scoped
 from outsidein.feedback.models import FeedbackItem, FeedbackTally, TallyKind
 from outsidein.insights.analysis.drivers import DriverDataError, key_drivers
 from outsidein.insights.models import DriverAnalysis
+from outsidein.workspaces.models import User, Workspace
 
 OUTCOMES = {"nps": "Likelihood to recommend (NPS, 0–10)", "csat": "Overall satisfaction (CSAT, 1–5)"}
 # Up to this many responses the analysis runs while the page waits (well under a second); beyond, a worker.
@@ -37,18 +40,34 @@ class DriverOption:
     answers: int
 
 
-def driver_options(workspace) -> list[DriverOption]:
+class DriverDetail(TypedDict):
+    """One driver of a computed analysis as its row keeps it (``result["details"]``), for its page and the API."""
+
+    name: str
+    relative_weight: float
+    relative_weight_pct: float
+    shapley: float
+    shapley_pct: float
+    performance: float
+    top_box: float
+    top_box_pct: float
+    correlation: float
+    quadrant: str
+
+
+def driver_options(workspace: Workspace) -> list[DriverOption]:
     """The driver ratings found in the workspace's feedback, with how many items rate each, as the writes tallied
     them (feedback/rollups.py): one small read, however many items there are."""
     rows = scoped(FeedbackTally, workspace).filter(kind=TallyKind.DRIVER, items__gt=0).order_by("name")
     return [DriverOption(name, items) for name, items in rows.values_list("name", "items")]
 
 
-def outcome_count(workspace, outcome: str) -> int:
+def outcome_count(workspace: Workspace, outcome: str) -> int:
     return scoped(FeedbackItem, workspace).filter(**{f"{outcome}__isnull": False}).count()
 
 
-def _rating(value) -> float:
+def _rating(value: Any) -> float:
+    """One of an item's driver ratings, whatever its JSON holds there, as a number (NaN when it is none)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -56,7 +75,8 @@ def _rating(value) -> float:
     return number if math.isfinite(number) else math.nan
 
 
-def responses(workspace, outcome: str, drivers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def responses(workspace: Workspace, outcome: str,
+              drivers: list[str]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Outcome and driver ratings of every item that answered the outcome; NaN where a driver is unrated."""
     qs = scoped(FeedbackItem, workspace).filter(**{f"{outcome}__isnull": False}).order_by()
     y: list[float] = []
@@ -65,10 +85,10 @@ def responses(workspace, outcome: str, drivers: list[str]) -> tuple[np.ndarray, 
         ratings = ratings if isinstance(ratings, dict) else {}
         y.append(float(score))
         rows.append([_rating(ratings.get(name)) for name in drivers])
-    return np.asarray(y, dtype=float), np.asarray(rows, dtype=float).reshape(len(y), len(drivers))
+    return np.asarray(y, dtype=np.float64), np.asarray(rows, dtype=np.float64).reshape(len(y), len(drivers))
 
 
-def _check(workspace, outcome: str, drivers: list[str]) -> list[str]:
+def _check(workspace: Workspace, outcome: str, drivers: list[str]) -> list[str]:
     if outcome not in OUTCOMES:
         raise ValidationError({"outcome": f"Choose the outcome: {', '.join(OUTCOMES)}."})
     drivers = list(dict.fromkeys(d.strip() for d in drivers if d and d.strip()))
@@ -105,10 +125,10 @@ def compute(analysis: DriverAnalysis, progress: Progress) -> DriverAnalysis:
         "shapley_method": result.shapley_method,
         "warnings": list(result.warnings),
         "details": [
-            {"name": d.name, "relative_weight": d.relative_weight, "relative_weight_pct": d.relative_weight_pct,
-             "shapley": d.shapley, "shapley_pct": d.shapley_pct, "performance": d.performance,
-             "top_box": d.top_box, "top_box_pct": 100 * d.top_box, "correlation": d.correlation,
-             "quadrant": d.quadrant}
+            DriverDetail(name=d.name, relative_weight=d.relative_weight, relative_weight_pct=d.relative_weight_pct,
+                         shapley=d.shapley, shapley_pct=d.shapley_pct, performance=d.performance,
+                         top_box=d.top_box, top_box_pct=100 * d.top_box, correlation=d.correlation,
+                         quadrant=d.quadrant)
             for d in result.drivers
         ],
         "computed_at": timezone.now().isoformat(),
@@ -131,7 +151,8 @@ def driver_analysis_job(analysis_id: int) -> str:
     return run_driver_analysis(analysis).status
 
 
-def create_driver_analysis(workspace, actor, *, outcome: str, drivers: list[str]) -> DriverAnalysis:
+def create_driver_analysis(workspace: Workspace, actor: User | None, *, outcome: str,
+                           drivers: list[str]) -> DriverAnalysis:
     """Save an analysis of ``outcome`` on ``drivers`` and compute it: here when small, by a worker when large."""
     drivers = _check(workspace, outcome, drivers)
     answered = outcome_count(workspace, outcome)
@@ -146,6 +167,7 @@ def create_driver_analysis(workspace, actor, *, outcome: str, drivers: list[str]
     return analysis
 
 
-def act_first_detail(analysis: DriverAnalysis) -> dict | None:
+def act_first_detail(analysis: DriverAnalysis) -> DriverDetail | None:
     name = (analysis.result or {}).get("act_first")
-    return next((d for d in analysis.result.get("details", []) if d["name"] == name), None) if name else None
+    details: list[DriverDetail] = analysis.result.get("details", []) if name else []
+    return next((d for d in details if d["name"] == name), None)

@@ -1,7 +1,10 @@
 """The forms of insights: filters of the scores page, running and editing themes, a key driver analysis."""
 
+from typing import Any, cast
+
 from django import forms
 
+from outsidein.core.forms import choice_field
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account, Segment
@@ -9,6 +12,12 @@ from outsidein.insights import drivers as drivers_services
 from outsidein.insights import themes as themes_services
 from outsidein.insights.analysis import embeddings
 from outsidein.insights.models import Theme
+from outsidein.workspaces.models import Workspace
+
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, a choice field: ``form.fields`` only promises a plain field."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class ScoreFilterForm(forms.Form):
@@ -18,12 +27,12 @@ class ScoreFilterForm(forms.Form):
     period = forms.ChoiceField(choices=[("month", "Month"), ("quarter", "Quarter"), ("week", "Week")],
                                required=False, initial="month")
 
-    def __init__(self, *args, workspace, source_names: list[str], **kwargs):
+    def __init__(self, *args: Any, workspace: Workspace, source_names: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = scoped(Account, workspace).order_by("name")
+        choice_field(self, "account").queryset = scoped(Account, workspace).order_by("name")
         use_picker(self.fields["account"], "account", workspace)
-        self.fields["segment"].queryset = scoped(Segment, workspace).order_by("name")
-        self.fields["source_name"].choices = [("", "All sources"), *((n, n) for n in source_names)]
+        choice_field(self, "segment").queryset = scoped(Segment, workspace).order_by("name")
+        _choices(self, "source_name").choices = [("", "All sources"), *((n, n) for n in source_names)]
 
 
 class CompareForm(forms.Form):
@@ -34,8 +43,9 @@ class CompareForm(forms.Form):
     after_from = forms.DateField(label="After: from", widget=forms.DateInput(attrs={"type": "date"}))
     after_to = forms.DateField(label="to", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         for prefix, label in (("before", "The first period"), ("after", "The second period")):
             start, end = data.get(f"{prefix}_from"), data.get(f"{prefix}_to")
             if start and end and end < start:
@@ -43,22 +53,26 @@ class CompareForm(forms.Form):
         return data
 
 
+METHOD_CHOICES = [
+    ("tfidf", "Fast: word patterns (TF-IDF), no model"),
+    ("embeddings", "Sentence embeddings (meaning, slower)"),
+]
+
+
 class ThemeRunForm(forms.Form):
     k = forms.IntegerField(
         label="Number of themes", required=False, min_value=2, max_value=themes_services.MAX_THEMES,
         help_text="Leave blank to let the data decide.",
     )
-    method = forms.ChoiceField(label="Method", initial="tfidf", choices=[
-        ("tfidf", "Fast: word patterns (TF-IDF), no model"),
-        ("embeddings", "Sentence embeddings (meaning, slower)"),
-    ])
+    method = forms.ChoiceField(label="Method", initial="tfidf", choices=METHOD_CHOICES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not embeddings.is_available():
             # Offer only what runs here; the embeddings extra is optional.
-            self.fields["method"].choices = self.fields["method"].choices[:1]
-            self.fields["method"].widget = forms.HiddenInput()
+            method = _choices(self, "method")
+            method.choices = METHOD_CHOICES[:1]
+            method.widget = forms.HiddenInput()
 
 
 class RenameForm(forms.Form):
@@ -71,9 +85,9 @@ class MergeForm(forms.Form):
     name = forms.CharField(label="Name of the merged theme", max_length=200, required=False,
                            help_text="Leave blank to keep this theme's name.")
 
-    def __init__(self, *args, theme: Theme, **kwargs):
+    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = themes_services.live_themes(theme.workspace).exclude(pk=theme.pk)
+        choice_field(self, "other").queryset = themes_services.live_themes(theme.workspace).exclude(pk=theme.pk)
 
 
 class SplitForm(forms.Form):
@@ -87,7 +101,7 @@ class DriverAnalysisForm(forms.Form):
     drivers = forms.MultipleChoiceField(label="Drivers", widget=forms.CheckboxSelectMultiple,
                                         help_text="The rated attributes that may drive the outcome.")
 
-    def __init__(self, *args, options: list[drivers_services.DriverOption], **kwargs):
+    def __init__(self, *args: Any, options: list[drivers_services.DriverOption], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["drivers"].choices = [(o.name, f"{o.name} ({o.answers} ratings)") for o in options]
+        _choices(self, "drivers").choices = [(o.name, f"{o.name} ({o.answers} ratings)") for o in options]
         self.fields["drivers"].initial = [o.name for o in options]

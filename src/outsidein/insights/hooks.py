@@ -1,7 +1,5 @@
 """Insights' part in feedback imports: new items are placed among the workspace's themes inside the import's job."""
 
-from typing import Any
-
 from outsidein.feedback import after_import
 from outsidein.feedback.models import ImportBatch
 from outsidein.insights import themes
@@ -12,7 +10,7 @@ def _place(batch: ImportBatch) -> None:
     themes.place_imported_items(batch)
 
 
-def _placed(batch: ImportBatch) -> Any:
+def _placed(batch: ImportBatch) -> themes.BatchThemes | None:
     return themes.batch_themes(batch)
 
 

@@ -21,10 +21,13 @@ re-order the pool.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, FloatField, Sum, Value, When, Window
+from django.db.models import Case, F, FloatField, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 
@@ -33,8 +36,13 @@ from outsidein.core.money import currency_of, exact_money
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.customers.models import Account
 from outsidein.feedback.models import AccountVoice
+from outsidein.insights.models import Theme
 from outsidein.insights.theme_reach import NO_CONCENTRATION, Concentration
 from outsidein.insights.themes import live_themes, representative_quotes, representative_quotes_of, text_count
+from outsidein.workspaces.models import User, Workspace
+
+if TYPE_CHECKING:  # initiatives are optional here (``initiatives_available``): imported when one is started
+    from outsidein.initiatives.models import Initiative
 
 THEME = "theme"
 HIGHLIGHT = "highlight"
@@ -140,7 +148,7 @@ def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _float(value) -> float:
+def _float(value: Decimal | float | None) -> float:
     return float(value) if value is not None else 0.0
 
 
@@ -157,10 +165,11 @@ class ThemeFigures:
     total_items: int  # feedback items and highlights with text, themed or not
 
 
-def theme_figures(workspace, themes, *, count_texts: bool = True) -> ThemeFigures:
+def theme_figures(workspace: Workspace, themes: Iterable[Theme], *, count_texts: bool = True) -> ThemeFigures:
     """Detractors and concentration of each theme as the theme analysis stored them, all accounts' revenue and
     the number of texts: two small reads, whatever the number of theme members."""
-    answers, spread = {}, {}
+    answers: dict[int, tuple[int, int]] = {}
+    spread: dict[int, Concentration] = {}
     for theme in themes:
         answers[theme.pk] = (theme.nps_answers, theme.detractors)
         if theme.accounts:
@@ -171,7 +180,7 @@ def theme_figures(workspace, themes, *, count_texts: bool = True) -> ThemeFigure
     return ThemeFigures(answers, spread, _float(revenue_total), texts)
 
 
-def _theme_points(workspace, themes) -> tuple[list[PainPoint], float]:
+def _theme_points(workspace: Workspace, themes: list[Theme]) -> tuple[list[PainPoint], float]:
     figures = theme_figures(workspace, themes)
     points = []
     for theme in themes:
@@ -190,18 +199,31 @@ def _theme_points(workspace, themes) -> tuple[list[PainPoint], float]:
     return points, figures.revenue_total
 
 
-def _theme_url(theme) -> str:
+def _theme_url(theme: Theme) -> str:
     return reverse("theme-detail", kwargs={"ws": theme.workspace.slug, "theme_id": theme.pk})
 
 
 # -- pain highlights, by account ---------------------------------------------------------------------------
 
 
-def _pain_highlights(workspace):
+def _pain_highlights(workspace: Workspace) -> QuerySet[Highlight]:
     return scoped(Highlight, workspace).filter(kind=HighlightKind.PAIN)
 
 
-def _account_groups(workspace):
+class AccountGroup(TypedDict):
+    """An account with pain highlights as ``_account_groups`` reads it, with its score."""
+
+    account_id: int
+    account__name: str
+    revenue: float
+    mean_sentiment: float | None
+    pain_highlights: int
+    nps_answers: int
+    detractors: int
+    score: float
+
+
+def _account_groups(workspace: Workspace) -> QuerySet[AccountVoice, AccountGroup]:
     """Accounts with pain highlights, largest monetizable pain first, ordered by the database from the counts
     kept per account (AccountVoice): revenue × (0.5 + negativity) × (1 + detractor share)."""
     revenue = Coalesce(Cast(F("account__annual_revenue"), FloatField()), Value(0.0))
@@ -222,7 +244,7 @@ def _account_groups(workspace):
     )
 
 
-def _account_point(workspace, row: dict, revenue_total: float) -> PainPoint:
+def _account_point(workspace: Workspace, row: AccountGroup, revenue_total: float) -> PainPoint:
     account_id = row["account_id"]
     answers = row["nps_answers"]
     d = _share(row["detractors"], answers)
@@ -236,7 +258,7 @@ def _account_point(workspace, row: dict, revenue_total: float) -> PainPoint:
     )
 
 
-def _ranked_candidates(workspace, themes: list[PainPoint], need: int, offset: int,
+def _ranked_candidates(workspace: Workspace, themes: list[PainPoint], need: int, offset: int,
                        revenue_total: float) -> tuple[list[PainPoint], int]:
     """The top rows of themes and accounts together, and how many account rows there are in all.
 
@@ -253,7 +275,7 @@ def _ordered(points: list[PainPoint]) -> list[PainPoint]:
     return sorted(points, key=lambda p: (-p.score, -p.revenue, p.kind != THEME, p.id))
 
 
-def rank_pain(workspace, *, limit: int = 50, offset: int = 0) -> PainRanking:
+def rank_pain(workspace: Workspace, *, limit: int = 50, offset: int = 0) -> PainRanking:
     """Themes and accounts' pain, largest monetizable pain first: rows ``offset`` to ``offset + limit``."""
     limit, offset = max(0, limit), max(0, offset)
     themes, revenue_total = _theme_points(workspace, list(live_themes(workspace).select_related("workspace")))
@@ -274,7 +296,7 @@ def normalized(text: str) -> str:
     return " ".join(text.lower().split()).strip(" .!?…\"“”'")
 
 
-def _account_quotes(workspace, account_ids: list[int]) -> dict[int, list[Quote]]:
+def _account_quotes(workspace: Workspace, account_ids: list[int]) -> dict[int, list[Quote]]:
     """Each account's most negative pain highlights first, a few per account (one query)."""
     if not account_ids:
         return {}
@@ -285,11 +307,13 @@ def _account_quotes(workspace, account_ids: list[int]) -> dict[int, list[Quote]]
               .filter(place__lte=QUOTES_PER_ROW).order_by("conversation__account_id", "place"))
     quotes: dict[int, list[Quote]] = {pk: [] for pk in account_ids}
     for h in ranked:
-        quotes[h.conversation.account_id].append(Quote(h.text, h.get_absolute_url(), h.sentiment))
+        account_id = h.conversation.account_id
+        assert account_id is not None  # one of account_ids
+        quotes[account_id].append(Quote(h.text, h.get_absolute_url(), h.sentiment))
     return quotes
 
 
-def _theme_quotes(workspace, theme_ids: list[int]) -> dict[int, list[Quote]]:
+def _theme_quotes(workspace: Workspace, theme_ids: list[int]) -> dict[int, list[Quote]]:
     """Each theme's representative quotes, the one closest to its centre first (two queries)."""
     if not theme_ids:
         return {}
@@ -298,7 +322,7 @@ def _theme_quotes(workspace, theme_ids: list[int]) -> dict[int, list[Quote]]:
             for pk, items in representative_quotes_of(workspace, themes).items()}
 
 
-def _with_quotes(workspace, points: list[PainPoint]) -> list[PainPoint]:
+def _with_quotes(workspace: Workspace, points: list[PainPoint]) -> list[PainPoint]:
     """Give each row its best quote that no row above it already shows, so no wording repeats down the list."""
     found = {
         THEME: _theme_quotes(workspace, [p.id for p in points if p.kind == THEME]),
@@ -306,7 +330,7 @@ def _with_quotes(workspace, points: list[PainPoint]) -> list[PainPoint]:
     }
     seen: set[str] = set()
     for point in points:
-        unused = []
+        unused: list[Quote] = []
         for quote in found[point.kind].get(point.id, []):
             key = normalized(quote.text)
             if key and key not in seen:
@@ -320,7 +344,7 @@ def _with_quotes(workspace, points: list[PainPoint]) -> list[PainPoint]:
 # -- initiatives -------------------------------------------------------------------------------------------
 
 
-def pain_statement(workspace, kind: str, pk: int) -> tuple[str, str]:
+def pain_statement(workspace: Workspace, kind: str, pk: int) -> tuple[str, str]:
     """A name and the customers' words for an initiative started from one pain point."""
     currency = currency_of(workspace)
     if kind == THEME:
@@ -331,12 +355,12 @@ def pain_statement(workspace, kind: str, pk: int) -> tuple[str, str]:
         return theme.name[:200], ("\n".join(quotes) or theme.name) + f"\n\n{theme.size} items in the theme.{at_stake}"
     if kind == ACCOUNT:
         account = get_scoped(Account, workspace, pk=pk)
-        quotes = _account_quotes(workspace, [account.pk])[account.pk]
-        if not quotes:
+        pains = _account_quotes(workspace, [account.pk])[account.pk]
+        if not pains:
             raise ValidationError({"id": f"{account.name} raised no pain in a conversation."})
         revenue = (f"\n\nAnnual revenue of {account.name}: {exact_money(account.annual_revenue, currency)} "
                    f"({currency})." if account.annual_revenue else "")
-        return (f"Pain at {account.name}")[:200], "\n".join(f"“{q.text.strip()}”" for q in quotes[:3]) + revenue
+        return (f"Pain at {account.name}")[:200], "\n".join(f"“{q.text.strip()}”" for q in pains[:3]) + revenue
     if kind == HIGHLIGHT:
         highlight = get_scoped(_pain_highlights(workspace), workspace, pk=pk)
         text = " ".join(highlight.text.split())
@@ -352,7 +376,7 @@ def initiatives_available() -> bool:
     return True
 
 
-def start_initiative(workspace, actor, kind: str, pk: int):
+def start_initiative(workspace: Workspace, actor: User, kind: str, pk: int) -> Initiative:
     """Turn one pain point into an initiative at its first stage (nail the pain), sponsored by ``actor``."""
     from outsidein.initiatives.services import save_initiative
 
@@ -372,13 +396,13 @@ class RevenueReach:
         return None if self.share_of_revenue is None else 100 * self.share_of_revenue
 
 
-def revenue_reach(workspace, themes) -> dict[int, RevenueReach]:
+def revenue_reach(workspace: Workspace, themes: Iterable[Theme]) -> dict[int, RevenueReach]:
     """Share of revenue and concentration of each theme (one query, whatever their size)."""
-    themes = list(themes)
-    figures = theme_figures(workspace, themes, count_texts=False)
+    listed = list(themes)
+    figures = theme_figures(workspace, listed, count_texts=False)
     return {
         t.pk: RevenueReach(_share(_float(t.revenue_at_stake), figures.revenue_total)
                            if t.revenue_at_stake is not None else None,
                            figures.spread.get(t.pk, NO_CONCENTRATION))
-        for t in themes
+        for t in listed
     }

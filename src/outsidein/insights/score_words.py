@@ -1,12 +1,14 @@
 """Scores in words: what a leader reads above the chart, the same on the page and in the API."""
 
 import math
+from datetime import date
 
 from outsidein.insights.analysis import scores
 from outsidein.insights.analysis.scores import MIN_SAMPLE
+from outsidein.insights.selectors import MetricView
 
 
-def period_name(start, period: str) -> str:
+def period_name(start: date, period: str) -> str:
     """How a person names a period: "November 2026", "the week of 23 Nov 2026", "2026 Q4", "2026"."""
     if period == "month":
         return f"{start:%B %Y}"
@@ -17,23 +19,23 @@ def period_name(start, period: str) -> str:
     return f"{start.year}"
 
 
-def _pm(e) -> str:
+def _pm(e: scores.ScoreEstimate) -> str:
     value = f"{e.value:.1f}" if e.metric in ("csat_mean", "ces") else f"{e.value:.0f}"
     return value if e.n < 2 or not math.isfinite(e.margin_of_error) else f"{value} ± {e.margin_of_error:.1f}"
 
 
-def score_summary(view) -> list[str]:
+def score_summary(view: MetricView) -> list[str]:
     """What changed, in words: the last complete period against the one before, and the period in progress."""
     sentences = []
     last = view.last_full
     if last is not None:
-        sentence = f"{view.label} in {period_name(last.start, view.period)}: {_pm(last.estimate)} " \
+        sentence = f"{view.label} in {period_name(last.first_day, view.period)}: {_pm(last.estimate)} " \
                    f"(n = {last.estimate.n:,})"
         change = view.change
-        before = next((p for p in reversed(view.series) if not p.partial and p.estimate.n and p.start < last.start),
-                      None)
+        before = next((p for p in reversed(view.series)
+                       if not p.partial and p.estimate.n and p.first_day < last.first_day), None)
         if change is not None and before is not None:
-            when = period_name(before.start, view.period)
+            when = period_name(before.first_day, view.period)
             if change.verdict == scores.VERDICT_CHANGE:
                 direction = "up" if change.difference > 0 else "down"
                 sentence += (f", {direction} {abs(change.difference):.1f} from {when} ({_pm(before.estimate)}): "
@@ -43,7 +45,7 @@ def score_summary(view) -> list[str]:
         sentences.append(sentence + ".")
     partial = view.partial
     if partial is not None and partial.estimate.n:
-        name = period_name(partial.start, view.period)
+        name = period_name(partial.first_day, view.period)
         if partial.estimate.n < MIN_SAMPLE:
             sentences.append(f"{name[0].upper()}{name[1:]} is still in progress: {partial.estimate.n:,} "
                              f"response{'s' if partial.estimate.n != 1 else ''} so far, too few to read.")

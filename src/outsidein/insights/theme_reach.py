@@ -8,16 +8,19 @@ theme; pages read the stored numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Model, QuerySet
 from django.db.models.functions import Coalesce
 
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
 from outsidein.insights.analysis.scores import DETRACTOR_MAX
 from outsidein.insights.models import Theme, ThemeMember
+from outsidein.workspaces.models import Workspace
 
 CARRIER_SHARE = 0.8  # "80% of it from 3 accounts"
 
@@ -54,21 +57,21 @@ class Reach:
     carrying_accounts: int
 
 
-def _sql(queryset) -> tuple[str, list]:
+def _sql(queryset: QuerySet[Model, object]) -> tuple[str, list[Any]]:
     sql, params = queryset.query.sql_with_params()
     return sql, list(params)
 
 
-def count_reach(workspace, theme_ids) -> dict[int, Reach]:
+def count_reach(workspace: Workspace, theme_ids: Iterable[int]) -> dict[int, Reach]:
     """Detractors and concentration of each theme: one query over their members, for the theme analysis.
 
     The members are read once (a CTE): their NPS answers are counted per theme, and the distinct (theme,
     account) pairs are ranked by revenue with a running total (window functions), so no member row reaches
     Python and each theme gives one row: how many accounts are behind it and how few carry 80% of its revenue.
     """
-    theme_ids = list(theme_ids) or [0]
+    ids = list(theme_ids) or [0]
     members_sql, params = _sql(
-        scoped(ThemeMember, workspace).filter(theme_id__in=theme_ids).order_by()
+        scoped(ThemeMember, workspace).filter(theme_id__in=ids).order_by()
         .annotate(raiser=Coalesce("feedback_item__account_id", "highlight__conversation__account_id"),
                   answer=F("feedback_item__nps"))
         .values_list("theme_id", "raiser", "answer"))
@@ -107,7 +110,7 @@ def count_reach(workspace, theme_ids) -> dict[int, Reach]:
             for theme_id, answered, detracting, accounts, carriers, _ in rows}
 
 
-def store_reach(workspace, themes: dict[int, Theme]) -> None:
+def store_reach(workspace: Workspace, themes: dict[int, Theme]) -> None:
     """Count the reach of ``themes`` and set it on them (the caller saves them)."""
     reach = count_reach(workspace, list(themes))
     for pk, theme in themes.items():

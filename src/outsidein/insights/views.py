@@ -1,7 +1,10 @@
 """Pages for what the feedback says: themes, key driver analyses and monetizable pain."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypedDict, cast
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,8 +22,10 @@ from outsidein.feedback.sentiment import label as sentiment_label
 from outsidein.insights import charts, forms, pain, score_words, selectors
 from outsidein.insights import drivers as drivers_services
 from outsidein.insights import themes as themes_services
-from outsidein.insights.analysis.scores import MIN_SAMPLE
+from outsidein.insights.analysis.scores import MIN_SAMPLE, Period
 from outsidein.insights.models import DriverAnalysis, Theme
+from outsidein.insights.selectors import MetricView
+from outsidein.workspaces.http import WorkspaceRequest
 
 PAIN_ROWS = 50
 
@@ -41,12 +46,23 @@ def trend_text(trend: float | None) -> str:
     return f"{'+' if points > 0 else '−'}{abs(points):.1f}\u00a0pts"
 
 
-def theme_rows(themes: list[Theme], reach: dict[int, pain.RevenueReach] | None = None) -> list[dict]:
+class ThemeRow(TypedDict):
+    """One theme as the themes page lists it."""
+
+    theme: Theme
+    share: int  # of all themed items, in percent
+    sentiment: float | None
+    sentiment_label: str
+    trend_text: str
+    reach: pain.RevenueReach | None
+
+
+def theme_rows(themes: list[Theme], reach: dict[int, pain.RevenueReach] | None = None) -> list[ThemeRow]:
     total = sum(t.size for t in themes)
     reach = reach or {}
-    return [{"theme": t, "share": round(100 * t.size / total) if total else 0, "sentiment": t.avg_sentiment,
-             "sentiment_label": _sentiment_label(t.avg_sentiment), "trend_text": trend_text(t.trend),
-             "reach": reach.get(t.pk)}
+    return [ThemeRow(theme=t, share=round(100 * t.size / total) if total else 0, sentiment=t.avg_sentiment,
+                     sentiment_label=_sentiment_label(t.avg_sentiment), trend_text=trend_text(t.trend),
+                     reach=reach.get(t.pk))
             for t in themes]
 
 
@@ -56,7 +72,7 @@ class ItemGroup:
 
     first: themes_services.ThemeItem
     count: int = 1
-    accounts: set = field(default_factory=set)
+    accounts: set[int] = field(default_factory=set)  # the ids of the accounts behind them
 
 
 def grouped_items(items: list[themes_services.ThemeItem]) -> list[ItemGroup]:
@@ -73,12 +89,12 @@ def grouped_items(items: list[themes_services.ThemeItem]) -> list[ItemGroup]:
     return list(groups.values())
 
 
-def _theme(request, theme_id: int) -> Theme:
+def _theme(request: WorkspaceRequest, theme_id: int) -> Theme:
     return get_scoped(Theme, request.workspace, pk=theme_id)
 
 
 @login_required
-def theme_list(request):
+def theme_list(request: WorkspaceRequest) -> HttpResponse:
     status = themes_services.analysis_status(request.workspace)
     if request.headers.get("HX-Request"):
         # The progress line polls this page; once the analysis is over, reload to show the new themes.
@@ -98,10 +114,10 @@ def theme_list(request):
 
 @login_required
 @require_POST
-def theme_run(request):
+def theme_run(request: WorkspaceRequest) -> HttpResponse:
     form = forms.ThemeRunForm(request.POST)
 
-    def page() -> dict:
+    def page() -> dict[str, object]:
         themes = list(themes_services.live_themes(request.workspace))
         return {"themes": themes, "rows": theme_rows(themes, pain.revenue_reach(request.workspace, themes)),
                 "status": themes_services.analysis_status(request.workspace), "unthemed": 0,
@@ -115,7 +131,7 @@ def theme_run(request):
 
 @login_required
 @require_POST
-def theme_assign(request):
+def theme_assign(request: WorkspaceRequest) -> HttpResponse:
     result = themes_services.assign_new_items(request.workspace)
     if result.assigned or result.unassigned:
         text = f"{result.assigned} new item{'s' if result.assigned != 1 else ''} joined existing themes."
@@ -129,7 +145,7 @@ def theme_assign(request):
 
 
 @login_required
-def theme_detail(request, theme_id: int):
+def theme_detail(request: WorkspaceRequest, theme_id: int) -> HttpResponse:
     theme = _theme(request, theme_id)
     if theme.merged_into_id:
         messages.info(request, f"“{theme.name}” was merged into this theme.")
@@ -146,7 +162,9 @@ def theme_detail(request, theme_id: int):
     })
 
 
-def _theme_edit(request, theme: Theme, form, save, action: str, title: str, message, success_url=None):
+def _theme_edit[S](request: WorkspaceRequest, theme: Theme, form: django_forms.Form,
+                   save: Callable[[dict[str, Any]], S], action: str, title: str, message: Callable[[S], str],
+                   success_url: str | None = None) -> HttpResponse:
     """The rename, merge and split pages: one form about one theme, back to the theme when done."""
     detail = reverse("theme-detail", kwargs={"ws": request.workspace.slug, "theme_id": theme.pk})
     return form_page(request, form, save, "insights/theme_form.html",
@@ -155,7 +173,7 @@ def _theme_edit(request, theme: Theme, form, save, action: str, title: str, mess
 
 
 @login_required
-def theme_rename(request, theme_id: int):
+def theme_rename(request: WorkspaceRequest, theme_id: int) -> HttpResponse:
     theme = _theme(request, theme_id)
     form = forms.RenameForm(request.POST or None, initial={"name": theme.name})
     return _theme_edit(request, theme, form, lambda data: themes_services.rename_theme(theme, data["name"]),
@@ -163,7 +181,7 @@ def theme_rename(request, theme_id: int):
 
 
 @login_required
-def theme_merge(request, theme_id: int):
+def theme_merge(request: WorkspaceRequest, theme_id: int) -> HttpResponse:
     theme = _theme(request, theme_id)
     form = forms.MergeForm(request.POST or None, theme=theme)
     return _theme_edit(
@@ -173,7 +191,7 @@ def theme_merge(request, theme_id: int):
 
 
 @login_required
-def theme_split(request, theme_id: int):
+def theme_split(request: WorkspaceRequest, theme_id: int) -> HttpResponse:
     theme = _theme(request, theme_id)
     form = forms.SplitForm(request.POST or None)
     return _theme_edit(request, theme, form, lambda data: themes_services.split_theme(theme, data["parts"]),
@@ -186,7 +204,7 @@ def theme_split(request, theme_id: int):
 
 
 @login_required
-def driver_analysis_list(request):
+def driver_analysis_list(request: WorkspaceRequest) -> HttpResponse:
     options = drivers_services.driver_options(request.workspace)
     form = forms.DriverAnalysisForm(request.POST or None, options=options)
     return form_page(request, form, lambda data: drivers_services.create_driver_analysis(
@@ -199,7 +217,7 @@ def driver_analysis_list(request):
 
 
 @login_required
-def driver_analysis_detail(request, analysis_id: int):
+def driver_analysis_detail(request: WorkspaceRequest, analysis_id: int) -> HttpResponse:
     # A run whose worker stopped shows as failed at once; the watch takes it over.
     analysis = jobs.as_shown(get_scoped(DriverAnalysis, request.workspace, pk=analysis_id))
     if request.headers.get("HX-Request"):
@@ -222,9 +240,9 @@ def driver_analysis_detail(request, analysis_id: int):
 
 
 @login_required
-def pain_list(request):
-    offset = request.GET.get("offset", "")
-    offset = int(offset) if offset.isdigit() else 0
+def pain_list(request: WorkspaceRequest) -> HttpResponse:
+    asked = request.GET.get("offset", "")
+    offset = int(asked) if asked.isdigit() else 0
     ranking = pain.rank_pain(request.workspace, limit=PAIN_ROWS, offset=offset)
     return render(request, "insights/pain_list.html", {
         "ranking": ranking, "points": ranking.points, "initiatives": pain.initiatives_available(),
@@ -234,7 +252,7 @@ def pain_list(request):
 
 @login_required
 @require_POST
-def pain_initiative(request):
+def pain_initiative(request: WorkspaceRequest) -> HttpResponse:
     kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
     if not pain.initiatives_available() or not pk.isdigit():
         return redirect("pain-list", ws=request.workspace.slug)
@@ -253,18 +271,19 @@ def pain_initiative(request):
 # -- scores --------------------------------------------------------------------------------------------------
 
 
-def _thin_periods(view) -> list[str]:
+def _thin_periods(view: MetricView) -> list[str]:
     return [f"{p.period} (n = {p.estimate.n})" for p in view.series if p.few and not p.partial]
 
 
 @login_required
-def scores_page(request):
+def scores_page(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     names = feedback_selectors.source_names(ws)
     form = forms.ScoreFilterForm(request.GET or None, workspace=ws, source_names=names)
     base = chosen_filter(form)
-    period = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else "") or "month"
-    panels = []
+    # One of the form's choices, each a period.
+    period = cast(Period, (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else "") or "month")
+    panels: list[dict[str, object]] = []
     for view in selectors.metric_views(ws, base, period).values():
         if not view.overall.n:
             panels.append({"view": view, "empty": True})

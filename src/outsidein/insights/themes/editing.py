@@ -35,7 +35,8 @@ def rename_theme(theme: Theme, name: str) -> Theme:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "Give the theme a name."})
-    if len(name) > Theme._meta.get_field("name").max_length:
+    limit = Theme._meta.get_field("name").max_length
+    if limit is not None and len(name) > limit:
         raise ValidationError({"name": "Keep the name under 200 characters."})
     theme.name = name
     theme.save(update_fields=["name"])
@@ -52,10 +53,12 @@ def merge_themes(keep: Theme, other: Theme, *, name: str | None = None) -> Theme
     _live(other)
     workspace = keep.workspace
     model = load_model(workspace)
-    if model is not None and {keep.model_index, other.model_index} <= {t.id for t in model.themes}:
-        model.theme(keep.model_index).size = keep.size
-        model.theme(other.model_index).size = other.size
-        model.merge([keep.model_index, other.model_index])
+    keep_index, other_index = keep.model_index, other.model_index
+    if (model is not None and keep_index is not None and other_index is not None
+            and {keep_index, other_index} <= {t.id for t in model.themes}):
+        model.theme(keep_index).size = keep.size
+        model.theme(other_index).size = other.size
+        model.merge([keep_index, other_index])
         _save_model(workspace, model)
     other.members.update(theme=keep)
     other.merged_into = keep
@@ -67,21 +70,29 @@ def merge_themes(keep: Theme, other: Theme, *, name: str | None = None) -> Theme
         keep.name = " ".join(name.split())
         keep.save(update_fields=["name"])
     if model is not None and keep.model_index is not None:
-        _replace_distances(keep, model)
+        _replace_distances(keep, keep.model_index, model)
     refresh_theme_figures(workspace)
     keep.refresh_from_db()
     return keep
 
 
+def _text(member: ThemeMember) -> str:
+    """The text of a member's feedback item, else of its highlight."""
+    subject = member.feedback_item if member.feedback_item_id else member.highlight
+    assert subject is not None  # a member has an item or a highlight (theme_member_has_subject)
+    return subject.text
+
+
 def _member_texts(theme: Theme) -> tuple[list[ThemeMember], list[str]]:
     members = list(theme.members.select_related("feedback_item", "highlight").order_by("id"))
-    texts = [(m.feedback_item.text if m.feedback_item_id else m.highlight.text)[:MAX_TEXT_CHARS] for m in members]
+    texts = [_text(m)[:MAX_TEXT_CHARS] for m in members]
     return members, texts
 
 
-def _replace_distances(theme: Theme, model: ThemeModel) -> None:
+def _replace_distances(theme: Theme, model_index: int, model: ThemeModel) -> None:
+    """The distance of each of the theme's members from its centre in the model (the theme ``model_index`` there)."""
     members, texts = _member_texts(theme)
-    similarity = _centroid_similarity(model, texts, [theme.model_index] * len(texts))
+    similarity = _centroid_similarity(model, texts, [model_index] * len(texts))
     for member, sim in zip(members, similarity, strict=True):
         member.distance = float(1.0 - sim)
     ThemeMember.objects.bulk_update(members, ["distance"], batch_size=2_000)
@@ -120,16 +131,17 @@ def split_theme(theme: Theme, parts: int = 2) -> list[Theme]:
         row.size = piece.size
         row.save()
         rows.append(row)
-    theme_of = {}
+    # Each member's new theme: its row, and the theme's id in the model (the row's model_index).
+    theme_of: dict[int, tuple[Theme, int]] = {}
     for row, piece in zip(rows, pieces, strict=True):
         for index in piece.member_indices:
-            theme_of[index] = row
+            theme_of[index] = (row, piece.id)
     similarity = model.similarities(texts)
     column = {t.id: c for c, t in enumerate(model.themes)}
     for i, member in enumerate(members):
-        row = theme_of[i]
+        row, model_index = theme_of[i]
         member.theme = row
-        member.distance = float(1.0 - similarity[i, column[row.model_index]])
+        member.distance = float(1.0 - similarity[i, column[model_index]])
     ThemeMember.objects.bulk_update(members, ["theme", "distance"], batch_size=2_000)
     _save_model(workspace, model)
     refresh_theme_figures(workspace)

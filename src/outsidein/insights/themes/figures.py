@@ -15,14 +15,15 @@ from outsidein.insights.analysis.themes import (
     summarise_themes,
 )
 from outsidein.insights.models import Theme, ThemeMember, ThemeModelState
-from outsidein.insights.themes.texts import FEEDBACK, HIGHLIGHT, Subject, corpus, live_themes
+from outsidein.insights.themes.texts import FEEDBACK, HIGHLIGHT, Subject, corpus, live_themes, member_key
+from outsidein.workspaces.models import Workspace
 
 REPRESENTATIVE_QUOTES = 3
 TREND_WINDOW_DAYS = 30.0
 # -- figures -----------------------------------------------------------------------------------------------
 
 
-def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -> None:
+def refresh_theme_figures(workspace: Workspace, *, subjects: list[Subject] | None = None) -> None:
     """Size, average sentiment, trend, revenue at stake and representative quotes of every live theme.
 
     Trend is the change in the theme's share of ALL items (themed or not) between the last 30 days and
@@ -35,7 +36,7 @@ def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -
     closest: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for theme_id, feedback_id, highlight_id, distance in scoped(ThemeMember, workspace).filter(
             theme_id__in=themes).values_list("theme_id", "feedback_item_id", "highlight_id", "distance"):
-        i = position.get((FEEDBACK, feedback_id) if feedback_id else (HIGHLIGHT, highlight_id))
+        i = position.get(member_key(feedback_id, highlight_id))
         if i is None:  # a text emptied since it was themed
             continue
         theme_of[i] = theme_id
@@ -71,7 +72,8 @@ def refresh_theme_figures(workspace, *, subjects: list[Subject] | None = None) -
 
 def _representatives(subjects: list[Subject], ranked: Iterable[tuple[float, int]]) -> list[dict[str, int]]:
     """The members closest to the theme's centre, one per distinct wording."""
-    chosen, seen = [], set()
+    chosen: list[dict[str, int]] = []
+    seen: set[str] = set()
     for _, i in ranked:
         subject = subjects[i]
         wording = " ".join(subject.text.lower().split())

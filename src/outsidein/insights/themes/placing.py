@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from outsidein.conversations.models import Highlight
 from outsidein.core import jobs
 from outsidein.core.scoping import scoped
-from outsidein.feedback.models import FeedbackItem
+from outsidein.feedback.models import FeedbackItem, ImportBatch
 from outsidein.insights.analysis.themes import (
     UNASSIGNED,
 )
@@ -18,6 +18,7 @@ from outsidein.insights.models import ThemeMember, ThemeModelState
 from outsidein.insights.themes.figures import refresh_theme_figures
 from outsidein.insights.themes.runs import _state_figures
 from outsidein.insights.themes.texts import _member, corpus, live_themes, load_model
+from outsidein.workspaces.models import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Assignment:
 ASSIGN_TRIES = 3
 
 
-def assign_new_items(workspace) -> Assignment:
+def assign_new_items(workspace: Workspace) -> Assignment:
     """Place feedback items and highlights that belong to no theme yet among the existing themes.
 
     Uses the stored model (no re-fit): an item joins its nearest theme when it is as close to it as that
@@ -55,7 +56,7 @@ def assign_new_items(workspace) -> Assignment:
 
 
 @transaction.atomic
-def _assign_new_items(workspace) -> Assignment:
+def _assign_new_items(workspace: Workspace) -> Assignment:
     model = load_model(workspace)
     if model is None or not model.themes:
         return Assignment(0, 0)
@@ -74,7 +75,7 @@ def _assign_new_items(workspace) -> Assignment:
     return Assignment(len(members), len(subjects) - len(members))
 
 
-def place_imported_items(batch) -> Assignment | None:
+def place_imported_items(batch: ImportBatch) -> Assignment | None:
     """After an import: the new items join the workspace's existing themes (no re-fit).
 
     The one step both the background import and ``outsidein import feedback`` take once the rows are in.
@@ -91,7 +92,7 @@ def place_imported_items(batch) -> Assignment | None:
 PLACING = "Placing the new items among the existing themes"
 
 
-def placing_imported_items(batch) -> bool:
+def placing_imported_items(batch: ImportBatch) -> bool:
     """Whether an import's rows are in and its job is placing them among the themes, as its row says."""
     return batch.status == jobs.JobStatus.RUNNING and batch.phase == PLACING
 
@@ -102,7 +103,7 @@ class BatchThemes:
     unplaced: int  # ... and those no theme was close enough to
 
 
-def batch_themes(batch) -> BatchThemes | None:
+def batch_themes(batch: ImportBatch) -> BatchThemes | None:
     """How an import's items with text sit among the themes; None when the workspace has no themes."""
     if not scoped(ThemeModelState, batch.workspace).exists():
         return None
@@ -112,20 +113,20 @@ def batch_themes(batch) -> BatchThemes | None:
     return BatchThemes(placed, with_text - placed)
 
 
-def _texts_since(workspace, state: ThemeModelState | None) -> int:
+def _texts_since(workspace: Workspace, state: ThemeModelState | None) -> int:
     """Texts newer than those the figures were last computed from (all of them when they never were)."""
     feedback_seen, highlight_seen = (state.feedback_seen, state.highlight_seen) if state else (0, 0)
     return (scoped(FeedbackItem, workspace).filter(pk__gt=feedback_seen).exclude(text="").count()
             + scoped(Highlight, workspace).filter(pk__gt=highlight_seen).exclude(text="").count())
 
 
-def text_count(workspace, state: ThemeModelState | None = None) -> int:
+def text_count(workspace: Workspace, state: ThemeModelState | None = None) -> int:
     """Every feedback text and highlight, themed or not: those counted with the figures plus those since."""
     state = state or _state_figures(workspace)
     return (state.texts if state else 0) + _texts_since(workspace, state)
 
 
-def unthemed_count(workspace, state: ThemeModelState | None = None) -> int:
+def unthemed_count(workspace: Workspace, state: ThemeModelState | None = None) -> int:
     """Texts in no theme: those left out when the figures were last computed, plus every text that came since."""
     state = state or _state_figures(workspace)
     return (state.unthemed if state else 0) + _texts_since(workspace, state)

@@ -10,9 +10,11 @@ from django.urls import NoReverseMatch
 
 from outsidein.conversations.models import Highlight
 from outsidein.core.scoping import scoped
+from outsidein.customers.models import Account
 from outsidein.feedback.models import FeedbackItem
 from outsidein.insights.models import Theme
-from outsidein.insights.themes.texts import FEEDBACK, HIGHLIGHT, MAX_TEXT_CHARS, _sentiment
+from outsidein.insights.themes.texts import FEEDBACK, HIGHLIGHT, MAX_TEXT_CHARS, _sentiment, member_key
+from outsidein.workspaces.models import Workspace
 
 # -- reading a theme ---------------------------------------------------------------------------------------
 
@@ -23,10 +25,10 @@ class ThemeItem:
     id: int
     text: str
     at: datetime | None
-    account: object | None
+    account: Account | None
     sentiment: float | None
     nps: int | None
-    obj: object
+    obj: FeedbackItem | Highlight
 
     @property
     def url(self) -> str:
@@ -36,7 +38,7 @@ class ThemeItem:
             return ""
 
 
-def _items(workspace, refs: list[tuple[str, int]]) -> list[ThemeItem]:
+def _items(workspace: Workspace, refs: list[tuple[str, int]]) -> list[ThemeItem]:
     feedback_ids = [pk for kind, pk in refs if kind == FEEDBACK]
     highlight_ids = [pk for kind, pk in refs if kind == HIGHLIGHT]
     found: dict[tuple[str, int], ThemeItem] = {}
@@ -50,7 +52,8 @@ def _items(workspace, refs: list[tuple[str, int]]) -> list[ThemeItem]:
     return [found[ref] for ref in refs if ref in found]
 
 
-def _ref(entry) -> tuple[str, int] | None:
+def _ref(entry: object) -> tuple[str, int] | None:
+    """A representative of a theme as its row keeps it: ``{kind: id}``, or the id of a feedback item."""
     if isinstance(entry, int):  # a bare id is a feedback item
         return (FEEDBACK, entry)
     if isinstance(entry, dict) and entry:
@@ -63,7 +66,7 @@ def representative_quotes(theme: Theme) -> list[ThemeItem]:
     return _items(theme.workspace, [r for r in map(_ref, theme.representative_ids or []) if r])
 
 
-def representative_quotes_of(workspace, themes: Iterable[Theme]) -> dict[int, list[ThemeItem]]:
+def representative_quotes_of(workspace: Workspace, themes: Iterable[Theme]) -> dict[int, list[ThemeItem]]:
     """Representative quotes of many themes at once (two queries for all of them)."""
     refs = {t.pk: [r for r in map(_ref, t.representative_ids or []) if r] for t in themes}
     found = {(item.kind, item.id): item for item in _items(workspace, [r for rs in refs.values() for r in rs])}
@@ -73,7 +76,7 @@ def representative_quotes_of(workspace, themes: Iterable[Theme]) -> dict[int, li
 def theme_items(theme: Theme, *, limit: int = 200) -> list[ThemeItem]:
     """The theme's items closest to its centre first (bounded: three queries whatever the theme's size)."""
     refs = [
-        (FEEDBACK, f) if f else (HIGHLIGHT, h)
+        member_key(f, h)
         for f, h in theme.members.order_by("distance", "id").values_list("feedback_item_id", "highlight_id")[:limit]
     ]
     return _items(theme.workspace, refs)

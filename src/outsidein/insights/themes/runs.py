@@ -25,14 +25,14 @@ from outsidein.insights.analysis.themes import (
 from outsidein.insights.models import Theme, ThemeAnalysis, ThemeMember, ThemeModelState
 from outsidein.insights.themes.figures import refresh_theme_figures
 from outsidein.insights.themes.texts import (
-    FEEDBACK,
-    HIGHLIGHT,
     _centroid_similarity,
     _member,
     _save_model,
     corpus,
     live_themes,
+    member_key,
 )
+from outsidein.workspaces.models import User, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def check_k(k: int | None) -> None:
                                     "data decide."})
 
 
-def run_theme_analysis(workspace, *, k: int | None = None, method: str = "tfidf",
+def run_theme_analysis(workspace: Workspace, *, k: int | None = None, method: str = "tfidf",
                        progress: Progress | None = None) -> list[Theme]:
     """Fit themes over the whole workspace and replace its themes (the names people gave are kept when a
     new theme is mostly the same items as a renamed old one). Returns the new themes, largest first.
@@ -116,13 +116,13 @@ class _Steps:
             self.progress.advance(ANALYSIS_STEPS.index(step) + 1)
 
 
-def _renamed_themes(workspace) -> list[tuple[str, set[tuple[str, int]]]]:
+def _renamed_themes(workspace: Workspace) -> list[tuple[str, set[tuple[str, int]]]]:
     """Themes whose name a person chose (it is not the label made from its top terms), with their items."""
     renamed = {t.pk: t.name for t in live_themes(workspace) if t.name != make_label(t.top_terms)}
     items: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for theme_id, feedback_id, highlight_id in scoped(ThemeMember, workspace).filter(
             theme_id__in=renamed).values_list("theme_id", "feedback_item_id", "highlight_id"):
-        items[theme_id].add((FEEDBACK, feedback_id) if feedback_id else (HIGHLIGHT, highlight_id))
+        items[theme_id].add(member_key(feedback_id, highlight_id))
     return [(name, items[pk]) for pk, name in renamed.items() if items[pk]]
 
 
@@ -132,8 +132,8 @@ def _restore_names(kept: list[tuple[str, set[tuple[str, int]]]], themes: list[Th
         return
     items: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for m in members:
-        items[id(m.theme)].add((FEEDBACK, m.feedback_item_id) if m.feedback_item_id else (HIGHLIGHT, m.highlight_id))
-    renamed = []
+        items[id(m.theme)].add(member_key(m.feedback_item_id, m.highlight_id))
+    renamed: list[Theme] = []
     for theme in themes:
         new = items[id(theme)]
         for name, old in kept:
@@ -159,7 +159,8 @@ def theme_analysis_job(analysis_id: int) -> int:
     return analysis.themes_found
 
 
-def start_theme_analysis(workspace, actor=None, *, k: int | None = None, method: str = "tfidf") -> ThemeAnalysis:
+def start_theme_analysis(workspace: Workspace, actor: User | None = None, *, k: int | None = None,
+                         method: str = "tfidf") -> ThemeAnalysis:
     """Queue a full theme analysis for a worker (input is checked here, so a bad choice fails at once)."""
     check_method(method)
     check_k(k)
@@ -173,7 +174,7 @@ def start_theme_analysis(workspace, actor=None, *, k: int | None = None, method:
     return analysis
 
 
-def latest_analysis(workspace) -> ThemeAnalysis | None:
+def latest_analysis(workspace: Workspace) -> ThemeAnalysis | None:
     return scoped(ThemeAnalysis, workspace).first()
 
 
@@ -192,11 +193,12 @@ class AnalysisStatus:
 
     @property
     def error(self) -> str:
-        failed = self.run is not None and self.run.status == jobs.JobStatus.FAILED
-        return (self.run.error or "The theme analysis failed.") if failed else ""
+        if self.run is None or self.run.status != jobs.JobStatus.FAILED:
+            return ""
+        return self.run.error or "The theme analysis failed."
 
 
-def analysis_status(workspace) -> AnalysisStatus:
+def analysis_status(workspace: Workspace) -> AnalysisStatus:
     state = _state_figures(workspace)
     run = latest_analysis(workspace)
     if run is not None:
@@ -204,7 +206,7 @@ def analysis_status(workspace) -> AnalysisStatus:
     return AnalysisStatus(run=run, fitted_at=state.fitted_at if state else None, state=state)
 
 
-def _state_figures(workspace) -> ThemeModelState | None:
+def _state_figures(workspace: Workspace) -> ThemeModelState | None:
     return (scoped(ThemeModelState, workspace)
             .only("fitted_at", "unthemed", "texts", "feedback_seen", "highlight_seen").first())
 

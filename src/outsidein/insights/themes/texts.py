@@ -9,7 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
+from django.db.models import QuerySet
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from outsidein.conversations.models import Highlight
 from outsidein.core.scoping import scoped
@@ -19,6 +21,7 @@ from outsidein.insights.analysis.themes import (
     ThemeModel,
 )
 from outsidein.insights.models import Theme, ThemeMember, ThemeModelState
+from outsidein.workspaces.models import Workspace
 
 FEEDBACK = "feedback"
 HIGHLIGHT = "highlight"
@@ -45,6 +48,14 @@ class Subject:
         return (self.kind, self.id)
 
 
+def member_key(feedback_item_id: int | None, highlight_id: int | None) -> tuple[str, int]:
+    """The ``Subject.key`` of a theme member's text: its feedback item's, else its highlight's."""
+    if feedback_item_id:
+        return (FEEDBACK, feedback_item_id)
+    assert highlight_id is not None  # a member has an item or a highlight (theme_member_has_subject)
+    return (HIGHLIGHT, highlight_id)
+
+
 def _float(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
@@ -54,7 +65,7 @@ def _sentiment(stored: float | None, text: str) -> float | None:
     return None if score is None or math.isnan(score) else float(score)
 
 
-def corpus(workspace, *, unthemed_only: bool = False) -> list[Subject]:
+def corpus(workspace: Workspace, *, unthemed_only: bool = False) -> list[Subject]:
     """Every feedback item with text and every highlight of the workspace, oldest first (two queries).
 
     Sentiment is the stored one (scored when the item or highlight was saved); a text without one is scored here.
@@ -81,7 +92,7 @@ def corpus(workspace, *, unthemed_only: bool = False) -> list[Subject]:
     return subjects
 
 
-def live_themes(workspace):
+def live_themes(workspace: Workspace) -> QuerySet[Theme]:
     """The themes people see: not merged into another one; largest first."""
     return scoped(Theme, workspace).filter(merged_into__isnull=True)
 
@@ -89,19 +100,19 @@ def live_themes(workspace):
 # -- the stored model --------------------------------------------------------------------------------------
 
 
-def load_model(workspace) -> ThemeModel | None:
+def load_model(workspace: Workspace) -> ThemeModel | None:
     state = scoped(ThemeModelState, workspace).first()
     if state is None or not state.data:
         return None
     return ThemeModel.from_bytes(bytes(state.data))
 
 
-def _save_model(workspace, model: ThemeModel, *, refitted: bool = False) -> None:
+def _save_model(workspace: Workspace, model: ThemeModel, *, refitted: bool = False) -> None:
     for theme in model.themes:
         # Membership lives in ThemeMember rows; keeping the fit's index lists would only bloat the blob.
         theme.member_indices = []
         theme.representative_indices = []
-    values = {"data": model.to_bytes(), "method": model.method, "k": model.k}
+    values: dict[str, object] = {"data": model.to_bytes(), "method": model.method, "k": model.k}
     if refitted:
         values["fitted_at"] = timezone.now()
     ThemeModelState.objects.update_or_create(workspace=workspace, defaults=values)
@@ -118,12 +129,14 @@ def _member(theme: Theme, subject: Subject, similarity: float) -> ThemeMember:
     )
 
 
-def _centroid_similarity(model: ThemeModel, texts: Sequence[str], model_theme_ids: Sequence[int]) -> np.ndarray:
+def _centroid_similarity(model: ThemeModel, texts: Sequence[str],
+                         model_theme_ids: Sequence[int]) -> NDArray[np.floating]:
     """Cosine similarity of each text to the centre of the given theme (one theme id per text)."""
     if not len(texts):
         return np.zeros(0)
     rows = {theme.id: row for row, theme in enumerate(model.themes)}
     centroids = model.centroids[[rows[i] for i in model_theme_ids]]
-    return np.einsum("ij,ij->i", model.vectors(texts), centroids)
+    similarity: NDArray[np.floating] = np.einsum("ij,ij->i", model.vectors(texts), centroids)
+    return similarity
 
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, TypedDict, overload
+from typing import Literal, TypedDict, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +25,7 @@ MIN_SAMPLE = 30
 Metric = Literal["nps", "csat", "csat_mean", "ces"]
 Period = Literal["week", "month", "quarter", "year"]
 # Answers as given: a queryset's ``values_list`` (None where a response left it blank) or a NumPy array.
-Answers = Sequence[float | None] | NDArray[np.number[Any]]
+Answers = Sequence[float | None] | NDArray[np.number]
 
 # (lowest, highest) allowed answer per metric.
 SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "csat_mean": (1, 5), "ces": (1, 7)}
@@ -143,6 +143,12 @@ class SeriesPoint:
     def few(self) -> bool:
         """Answered, but by too few for the margin of error to be trusted."""
         return 0 < self.estimate.n < MIN_SAMPLE
+
+    @property
+    def first_day(self) -> date:
+        """``start`` of a point of a series over time, where every point has one (not of a comparison by group)."""
+        assert self.start is not None, "a point of a comparison by group has no period"
+        return self.start
 
 
 def _z(confidence: float = CONFIDENCE) -> float:

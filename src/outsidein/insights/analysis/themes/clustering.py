@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -205,7 +205,7 @@ def _empty_model(
     n: int,
     encoder: Encoder | None,
     vocabulary: list[str] | None = None,
-    idf: NDArray[np.floating[Any]] | None = None,
+    idf: NDArray[np.floating] | None = None,
     components: NDArray[np.float32] | None = None,
 ) -> ThemeModel:
     return ThemeModel(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,20 +33,20 @@ class Theme:
 
 def _describe(
     theme_id: int,
-    points: NDArray[np.floating[Any]],
-    members: NDArray[np.integer[Any]],
+    points: NDArray[np.floating],
+    members: NDArray[np.integer],
     texts: Sequence[str],
-    text_rows: NDArray[np.integer[Any]],
+    text_rows: NDArray[np.integer],
     member_tfidf: sparse.spmatrix,
-    overall_mean: NDArray[np.floating[Any]],
+    overall_mean: NDArray[np.floating],
     vocabulary: list[str],
     surface: dict[str, str],
     n_quotes: int = 3,
-) -> tuple[NDArray[np.floating[Any]], float, Theme]:
+) -> tuple[NDArray[np.floating], float, Theme]:
     """Centroid, novelty threshold and the readable record of one cluster."""
     from sklearn.preprocessing import normalize
 
-    centroid: NDArray[np.floating[Any]] = normalize(points.mean(axis=0, keepdims=True))[0]
+    centroid: NDArray[np.floating] = normalize(points.mean(axis=0, keepdims=True))[0]
     sims = points @ centroid
     threshold = float(np.quantile(sims, NOVELTY_QUANTILE)) if len(sims) > 1 else float(sims[0]) * 0.9
     # Terms frequent here and rarer elsewhere: the mean TF-IDF lift over the whole collection.

@@ -6,7 +6,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,8 +43,8 @@ class ThemeModel:
     method: str
     themes: list[Theme]
     # float32 as fitted and as stored; a split widens them to float64 until the model is stored again.
-    centroids: NDArray[np.floating[Any]]  # (k, d), unit rows, in the model's vector space
-    thresholds: NDArray[np.floating[Any]]  # (k,), minimum cosine similarity for a new item to join each theme
+    centroids: NDArray[np.floating]  # (k, d), unit rows, in the model's vector space
+    thresholds: NDArray[np.floating]  # (k,), minimum cosine similarity for a new item to join each theme
     vocabulary: list[str]
     idf: NDArray[np.float32]
     components: NDArray[np.float32] | None  # LSA projection (d, n_terms) for the tfidf method
@@ -89,9 +89,9 @@ class ThemeModel:
         vectors: NDArray[np.float32] = normalize(_project(tfidf, self.components))
         return vectors
 
-    def similarities(self, texts: Sequence[str]) -> NDArray[np.floating[Any]]:
+    def similarities(self, texts: Sequence[str]) -> NDArray[np.floating]:
         """Cosine similarity of each text to each theme, shape (len(texts), k)."""
-        similarity: NDArray[np.floating[Any]] = self.vectors(texts) @ self.centroids.T
+        similarity: NDArray[np.floating] = self.vectors(texts) @ self.centroids.T
         return similarity
 
     @overload
@@ -99,10 +99,10 @@ class ThemeModel:
 
     @overload
     def assign(self, texts: Sequence[str], *,
-               with_similarity: Literal[True]) -> tuple[NDArray[np.int64], NDArray[np.floating[Any]]]: ...
+               with_similarity: Literal[True]) -> tuple[NDArray[np.int64], NDArray[np.floating]]: ...
 
     def assign(self, texts: Sequence[str], *, with_similarity: bool = False,
-               ) -> NDArray[np.int64] | tuple[NDArray[np.int64], NDArray[np.floating[Any]]]:
+               ) -> NDArray[np.int64] | tuple[NDArray[np.int64], NDArray[np.floating]]:
         """Theme id per text by nearest theme, or ``UNASSIGNED`` when no theme is close enough.
 
         With ``with_similarity`` returns ``(ids, similarity to the chosen theme)``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 # One value per item: a sequence (None where unknown) or a NumPy array.
-Floats = Sequence[float | None] | NDArray[np.floating[Any]]
+Floats = Sequence[float | None] | NDArray[np.floating]
 # When each item came: datetimes (naive ones read as UTC), datetime64 or epoch seconds; None where unknown.
 Moment = datetime | np.datetime64 | float | None
 Moments = Sequence[Moment] | NDArray[np.datetime64]
@@ -39,7 +39,7 @@ class ThemeSummary:
 
 
 def summarise_themes(
-    theme_ids: Sequence[int] | NDArray[np.integer[Any]],
+    theme_ids: Sequence[int] | NDArray[np.integer],
     *,
     sentiment: Floats | None = None,
     timestamps: Moments | None = None,

@@ -7,7 +7,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import snowballstemmer
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 # Texts in, one vector per text out (a row each).
-Encoder = Callable[[list[str]], NDArray[np.floating[Any]]]
+Encoder = Callable[[list[str]], NDArray[np.floating]]
 
 
 # Contractions are split before tokenising ("won't" -> "wo not"), which leaves these fragments;
