@@ -2,13 +2,13 @@
 
 from decimal import Decimal
 
-from outsidein.customers.models import Account
+import factories
 
 
 def test_account_pages_and_api_show_revenue_with_its_currency(owner_client, api, workspace):
     workspace.currency = "GBP"
     workspace.save()
-    account = Account.objects.create(workspace=workspace, name="Globex", annual_revenue=Decimal("1250000.50"))
+    account = factories.account(workspace, "Globex", annual_revenue=Decimal("1250000.50"))
     detail = owner_client.get(f"/w/{workspace.slug}/accounts/{account.pk}/").content.decode()
     assert "£1.3M" in detail and 'title="£1,250,000.50 (GBP)"' in detail
     listing = owner_client.get(f"/w/{workspace.slug}/accounts/").content.decode()
