@@ -5,6 +5,7 @@ import html
 import re
 from datetime import date, datetime, time
 
+import factories
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.feedback.models import FeedbackItem
 from outsidein.initiatives import selectors, services
 
@@ -25,9 +24,7 @@ def at(day: date, hour: int = 12) -> datetime:
 
 @pytest.fixture
 def accounts(workspace):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    return [core_services.create_owned(Account, workspace, {"name": f"Account {i:02d}", "segment": segment})
-            for i in range(10)]
+    return factories.accounts(workspace, 10, segment=factories.segment(workspace, "Retail"))
 
 
 def make_pilot(workspace, owner, accounts, metric_kind: str):
@@ -67,9 +64,8 @@ def code(metric: str, item: FeedbackItem) -> float:
 def test_the_effect_from_feedback_equals_statsmodels_ols_with_interaction(workspace, owner, accounts, metric):
     pilot = make_pilot(workspace, owner, accounts, metric)
     items = constructed_feedback(workspace, accounts, np.random.default_rng(11))
-    stranger = core_services.create_owned(Account, workspace, {"name": "Not in the pilot"})
-    FeedbackItem.objects.create(workspace=workspace, account=stranger, received_at=at(date(2026, 5, 2)), nps=0,
-                                csat=1)
+    stranger = factories.account(workspace, "Not in the pilot")
+    factories.feedback_item(workspace, account=stranger, received_at=at(date(2026, 5, 2)), nps=0, csat=1)
 
     result = services.compute_result(pilot)
 

@@ -5,8 +5,6 @@ control group to decision, field errors by path, nothing from another workspace.
 import numpy as np
 import pytest
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import services
 
 
@@ -65,13 +63,6 @@ def test_initiative_fields_are_checked_by_name(api, other_workspace):
     assert api("GET", f"/initiatives/{their_initiative.pk}").status_code == 404
     assert api("POST", f"/initiatives/{their_initiative.pk}/move", {"to_stage": "solution", "override": True,
                                                                     "reason": "x"}).status_code == 404
-
-
-@pytest.fixture
-def accounts(workspace):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    return [core_services.create_owned(Account, workspace, {"name": f"Account {i:02d}", "segment": segment,
-                                                            "annual_revenue": 1000 * (i + 1)}) for i in range(12)]
 
 
 PILOT = {"name": "Delay alerts", "change": "Call first", "metric_name": "Escalations a week",

@@ -1,16 +1,12 @@
 """The demo workspace tells the learning story: initiatives at different stages with assumptions, evidence,
 experiments and one finished pilot with a result."""
 
-import pytest
-
 from outsidein.initiatives.models import Initiative, Pilot, StageMove
 from outsidein.learning.models import Assumption, Evidence, Experiment
-from outsidein.site.demo.builder import build_demo
 
 
-@pytest.mark.django_db
-def test_the_demo_has_initiatives_at_different_stages_and_a_finished_pilot():
-    ws = build_demo().workspace
+def test_the_demo_has_initiatives_at_different_stages_and_a_finished_pilot(demo):
+    ws = demo.workspace
     stages = set(Initiative.objects.filter(workspace=ws).values_list("stage", flat=True))
     assert len(stages) >= 3
     assert Assumption.objects.filter(workspace=ws, initiative__isnull=False).count() >= 8

@@ -3,13 +3,12 @@
 import html
 import re
 
+import factories
 import numpy as np
 import pytest
 from django.urls import reverse
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import services
 from outsidein.initiatives.models import Initiative, Pilot, StageMove
 from outsidein.learning import services as learning
@@ -71,8 +70,7 @@ def test_moving_on_the_board_without_evidence_is_refused_and_offers_an_override(
 
 def test_the_initiative_page_shows_the_gate_evidence_leaders_and_the_move_log(owner_client, workspace, owner,
                                                                             leader, initiative):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    account = core_services.create_owned(Account, workspace, {"name": "Harbour", "segment": segment})
+    account = factories.account(workspace, "Harbour", segment=factories.segment(workspace, "Retail"))
     conversation = conversation_services.save_conversation(workspace, leader, {"kind": "site_visit",
                                                                                "account": account},
                                                            members=[leader, owner])
@@ -109,13 +107,6 @@ def test_the_gate_settings_page_edits_the_criteria(owner_client, workspace, init
     owner_client.post(url("initiative-move", workspace, initiative_id=initiative.pk), {"to_stage": "solution"})
     initiative.refresh_from_db()
     assert initiative.stage == "solution"
-
-
-@pytest.fixture
-def accounts(workspace):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    return [core_services.create_owned(Account, workspace, {"name": f"Account {i:02d}", "segment": segment,
-                                                            "annual_revenue": 1000 * (i + 1)}) for i in range(12)]
 
 
 def test_a_pilot_from_form_to_decision(owner_client, workspace, owner, initiative, accounts):

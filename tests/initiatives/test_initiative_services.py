@@ -3,6 +3,7 @@ and pilots (control groups, measurements, the effect against a direct statsmodel
 
 import datetime
 
+import factories
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,16 +11,9 @@ import statsmodels.formula.api as smf
 from django.core.exceptions import ValidationError
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import selectors, services
 from outsidein.initiatives.models import PilotMeasurement, StageMove
 from outsidein.learning import services as learning
-
-
-@pytest.fixture
-def segments(workspace):
-    return {name: core_services.create_owned(Segment, workspace, {"name": name}) for name in ("Retail", "Wholesale")}
 
 
 @pytest.fixture
@@ -29,16 +23,12 @@ def initiative(workspace, leader, owner):
                                     team=[leader, owner])
 
 
-def account_in(workspace, segment, name):
-    return core_services.create_owned(Account, workspace, {"name": name, "segment": segment})
-
-
 def pain_heard(workspace, user, initiative, segment, name: str, assumption=None):
     """A first-hand conversation in which a customer of `segment` described the pain, linked as evidence."""
     assumption = assumption or learning.save_assumption(workspace, user, {
         "statement": f"{name} loses time on late loads", "type": "desirability", "initiative": initiative})
     conversation = conversation_services.save_conversation(workspace, user, {
-        "kind": "customer_visit", "account": account_in(workspace, segment, name)})
+        "kind": "customer_visit", "account": factories.account(workspace, name, segment=segment)})
     highlight = conversation_services.add_highlight(conversation, user, kind="pain", text="Late loads kill us")
     return learning.link_evidence(assumption, user, direction="supports", highlight=highlight)
 
@@ -100,7 +90,8 @@ def test_relayed_pain_does_not_count_for_the_gate(workspace, initiative, leader,
     assumption = learning.save_assumption(workspace, leader, {"statement": "s", "initiative": initiative})
     for name, segment in (("A", segments["Retail"]), ("B", segments["Wholesale"])):
         conversation = conversation_services.save_conversation(
-            workspace, member, {"kind": "coffee", "account": account_in(workspace, segment, name)}, members=[member])
+            workspace, member, {"kind": "coffee", "account": factories.account(workspace, name, segment=segment)},
+            members=[member])
         highlight = conversation_services.add_highlight(conversation, member, kind="pain", text="Pain")
         learning.link_evidence(assumption, leader, direction="supports", highlight=highlight)
     facts, _ = selectors.initiative_facts(initiative)
@@ -141,8 +132,8 @@ def accounts(workspace, segments):
     made = []
     for index in range(24):
         segment = segments["Retail" if index % 2 else "Wholesale"]
-        made.append(core_services.create_owned(Account, workspace, {
-            "name": f"Account {index:02d}", "segment": segment, "annual_revenue": int(rng.integers(10, 900)) * 1000}))
+        made.append(factories.account(workspace, f"Account {index:02d}", segment=segment,
+                                      annual_revenue=int(rng.integers(10, 900)) * 1000))
     return made
 
 

@@ -6,11 +6,10 @@ import html
 import re
 from datetime import date
 
+import factories
 import numpy as np
 import pytest
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import services
 from outsidein.initiatives.models import Pilot
 from outsidein.initiatives.pilot_verdict import verdict_for
@@ -25,14 +24,14 @@ def text_of(response) -> str:
 def make_pilot(workspace, owner):
     """A pilot of `per_group` pilot and as many control accounts, `values` measurements per account and window:
     a common level per account, the pilot accounts moved by `lift` in the pilot window, noise of SD `noise`."""
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
+    segment = factories.segment(workspace, "Retail")
     initiative = services.save_initiative(workspace, owner, {"name": "Delay calls",
                                                            "pain_statement": "Shippers hear of delays too late"})
 
     def make(per_group: int, lift: float, *, expected: float | None, noise: float = 1.0, values: int = 2,
              seed: int = 7, metric: str = "On-time deliveries a week") -> Pilot:
-        accounts = [core_services.create_owned(Account, workspace, {"name": f"Account {i:03d}", "segment": segment})
-                    for i in range(2 * per_group)]
+        accounts = factories.accounts(workspace, [f"Account {i:03d}" for i in range(2 * per_group)],
+                                      segment=segment)
         pilot = services.save_pilot(initiative, owner, {
             "name": f"Delay calls {seed}", "change": "Call before the shipper notices", "metric_name": metric,
             "baseline_start": date(2026, 1, 1), "baseline_end": date(2026, 3, 31), "pilot_start": date(2026, 4, 1),

@@ -10,11 +10,6 @@ from outsidein.learning import services
 from outsidein.learning.models import AssumptionStatus, Evidence
 
 
-@pytest.fixture
-def segments(workspace):
-    return [factories.segment(workspace, name) for name in ("Retail", "Wholesale")]
-
-
 def conversation_at(workspace, user, account, *, kind: str = "coffee", members=None):
     return conversation_services.save_conversation(workspace, user, {"kind": kind, "account": account},
                                                    members=members or [user])
@@ -37,7 +32,7 @@ def test_a_new_assumption_is_untested_with_no_confidence(assumption, owner):
 
 
 def test_what_people_do_outweighs_what_they_say(workspace, owner, segments, assumption):
-    account = factories.account(workspace, "Harbour", segment=segments[0])
+    account = factories.account(workspace, "Harbour", segment=segments["Retail"])
     conversation = conversation_at(workspace, owner, account)
     said = services.link_evidence(assumption, owner, direction="supports", highlight=quote(conversation, owner))
     other = services.save_assumption(workspace, owner, {"statement": "Same, observed", "importance": 5})
@@ -53,7 +48,7 @@ def test_what_people_do_outweighs_what_they_say(workspace, owner, segments, assu
 
 def test_first_hand_for_the_person_linking_or_the_owner_otherwise_relayed(workspace, owner, member, segments,
                                                                           assumption):
-    account = factories.account(workspace, "Harbour", segment=segments[0])
+    account = factories.account(workspace, "Harbour", segment=segments["Retail"])
     # The member met the customer; the owner (who owns the assumption) did not.
     conversation = conversation_at(workspace, member, account, members=[member])
     highlight = quote(conversation, member)
@@ -76,11 +71,11 @@ def test_first_hand_for_the_person_linking_or_the_owner_otherwise_relayed(worksp
 def test_many_accounts_outweigh_many_notes_from_one(workspace, owner, segments):
     one = services.save_assumption(workspace, owner, {"statement": "From one account"})
     many = services.save_assumption(workspace, owner, {"statement": "From many accounts"})
-    harbour = factories.account(workspace, "Harbour", segment=segments[0])
+    harbour = factories.account(workspace, "Harbour", segment=segments["Retail"])
     for index in range(10):
         services.link_evidence(one, owner, direction="supports",
                                highlight=quote(conversation_at(workspace, owner, harbour), owner, f"Note {index}"))
-        account = factories.account(workspace, f"Account {index}", segment=segments[0])
+        account = factories.account(workspace, f"Account {index}", segment=segments["Retail"])
         services.link_evidence(many, owner, direction="supports",
                                highlight=quote(conversation_at(workspace, owner, account), owner, f"Note {index}"))
     one.refresh_from_db()
@@ -92,17 +87,17 @@ def test_many_accounts_outweigh_many_notes_from_one(workspace, owner, segments):
 
 
 def test_the_account_of_the_person_quoted_counts_over_the_conversations(workspace, owner, segments, assumption):
-    harbour = factories.account(workspace, "Harbour", segment=segments[0])
-    other = factories.account(workspace, "Quayside", segment=segments[1])
+    harbour = factories.account(workspace, "Harbour", segment=segments["Retail"])
+    other = factories.account(workspace, "Quayside", segment=segments["Wholesale"])
     person = factories.person(workspace, "Ann", account=other)
     conversation = conversation_at(workspace, owner, harbour)
     highlight = conversation_services.add_highlight(conversation, owner, kind="quote", text="x", person=person)
     evidence = services.link_evidence(assumption, owner, direction="supports", highlight=highlight)
-    assert (evidence.account, evidence.segment) == (other, segments[1])
+    assert (evidence.account, evidence.segment) == (other, segments["Wholesale"])
 
 
 def test_a_site_visit_conversation_counts_as_do_a_coffee_as_say(workspace, owner, segments, assumption):
-    account = factories.account(workspace, "Harbour", segment=segments[0])
+    account = factories.account(workspace, "Harbour", segment=segments["Retail"])
     visit = services.link_evidence(assumption, owner, direction="refutes",
                                    conversation=conversation_at(workspace, owner, account, kind="site_visit"))
     coffee = services.link_evidence(assumption, owner, direction="refutes",
@@ -115,7 +110,7 @@ def test_a_site_visit_conversation_counts_as_do_a_coffee_as_say(workspace, owner
 def test_strong_refuting_evidence_suggests_invalidated_and_a_person_confirms(workspace, owner, segments,
                                                                             assumption):
     for index in range(3):
-        account = factories.account(workspace, f"Account {index}", segment=segments[index % 2])
+        account = factories.account(workspace, f"Account {index}", segment=segments[("Retail", "Wholesale")[index % 2]])
         conversation = conversation_at(workspace, owner, account, kind="site_visit")
         services.link_evidence(assumption, owner, direction="refutes",
                                highlight=quote(conversation, owner, "They already track it", kind="observation"))
@@ -138,7 +133,7 @@ def test_confirming_without_a_suggestion_is_refused(assumption, owner):
 
 def test_evidence_needs_exactly_one_source_of_the_same_workspace(workspace, owner, other_workspace, segments,
                                                                 assumption):
-    account = factories.account(workspace, "Harbour", segment=segments[0])
+    account = factories.account(workspace, "Harbour", segment=segments["Retail"])
     conversation = conversation_at(workspace, owner, account)
     with pytest.raises(ValidationError):
         services.link_evidence(assumption, owner, direction="supports")
@@ -157,7 +152,7 @@ def test_evidence_needs_exactly_one_source_of_the_same_workspace(workspace, owne
 
 
 def test_unlinking_evidence_brings_confidence_back(workspace, owner, segments, assumption):
-    account = factories.account(workspace, "Harbour", segment=segments[0])
+    account = factories.account(workspace, "Harbour", segment=segments["Retail"])
     evidence = services.link_evidence(assumption, owner, direction="supports",
                                       conversation=conversation_at(workspace, owner, account))
     assert assumption.confidence > 0
@@ -198,7 +193,7 @@ def test_a_learning_card_needs_observation_learning_and_a_result(workspace, owne
 
 
 def test_deleting_the_source_of_evidence_recomputes_confidence(workspace, owner, segments, assumption):
-    account = factories.account(workspace, "Harbour", segment=segments[0])
+    account = factories.account(workspace, "Harbour", segment=segments["Retail"])
     highlight = quote(conversation_at(workspace, owner, account), owner)
     services.link_evidence(assumption, owner, direction="supports", highlight=highlight)
     assert assumption.confidence > 0
