@@ -1,21 +1,19 @@
 """Schemas whose fields are read off a model's fields, so a field's rules are written once, on the model.
 
-A schema names its model and its fields in ``Meta``, the vocabulary of ninja's ``ModelSchema``::
+A schema names its model and its fields as arguments of its class::
 
-    class SegmentIn(ModelInput):
-        class Meta:
-            model = Segment
-            fields = ["name", "description"]
+    class SegmentIn(ModelInput, model=Segment, fields=["name", "description"]):
+        pass
 
 ``fields`` lists the schema's fields in order. A field annotated in the class body is taken as written: that is
-where a rule the model does not hold goes (a bound only the API sets, a list of related ids, a computed value),
-with a comment saying why. Every other field is derived from the model field of that name, a relation by its
-column (``segment_id``): the type, the length limit, blank (``min_length=1`` where a text may not be blank), null,
-the digits of a decimal, the bounds of its validators, the default, and for choices the ``TextChoices`` class of the
-model's module that holds exactly those values (so the document names the enum as before).
-``fields_optional = "__all__"`` makes every derived field optional and nullable with no default, as a PATCH takes
-them (what an explicit null means is decided by ``outsidein.api.common.nulls_in_model_terms``). ``bounds`` adds
-bounds only the API sets to a derived field, e.g. ``bounds = {"text": {"max_length": 10_000}}`` for a TextField.
+where what the model cannot say goes (a list of related ids, a computed value, a JSON column's shape, a default
+decided when the request comes), with a comment saying why. Every other field is derived from the model field of
+that name, a relation by its column (``segment_id``): the type, the length limit, blank (``min_length=1`` where a
+text may not be blank), null, the digits of a decimal, the bounds of its validators, the default, and for choices
+the ``TextChoices`` class of the model's module that holds exactly those values (the document names the enum).
+``optional=True`` makes every derived field optional and nullable with no default, as a PATCH takes them (what an
+explicit null means is decided by ``outsidein.api.common.nulls_in_model_terms``). ``bounds`` adds bounds only the
+API sets to a derived field, e.g. ``bounds={"text": {"max_length": 10_000}}`` for an unbounded TextField.
 
 ninja's ``ModelSchema`` derives fields too but not in the API's terms: it makes a blank text nullable with a null
 default (a create could then store NULL in a NOT NULL column), accepts any string for choices, drops blank=False,
@@ -24,10 +22,10 @@ PATCH's model defaults into the document. The types of model fields are ninja's 
 """
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -56,8 +54,6 @@ def _choices_enum(field: models.Field[Any, Any]) -> type[Enum]:
 
 def _type(field: models.Field[Any, Any], *, output: bool) -> Any:
     if field.is_relation:
-        if field.many_to_many or field.one_to_many or field.name == field.attname:
-            raise ConfigError(f"{field}: name a relation by its column (`{field.name}_id`); a list is annotated")
         target = field.target_field  # type: ignore[attr-defined]
         return TYPES[target.get_internal_type()]
     if field.choices and not output:
@@ -123,36 +119,37 @@ def output_field(field: models.Field[Any, Any]) -> tuple[Any, Any]:
 class _FromModel(ResolverMetaclass):
     output: ClassVar[bool] = False
 
-    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> type:
-        meta = namespace.get("Meta")
-        if meta is not None:  # read here and left out: pydantic would take it for a field
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], *,
+                model: type[models.Model] | None = None, fields: Sequence[str] = (), optional: bool = False,
+                bounds: Mapping[str, Mapping[str, Any]] = {}, **kwargs: Any) -> type:
+        if model is not None:
             written = get_annotations_from_namespace(namespace)
             # Python 3.14 keeps the class body's annotations as a function; the derived ones replace it.
             namespace = {key: value for key, value in namespace.items()
-                         if key not in {"Meta", "__annotate__", "__annotate_func__"}}
-            namespace.update(mcs._derived(meta, written))
+                         if key not in {"__annotate__", "__annotate_func__"}}
+            namespace.update(mcs._derived(model, fields, optional, bounds, written))
         return super().__new__(mcs, name, bases, namespace, **kwargs)  # type: ignore[no-any-return]
 
     @classmethod
-    def _derived(mcs, meta: type, annotated: dict[str, Any]) -> dict[str, Any]:
-        model: type[models.Model] = meta.model  # type: ignore[attr-defined]
-        optional = getattr(meta, "fields_optional", None)
-        extra: Mapping[str, Mapping[str, Any]] = getattr(meta, "bounds", {})
+    def _derived(mcs, model: type[models.Model], fields: Sequence[str], optional: bool,
+                 bounds: Mapping[str, Mapping[str, Any]], annotated: dict[str, Any]) -> dict[str, Any]:
         written = dict(annotated)
         annotations: dict[str, Any] = {}
         defaults: dict[str, Any] = {}
-        for name in meta.fields:  # type: ignore[attr-defined]
+        for name in fields:
             if name in written:
                 annotations[name] = written.pop(name)
                 continue
             field = model._meta.get_field(name)
-            if not isinstance(field, models.Field):
-                raise ConfigError(f"{model.__name__}.{name} is a reverse relation; annotate the schema field")
+            if not isinstance(field, models.Field) or field.many_to_many:
+                raise ConfigError(f"{model.__name__}.{name} holds several rows; annotate the schema field")
+            if field.is_relation and name != field.attname:
+                raise ConfigError(f"{model.__name__}.{name}: name a relation by its column, {field.attname}")
             if mcs.output:
                 annotations[name], defaults[name] = output_field(field)
             else:
-                annotations[name], defaults[name] = input_field(
-                    field, optional=optional == "__all__" or name in (optional or ()), extra=extra.get(name, {}))
+                annotations[name], defaults[name] = input_field(field, optional=optional,
+                                                                extra=bounds.get(name, {}))
         return {"__annotations__": {**annotations, **written},
                 **{name: default for name, default in defaults.items() if default is not ...}}
 
@@ -164,6 +161,10 @@ class _OutputFromModel(_FromModel):
 class ModelInput(InputSchema, metaclass=_FromModel):
     """A request body derived from a model (see the module); checked like every ``InputSchema``."""
 
+    if TYPE_CHECKING:
+        # The type checker does not run the derivation: a derived field, read as an attribute, is Any to it.
+        def __getattr__(self, name: str) -> Any: ...
+
 
 class ModelOutput(Schema, metaclass=_OutputFromModel):
     """A response derived from a model (see the module): every field present, without the input bounds."""
@@ -174,12 +175,11 @@ def crud_schemas(model: type[models.Model], fields: list[str]) -> tuple[type[Mod
     """The create, patch and read schemas of a model whose every field is derived: ``<Model>In``, ``<Model>Patch``
     (all optional) and ``<Model>Out`` (the id first), as ``outsidein.api.crud.add_crud`` takes them."""
 
-    def schema(suffix: str, base: type[Schema], **meta: Any) -> Any:
+    def schema(suffix: str, base: type[Schema], **derive: Any) -> Any:
         name = model.__name__ + suffix
-        namespace = {"__module__": __name__, "__qualname__": name, "Meta": type("Meta", (), {"model": model, **meta})}
         metaclass: Any = type(base)
-        return metaclass(name, (base,), namespace)
+        return metaclass(name, (base,), {"__module__": __name__, "__qualname__": name}, model=model, **derive)
 
     return (schema("In", ModelInput, fields=fields),
-            schema("Patch", ModelInput, fields=fields, fields_optional="__all__"),
+            schema("Patch", ModelInput, fields=fields, optional=True),
             schema("Out", ModelOutput, fields=["id", *fields]))

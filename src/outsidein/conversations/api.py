@@ -26,31 +26,19 @@ HIGHLIGHT_FIELDS = ["kind", "text", "person_id", "competitor_id", "tags"]
 HIGHLIGHT_BOUNDS = {"text": {"max_length": 10000}}
 
 
-class HighlightIn(ModelInput):
+class HighlightIn(ModelInput, model=Highlight, fields=HIGHLIGHT_FIELDS, bounds=HIGHLIGHT_BOUNDS):
     tags: list[str] = []  # tag names; the tags are a many-to-many relation
 
-    class Meta:
-        model = Highlight
-        fields = HIGHLIGHT_FIELDS
-        bounds = HIGHLIGHT_BOUNDS
 
-
-class HighlightPatch(ModelInput):
+class HighlightPatch(ModelInput, model=Highlight, fields=HIGHLIGHT_FIELDS, bounds=HIGHLIGHT_BOUNDS, optional=True):
     tags: list[str] | None = None
 
-    class Meta:
-        model = Highlight
-        fields = HIGHLIGHT_FIELDS
-        bounds = HIGHLIGHT_BOUNDS
-        fields_optional = "__all__"
+
+HIGHLIGHT_OUT_FIELDS = ["id", "conversation_id", *HIGHLIGHT_FIELDS, "created_at"]
 
 
-class HighlightOut(ModelOutput):
+class HighlightOut(ModelOutput, model=Highlight, fields=HIGHLIGHT_OUT_FIELDS):
     tags: list[str]
-
-    class Meta:
-        model = Highlight
-        fields = ["id", "conversation_id", *HIGHLIGHT_FIELDS, "created_at"]
 
     @staticmethod
     def resolve_tags(obj: Highlight) -> list[str]:
@@ -63,7 +51,10 @@ CONVERSATION_FIELDS = ["kind", "occurred_at", "duration_minutes", "channel", "ti
 CONVERSATION_BOUNDS = {"duration_minutes": {"le": 24 * 60}}
 
 
-class ConversationIn(ModelInput):
+CONVERSATION_IN_FIELDS = [*CONVERSATION_FIELDS, "cancelled", "highlights"]
+
+
+class ConversationIn(ModelInput, model=Conversation, fields=CONVERSATION_IN_FIELDS, bounds=CONVERSATION_BOUNDS):
     # The model's default (now) is taken when it is read, so it cannot stand in the document: null means now.
     occurred_at: datetime | None = Field(None, description="When it happened or is planned; default now.")
     person_ids: list[int] = []  # many-to-many relations, sent as lists of ids
@@ -71,32 +62,21 @@ class ConversationIn(ModelInput):
     cancelled: bool = False  # sets the status, which is not written directly
     highlights: list[HighlightIn] = []
 
-    class Meta:
-        model = Conversation
-        fields = [*CONVERSATION_FIELDS, "cancelled", "highlights"]
-        bounds = CONVERSATION_BOUNDS
 
-
-class ConversationPatch(ModelInput):
+class ConversationPatch(ModelInput, model=Conversation, fields=[*CONVERSATION_FIELDS, "cancelled"],
+                        bounds=CONVERSATION_BOUNDS, optional=True):
     person_ids: list[int] | None = None
     member_ids: list[int] | None = None
     cancelled: bool | None = None
 
-    class Meta:
-        model = Conversation
-        fields = [*CONVERSATION_FIELDS, "cancelled"]
-        bounds = CONVERSATION_BOUNDS
-        fields_optional = "__all__"
+
+CONVERSATION_OUT_FIELDS = ["id", "kind", "status", *CONVERSATION_FIELDS, "highlight_count"]
 
 
-class ConversationOut(ModelOutput):
+class ConversationOut(ModelOutput, model=Conversation, fields=CONVERSATION_OUT_FIELDS):
     person_ids: list[int]
     member_ids: list[int]
     highlight_count: int = 0  # counted by the list's query
-
-    class Meta:
-        model = Conversation
-        fields = ["id", "kind", "status", *CONVERSATION_FIELDS, "highlight_count"]
 
     @staticmethod
     def resolve_person_ids(obj: Conversation) -> list[int]:

@@ -40,34 +40,22 @@ ACCOUNT_FIELDS = ["name", "segment_id", "annual_revenue", "tier", "account_manag
 ACCOUNT_BOUNDS = {"annual_revenue": {"ge": 0}}
 
 
-class AccountIn(_BlankTier):
+class AccountIn(_BlankTier, model=Account, fields=ACCOUNT_FIELDS, bounds=ACCOUNT_BOUNDS):
     # "No tier" is "", which is no member of Tier: null stands for it here (see _BlankTier).
     tier: Tier | None = Field(None, validate_default=True)
 
-    class Meta:
-        model = Account
-        fields = ACCOUNT_FIELDS
-        bounds = ACCOUNT_BOUNDS
 
-
-class AccountPatch(_BlankTier):
+class AccountPatch(_BlankTier, model=Account, fields=ACCOUNT_FIELDS, bounds=ACCOUNT_BOUNDS, optional=True):
     tier: Tier | None = None
 
-    class Meta:
-        model = Account
-        fields = ACCOUNT_FIELDS
-        bounds = ACCOUNT_BOUNDS
-        fields_optional = "__all__"
+
+ACCOUNT_OUT_FIELDS = ["id", "name", "segment_id", "segment_name", "annual_revenue", "currency", "tier",
+                      "account_manager_id", "external_id", "website", "notes"]
 
 
-class AccountOut(ModelOutput):
+class AccountOut(ModelOutput, model=Account, fields=ACCOUNT_OUT_FIELDS):
     segment_name: str | None = Field(None, alias="segment.name")  # read through the relation
     currency: str = Field("USD", description="ISO 4217 code of annual_revenue: the workspace's currency.")
-
-    class Meta:
-        model = Account
-        fields = ["id", "name", "segment_id", "segment_name", "annual_revenue", "currency", "tier",
-                  "account_manager_id", "external_id", "website", "notes"]
 
     @staticmethod
     def resolve_currency(obj, context) -> str:
@@ -106,32 +94,19 @@ class CompetitorFilter(InputFilters):
 PRODUCT_FIELDS = ["name", "product_class", "target_segment_ids", "non_target_segment_ids", "go_to_market"]
 
 
-class ProductIn(ModelInput):
+class ProductIn(ModelInput, model=Product, fields=PRODUCT_FIELDS):
     target_segment_ids: list[int] = []
     non_target_segment_ids: list[int] = []
 
-    class Meta:
-        model = Product
-        fields = PRODUCT_FIELDS
 
-
-class ProductPatch(ModelInput):
+class ProductPatch(ModelInput, model=Product, fields=PRODUCT_FIELDS, optional=True):
     target_segment_ids: list[int] | None = None
     non_target_segment_ids: list[int] | None = None
 
-    class Meta:
-        model = Product
-        fields = PRODUCT_FIELDS
-        fields_optional = "__all__"
 
-
-class ProductOut(ModelOutput):
+class ProductOut(ModelOutput, model=Product, fields=["id", *PRODUCT_FIELDS]):
     target_segment_ids: list[int]
     non_target_segment_ids: list[int]
-
-    class Meta:
-        model = Product
-        fields = ["id", *PRODUCT_FIELDS]
 
     @staticmethod
     def resolve_target_segment_ids(obj: Product) -> list[int]:
