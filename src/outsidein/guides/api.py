@@ -3,12 +3,13 @@ from ninja.pagination import paginate
 
 from outsidein.api.common import nulls_in_model_terms
 from outsidein.api.inputs import InputSchema
+from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped
 from outsidein.guides import selectors, services
 from outsidein.guides.coach import review_questions, score_guide
-from outsidein.guides.models import Guide, GuidePurpose, GuideQuestion
+from outsidein.guides.models import Guide, GuideQuestion
 from outsidein.workspaces.http import WorkspaceRequest
 
 router = Router(tags=["guides"])
@@ -39,42 +40,27 @@ class GuideScoreOut(Schema):
     reviews: list[ReviewOut]
 
 
-class QuestionOut(Schema):
-    id: int
-    text: str
-    position: int
-    interviewer_notes: str
+class QuestionOut(ModelOutput, model=GuideQuestion, fields=["id", "text", "position", "interviewer_notes"]):
+    pass
 
 
-class QuestionIn(InputSchema):
-    text: str = Field(min_length=1, max_length=500)
-    interviewer_notes: str = Field("", max_length=300)
+class QuestionIn(ModelInput, model=GuideQuestion, fields=["text", "interviewer_notes"]):
+    pass
 
 
-class GuideIn(InputSchema):
-    title: str = Field(min_length=1, max_length=200)
-    purpose: GuidePurpose = GuidePurpose.DISCOVERY
-    description: str = ""
-    shared: bool = True
+GUIDE_FIELDS = ["title", "purpose", "description", "shared"]
 
 
-class GuidePatch(InputSchema):
+class GuideIn(ModelInput, model=Guide, fields=GUIDE_FIELDS):
+    pass
+
+
+class GuidePatch(ModelInput, model=Guide, fields=GUIDE_FIELDS, optional=True):
     """Only the fields sent are changed."""
 
-    title: str | None = Field(None, min_length=1, max_length=200)
-    purpose: GuidePurpose | None = None
-    description: str | None = None
-    shared: bool | None = None
 
-
-class GuideOut(Schema):
-    id: int
-    title: str
-    purpose: str
-    description: str
-    shared: bool
-    owner_id: int | None
-    questions: list[QuestionOut]
+class GuideOut(ModelOutput, model=Guide, fields=["id", *GUIDE_FIELDS, "owner_id", "questions"]):
+    questions: list[QuestionOut]  # the guide's questions, a reverse relation
 
 
 def _guide(request: WorkspaceRequest, guide_id: int) -> Guide:
