@@ -1,11 +1,10 @@
-from datetime import date, datetime
-
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Schema
+from ninja import Field, Query
 from ninja.pagination import paginate
 
 from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
 from outsidein.api.inputs import InputSchema
+from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.conversations.models import Conversation, Highlight
@@ -15,13 +14,10 @@ from outsidein.learning import selectors, services
 from outsidein.learning.models import (
     Assumption,
     AssumptionStatus,
-    AssumptionTopic,
     AssumptionType,
     Decision,
-    Direction,
     Evidence,
     Experiment,
-    ExperimentMethod,
 )
 from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.models import User
@@ -33,39 +29,26 @@ EVIDENCE_REFS = {"highlight_id": Highlight, "conversation_id": Conversation, "ex
 EXPERIMENT_REFS = {"assumption_id": Assumption, "owner_id": User}
 
 
-class AssumptionIn(InputSchema):
-    statement: str = Field(min_length=1, max_length=500)
-    type: AssumptionType = AssumptionType.DESIRABILITY
-    topic: AssumptionTopic = AssumptionTopic.OTHER
-    importance: int = Field(3, ge=1, le=5)
-    owner_id: int | None = Field(None, description="Default: the token's user.")
-    initiative_id: int | None = None
+ASSUMPTION_FIELDS = ["statement", "type", "topic", "importance", "owner_id", "initiative_id"]
 
 
-class AssumptionPatch(InputSchema):
-    statement: str | None = Field(None, min_length=1, max_length=500)
-    type: AssumptionType | None = None
-    topic: AssumptionTopic | None = None
-    importance: int | None = Field(None, ge=1, le=5)
-    owner_id: int | None = None
-    initiative_id: int | None = None
+class AssumptionIn(ModelInput, model=Assumption, fields=ASSUMPTION_FIELDS):
+    owner_id: int | None = Field(None, description="Default: the token's user.")  # the document says who
 
 
-class AssumptionOut(Schema):
-    id: int
-    statement: str
-    type: str
-    topic: str
-    importance: int
-    owner_id: int | None
-    initiative_id: int | None
-    status: str
-    confidence: float
-    evidence_strength: float
+class AssumptionPatch(ModelInput, model=Assumption, fields=ASSUMPTION_FIELDS, optional=True):
+    pass
+
+
+ASSUMPTION_OUT_FIELDS = ["id", *ASSUMPTION_FIELDS, "status", "confidence", "evidence_strength", "suggested_status",
+                         "explanation", "important_and_unproven"]
+
+
+class AssumptionOut(ModelOutput, model=Assumption, fields=ASSUMPTION_OUT_FIELDS):
     suggested_status: str = Field(description="validated or invalidated when the evidence suggests it; a person "
                                               "confirms it with POST /assumptions/{id}/confirm-status.")
-    explanation: list[str]
-    important_and_unproven: bool
+    explanation: list[str]  # a JSON list of sentences
+    important_and_unproven: bool  # computed
 
     @staticmethod
     def resolve_important_and_unproven(obj: Assumption) -> bool:
@@ -84,58 +67,36 @@ class StatusIn(InputSchema):
     status: AssumptionStatus
 
 
-class EvidenceIn(InputSchema):
-    direction: Direction
-    highlight_id: int | None = None
-    conversation_id: int | None = None
-    experiment_id: int | None = None
-    feedback_item_id: int | None = None
-    note: str = Field("", max_length=5000)
+EVIDENCE_SOURCES = ["highlight_id", "conversation_id", "experiment_id", "feedback_item_id"]
 
 
-class EvidenceOut(Schema):
-    id: int
-    assumption_id: int
-    direction: str
-    source_kind: str
-    highlight_id: int | None
-    conversation_id: int | None
-    experiment_id: int | None
-    feedback_item_id: int | None
-    note: str
-    linked_by_id: int | None
-    linked_at: datetime
-    behaviour: str
-    first_hand: bool
-    account_id: int | None
-    segment_id: int | None
-    strength: float
-    strength_reasons: list[str]
+# The model's note is unbounded; the API takes 5,000 characters.
+class EvidenceIn(ModelInput, model=Evidence, fields=["direction", *EVIDENCE_SOURCES, "note"],
+                 bounds={"note": {"max_length": 5000}}):
+    pass
 
 
-class ExperimentIn(InputSchema):
-    assumption_id: int
-    title: str = Field(min_length=1, max_length=200)
-    method: ExperimentMethod = ExperimentMethod.OTHER
-    test: str = Field(min_length=1)
-    metric: str = Field(min_length=1, max_length=300)
-    success_criteria: str = Field(min_length=1, max_length=300)
-    deadline: date | None = None
-    cost: str = Field("", max_length=100)
-    owner_id: int | None = None
+EVIDENCE_OUT_FIELDS = ["id", "assumption_id", "direction", "source_kind", *EVIDENCE_SOURCES, "note", "linked_by_id",
+                       "linked_at", "behaviour", "first_hand", "account_id", "segment_id", "strength",
+                       "strength_reasons"]
 
 
-class ExperimentPatch(InputSchema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    method: ExperimentMethod | None = None
-    test: str | None = Field(None, min_length=1)
-    metric: str | None = Field(None, min_length=1, max_length=300)
-    success_criteria: str | None = Field(None, min_length=1, max_length=300)
-    deadline: date | None = None
-    cost: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
+class EvidenceOut(ModelOutput, model=Evidence, fields=EVIDENCE_OUT_FIELDS):
+    strength_reasons: list[str]  # a JSON list of sentences
 
 
+EXPERIMENT_FIELDS = ["title", "method", "test", "metric", "success_criteria", "deadline", "cost", "owner_id"]
+
+
+class ExperimentIn(ModelInput, model=Experiment, fields=["assumption_id", *EXPERIMENT_FIELDS]):
+    pass
+
+
+class ExperimentPatch(ModelInput, model=Experiment, fields=EXPERIMENT_FIELDS, optional=True):
+    pass
+
+
+# Written out: what the model leaves blank until an experiment is done, completing its card requires.
 class LearningCardIn(InputSchema):
     observation: str = Field(min_length=1)
     learning: str = Field(min_length=1)
@@ -144,23 +105,12 @@ class LearningCardIn(InputSchema):
     actions: str = ""
 
 
-class ExperimentOut(Schema):
-    id: int
-    assumption_id: int
-    title: str
-    method: str
-    test: str
-    metric: str
-    success_criteria: str
-    deadline: date | None
-    cost: str
-    owner_id: int | None
-    observation: str
-    learning: str
-    criteria_met: bool | None
-    decision: str
-    actions: str
-    done_at: datetime | None
+EXPERIMENT_OUT_FIELDS = ["id", "assumption_id", *EXPERIMENT_FIELDS, "observation", "learning", "criteria_met",
+                         "decision", "actions", "done_at"]
+
+
+class ExperimentOut(ModelOutput, model=Experiment, fields=EXPERIMENT_OUT_FIELDS):
+    pass
 
 
 def _assumption(request: WorkspaceRequest, assumption_id: int) -> Assumption:
