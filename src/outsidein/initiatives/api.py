@@ -1,4 +1,3 @@
-from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,12 +7,13 @@ from ninja.pagination import paginate
 
 from outsidein.api.common import in_payload_terms, nulls_in_model_terms, resolve_refs
 from outsidein.api.inputs import InputSchema
+from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import gates, selectors, services
-from outsidein.initiatives.models import Covariance, Initiative, MetricKind, Period, Pilot, PilotDecision, Stage
+from outsidein.initiatives.models import Initiative, Pilot, PilotDecision, PilotMeasurement, Stage, StageMove
 from outsidein.initiatives.pilot_verdict import Verdict, verdict_for
 from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.models import User
@@ -23,34 +23,26 @@ INITIATIVE_REFS = {"sponsor_id": User, "target_segment_id": Segment, "team_ids":
 PILOT_REFS = {"initiative_id": Initiative, "pilot_account_ids": Account}
 
 
-class InitiativeIn(InputSchema):
-    name: str = Field(min_length=1, max_length=200)
-    pain_statement: str = Field(min_length=1)
+INITIATIVE_FIELDS = ["name", "pain_statement", "sponsor_id", "target_segment_id", "team_ids", "buying_committee"]
+
+
+class InitiativeIn(ModelInput, model=Initiative, fields=INITIATIVE_FIELDS):
+    # The descriptions say who is taken when they are left out; the team is a many-to-many relation.
     sponsor_id: int | None = Field(None, description="A leader; default the token's user.")
-    target_segment_id: int | None = None
     team_ids: list[int] = Field([], description="Default: the token's user.")
-    buying_committee: str = ""
 
 
-class InitiativePatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    pain_statement: str | None = Field(None, min_length=1)
-    sponsor_id: int | None = None
-    target_segment_id: int | None = None
+class InitiativePatch(ModelInput, model=Initiative, fields=INITIATIVE_FIELDS, optional=True):
     team_ids: list[int] | None = None
-    buying_committee: str | None = None
 
 
-class InitiativeOut(Schema):
-    id: int
-    name: str
-    pain_statement: str
-    stage: str
-    stage_entered_at: datetime
-    sponsor_id: int | None
-    target_segment_id: int | None
+INITIATIVE_OUT_FIELDS = ["id", "name", "pain_statement", "stage", "stage_entered_at", "sponsor_id", "target_segment_id",
+                         "team_ids", "buying_committee", "assumption_count", "validated_count", "pilot_count"]
+
+
+class InitiativeOut(ModelOutput, model=Initiative, fields=INITIATIVE_OUT_FIELDS):
     team_ids: list[int]
-    buying_committee: str
+    # Counted by the list's query.
     assumption_count: int = 0
     validated_count: int = 0
     pilot_count: int = 0
@@ -74,50 +66,35 @@ class GateOut(Schema):
     results: list[CriterionOut]
 
 
-class MoveIn(InputSchema):
-    to_stage: Stage
+# The model's reason is unbounded; the API takes 5,000 characters.
+class MoveIn(ModelInput, model=StageMove, fields=["to_stage", "override", "reason"],
+             bounds={"reason": {"max_length": 5000}}):
     override: bool = Field(False, description="Move although the gate's criteria are not met (needs a reason).")
-    reason: str = Field("", max_length=5000)
 
 
-class MoveOut(Schema):
-    id: int
-    initiative_id: int
-    from_stage: str
-    to_stage: str
-    moved_by_id: int | None
-    moved_at: datetime
-    override: bool
-    reason: str
+MOVE_OUT_FIELDS = ["id", "initiative_id", "from_stage", "to_stage", "moved_by_id", "moved_at", "override", "reason",
+                   "gate_check", "evidence_ids"]
+
+
+class MoveOut(ModelOutput, model=StageMove, fields=MOVE_OUT_FIELDS):
+    # JSON columns, in the shape the gate check and the move give them.
     gate_check: dict[str, Any]
     evidence_ids: list[int]
 
 
-class PilotIn(InputSchema):
-    initiative_id: int
-    name: str = Field(min_length=1, max_length=200)
-    change: str = Field(min_length=1)
-    metric_kind: MetricKind = MetricKind.ENTERED
-    metric_name: str = Field(min_length=1, max_length=120)
-    baseline_start: date
-    baseline_end: date
-    pilot_start: date
-    pilot_end: date
-    expected_effect: float | None = None
-    covariance: Covariance = Covariance.CLUSTER
-    pilot_account_ids: list[int] = []
+PILOT_FIELDS = ["name", "change", "metric_name", "baseline_start", "baseline_end", "pilot_start", "pilot_end",
+                "expected_effect", "covariance", "pilot_account_ids"]
 
 
-class PilotPatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    change: str | None = Field(None, min_length=1)
-    metric_name: str | None = Field(None, min_length=1, max_length=120)
-    baseline_start: date | None = None
-    baseline_end: date | None = None
-    pilot_start: date | None = None
-    pilot_end: date | None = None
-    expected_effect: float | None = None
-    covariance: Covariance | None = None
+PILOT_IN_FIELDS = ["initiative_id", "name", "change", "metric_kind", "metric_name", "baseline_start", "baseline_end",
+                   "pilot_start", "pilot_end", "expected_effect", "covariance", "pilot_account_ids"]
+
+
+class PilotIn(ModelInput, model=Pilot, fields=PILOT_IN_FIELDS):
+    pilot_account_ids: list[int] = []  # a many-to-many relation
+
+
+class PilotPatch(ModelInput, model=Pilot, fields=PILOT_FIELDS, optional=True):
     pilot_account_ids: list[int] | None = None
 
 
@@ -128,31 +105,18 @@ def _verdict(pilot: Pilot) -> Verdict:
     return pilot._verdict  # type: ignore[attr-defined]
 
 
-class PilotOut(Schema):
-    id: int
-    initiative_id: int
-    name: str
-    change: str
-    metric_kind: str
-    metric_name: str
-    baseline_start: date
-    baseline_end: date
-    pilot_start: date
-    pilot_end: date
-    expected_effect: float | None
-    covariance: str
-    pilot_account_ids: list[int]
+PILOT_OUT_FIELDS = ["id", "initiative_id", "name", "change", "metric_kind", "metric_name", "baseline_start",
+                    "baseline_end", "pilot_start", "pilot_end", "expected_effect", "covariance", "pilot_account_ids",
+                    "control_account_ids", "assignment_method", "assignment_seed", "assignment", "result",
+                    "computed_at", "decision", "observation", "learning", "actions", "decided_at", "verdict",
+                    "verdict_text", "verdict_note", "suggested_decision"]
+
+
+class PilotOut(ModelOutput, model=Pilot, fields=PILOT_OUT_FIELDS):
+    pilot_account_ids: list[int]  # many-to-many relations
     control_account_ids: list[int]
-    assignment_method: str
-    assignment_seed: int | None
-    assignment: dict[str, Any]
+    assignment: dict[str, Any]  # JSON columns
     result: dict[str, Any] | None
-    computed_at: datetime | None
-    decision: str
-    observation: str
-    learning: str
-    actions: str
-    decided_at: datetime | None
     verdict: str = Field(description="worked, worse, promising, inconclusive, no_effect or not_enough_data")
     verdict_text: str = Field(description="The verdict in one plain sentence, as the pilot's page shows it.")
     verdict_note: str = Field(description="What the figures mean together where they seem to disagree; or ''.")
@@ -188,10 +152,8 @@ class ControlGroupIn(InputSchema):
     account_ids: list[int] | None = Field(None, description="... or choose the control accounts by hand.")
 
 
-class MeasurementIn(InputSchema):
-    account_id: int
-    period: Period
-    value: float
+class MeasurementIn(ModelInput, model=PilotMeasurement, fields=["account_id", "period", "value"]):
+    pass
 
 
 class MeasurementsIn(InputSchema):
@@ -199,12 +161,11 @@ class MeasurementsIn(InputSchema):
     replace: bool = Field(False, description="Replace values already entered for the same account and period.")
 
 
-class MeasurementOut(Schema):
-    id: int
-    account_id: int
-    period: str
-    value: float
-    entered_at: datetime
+MEASUREMENT_OUT_FIELDS = ["id", "account_id", "period", "value", "entered_at"]
+
+
+class MeasurementOut(ModelOutput, model=PilotMeasurement, fields=MEASUREMENT_OUT_FIELDS):
+    pass
 
 
 class DecisionIn(InputSchema):
