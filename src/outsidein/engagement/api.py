@@ -1,15 +1,15 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Schema
 
 from outsidein.api.common import resolve_refs
-from outsidein.api.inputs import InputSchema
+from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.routing import Router
 from outsidein.core.scoping import get_scoped
 from outsidein.engagement import selectors, services
-from outsidein.engagement.models import Challenge, ParticipantStatus
+from outsidein.engagement.models import Challenge, ChallengeParticipant, ParticipantStatus
 from outsidein.engagement.pulse import Pulse, compare_with_team
 from outsidein.workspaces.http import WorkspaceRequest
 from outsidein.workspaces.models import User
@@ -17,30 +17,20 @@ from outsidein.workspaces.models import User
 router = Router(tags=["challenges and pulse"])
 
 
-class ParticipantOut(Schema):
-    id: int
-    user_id: int
-    name: str
-    status: str
+class ParticipantOut(ModelOutput, model=ChallengeParticipant, fields=["id", "user_id", "name", "status"]):
+    name: str  # the member's display name
 
 
-class ChallengeOut(Schema):
-    id: int
-    name: str
-    description: str
-    starts_on: date
-    ends_on: date
-    weekly_target: int
-    created_by_id: int | None
+CHALLENGE_FIELDS = ["name", "description", "starts_on", "ends_on", "weekly_target"]
+
+
+class ChallengeOut(ModelOutput, model=Challenge, fields=["id", *CHALLENGE_FIELDS, "created_by_id", "participants"]):
     participants: list[ParticipantOut]
 
 
-class ChallengeIn(InputSchema):
-    name: str = Field(min_length=1, max_length=150)
-    description: str = ""
-    starts_on: date
-    ends_on: date
-    weekly_target: int = Field(3, ge=1, le=100)
+# At least one conversation a week (the model's clean says so too), at most a hundred: a rule of the API.
+class ChallengeIn(ModelInput, model=Challenge, fields=[*CHALLENGE_FIELDS, "invitee_ids"],
+                  bounds={"weekly_target": {"ge": 1, "le": 100}}):
     invitee_ids: list[int] = Field(default_factory=list, description="User ids of leaders to invite.")
 
 
