@@ -47,7 +47,7 @@ lint: $(VENV)/.dev-installed
 	$(MAKE) --no-print-directory typecheck
 
 # mypy with the django-stubs plugin ([tool.mypy] in pyproject.toml: lenient for the package, strict for core,
-# workspaces, the API kit and site); its cache is .venv/mypy-cache.
+# workspaces, the API kit, site, feedback and insights); its cache is .venv/mypy-cache.
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
