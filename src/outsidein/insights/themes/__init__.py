@@ -10,40 +10,37 @@ The database rows are the truth about membership (``ThemeMember``); the stored m
 placing a new text needs (centroids, vocabulary), not the member lists of the fit.
 
 ``texts`` reads the texts, the live themes and the stored model; ``runs`` fits a full analysis, ``placing`` adds new
-items to its themes, ``figures`` keeps each theme's figures, ``reading`` shows a theme's items and ``editing`` renames,
-merges and splits. This module names what the rest of the product uses.
+items to its themes, ``figures`` keeps each theme's figures and ``editing`` renames, merges and splits;
+``selectors`` holds the reads: a theme's items, what is not placed yet, the analysis's status.
+This module names what the rest of the product uses.
 """
 
 from outsidein.insights.themes.editing import MAX_SPLIT_PARTS, merge_themes, rename_theme, split_theme
 from outsidein.insights.themes.figures import refresh_theme_figures
-from outsidein.insights.themes.placing import (
-    PLACING,
-    Assignment,
-    BatchThemes,
-    assign_new_items,
-    batch_themes,
-    place_imported_items,
-    placing_imported_items,
-    text_count,
-    unthemed_count,
-)
-from outsidein.insights.themes.reading import (
-    ThemeItem,
-    representative_quotes,
-    representative_quotes_of,
-    theme_items,
-)
+from outsidein.insights.themes.placing import Assignment, assign_new_items, place_imported_items
 from outsidein.insights.themes.runs import (
     ANALYSIS_STEPS,
     MAX_THEMES,
-    AnalysisStatus,
-    analysis_status,
     check_k,
     check_method,
-    latest_analysis,
     run_theme_analysis,
     start_theme_analysis,
     theme_analysis_job,
+)
+from outsidein.insights.themes.selectors import (
+    PLACING,
+    AnalysisStatus,
+    BatchThemes,
+    ThemeItem,
+    analysis_status,
+    batch_themes,
+    latest_analysis,
+    placing_imported_items,
+    representative_quotes,
+    representative_quotes_of,
+    text_count,
+    theme_items,
+    unthemed_count,
 )
 from outsidein.insights.themes.texts import (
     FEEDBACK,

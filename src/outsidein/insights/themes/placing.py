@@ -1,4 +1,5 @@
-"""New items placed among the existing themes without a re-fit, and the counts of what is not placed yet."""
+"""New items placed among the existing themes without a re-fit (what is not placed yet is counted in
+``selectors``)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,13 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from outsidein.conversations.models import Highlight
-from outsidein.core import jobs
 from outsidein.core.scoping import scoped
-from outsidein.feedback.models import FeedbackItem, ImportBatch
+from outsidein.feedback.models import ImportBatch
 from outsidein.insights.analysis.themes import (
     UNASSIGNED,
 )
 from outsidein.insights.models import ThemeMember, ThemeModelState
 from outsidein.insights.themes.figures import refresh_theme_figures
-from outsidein.insights.themes.runs import _state_figures
 from outsidein.insights.themes.texts import _member, corpus, live_themes, load_model
 from outsidein.workspaces.models import Workspace
 
@@ -86,49 +84,3 @@ def place_imported_items(batch: ImportBatch) -> Assignment | None:
     if not scoped(ThemeModelState, batch.workspace).exists():
         return None
     return assign_new_items(batch.workspace)
-
-
-# The import job's last phase (feedback.imports.run_import): its rows are in, its items are being placed.
-PLACING = "Placing the new items among the existing themes"
-
-
-def placing_imported_items(batch: ImportBatch) -> bool:
-    """Whether an import's rows are in and its job is placing them among the themes, as its row says."""
-    return batch.status == jobs.JobStatus.RUNNING and batch.phase == PLACING
-
-
-@dataclass(frozen=True)
-class BatchThemes:
-    placed: int  # the batch's items with text that belong to a theme
-    unplaced: int  # ... and those no theme was close enough to
-
-
-def batch_themes(batch: ImportBatch) -> BatchThemes | None:
-    """How an import's items with text sit among the themes; None when the workspace has no themes."""
-    if not scoped(ThemeModelState, batch.workspace).exists():
-        return None
-    items = scoped(FeedbackItem, batch.workspace).filter(batch=batch).exclude(text="")
-    with_text = items.count()
-    placed = items.filter(theme_memberships__isnull=False).distinct().count()
-    return BatchThemes(placed, with_text - placed)
-
-
-def _texts_since(workspace: Workspace, state: ThemeModelState | None) -> int:
-    """Texts newer than those the figures were last computed from (all of them when they never were)."""
-    feedback_seen, highlight_seen = (state.feedback_seen, state.highlight_seen) if state else (0, 0)
-    return (scoped(FeedbackItem, workspace).filter(pk__gt=feedback_seen).exclude(text="").count()
-            + scoped(Highlight, workspace).filter(pk__gt=highlight_seen).exclude(text="").count())
-
-
-def text_count(workspace: Workspace, state: ThemeModelState | None = None) -> int:
-    """Every feedback text and highlight, themed or not: those counted with the figures plus those since."""
-    state = state or _state_figures(workspace)
-    return (state.texts if state else 0) + _texts_since(workspace, state)
-
-
-def unthemed_count(workspace: Workspace, state: ThemeModelState | None = None) -> int:
-    """Texts in no theme: those left out when the figures were last computed, plus every text that came since."""
-    state = state or _state_figures(workspace)
-    return (state.unthemed if state else 0) + _texts_since(workspace, state)
-
-

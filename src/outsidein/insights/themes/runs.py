@@ -1,11 +1,10 @@
-"""A full theme analysis: run now or queued as a job tracked on a ThemeAnalysis row, and its status."""
+"""A full theme analysis: run now or queued as a job tracked on a ThemeAnalysis row (its status is read in
+``selectors``)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -22,8 +21,9 @@ from outsidein.insights.analysis.themes import (
     fit_themes,
     make_label,
 )
-from outsidein.insights.models import Theme, ThemeAnalysis, ThemeMember, ThemeModelState
+from outsidein.insights.models import Theme, ThemeAnalysis, ThemeMember
 from outsidein.insights.themes.figures import refresh_theme_figures
+from outsidein.insights.themes.selectors import latest_analysis
 from outsidein.insights.themes.texts import (
     _centroid_similarity,
     _member,
@@ -172,42 +172,3 @@ def start_theme_analysis(workspace: Workspace, actor: User | None = None, *, k: 
     jobs.start_on(analysis, theme_analysis_job)
     analysis.refresh_from_db()
     return analysis
-
-
-def latest_analysis(workspace: Workspace) -> ThemeAnalysis | None:
-    return scoped(ThemeAnalysis, workspace).first()
-
-
-@dataclass(frozen=True)
-class AnalysisStatus:
-    """What the themes page says about the analysis: the latest run (queued, running, failed or done) and
-    when the current themes were found."""
-
-    run: ThemeAnalysis | None
-    fitted_at: datetime | None = None
-    state: ThemeModelState | None = None  # without its model data: what the page's counts start from
-
-    @property
-    def running(self) -> bool:
-        return self.run is not None and self.run.is_running
-
-    @property
-    def error(self) -> str:
-        if self.run is None or self.run.status != jobs.JobStatus.FAILED:
-            return ""
-        return self.run.error or "The theme analysis failed."
-
-
-def analysis_status(workspace: Workspace) -> AnalysisStatus:
-    state = _state_figures(workspace)
-    run = latest_analysis(workspace)
-    if run is not None:
-        run = jobs.as_shown(run)  # the page says a stopped run failed instead of waiting on it for ever
-    return AnalysisStatus(run=run, fitted_at=state.fitted_at if state else None, state=state)
-
-
-def _state_figures(workspace: Workspace) -> ThemeModelState | None:
-    return (scoped(ThemeModelState, workspace)
-            .only("fitted_at", "unthemed", "texts", "feedback_seen", "highlight_seen").first())
-
-
