@@ -168,6 +168,7 @@ class MeasurementOut(ModelOutput, model=PilotMeasurement, fields=MEASUREMENT_OUT
     pass
 
 
+# Written out: deciding requires what the model leaves blank until a pilot is decided.
 class DecisionIn(InputSchema):
     decision: PilotDecision
     observation: str = Field(min_length=1)

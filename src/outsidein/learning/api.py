@@ -63,6 +63,7 @@ class AssumptionFilter(InputSchema):
     owner_id: int | None = None
 
 
+# Written out: a status change names the status, which the model defaults.
 class StatusIn(InputSchema):
     status: AssumptionStatus
 
