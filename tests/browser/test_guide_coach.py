@@ -4,10 +4,10 @@ open rewrite, and the question, once added, carries its coach badge."""
 import shutil
 from pathlib import Path
 
+import factories
 import pytest
 from playwright.sync_api import Page, expect
 
-from outsidein.guides import services
 from outsidein.guides.models import Guide
 
 pytestmark = pytest.mark.browser
@@ -19,9 +19,8 @@ LEADING = "Don't you think our new dashboard is much better?"
 
 @pytest.fixture
 def guide(workspace, owner) -> Guide:
-    guide = services.save_guide(workspace, owner, {"title": "Dashboard feedback", "purpose": "solution_feedback"})
-    services.add_question(guide, text="Tell me about the last time you checked on a late load.")
-    return guide
+    return factories.guide(workspace, owner, "Dashboard feedback", purpose="solution_feedback",
+                           questions=["Tell me about the last time you checked on a late load."])
 
 
 def test_the_coach_flags_a_leading_question_as_it_is_typed(page: Page, login, screenshot, owner, guide,

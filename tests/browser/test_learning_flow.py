@@ -3,12 +3,11 @@ confidence and its place on the assumption map change; move an initiative on the
 
 import re
 
+import factories
 import pytest
 from playwright.sync_api import Page, expect
 
 from outsidein.conversations import services as conversation_services
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import services as initiative_services
 from outsidein.initiatives.models import StageMove
 
@@ -17,8 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def highlight(workspace, owner):
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    account = core_services.create_owned(Account, workspace, {"name": "Harbour Foods", "segment": segment})
+    account = factories.account(workspace, "Harbour Foods", segment=factories.segment(workspace, "Retail"))
     conversation = conversation_services.save_conversation(workspace, owner, {"kind": "site_visit",
                                                                               "account": account})
     return conversation_services.add_highlight(conversation, owner, kind="observation",

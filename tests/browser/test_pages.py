@@ -3,6 +3,7 @@ nothing breaks in the browser, and on a phone nothing pushes the page wider than
 
 import re
 
+import factories
 import pytest
 from django.db.models import Count
 from django.urls import reverse
@@ -12,14 +13,9 @@ from playwright.sync_api import Page, expect
 from outsidein.conversations import services as conversation_services
 from outsidein.conversations.models import Conversation
 from outsidein.customers.models import Account
-from outsidein.site.demo.builder import build_demo, demo_login
+from outsidein.site.demo.builder import demo_login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo():
-    return build_demo()
 
 
 def main_pages(demo) -> list[tuple[str, str]]:
@@ -110,7 +106,7 @@ def test_api_token_is_shown_once_and_works(page: Page, login, owner, workspace, 
 
 
 def test_home_counts_the_teams_conversations_by_kind(page: Page, login, owner, workspace) -> None:
-    account = Account.objects.create(workspace=workspace, name="Harbour Logistics")
+    account = factories.account(workspace, "Harbour Logistics")
     yesterday = timezone.now() - timezone.timedelta(days=1)
     for kind, highlights in [("coffee", 3), ("coffee", 0), ("customer_visit", 2)]:
         conversation_services.save_conversation(

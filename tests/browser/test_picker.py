@@ -4,14 +4,14 @@ import itertools
 import re
 from pathlib import Path
 
+import factories
 import pytest
 from django.db.models import Value
 from django.db.models.functions import Replace
 from playwright.sync_api import Page, expect
 
 from outsidein.conversations.models import Conversation
-from outsidein.customers.models import Account, Person, Segment
-from outsidein.feedback.models import FeedbackItem
+from outsidein.customers.models import Account
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +25,13 @@ SECOND = ["Logistics", "Retail", "Foods", "Freight", "Pharma", "Motors", "Textil
 @pytest.fixture
 def many_accounts(workspace) -> Account:
     """20,000 accounts of the workspace, one of them the Kestrel Retail the leader met."""
-    retail = Segment.objects.create(workspace=workspace, name="Mid-market retail")
+    retail = factories.segment(workspace, "Mid-market retail")
     names = (f"{a} {b} {n}" for n, (a, b) in zip(range(19_999), itertools.cycle(itertools.product(FIRST, SECOND))))
     Account.objects.bulk_create((Account(workspace=workspace, name=name) for name in names), batch_size=2000)
     # Names that contain the letters too, but do not start with them, come after the one that does.
     Account.objects.filter(name__startswith="Lakeside").update(
         name=Replace("name", Value("Lakeside"), Value("Lakeside Kestrels")))
-    return Account.objects.create(workspace=workspace, name="Kestrel Retail", segment=retail)
+    return factories.account(workspace, "Kestrel Retail", segment=retail)
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
@@ -76,7 +76,7 @@ def test_quick_log_on_a_phone_finds_an_account_among_20000(page: Page, login, ow
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_typing_something_unknown_says_no_match_and_escape_closes(page: Page, login, owner, workspace) -> None:
-    Account.objects.create(workspace=workspace, name="Kestrel Retail")
+    factories.account(workspace, "Kestrel Retail")
     login(owner.email, PASSWORD)
     page.goto(f"/w/{workspace.slug}/conversations/log/")
     account = page.get_by_label("Account", exact=True)
@@ -88,10 +88,10 @@ def test_typing_something_unknown_says_no_match_and_escape_closes(page: Page, lo
 
 def test_several_people_are_chosen_as_chips_and_one_removed(page: Page, login, owner, workspace,
                                                            browser_problems) -> None:
-    initech = Account.objects.create(workspace=workspace, name="Initech")
-    alex = Person.objects.create(workspace=workspace, name="Alex Meyer", title="CFO", account=initech)
-    Person.objects.create(workspace=workspace, name="Alex Meyer", title="Dispatcher")
-    Person.objects.create(workspace=workspace, name="Bo Brandt", account=initech)
+    initech = factories.account(workspace, "Initech")
+    alex = factories.person(workspace, "Alex Meyer", title="CFO", account=initech)
+    factories.person(workspace, "Alex Meyer", title="Dispatcher")
+    factories.person(workspace, "Bo Brandt", account=initech)
     login(owner.email, PASSWORD)
     page.goto(f"/w/{workspace.slug}/conversations/new/")
     persons = page.get_by_label("Persons", exact=True)
@@ -113,9 +113,9 @@ def test_several_people_are_chosen_as_chips_and_one_removed(page: Page, login, o
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_feedback_is_filtered_by_an_account_found_by_typing(page: Page, login, owner, workspace) -> None:
-    globex, initech = (Account.objects.create(workspace=workspace, name=n) for n in ("Globex", "Initech"))
-    FeedbackItem.objects.create(workspace=workspace, account=globex, text="The invoices arrive late.", nps=3)
-    FeedbackItem.objects.create(workspace=workspace, account=initech, text="Support was quick.", nps=9)
+    globex, initech = factories.accounts(workspace, ["Globex", "Initech"])
+    factories.feedback_item(workspace, "The invoices arrive late.", account=globex, nps=3)
+    factories.feedback_item(workspace, "Support was quick.", account=initech, nps=9)
     login(owner.email, PASSWORD)
     page.goto(f"/w/{workspace.slug}/voice/feedback/")
     page.get_by_role("combobox", name="Account").press_sequentially("ini")

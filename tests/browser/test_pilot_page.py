@@ -5,12 +5,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+import factories
 import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from outsidein.core import services as core_services
-from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import services
 from outsidein.initiatives.pilot_verdict import verdict_for
 
@@ -22,9 +21,8 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "test-artifacts" / "pilot-ver
 def pilot(workspace, owner):
     """Twelve pilot and twelve control accounts; the team hoped for +0.2 on-time deliveries a week, which groups
     this size cannot count on detecting, and got about +3: a clear result beside a "too small" warning."""
-    segment = core_services.create_owned(Segment, workspace, {"name": "Retail"})
-    accounts = [core_services.create_owned(Account, workspace, {"name": f"Shipper {i:02d}", "segment": segment})
-                for i in range(24)]
+    accounts = factories.accounts(workspace, [f"Shipper {i:02d}" for i in range(24)],
+                                  segment=factories.segment(workspace, "Retail"))
     initiative = services.save_initiative(workspace, owner, {"name": "Delay calls",
                                                            "pain_statement": "Shippers hear of delays too late"})
     pilot = services.save_pilot(initiative, owner, {

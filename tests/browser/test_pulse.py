@@ -4,12 +4,12 @@ import re
 import urllib.request
 from datetime import timedelta
 
+import factories
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from outsidein.conversations.models import Conversation, Status
-from outsidein.customers.models import Account
+from outsidein.conversations.models import Status
 from outsidein.engagement import services as engagement_services
 from outsidein.workspaces import services as workspace_services
 from outsidein.workspaces.models import Role, User
@@ -18,10 +18,9 @@ pytestmark = pytest.mark.browser
 
 
 def had_coffee(workspace, user, days_ago: float, account) -> None:
-    conversation = Conversation.objects.create(
-        workspace=workspace, kind="coffee", status=Status.LOGGED, account=account, led_by=user, created_by=user,
-        occurred_at=timezone.now() - timedelta(days=days_ago), notes="Coffee.")
-    conversation.members.set([user])
+    factories.conversation(workspace, kind="coffee", status=Status.LOGGED, account=account, led_by=user,
+                           created_by=user, occurred_at=timezone.now() - timedelta(days=days_ago), notes="Coffee.",
+                           members=[user])
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def team(workspace, owner, warm_server):
     kim = User.objects.create_user("kim@example.com", "pw-12345678", name="Kim Keen", time_zone="America/New_York")
     for user in (tom, kim):
         workspace_services.add_member(workspace, user, Role.LEADER)
-    account = Account.objects.create(workspace=workspace, name="Harbour Logistics", annual_revenue=500_000)
+    account = factories.account(workspace, "Harbour Logistics", annual_revenue=500_000)
     for days in (0.2, 1, 3, 6, 9, 13, 16, 20):
         had_coffee(workspace, owner, days, account)
     for days in (2, 5, 8, 12, 15):

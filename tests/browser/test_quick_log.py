@@ -2,6 +2,7 @@
 
 import re
 
+import factories
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -17,8 +18,7 @@ HIGHLIGHT = "We re-key every manifest by hand because the portal drops the palle
 
 @pytest.fixture
 def accounts(workspace, owner) -> list[Account]:
-    accounts = [Account.objects.create(workspace=workspace, name=name)
-                for name in ("Harbour Logistics", "Kestrel Retail", "Quayside Foods")]
+    accounts = factories.accounts(workspace, ["Harbour Logistics", "Kestrel Retail", "Quayside Foods"])
     # An older conversation that the search must leave out.
     conversation_services.save_conversation(
         workspace, owner,

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from outsidein.feedback.models import FeedbackItem
 from outsidein.insights import drivers as drivers_services
 from outsidein.insights import themes as themes_services
-from outsidein.site.demo.builder import build_demo, demo_login
+from outsidein.site.demo.builder import demo_login
 
 pytestmark = pytest.mark.browser
 
@@ -113,8 +113,9 @@ def test_from_a_survey_file_to_themes_and_key_drivers(page: Page, login, owner, 
 
 
 @pytest.fixture
-def demo():
-    context = build_demo()
+def demo(demo):
+    """The shared demo with its themes and key drivers analysed once more, as a leader would."""
+    context = demo
     ws = context.workspace
     themes_services.run_theme_analysis(ws)
     options = [o.name for o in drivers_services.driver_options(ws)]

@@ -6,14 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from outsidein.feedback.models import FeedbackItem
-from outsidein.site.demo.builder import build_demo, demo_login
+from outsidein.site.demo.builder import demo_login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo():
-    return build_demo()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
