@@ -11,6 +11,7 @@ import demo_snapshot
 import factories
 import pytest
 from django.test import Client, override_settings
+from factories import client_for
 
 from outsidein.customers.models import Account, Person, Segment
 from outsidein.site.demo.builder import DemoContext
@@ -111,12 +112,6 @@ def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> demo
 def demo(db, _demo_snapshot) -> DemoContext:
     """The demo workspace, as `outsidein demo` builds it, fresh for this test: built once per run, copied in."""
     return _demo_snapshot.load()
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation
@@ -19,6 +20,15 @@ from outsidein.guides.models import Guide
 from outsidein.workspaces.models import User, Workspace
 
 Money = int | Decimal
+
+
+# Test modules import this from here, never from a conftest: with a conftest in several folders, the module
+# named conftest is whichever was loaded last.
+def client_for(user: User) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def segment(workspace: Workspace, name: str = "Enterprise", **fields: Any) -> Segment:

@@ -9,7 +9,6 @@ from email.message import Message
 import factories
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import Client
 
 from outsidein.conversations.models import Conversation, Highlight, Status
 from outsidein.workspaces import services as workspace_services
@@ -33,12 +32,6 @@ def logged(workspace, when: datetime, members, *, account=None, persons=(), kind
         Highlight.objects.create(workspace=workspace, conversation=conversation, kind=kind_h, text=text,
                                  created_by=members[0])
     return conversation
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import add_user, client_for, logged
+from conftest import add_user, logged
 from django.conf import settings
 from django.test import Client
+from factories import client_for
 from icalendar import Calendar
 
 from outsidein.conversations.models import Status

@@ -5,10 +5,11 @@ import random
 from datetime import timedelta
 
 import pytest
-from conftest import add_user, client_for, logged
+from conftest import add_user, logged
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from factories import client_for
 
 from outsidein.conversations.models import Conversation, Highlight, Status
 from outsidein.engagement import selectors, services

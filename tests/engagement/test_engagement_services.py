@@ -5,10 +5,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import add_user, client_for, logged
+from conftest import add_user, logged
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from factories import client_for
 
 from outsidein.conversations.models import Conversation, Status
 from outsidein.engagement import selectors, services

@@ -12,9 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import client_for
 from django.db import connection
 from django.urls import reverse
+from factories import client_for
 
 from outsidein.core import jobs
 from outsidein.feedback import services

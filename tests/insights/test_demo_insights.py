@@ -1,8 +1,8 @@
 """The demo workspace opens with its insights already worked out: themes of what customers say, a key driver
 analysis of likelihood to recommend, and the pain ranking built on them."""
 
-from conftest import client_for
 from django.urls import reverse
+from factories import client_for
 
 from outsidein.insights import demo as demo_data
 from outsidein.insights import themes as themes_services

@@ -5,10 +5,10 @@ import io
 
 import factories
 import pytest
-from conftest import client_for
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from factories import client_for
 
 from outsidein.feedback import services
 from outsidein.insights import themes as themes_services
