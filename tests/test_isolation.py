@@ -153,6 +153,19 @@ def _pilot(ws: Workspace, user: User):
 
 
 
+def _customer_import(kind: str) -> Callable[[Workspace, User], models.Model]:
+    def make(ws: Workspace, user: User) -> models.Model:
+        from outsidein.customers.models import AccountImport
+
+        return AccountImport.objects.create(workspace=ws, kind=kind, file_name="theirs.csv", status="done",
+                                            created_by=user)
+    return make
+
+
+_account_import = _customer_import("accounts")
+_person_import = _customer_import("persons")
+
+
 def _challenge(ws: Workspace, user: User):
     import datetime
 
@@ -210,6 +223,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "pilot_id": _pilot,
     "feedback_id": _feedback,
     "batch_id": _batch,
+    "import_id": _account_import,
     "theme_id": _theme,
     "analysis_id": _driver_analysis,
     "challenge_id": _challenge,
@@ -218,6 +232,12 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "user_id": _leader,
     "guide_id": _guide,
     "question_id": _guide_question,
+}
+
+# Where one id names a different kind of row on some routes: the persons import's pages look up a persons import.
+ROUTE_FACTORIES: dict[str, dict[str, Callable[[Workspace, User], models.Model]]] = {
+    "person-import-detail": {"import_id": _person_import},
+    "person-import-progress": {"import_id": _person_import},
 }
 
 
@@ -339,8 +359,9 @@ def foreign(request, owner, workspace, other_workspace) -> tuple[Workspace, User
     return other_workspace, other_workspace.memberships.get().user
 
 
-def build_foreign_rows(params: list[str], ws: Workspace, user: User) -> dict[str, models.Model]:
-    return {p: OBJECT_FACTORIES[p](ws, user) for p in params}
+def build_foreign_rows(params: list[str], ws: Workspace, user: User, route: str = "") -> dict[str, models.Model]:
+    factories = {**OBJECT_FACTORIES, **ROUTE_FACTORIES.get(route, {})}
+    return {p: factories[p](ws, user) for p in params}
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -365,7 +386,7 @@ def test_object_of_another_workspace_is_not_found(route, owner, workspace, forei
     if missing := [p for p in route.id_params if p not in OBJECT_FACTORIES]:
         pytest.fail(f"Route {route.name} ({route.template}) needs isolation coverage for: {', '.join(missing)}")
     other_ws, other_user = foreign
-    rows = build_foreign_rows(route.id_params, other_ws, other_user)
+    rows = build_foreign_rows(route.id_params, other_ws, other_user, route.name)
     ids = {p: obj.pk for p, obj in rows.items()}
     client = Client()
     client.force_login(owner)
