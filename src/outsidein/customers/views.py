@@ -1,11 +1,13 @@
 import csv
 from itertools import islice
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 from outsidein.core import jobs
-from outsidein.core.crud import Column, Resource
+from outsidein.core.crud import Column, Resource, form_page
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
 from outsidein.customers import forms, imports, selectors, services
@@ -58,19 +60,18 @@ products = Resource(
 @login_required
 def import_csv(request: WorkspaceRequest, kind: str):
     """Upload a CSV of accounts or persons: checked at once, then imported by a background job whose page follows it."""
-    error = None
     # Bound on every POST, so pressing Import without choosing a file says so.
     form = forms.ImportForm(request.POST, request.FILES) if request.method == "POST" else forms.ImportForm()
-    if request.method == "POST" and form.is_valid():
+
+    def upload_and_start(data: dict[str, Any]) -> AccountImport:
         try:
-            row = imports.upload_import(request.workspace, request.user, kind, form.cleaned_data["file"])
+            row = imports.upload_import(request.workspace, request.user, kind, data["file"])
         except imports.FileRejected as exc:
-            error = str(exc)
-        else:
-            imports.start_import(row)
-            return redirect(row.get_absolute_url())
-    return render(request, "customers/import.html", {"form": form, "kind": kind, "error": error},
-                  status=422 if error or form.errors else 200)
+            raise ValidationError(str(exc)) from exc  # about the whole file: shown above the form
+        imports.start_import(row)
+        return row
+
+    return form_page(request, form, upload_and_start, "customers/import.html", {"kind": kind})
 
 
 def _import_context(row: AccountImport, limit: int = 200) -> dict:
