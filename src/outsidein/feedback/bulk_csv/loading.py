@@ -22,7 +22,7 @@ from psycopg import errors as pg_errors
 from outsidein.core import datafiles
 from outsidein.feedback.bulk_csv.cutting import READ_BYTES, NotForCopy, Part, bare_quote, cut
 from outsidein.feedback.bulk_csv.plan import Plan, literal, lookup_tables
-from outsidein.feedback.imports.writers import CopyWriter, FeedbackWriter
+from outsidein.feedback.imports.writers import CopyWriter
 from outsidein.feedback.models import ImportBatch
 from outsidein.feedback.sentiment import score_texts
 
@@ -124,7 +124,7 @@ class PartRun:
         step = max(1, math.ceil(self.pages * INSERT_CHUNK_ROWS / max(part.records, 1)))
         select = self.plan.select(part)
         # Written as every chunk of a file import is: one INSERT … SELECT that skips conflicts and counts the rollup.
-        writer: FeedbackWriter = CopyWriter(self.plan.batch)
+        writer = CopyWriter(self.plan.batch)
         created = 0
         for first in range(0, self.pages + 1, step):
             bounds = (self.default_received_at, f"({first},0)", f"({first + step},0)")

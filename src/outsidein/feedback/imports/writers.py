@@ -30,18 +30,15 @@ class FeedbackWriter(Protocol):
     """Writes feedback items, skipping those that exist already (same external id in the source, or the same
     content without one), and keeps the score rollup and tallies in step in the same transaction.
 
-    ``write`` takes rows parsed in Python, ``write_selected`` the rows of a ``SELECT`` on this connection (columns
-    in ``FeedbackRow`` order: the set-based import's checked rows); both return how many items they created and,
-    given a checkpoint, commit the point the import has reached with them. ``chunk_rows``: how many rows a
-    write should take at most.
+    ``write`` takes rows parsed in Python and returns how many items it created and, given a checkpoint, commits
+    the point the import has reached with them. ``chunk_rows``: how many rows a write should take at most.
+    The file import and the webhook write through it; the set-based import writes its checked rows with
+    ``CopyWriter.write_selected``, the INSERT that ``CopyWriter.write`` itself ends in.
     """
 
     chunk_rows: int
 
     def write(self, rows: Sequence[FeedbackRow], checkpoint: Checkpoint | None = None) -> int: ...
-
-    def write_selected(self, select: str, params: Sequence[Any] = (), checkpoint: Checkpoint | None = None
-                       ) -> int: ...
 
     def close(self) -> None: ...
 
@@ -64,15 +61,6 @@ class OrmWriter:
     def write(self, rows: Sequence[FeedbackRow], checkpoint: Checkpoint | None = None) -> int:
         return self._counted(lambda: FeedbackItem.objects.bulk_create(
             [FeedbackItem(**r._asdict()) for r in rows], ignore_conflicts=True, batch_size=CHUNK_ROWS), checkpoint)
-
-    def write_selected(self, select: str, params: Sequence[Any] = (), checkpoint: Checkpoint | None = None) -> int:
-        def insert() -> None:
-            with connection.cursor() as cursor:
-                # "WHERE true": SQLite reads an ON CONFLICT after a bare SELECT as a join's ON.
-                cursor.execute(f"INSERT INTO {_TABLE} ({_COLUMN_LIST}) SELECT * FROM ({select}) AS selected "
-                               "WHERE true ON CONFLICT DO NOTHING", params)
-
-        return self._counted(insert, checkpoint)
 
     def _counted(self, insert: Callable[[], object], checkpoint: Checkpoint | None) -> int:
         with transaction.atomic():
@@ -186,15 +174,6 @@ class ItemWriter:
             self.outcomes.append(("created", item.pk))
             created += 1
         return created
-
-    def write_selected(self, select: str, params: Sequence[Any] = (), checkpoint: Checkpoint | None = None) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(select, params)
-            selected = [FeedbackRow(*values) for values in cursor.fetchall()]
-        # A JSON column comes back from a raw query as text on some databases.
-        rows = [r._replace(driver_ratings=json.loads(r.driver_ratings)) if isinstance(r.driver_ratings, str) else r
-                for r in selected]
-        return self.write(rows, checkpoint)
 
     def close(self) -> None:
         pass
