@@ -35,7 +35,6 @@ from outsidein.insights.themes.selectors import (
     analysis_status,
     batch_themes,
     latest_analysis,
-    placing_imported_items,
     representative_quotes,
     representative_quotes_of,
     text_count,
@@ -57,7 +56,7 @@ __all__ = [
     "ANALYSIS_STEPS", "FEEDBACK", "HIGHLIGHT", "MAX_SPLIT_PARTS", "MAX_THEMES", "PLACING", "AnalysisStatus",
     "Assignment", "BatchThemes", "Subject", "ThemeItem", "_centroid_similarity", "_save_model", "analysis_status",
     "assign_new_items", "batch_themes", "check_k", "check_method", "corpus", "latest_analysis", "live_themes",
-    "load_model", "merge_themes", "place_imported_items", "placing_imported_items", "refresh_theme_figures",
+    "load_model", "merge_themes", "place_imported_items", "refresh_theme_figures",
     "rename_theme", "representative_quotes", "representative_quotes_of", "run_theme_analysis",
     "split_theme", "start_theme_analysis", "text_count", "theme_analysis_job", "theme_items", "unthemed_count",
 ]

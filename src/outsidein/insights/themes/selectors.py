@@ -91,11 +91,6 @@ def theme_items(theme: Theme, *, limit: int = 200) -> list[ThemeItem]:
 PLACING = "Placing the new items among the existing themes"
 
 
-def placing_imported_items(batch: ImportBatch) -> bool:
-    """Whether an import's rows are in and its job is placing them among the themes, as its row says."""
-    return batch.status == jobs.JobStatus.RUNNING and batch.phase == PLACING
-
-
 @dataclass(frozen=True)
 class BatchThemes:
     placed: int  # the batch's items with text that belong to a theme
