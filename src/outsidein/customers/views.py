@@ -1,5 +1,3 @@
-import csv
-from itertools import islice
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +6,7 @@ from django.shortcuts import render
 
 from outsidein.core import jobs
 from outsidein.core.crud import Column, Resource, form_page
+from outsidein.core.imports import first_rejected
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
 from outsidein.customers import forms, imports, selectors, services
@@ -75,12 +74,7 @@ def import_csv(request: WorkspaceRequest, kind: str):
 
 
 def _import_context(row: AccountImport, limit: int = 200) -> dict:
-    rejected: list[tuple[str, str]] = []
-    if not row.is_running and row.rejected_report:
-        path = imports.media_path(row.rejected_report)
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as handle:
-                rejected = [(r["line"], r["reason"]) for r in islice(csv.DictReader(handle), limit)]
+    rejected = [] if row.is_running else first_rejected(row.rejected_report, limit)
     return {"job": row, "kind": row.kind, "rejected": rejected}
 
 

@@ -1,5 +1,4 @@
 import csv
-from itertools import islice
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from outsidein.core import datafiles
 from outsidein.core.crud import form_page
+from outsidein.core.imports import first_rejected
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.scoping import get_scoped
 from outsidein.feedback import after_import, forms, imports, selectors, services
@@ -106,12 +106,7 @@ def import_detail(request: WorkspaceRequest, batch_id: int) -> HttpResponse:
 
 
 def _result_context(batch: ImportBatch, limit: int = 20) -> dict[str, Any]:
-    rejected: list[tuple[str, str]] = []
-    if not batch.is_running and batch.rejected_report:
-        path = imports.media_path(batch.rejected_report)
-        if path.exists():
-            with path.open(encoding="utf-8") as handle:
-                rejected = [(row["line"], row["reason"]) for row in islice(csv.DictReader(handle), limit)]
+    rejected = [] if batch.is_running else first_rejected(batch.rejected_report, limit)
     return {"rejected": rejected, "after_import": after_import.outcomes(batch),
             "after_import_running": after_import.running(batch)}
 

@@ -4,8 +4,8 @@ them: feedback (``feedback/imports/``) and accounts and persons (``customers/imp
 
 from outsidein.core.datafiles import FileRejected
 from outsidein.core.imports.readers import FORMATS, DataFile, Record, as_cell, detect_format, media_path
-from outsidein.core.imports.report import RejectedRows
+from outsidein.core.imports.report import RejectedRows, first_rejected
 from outsidein.core.imports.stream import RowError, RowStream
 
 __all__ = ["FORMATS", "DataFile", "FileRejected", "Record", "RejectedRows", "RowError", "RowStream", "as_cell",
-           "detect_format", "media_path"]
+           "detect_format", "first_rejected", "media_path"]

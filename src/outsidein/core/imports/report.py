@@ -86,3 +86,15 @@ class RejectedRows:
         return self.relative if self.count else ""
 
 
+
+
+def first_rejected(stored: str, limit: int) -> list[tuple[str, str]]:
+    """(line, reason) of the first ``limit`` rows of a stored rejected-rows report, as an import's page lists
+    them; nothing when there is no report (yet)."""
+    if not stored:
+        return []
+    path = media_path(stored)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(row["line"], row["reason"]) for row in itertools.islice(csv.DictReader(handle), limit)]
