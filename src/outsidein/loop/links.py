@@ -1,0 +1,67 @@
+"""A person's private page: creating, revoking and finding the links that open it.
+
+The secret is in the address only; the row keeps its hash, so the full address is known once, when the link is
+made (the leader copies it or has it e-mailed). A person may hold several links at once, say one e-mailed and
+one printed on a pilot's welcome sheet: making a new one leaves the others live unless asked to revoke them.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from outsidein.customers.models import Person
+from outsidein.loop.models import CustomerLink, hash_secret, new_secret
+from outsidein.workspaces.models import User
+
+
+def page_url(secret: str) -> str:
+    return settings.SITE_URL + reverse("customer-page", kwargs={"secret": secret})
+
+
+@transaction.atomic
+def create_link(person: Person, user: User | None, days: int = CustomerLink.DEFAULT_DAYS, *,
+                revoke_others: bool = False) -> tuple[CustomerLink, str]:
+    """A new link to the person's page and its full address, which is never shown again."""
+    now = timezone.now()
+    if revoke_others:
+        live_links(person).update(revoked_at=now)
+    secret = new_secret()
+    link = CustomerLink.objects.create(
+        workspace=person.workspace, person=person, secret_hash=hash_secret(secret), created_by=user,
+        created_at=now, expires_at=now + timedelta(days=max(1, days)),
+    )
+    return link, page_url(secret)
+
+
+def revoke_link(link: CustomerLink, user: User | None) -> CustomerLink:
+    """Close the link for good; revoking a revoked link keeps the first time it was revoked."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        # Only where still open, so two revocations at once keep one time.
+        CustomerLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=link.revoked_at)
+        link.refresh_from_db(fields=["revoked_at"])
+    return link
+
+
+def live_links(person: Person) -> models.QuerySet[CustomerLink]:
+    return CustomerLink.objects.filter(person=person, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def link_for_secret(secret: str) -> CustomerLink | None:
+    """The live link the secret opens, with its person, account and workspace; None for any other secret."""
+    if not secret or len(secret) > 200:
+        return None
+    link = (CustomerLink.objects.select_related("person__account", "workspace", "created_by")
+            .filter(secret_hash=hash_secret(secret)).first())
+    if link is None or not link.is_live or link.person.workspace_id != link.workspace_id:
+        return None
+    return link
+
+
+def mark_used(link: CustomerLink) -> None:
+    """Called when the customer posts through the link (opening the page writes nothing)."""
+    link.last_used_at = timezone.now()
+    CustomerLink.objects.filter(pk=link.pk).update(last_used_at=link.last_used_at)
