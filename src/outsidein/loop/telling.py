@@ -156,6 +156,10 @@ def draft_status_messages(change: StatusChange, user: User | None) -> list[Messa
         assert raiser.person is not None  # filtered above
         persons[raiser.person.pk] = raiser.person
         by_person.setdefault(raiser.person.pk, []).append(raiser)
+    # A draft of an earlier change that was never sent would tell them of a state that has passed: the new one
+    # replaces it (failed ones stay, as a record of the attempt).
+    Message.objects.filter(suggestion=suggestion, kind=MessageKind.UPDATE, status=MessageStatus.DRAFT,
+                           person_id__in=list(by_person)).exclude(status_change=change).delete()
     return [
         draft_message(suggestion.workspace, user, persons[pk], kind=MessageKind.UPDATE,
                       key=f"status:{change.pk}:person:{pk}",
@@ -197,13 +201,27 @@ def draft_thanks(conversation: Conversation | None, person: Person, user: User |
         raise ValidationError({"person": f"{person} has no e-mail address."})
     if conversation is not None:
         key = f"thanks:conversation:{conversation.pk}:person:{person.pk}"
-        subject = f"Thank you{f' for {conversation.get_kind_display().lower()}' if conversation.kind else ''}"
+        subject = "Thank you for your time"
     else:
         key = f"thanks:person:{person.pk}:{timezone.localdate(timezone.now(), person.workspace.tz).isoformat()}"
         subject = "Thank you"
     return draft_message(person.workspace, user, person, kind=MessageKind.THANKS, key=key, subject=subject,
                          body=body if body is not None and body.strip() else thanks_body(conversation, person, user),
                          conversation=conversation)
+
+
+def draft_thanks_after(workspace: Workspace, user: User | None, *, conversation: Conversation | None = None,
+                       person: Person | None = None, body: str | None = None) -> list[Message]:
+    """Thank-you drafts: to ``person`` (for ``conversation`` if given), or to everyone with an e-mail address who
+    took part in ``conversation``."""
+    if person is not None:
+        return [draft_thanks(conversation, person, user, body)]
+    if conversation is None:
+        raise ValidationError("Choose a conversation, a person, or both.")
+    persons = list(conversation.persons.exclude(email="").select_related("workspace").order_by("name"))
+    if not persons:
+        raise ValidationError({"conversation": "Nobody in this conversation has an e-mail address."})
+    return [draft_thanks(conversation, p, user, body) for p in persons]
 
 
 def pilot_contacts(pilot: Pilot) -> list[Person]:
