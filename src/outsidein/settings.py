@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "outsidein.feedback",
     "outsidein.insights",
     "outsidein.engagement",
+    "outsidein.loop",
     "outsidein.api",
     # The top layer (URL conf, home page, demo, the commands that compose areas); see docs/architecture.md.
     "outsidein.site",
@@ -235,6 +236,11 @@ OUTSIDEIN_IMPORT_LIMITS = {
     # openpyxl holds all of a workbook's texts in memory (about twice their unpacked size).
     "MAX_XLSX_SHARED_STRINGS_BYTES": _env_int("OUTSIDEIN_IMPORT_MAX_XLSX_SHARED_STRINGS_MB", 256) * 1024 * 1024,
 }
+
+# --- Closing the loop (outsidein.loop) ------------------------------------------------------------------
+# A customer who raised a suggestion this many days ago and has heard nothing back about it is owed a reply:
+# the owed replies page, the pulse and the weekly digest list them (OUTSIDEIN_LOOP_OWED_DAYS).
+LOOP_OWED_DAYS = _env_int("OUTSIDEIN_LOOP_OWED_DAYS", 14)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -19,6 +19,7 @@ class Source(models.TextChoices):
     SUPPORT_TICKET = "support_ticket", "Support ticket"
     REVIEW = "review", "Review"
     SALES_NOTE = "sales_note", "Sales note"
+    CUSTOMER_PAGE = "customer_page", "Customer page"
 
 
 BatchStatus = JobStatus

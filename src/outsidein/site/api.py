@@ -63,6 +63,7 @@ def _register_routers() -> None:
     from outsidein.initiatives.api import router as initiatives
     from outsidein.insights.api import router as voice_insights
     from outsidein.learning.api import router as learning
+    from outsidein.loop.api import router as loop
 
     api.add_router("/", customers)
     api.add_router("/", conversations)
@@ -72,6 +73,7 @@ def _register_routers() -> None:
     api.add_router("/", voice_insights)
     api.add_router("/", voice)
     api.add_router("/", engagement)
+    api.add_router("/", loop)
 
 
 _register_routers()

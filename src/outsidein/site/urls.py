@@ -21,6 +21,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("", include("outsidein.learning.urls")),
     path("", include("outsidein.initiatives.urls")),
     path("", include("outsidein.insights.urls")),
+    path("", include("outsidein.loop.urls")),
 ]
 
 urlpatterns = [
@@ -32,5 +33,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("outsidein.engagement.public_urls")),
+    path("", include("outsidein.loop.public_urls")),
     path("w/<slug:ws>/", include(workspace_patterns)),
 ]

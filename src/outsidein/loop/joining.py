@@ -1,0 +1,100 @@
+"""Which open suggestion a newly raised one repeats, if any.
+
+Customers say the same thing in different words ("let us pay by card" / "could we pay invoices with a credit
+card"), and a thread is only worth something if it gathers them: "raised by 12 people at 9 accounts". A new text is
+compared with the workspace's open suggestions (title and every raiser's words) by the cosine of TF-IDF vectors of
+stemmed content words, the analyser themes use, so "invoices"/"invoice" and "paying"/"pay" meet; word pairs are
+left out, since two people rarely phrase an idea alike. The idf is the suggestions' own, so words every suggestion
+shares ("please", the product's name) weigh little. Only the most recent open suggestions are compared, which
+bounds the work per raise whatever the workspace holds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from outsidein.core.scoping import scoped
+from outsidein.insights.analysis.themes.vectors import TextAnalyzer
+from outsidein.loop.models import CLOSED_STATUSES, Raiser, Suggestion
+from outsidein.workspaces.models import Workspace
+
+# Measured on constructed pairs (tests/loop/test_joining.py): the same idea in other words scores 0.3–0.6, a
+# different idea sharing a word or two 0.0–0.2.
+JOIN_THRESHOLD = 0.28
+# The open suggestions a new text is compared with, newest first.
+CANDIDATES = 2_000
+# Words of raisers read per suggestion: enough to know the thread, bounded for a thread raised by hundreds.
+WORDS_PER_SUGGESTION = 20
+
+_analyzer = TextAnalyzer(stem=True, bigrams=False)
+
+
+@dataclass(frozen=True)
+class Match:
+    suggestion: Suggestion
+    score: float
+
+
+def terms(text: str) -> list[str]:
+    return _analyzer(text)
+
+
+def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    weights = {term: (1 + math.log(n)) * idf.get(term, 1.0) for term, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {term: w / norm for term, w in weights.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(term, 0.0) for term, w in a.items())
+
+
+def rank(text: str, documents: Sequence[tuple[Suggestion, str]]) -> list[Match]:
+    """The documents ordered by likeness to ``text`` (best first), scores 0..1."""
+    query = Counter(terms(text))
+    if not query or not documents:
+        return []
+    bags = [Counter(terms(doc)) for _, doc in documents]
+    n = len(bags) + 1
+    frequency: Counter[str] = Counter()
+    for bag in [query, *bags]:
+        frequency.update(bag.keys())
+    idf = {term: math.log((1 + n) / (1 + df)) + 1 for term, df in frequency.items()}
+    target = _vector(query, idf)
+    matches = [Match(suggestion, _cosine(target, _vector(bag, idf)))
+               for (suggestion, _), bag in zip(documents, bags, strict=True)]
+    return sorted((m for m in matches if m.score > 0), key=lambda m: -m.score)
+
+
+def _documents(suggestions: Iterable[Suggestion]) -> list[tuple[Suggestion, str]]:
+    docs = []
+    for suggestion in suggestions:
+        words = [r.words for r in suggestion.raisers.all()[:WORDS_PER_SUGGESTION]]  # prefetched
+        docs.append((suggestion, "\n".join([suggestion.title, *words])))
+    return docs
+
+
+def open_candidates(workspace: Workspace, exclude: int | None = None) -> list[Suggestion]:
+    suggestions = (scoped(Suggestion, workspace).exclude(status__in=CLOSED_STATUSES).order_by("-created_at", "-id")
+                   .prefetch_related(Prefetch("raisers", queryset=Raiser.objects.only("suggestion_id", "words"))))
+    if exclude is not None:
+        suggestions = suggestions.exclude(pk=exclude)
+    return list(suggestions[:CANDIDATES])
+
+
+def matches(workspace: Workspace, text: str, *, exclude: int | None = None, limit: int = 3) -> list[Match]:
+    """The open suggestions most like ``text``, at or above the join threshold, best first."""
+    ranked = rank(text, _documents(open_candidates(workspace, exclude)))
+    return [m for m in ranked if m.score >= JOIN_THRESHOLD][:limit]
+
+
+def best_match(workspace: Workspace, text: str, *, exclude: int | None = None) -> Suggestion | None:
+    found = matches(workspace, text, exclude=exclude, limit=1)
+    return found[0].suggestion if found else None
