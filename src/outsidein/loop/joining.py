@@ -23,9 +23,13 @@ from outsidein.insights.analysis.themes.vectors import TextAnalyzer
 from outsidein.loop.models import CLOSED_STATUSES, Raiser, Suggestion
 from outsidein.workspaces.models import Workspace
 
-# Measured on constructed pairs (tests/loop/test_joining.py): the same idea in other words scores 0.3–0.6, a
-# different idea sharing a word or two 0.0–0.2.
+# Measured on constructed pairs (tests/loop/test_threads.py): the same idea in other words scores 0.3–0.7 and
+# shares two content words or more; a different idea scores up to 0.26 when one word is repeated in it ("delivery
+# photos with the proof of delivery" / "deliveries on Saturday"). So a join needs the score and two shared words,
+# or one very strong likeness (a short text that is all one specific word).
 JOIN_THRESHOLD = 0.28
+SHARED_TERMS = 2
+STRONG_LIKENESS = 0.6
 # The open suggestions a new text is compared with, newest first.
 CANDIDATES = 2_000
 # Words of raisers read per suggestion: enough to know the thread, bounded for a thread raised by hundreds.
@@ -38,6 +42,11 @@ _analyzer = TextAnalyzer(stem=True, bigrams=False)
 class Match:
     suggestion: Suggestion
     score: float
+    shared: int  # content words (stems) the two texts have in common
+
+    @property
+    def joins(self) -> bool:
+        return self.score >= STRONG_LIKENESS or (self.score >= JOIN_THRESHOLD and self.shared >= SHARED_TERMS)
 
 
 def terms(text: str) -> list[str]:
@@ -68,7 +77,7 @@ def rank(text: str, documents: Sequence[tuple[Suggestion, str]]) -> list[Match]:
         frequency.update(bag.keys())
     idf = {term: math.log((1 + n) / (1 + df)) + 1 for term, df in frequency.items()}
     target = _vector(query, idf)
-    matches = [Match(suggestion, _cosine(target, _vector(bag, idf)))
+    matches = [Match(suggestion, _cosine(target, _vector(bag, idf)), len(query.keys() & bag.keys()))
                for (suggestion, _), bag in zip(documents, bags, strict=True)]
     return sorted((m for m in matches if m.score > 0), key=lambda m: -m.score)
 
@@ -90,9 +99,9 @@ def open_candidates(workspace: Workspace, exclude: int | None = None) -> list[Su
 
 
 def matches(workspace: Workspace, text: str, *, exclude: int | None = None, limit: int = 3) -> list[Match]:
-    """The open suggestions most like ``text``, at or above the join threshold, best first."""
+    """The open suggestions ``text`` would join, best first."""
     ranked = rank(text, _documents(open_candidates(workspace, exclude)))
-    return [m for m in ranked if m.score >= JOIN_THRESHOLD][:limit]
+    return [m for m in ranked if m.joins][:limit]
 
 
 def best_match(workspace: Workspace, text: str, *, exclude: int | None = None) -> Suggestion | None:

@@ -4,6 +4,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
+from outsidein.core.actions import row_actions as actions_for
 from outsidein.core.crud import resolve_attr
 from outsidein.core.markdown import render_markdown
 
@@ -53,3 +54,9 @@ def money(amount: Any, workspace_or_code: Any = None) -> str:
     from outsidein.core.money import money_html
 
     return money_html(amount, workspace_or_code)
+
+
+@register.simple_tag(takes_context=True)
+def row_actions(context: template.Context, kind: str, row: Any) -> list[tuple[str, str]]:
+    """The actions later areas offer on this row (``core.actions``), for members who may write."""
+    return actions_for(kind, row) if context.get("can_write") else []

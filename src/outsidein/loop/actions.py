@@ -1,0 +1,20 @@
+"""What the loop offers on earlier areas' rows (``core.actions``)."""
+
+from django.urls import reverse
+
+from outsidein.conversations.models import Highlight
+from outsidein.core.actions import RowAction, add_row_action
+from outsidein.feedback.models import FeedbackItem
+
+
+def _from_highlight(highlight: Highlight) -> str:
+    return reverse("suggestion-from-highlight", kwargs={"ws": highlight.workspace.slug, "highlight_id": highlight.pk})
+
+
+def _from_feedback(item: FeedbackItem) -> str:
+    return reverse("suggestion-from-feedback", kwargs={"ws": item.workspace.slug, "item_id": item.pk})
+
+
+def register_row_actions() -> None:
+    add_row_action("highlight", RowAction("Raise as suggestion", _from_highlight))
+    add_row_action("feedback_item", RowAction("Raise as suggestion", _from_feedback))
