@@ -83,7 +83,8 @@ def raisers_of(suggestion: Suggestion) -> QuerySet[Raiser]:
 
 
 def history_of(suggestion: Suggestion) -> QuerySet[StatusChange]:
-    return StatusChange.objects.filter(suggestion=suggestion).select_related("changed_by").order_by("changed_at", "id")
+    return (StatusChange.objects.filter(suggestion=suggestion).select_related("changed_by")
+            .annotate(drafted=Count("messages")).order_by("changed_at", "id"))
 
 
 def messages_of(suggestion: Suggestion) -> QuerySet[Message]:
