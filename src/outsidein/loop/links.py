@@ -5,15 +5,17 @@ made (the leader copies it or has it e-mailed). A person may hold several links 
 one printed on a pilot's welcome sheet: making a new one leaves the others live unless asked to revoke them.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from outsidein.customers.models import Person
-from outsidein.loop.models import CustomerLink, hash_secret, new_secret
+from outsidein.loop import telling
+from outsidein.loop.models import CustomerLink, Message, MessageKind, hash_secret, new_secret
 from outsidein.workspaces.models import User
 
 
@@ -50,6 +52,11 @@ def live_links(person: Person) -> models.QuerySet[CustomerLink]:
     return CustomerLink.objects.filter(person=person, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
+def person_links(person: Person) -> models.QuerySet[CustomerLink]:
+    """Every link the person was given, newest first, live or not: the page lists what may still open it."""
+    return CustomerLink.objects.filter(workspace=person.workspace, person=person).select_related("created_by")
+
+
 def link_for_secret(secret: str) -> CustomerLink | None:
     """The live link the secret opens, with its person, account and workspace; None for any other secret."""
     if not secret or len(secret) > 200:
@@ -65,3 +72,35 @@ def mark_used(link: CustomerLink) -> None:
     """Called when the customer posts through the link (opening the page writes nothing)."""
     link.last_used_at = timezone.now()
     CustomerLink.objects.filter(pk=link.pk).update(last_used_at=link.last_used_at)
+
+
+def link_message_body(person: Person, url: str, expires_at: datetime, user: User | None) -> str:
+    return "\n\n".join((
+        f"Hello {telling.first_name(person)},",
+        f"Here is your own page with {person.workspace.name}: {url}",
+        "It shows what you have told us and what became of each thing, and you can tell us anything new there, "
+        "whenever you like. The page is yours alone, so please keep the address to yourself.",
+        f"The link works until {telling.said_on(person.workspace, expires_at)}.",
+        user.display_name if user is not None else "The team",
+    ))
+
+
+def email_link(link: CustomerLink, url: str, user: User | None) -> Message:
+    """Mail the person their link (once: the message's key is the link's), then keep the log without the secret.
+
+    The message log is read by every member, and the database must hold no working link, so once the mail has
+    gone (or failed) the address in the stored body is replaced by a note; a link whose mail failed is not
+    resent: a new link is made instead.
+    """
+    person = link.person
+    if not person.email:
+        raise ValidationError(f"{person} has no e-mail address to send the link to.")
+    message = telling.draft_message(
+        link.workspace, user, person, kind=MessageKind.LINK, key=f"link:{link.pk}",
+        subject=f"Your page with {link.workspace.name}",
+        body=link_message_body(person, url, link.expires_at, user))
+    message = telling.send_message(message, user)
+    redacted = message.body.replace(url, "[the link, not kept]")
+    Message.objects.filter(pk=message.pk).update(body=redacted)
+    message.body = redacted
+    return message

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from outsidein.loop.views import brainstorms as boards
-from outsidein.loop.views import messages, owed, suggestions
+from outsidein.loop.views import links, messages, owed, suggestions
 
 urlpatterns: list[URLPattern] = [
     # Suggestions: threads, raisers, status and history.
@@ -26,6 +26,8 @@ urlpatterns: list[URLPattern] = [
     path("loop/thanks/new/", messages.thanks_new, name="thanks-new"),
     path("loop/pilots/<int:pilot_id>/", messages.pilot_messages, name="loop-pilot-messages"),
     # Customer links (the leader's side).
+    path("loop/persons/<int:person_id>/links/", links.customer_links, name="customer-links"),
+    path("loop/links/<int:link_id>/revoke/", links.link_revoke, name="customer-link-revoke"),
     # Brainstorm boards.
     path("loop/brainstorms/", boards.brainstorm_list, name="brainstorm-list"),
     path("loop/brainstorms/<int:conversation_id>/", boards.brainstorm_board, name="brainstorm-board"),

@@ -92,6 +92,12 @@ def _counter(rule: Rule, *who: str) -> Counter:
     return Counter(rule, hashlib.sha256("\n".join((rule.scope, *who)).encode()).hexdigest())
 
 
+def counter(rule: Rule, *who: str) -> Counter:
+    """A count under ``rule`` for whoever ``who`` names (a client address, a link…): for a public form that limits
+    how often it accepts, recording each accepted post with ``record_failure`` and asking ``current_block`` first."""
+    return _counter(rule, *who)
+
+
 def current_block(request: HttpRequest, counters: list[Counter]) -> Block | None:
     """The longest block on any of these counters (one query); kept on the request for the Retry-After header."""
     now = timezone.now()
