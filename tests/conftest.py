@@ -4,14 +4,17 @@ tests/factories.py makes more."""
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import demo_snapshot
 import factories
 import pytest
+from aiosmtpd.controller import Controller
 from django.test import Client, override_settings
 from factories import client_for
+from inbox import Inbox, free_port
 
 from outsidein.customers.models import Account, Person, Segment
 from outsidein.site.demo.builder import DemoContext
@@ -202,3 +205,15 @@ def _run_in_second_process(code: str) -> str:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+@pytest.fixture
+def smtp_inbox(settings) -> Iterator[Inbox]:
+    """A real SMTP server on loopback that the product's mail settings point at; what it received."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port}}}
+    yield inbox
+    controller.stop()

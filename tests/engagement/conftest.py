@@ -1,14 +1,9 @@
 """Leaders, accounts and conversations at chosen moments, for the engagement tests."""
 
-import email
-import email.policy
-import socket
 from datetime import datetime
-from email.message import Message
 
 import factories
 import pytest
-from aiosmtpd.controller import Controller
 
 from outsidein.conversations.models import Conversation, Highlight, Status
 from outsidein.workspaces import services as workspace_services
@@ -45,41 +40,3 @@ def market(workspace):
     buyer = factories.person(workspace, "Bea Buyer", account=acme, role="buyer")
     user = factories.person(workspace, "Uma User", account=acme, role="end_user")
     return {"segments": [big_shippers, retailers], "accounts": [acme, bolt, corner], "buyer": buyer, "user": user}
-
-
-class Inbox:
-    """What a real SMTP server on loopback received: (recipients, parsed message)."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for rcpts, m in self.messages if address in rcpts]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port}}}
-    yield inbox
-    controller.stop()
-
-
-def text_of(message: Message) -> str:
-    """Every text part of a message, decoded and joined."""
-    return "\n".join(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-                     for part in message.walk() if not part.is_multipart())

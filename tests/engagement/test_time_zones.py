@@ -6,12 +6,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import add_user, text_of
+from conftest import add_user
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from factories import client_for
 from icalendar import Calendar
+from inbox import text_of
 
 from outsidein.engagement.digest import send_weekly_digests
 from outsidein.engagement.models import HostRequest

@@ -22,6 +22,7 @@ from outsidein.engagement.charts import pulse_chart
 from outsidein.engagement.leaderboard import Leaderboard
 from outsidein.engagement.models import DigestDelivery, DigestOptOut
 from outsidein.engagement.pulse import Comparison, Pulse, compare_with_team
+from outsidein.engagement.sections import ShownSection, shown
 from outsidein.workspaces.models import Membership, Workspace
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Digest:
     site_url: str
     pulse_url: str
     subject: str = ""
+    sections: list[ShownSection] = field(default_factory=list)  # what later areas add (engagement/sections.py)
 
     @property
     def figures(self) -> dict[str, object]:
@@ -75,7 +77,7 @@ class Digest:
             "planned_next_week": len(self.planned), "colleague_highlights": len(self.highlights),
             "challenge_rank": next((r.rank for r in self.leaderboard.rows
                                     if r.user_id == self.membership.user_id), None) if self.leaderboard else None,
-        }
+        } | {name: value for s in self.sections for name, value in s.section.figures(s.context).items()}
 
 
 @dataclass
@@ -126,6 +128,7 @@ def build_digests(workspace: Workspace, now: datetime | None = None) -> list[Dig
             highlights=list(selectors.colleagues_first_hand_highlights(workspace, membership.user,
                                                                        now - timedelta(days=7))),
             unsubscribe_url=unsubscribe_url(membership), site_url=settings.SITE_URL, pulse_url=pulse_url,
+            sections=shown(workspace, membership.user, now),
         )
         digest.subject = subject_for(mine, week)
         digests.append(digest)

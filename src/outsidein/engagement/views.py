@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from outsidein.core.charts import heatmap
 from outsidein.core.crud import form_page
 from outsidein.core.scoping import get_scoped, scoped
-from outsidein.engagement import forms, selectors, services
+from outsidein.engagement import forms, sections, selectors, services
 from outsidein.engagement.calendar import build_feed
 from outsidein.engagement.charts import challenge_week_chart, pulse_chart
 from outsidein.engagement.digest import membership_from_token
@@ -38,6 +38,8 @@ def pulse(request: WorkspaceRequest):
         "pulse": mine, "comparisons": compare_with_team(mine, team.medians), "chart": pulse_chart(team, mine.user_id),
         "reminders": selectors.notes_reminders(request.workspace, request.user)[:10],
         "team_size": len(team.pulses),
+        # What later areas add (the replies the viewer owes customers, the loop figures): engagement/sections.py.
+        "sections": sections.shown(request.workspace, request.user, timezone.now()),
     })
 
 
