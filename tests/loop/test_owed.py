@@ -253,6 +253,9 @@ def test_the_api_lists_owed_replies_and_figures(owed_to_olivia, workspace, owner
     empty = api.get("/loop/figures", since=str(today - timedelta(days=1)), until=str(today - timedelta(days=1)))
     assert empty.json()["team"]["customers_heard_back"] == 0
     assert api.get("/loop/figures", since=str(today), until=str(today - timedelta(days=2))).status_code == 422
+    assert api.get("/loop/figures", since="0001-01-01").status_code == 422
+    assert api.get("/loop/figures", until="9999-12-31").status_code == 422
+    assert api.get("/loop/owed", owner_id=2**70).status_code == 422
 
 
 def test_the_cli_prints_owed_replies_per_leader_oldest_first(owed_to_olivia, workspace, owner, leader):

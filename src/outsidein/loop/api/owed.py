@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Schema
 from pydantic import model_validator
 
-from outsidein.api.inputs import InputSchema
+from outsidein.api.inputs import MAX_INT, InputSchema
 from outsidein.api.routing import Router
 from outsidein.loop import figures
 from outsidein.workspaces.http import WorkspaceRequest
@@ -15,10 +15,12 @@ from outsidein.workspaces.models import User, Workspace
 
 router = Router(tags=["owed replies and loop figures"])
 MAX_OWED_DAYS = 3650
+# Days far enough from the calendar's ends that a midnight in any zone is still a date in UTC.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9000, 12, 31)
 
 
 class OwedQuery(InputSchema):
-    owner_id: int | None = Field(None, description="Only this member's suggestions.")
+    owner_id: int | None = Field(None, ge=1, le=MAX_INT, description="Only this member's suggestions.")
     days: int | None = Field(None, ge=0, le=MAX_OWED_DAYS,
                              description="Raised more than this many days ago (default: the server's setting).")
     limit: int = Field(figures.OWED_ROWS_PER_LEADER, ge=1, le=200, description="Rows per owner, oldest first.")
@@ -51,8 +53,9 @@ class OwedOut(Schema):
 
 
 class FiguresQuery(InputSchema):
-    since: date | None = Field(None, description="First day, in the workspace's zone (default: 90 days ago).")
-    until: date | None = Field(None, lt=date.max,
+    since: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY,
+                               description="First day, in the workspace's zone (default: 90 days ago).")
+    until: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY,
                                description="Last day (inclusive), in the workspace's zone (default: today).")
 
     @model_validator(mode="after")
