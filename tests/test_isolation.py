@@ -202,6 +202,32 @@ def _guide_question(ws: Workspace, user: User):
     return guide_services.add_question(_guide(ws, user), text="Tell me about the last time it broke.")
 
 
+def _brainstorm(ws: Workspace, user: User):
+    """A brainstorm (only those have a board) with one customer invited, whose link opens it."""
+    conversation = factories.conversation(ws, kind="brainstorm", title="Their brainstorm", members=[user])
+    conversation.persons.set([_person(ws, user)])
+    return conversation
+
+
+def _idea(ws: Workspace, user: User):
+    from outsidein.loop import brainstorms
+
+    return brainstorms.add_idea(_brainstorm(ws, user), "Their idea", member=user)
+
+
+def _link_secret(person: Person) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outsidein.loop.models import CustomerLink, hash_secret, new_secret
+
+    secret = new_secret()
+    CustomerLink.objects.create(workspace=person.workspace, person=person, secret_hash=hash_secret(secret),
+                                expires_at=timezone.now() + timedelta(days=1))
+    return secret
+
+
 def _leader(ws: Workspace, user: User) -> User:
     extra = User.objects.create_user(f"leader-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.LEADER).user
@@ -232,12 +258,17 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "user_id": _leader,
     "guide_id": _guide,
     "question_id": _guide_question,
+    "idea_id": _idea,
+    "brainstorm_id": _brainstorm,
 }
 
 # Where one id names a different kind of row on some routes: the persons import's pages look up a persons import.
 ROUTE_FACTORIES: dict[str, dict[str, Callable[[Workspace, User], models.Model]]] = {
     "person-import-detail": {"import_id": _person_import},
     "person-import-progress": {"import_id": _person_import},
+    "brainstorm-board": {"conversation_id": _brainstorm},
+    "brainstorm-idea-add": {"conversation_id": _brainstorm},
+    "customer-board": {"conversation_id": _brainstorm},
 }
 
 
@@ -287,6 +318,8 @@ def api_operations() -> list[tuple[str, str]]:
 def api_id_param_key(path: str, param: str) -> str:
     """The factory for an API path parameter: `{conversation_id}` names itself; a generic `{item_id}`
     takes its kind from the collection before it (`/api/segments/{item_id}` -> segment_id)."""
+    if param == "conversation_id" and path.startswith("/api/brainstorms/"):
+        return "brainstorm_id"  # only a brainstorm has a board
     if param != "item_id":
         return param
     parts = path.strip("/").split("/")
@@ -391,8 +424,13 @@ def test_object_of_another_workspace_is_not_found(route, owner, workspace, forei
     client = Client()
     client.force_login(owner)
 
-    answers = {method: getattr(client, method)(route.url({"ws": workspace.slug, **ids})).status_code
-               for method in ("get", "post")}
+    values, control_values = {"ws": workspace.slug, **ids}, {"ws": other_ws.slug, **ids}
+    if "secret" in route.params:
+        # A customer's address: a live link of this workspace's customer must not open the other's board; the
+        # control is the link of the customer invited there.
+        values["secret"] = _link_secret(_person(workspace, owner))
+        control_values["secret"] = _link_secret(rows["conversation_id"].persons.get())
+    answers = {method: getattr(client, method)(route.url(values)).status_code for method in ("get", "post")}
     # 405 (a method the view never takes) is decided before any lookup, so it reveals nothing.
     assert set(answers.values()) <= {404, 405} and 404 in answers.values(), (
         f"{route.name} with ids from another workspace answered {answers}")
@@ -407,7 +445,7 @@ def test_object_of_another_workspace_is_not_found(route, owner, workspace, forei
     # The control: the same URL under the workspace the rows belong to does find them.
     owner_there = Client()
     owner_there.force_login(other_user)
-    control = owner_there.get(route.url({"ws": other_ws.slug, **ids}))
+    control = owner_there.get(route.url(control_values))
     assert control.status_code != 404, f"{route.name}: the factory does not build what the route looks up"
 
 
