@@ -228,6 +228,12 @@ def _link_secret(person: Person) -> str:
     return secret
 
 
+def _customer_link(ws: Workspace, user: User):
+    from outsidein.loop import links
+
+    return links.create_link(_person(ws, user), user)[0]
+
+
 def _leader(ws: Workspace, user: User) -> User:
     extra = User.objects.create_user(f"leader-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.LEADER).user
@@ -258,6 +264,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "user_id": _leader,
     "guide_id": _guide,
     "question_id": _guide_question,
+    "link_id": _customer_link,
     "idea_id": _idea,
     "brainstorm_id": _brainstorm,
 }
