@@ -39,8 +39,8 @@ _analyzer = TextAnalyzer(stem=True, bigrams=False)
 
 
 @dataclass(frozen=True)
-class Match:
-    suggestion: Suggestion
+class Match[T]:
+    suggestion: T  # what the text was compared with: a suggestion, or any row ``rank`` was given
     score: float
     shared: int  # content words (stems) the two texts have in common
 
@@ -65,7 +65,7 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b.get(term, 0.0) for term, w in a.items())
 
 
-def rank(text: str, documents: Sequence[tuple[Suggestion, str]]) -> list[Match]:
+def rank[T](text: str, documents: Sequence[tuple[T, str]]) -> list[Match[T]]:
     """The documents ordered by likeness to ``text`` (best first), scores 0..1."""
     query = Counter(terms(text))
     if not query or not documents:
@@ -98,7 +98,8 @@ def open_candidates(workspace: Workspace, exclude: int | None = None) -> list[Su
     return list(suggestions[:CANDIDATES])
 
 
-def matches(workspace: Workspace, text: str, *, exclude: int | None = None, limit: int = 3) -> list[Match]:
+def matches(workspace: Workspace, text: str, *, exclude: int | None = None,
+            limit: int = 3) -> list[Match[Suggestion]]:
     """The open suggestions ``text`` would join, best first."""
     ranked = rank(text, _documents(open_candidates(workspace, exclude)))
     return [m for m in ranked if m.joins][:limit]
