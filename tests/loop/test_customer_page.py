@@ -100,6 +100,13 @@ def test_a_different_idea_starts_a_thread_owned_by_who_made_the_link(client, per
     assert raiser.suggestion.status == SuggestionStatus.HEARD
 
 
+def test_the_same_words_sent_twice_are_one_item_and_one_raise(client, hank_link):
+    _, url = hank_link
+    for _ in range(2):
+        assert client.post(page_path(url), {"kind": "idea", "text": "Paint the dock doors blue."}).status_code == 302
+    assert FeedbackItem.objects.count() == 1 and Raiser.objects.count() == 1
+
+
 def test_an_empty_post_saves_nothing_and_says_why(client, hank_link):
     _, url = hank_link
     answer = client.post(page_path(url), {"kind": "idea", "text": "   "})
