@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import factories
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -287,3 +288,12 @@ def test_a_viewer_reads_the_board_but_cannot_post(workspace, viewer, viewer_clie
     assert viewer_client.post(add, {"text": "Mine"}).status_code == 403
     assert api_for(workspace, viewer).post(f"/ideas/{card.pk}/vote", {}).status_code == 403
     assert not Vote.objects.exists() and Idea.objects.count() == 1
+
+
+def test_a_members_idea_becomes_a_suggestion_without_a_customer_raiser(workspace, owner, session):
+    card = brainstorms.add_idea(session, "Paint the bay numbers on the floor", member=owner)
+    suggestion = brainstorms.convert(card, owner, "suggestion")
+    raiser = Raiser.objects.get(suggestion=suggestion)
+    assert raiser.person is None and raiser.idea == card and raiser.via == RaisedVia.BRAINSTORM
+    with pytest.raises(ValidationError):
+        brainstorms.convert(card, owner, "a poem")
