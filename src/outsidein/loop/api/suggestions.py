@@ -79,7 +79,7 @@ class RaiserIn(InputSchema):
     first_hand: bool = True
 
 
-class StatusIn(InputSchema):
+class SuggestionStatusIn(InputSchema):
     status: SuggestionStatus
     outcome: str | None = Field(None, max_length=5000, description="What happened; required for not_doing.")
     next_step: str | None = Field(None, max_length=5000)
@@ -168,7 +168,7 @@ def delete_suggestion(request: WorkspaceRequest, suggestion_id: int) -> tuple[in
 
 @router.post("/suggestions/{suggestion_id}/status", response=StatusChangeOut,
              summary="Move the status; a message to each raiser with an e-mail address is drafted")
-def change_status(request: WorkspaceRequest, suggestion_id: int, payload: StatusIn) -> StatusChange:
+def change_status(request: WorkspaceRequest, suggestion_id: int, payload: SuggestionStatusIn) -> StatusChange:
     suggestion = selectors.suggestion_detail(request.workspace, suggestion_id)
     data = payload.model_dump()
     change = _call({}, threads.change_status, suggestion, request.user, data.pop("status"), **data)
