@@ -164,3 +164,16 @@ def test_candidates_are_bounded(workspace, leader, monkeypatch):
     # The oldest thread is beyond the newest two: a new text is not compared with it.
     assert joining.best_match(workspace, "Pay invoices by card") is None
     assert old.suggestion.pk not in [s.pk for s in joining.open_candidates(workspace)]
+
+
+def test_a_persons_page_leads_to_their_own_page_links(workspace, leader, person):
+    page = factories.client_for(leader).get(person.get_absolute_url()).content.decode()
+    assert reverse("customer-links", kwargs={"ws": workspace.slug, "person_id": person.pk}) in page
+
+
+def test_a_feedback_item_page_offers_to_raise_it(workspace, leader, person):
+    item = factories.feedback_item(workspace, "Pay by card, please", person=person)
+    page = factories.client_for(leader).get(reverse("feedback-detail", kwargs={"ws": workspace.slug,
+                                                                               "feedback_id": item.pk}))
+    assert reverse("suggestion-from-feedback", kwargs={"ws": workspace.slug, "item_id": item.pk}) in \
+        page.content.decode()

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from outsidein.conversations.models import Highlight
 from outsidein.core.actions import RowAction, add_row_action
+from outsidein.customers.models import Person
 from outsidein.feedback.models import FeedbackItem
 
 
@@ -15,6 +16,11 @@ def _from_feedback(item: FeedbackItem) -> str:
     return reverse("suggestion-from-feedback", kwargs={"ws": item.workspace.slug, "item_id": item.pk})
 
 
+def _links_of(person: Person) -> str:
+    return reverse("customer-links", kwargs={"ws": person.workspace.slug, "person_id": person.pk})
+
+
 def register_row_actions() -> None:
     add_row_action("highlight", RowAction("Raise as suggestion", _from_highlight))
     add_row_action("feedback_item", RowAction("Raise as suggestion", _from_feedback))
+    add_row_action("person", RowAction("Their own page", _links_of))
