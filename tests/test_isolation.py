@@ -234,6 +234,28 @@ def _customer_link(ws: Workspace, user: User):
     return links.create_link(_person(ws, user), user)[0]
 
 
+def _message(ws: Workspace, user: User):
+    from outsidein.loop import telling
+    from outsidein.loop.models import MessageKind
+
+    person = _person(ws, user)
+    person.email = f"their-{person.pk}@elsewhere.example"
+    person.save(update_fields=["email"])
+    return telling.draft_message(ws, user, person, kind=MessageKind.THANKS, key=f"thanks:theirs:{person.pk}",
+                                 subject="Their thank-you", body="Thank you.")
+
+
+def _suggestion(ws: Workspace, user: User):
+    from outsidein.loop import threads
+
+    return threads.raise_suggestion(ws, user, words="Their suggestion", via="typed", person=_person(ws, user),
+                                    join=False).suggestion
+
+
+def _raiser(ws: Workspace, user: User):
+    return _suggestion(ws, user).raisers.get()
+
+
 def _leader(ws: Workspace, user: User) -> User:
     extra = User.objects.create_user(f"leader-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.LEADER).user
@@ -267,6 +289,10 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "link_id": _customer_link,
     "idea_id": _idea,
     "brainstorm_id": _brainstorm,
+    "message_id": _message,
+    "suggestion_id": _suggestion,
+    "raiser_id": _raiser,
+    "item_id": _feedback,
 }
 
 # Where one id names a different kind of row on some routes: the persons import's pages look up a persons import.

@@ -72,8 +72,14 @@ def test_the_raisers_are_told_once_each_in_their_own_words_and_an_opted_out_pers
     assert all(m.status == MessageStatus.DRAFT for m in drafts)
     assert smtp_inbox.messages == []  # drafting sends nothing
 
+    shown = owner_client.get(suggestion.get_absolute_url()).content.decode()
+    assert "Send all drafts (3)" in shown and shown.count(">Edit</a>") >= 3
+    assert "No e-mail address, so no message for" in shown and "Dan Doe" in shown
+
     send_all = reverse("suggestion-send", kwargs={"ws": workspace.slug, "suggestion_id": suggestion.pk})
     assert owner_client.post(send_all).status_code == 302
+    shown = owner_client.get(suggestion.get_absolute_url()).content.decode()
+    assert "Send all drafts" not in shown and shown.count("badge tone-good") == 3
 
     assert len(smtp_inbox.messages) == 3
     for key in ("ana", "ben", "cleo"):
