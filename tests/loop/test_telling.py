@@ -2,10 +2,12 @@
 server on loopback, never to a person who opted out, and every message kept in the log."""
 
 import re
+import threading
 from datetime import UTC, date, datetime
 
 import factories
 import pytest
+from django.db import connection
 from django.urls import reverse
 from factories import client_for
 from inbox import free_port, text_of
@@ -252,3 +254,29 @@ def test_pilot_customers_are_invited_at_the_start_and_told_the_result(workspace,
     assert len(smtp_inbox.messages) == 4
     shown = owner_client.get(page).content.decode()
     assert shown.count("sent") >= 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sends_at_the_same_moment_deliver_one_mail(workspace, owner, raised, smtp_inbox):
+    """Four workers (a double click, a retry, two processes) send the same message at once: it goes once."""
+    change = threads.change_status(raised["suggestion"], owner, SuggestionStatus.CONSIDERING)
+    message_id = Message.objects.get(status_change=change, person=raised["ana"]).pk
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        try:
+            message = Message.objects.get(pk=message_id)
+            start.wait()
+            outcomes.append(telling.send_message(message, owner).status)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=send) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert len(smtp_inbox.to("ana@acme.example")) == 1
+    assert len(outcomes) == 4 and outcomes.count("sent") >= 1  # the others see it sending, or sent
+    assert Message.objects.get(pk=message_id).status == MessageStatus.SENT
