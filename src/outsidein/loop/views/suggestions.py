@@ -50,8 +50,8 @@ def _raise_page(request: WorkspaceRequest, form: forms.RaiseForm, raise_it: Any,
     text = request.POST.get("words") or (getattr(source, "text", "") if source is not None else "")
     return form_page(
         request, form, lambda data: raise_it(data).suggestion, "loop/raise.html",
-        lambda: {"source": source, "matches": joining.matches(request.workspace, text) if text else []},
-        message=lambda saved: "Saved the suggestion.")
+        # raise_it says whether it joined a thread or started one: no second message.
+        lambda: {"source": source, "matches": joining.matches(request.workspace, text) if text else []})
 
 
 def _options(data: dict[str, Any]) -> dict[str, Any]:
