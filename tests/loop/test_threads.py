@@ -177,3 +177,15 @@ def test_a_feedback_item_page_offers_to_raise_it(workspace, leader, person):
                                                                                "feedback_id": item.pk}))
     assert reverse("suggestion-from-feedback", kwargs={"ws": workspace.slug, "item_id": item.pk}) in \
         page.content.decode()
+
+
+def test_a_brainstorm_page_opens_its_board_and_a_past_conversation_offers_a_thank_you(workspace, leader, person):
+    client = factories.client_for(leader)
+    brainstorm = factories.conversation(workspace, kind="brainstorm", members=[leader], account=person.account)
+    coffee = factories.conversation(workspace, kind="coffee", members=[leader], account=person.account)
+    board = reverse("brainstorm-board", kwargs={"ws": workspace.slug, "conversation_id": brainstorm.pk})
+    thanks = reverse("thanks-new", kwargs={"ws": workspace.slug})
+    assert board in client.get(brainstorm.get_absolute_url()).content.decode()
+    coffee_page = client.get(coffee.get_absolute_url()).content.decode()
+    assert board.replace(str(brainstorm.pk), str(coffee.pk)) not in coffee_page
+    assert f"{thanks}?conversation={coffee.pk}" in coffee_page

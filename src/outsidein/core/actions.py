@@ -11,10 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def _every_row(row: Any) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class RowAction:
     label: str
     url: Callable[[Any], str]  # the row -> the address of the action's page
+    applies: Callable[[Any], bool] = _every_row  # whether this row offers it (e.g. only brainstorms have a board)
 
 
 _actions: dict[str, list[RowAction]] = {}
@@ -28,4 +33,4 @@ def add_row_action(kind: str, action: RowAction) -> None:
 
 def row_actions(kind: str, row: Any) -> list[tuple[str, str]]:
     """(label, address) of every action registered for rows of ``kind``."""
-    return [(action.label, action.url(row)) for action in _actions.get(kind, [])]
+    return [(action.label, action.url(row)) for action in _actions.get(kind, []) if action.applies(row)]

@@ -1,8 +1,9 @@
 """What the loop offers on earlier areas' rows (``core.actions``)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
-from outsidein.conversations.models import Highlight
+from outsidein.conversations.models import Conversation, Highlight, Kind
 from outsidein.core.actions import RowAction, add_row_action
 from outsidein.customers.models import Person
 from outsidein.feedback.models import FeedbackItem
@@ -20,7 +21,25 @@ def _links_of(person: Person) -> str:
     return reverse("customer-links", kwargs={"ws": person.workspace.slug, "person_id": person.pk})
 
 
+def _board_of(conversation: Conversation) -> str:
+    return reverse("brainstorm-board", kwargs={"ws": conversation.workspace.slug, "conversation_id": conversation.pk})
+
+
+def _is_brainstorm(conversation: Conversation) -> bool:
+    return conversation.kind == Kind.BRAINSTORM
+
+
+def _thank_after(conversation: Conversation) -> str:
+    return reverse("thanks-new", kwargs={"ws": conversation.workspace.slug}) + f"?conversation={conversation.pk}"
+
+
+def _took_place(conversation: Conversation) -> bool:
+    return conversation.occurred_at <= timezone.now()
+
+
 def register_row_actions() -> None:
     add_row_action("highlight", RowAction("Raise as suggestion", _from_highlight))
     add_row_action("feedback_item", RowAction("Raise as suggestion", _from_feedback))
     add_row_action("person", RowAction("Their own page", _links_of))
+    add_row_action("conversation", RowAction("Open the board", _board_of, _is_brainstorm))
+    add_row_action("conversation", RowAction("Send a thank-you", _thank_after, _took_place))

@@ -109,7 +109,9 @@ def suggestion_send(request: WorkspaceRequest, suggestion_id: int) -> HttpRespon
 
 @login_required
 def thanks_new(request: WorkspaceRequest) -> HttpResponse:
-    form = ThanksForm(request.POST or None, workspace=request.workspace)
+    after = request.GET.get("conversation", "")
+    form = ThanksForm(request.POST or None, workspace=request.workspace,
+                      initial={"conversation": int(after)} if after.isdigit() and len(after) < 19 else None)
     here = reverse("thanks-new", kwargs={"ws": request.workspace.slug})
 
     def save(cleaned: dict[str, Any]) -> list[Message]:
