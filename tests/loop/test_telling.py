@@ -157,6 +157,13 @@ def test_an_edited_draft_is_sent_as_edited_and_a_sent_one_cannot_be_edited(works
     message.refresh_from_db()
     assert message.subject == "About your dock idea, Ben" and message.status == MessageStatus.SENT
 
+    # "Save and send" in one step sends what was just written.
+    ana = Message.objects.get(status_change=change, person=raised["ana"])
+    owner_client.post(ana.get_absolute_url(), {"subject": "Your dock idea", "body": "Ana, it is on our list.",
+                                               "send": "1"})
+    [mail] = smtp_inbox.to("ana@acme.example")
+    assert mail["Subject"] == "Your dock idea" and text_of(mail).startswith("Ana, it is on our list.")
+
 
 def test_a_refused_send_is_marked_failed_and_a_retry_sends_it_once(workspace, owner, owner_client, raised, smtp_inbox,
                                                                     settings):
@@ -253,7 +260,9 @@ def test_pilot_customers_are_invited_at_the_start_and_told_the_result(workspace,
     assert "Waiting fell by half." in text
     assert len(smtp_inbox.messages) == 4
     shown = owner_client.get(page).content.decode()
-    assert shown.count("sent") >= 4
+    assert shown.count("badge tone-good") == 4
+    assert "Draft the invitations" not in shown and "Draft the result messages" not in shown  # all done
+    assert "Send the" not in shown
 
 
 @pytest.mark.django_db(transaction=True)

@@ -78,11 +78,16 @@ def message_detail(request: WorkspaceRequest, message_id: int) -> HttpResponse:
         return page(None, 200)
 
     form = MessageForm(request.POST or None, instance=message)
+    and_send = bool(request.POST.get("send"))
 
     def save(cleaned: dict[str, Any]) -> Message:
-        return telling.update_draft(message, subject=cleaned["subject"], body=cleaned["body"])
+        saved = telling.update_draft(message, subject=cleaned["subject"], body=cleaned["body"])
+        if and_send:
+            saved = telling.send_message(saved, request.user)
+            _tell(request, [saved])  # sent, or why not, at the level it deserves
+        return saved
 
-    return form_page(request, form, save, page=page, message="Draft saved.")
+    return form_page(request, form, save, page=page, message=None if and_send else "Draft saved.")
 
 
 @login_required
@@ -153,7 +158,14 @@ def pilot_messages(request: WorkspaceRequest, pilot_id: int) -> HttpResponse:
                 flash.error(request, text)
         return redirect(here)
     contacts = telling.pilot_contacts(pilot)
+    sent = message_selectors.pilot_messages(pilot)
+    invited = {m.person_id for m in sent["invites"]}
+    told = {m.person_id for m in sent["results"]}
     return render(request, "loop/pilot_messages.html", {
-        "pilot": pilot, "contacts": contacts, **message_selectors.pilot_messages(pilot),
+        "pilot": pilot, "contacts": contacts, **sent,
+        # The buttons say what is left: contacts added since the last drafts get theirs, nobody gets two.
+        "uninvited": [p for p in contacts if p.pk not in invited],
+        "untold": [p for p in contacts if p.pk not in told],
+        "drafts": sum(m.status == MessageStatus.DRAFT for m in sent["invites"] + sent["results"]),
         "without_email": pilot.pilot_accounts.exclude(persons__in=contacts).order_by("name"),
     })
