@@ -95,6 +95,8 @@ def test_the_raisers_are_told_once_each_in_their_own_words_and_an_opted_out_pers
         assert "Self-booked dock slots" in text
         assert "We will ask you in December how the first weeks went." in text
         assert owner.display_name in text
+        assert mail["From"].addresses[0].display_name == f"{owner.display_name} at {workspace.name}"
+        assert mail["Reply-To"] == owner.email  # an answer reaches the one who wrote
         for other in ("ana", "ben", "cleo"):  # nobody reads another customer's words
             if other != key:
                 assert raised["words"][raised[other]] not in text

@@ -10,6 +10,7 @@ out gets no mail: the row says so (``opted_out``) instead.
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -298,11 +299,24 @@ def full_text(message: Message) -> str:
     return f"{message.body.rstrip()}\n\n{footer(message)}\n"
 
 
+def signer(message: Message, user: User | None) -> User | None:
+    """Whose name the message carries: the suggestion's owner, else whoever drafted it, else the sender."""
+    suggestion = message.suggestion
+    return (suggestion.owner if suggestion is not None and suggestion.owner_id else None) \
+        or message.created_by or user
+
+
 def build_email(message: Message, user: User | None) -> EmailMessage:
     url = opt_out_url(message.person)
+    # From the product's configured address (what its mail server may send as), under the name of the person who
+    # writes; a reply goes to that person, not to a mailbox nobody reads.
+    who = signer(message, user)
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    sender = formataddr((f"{who.display_name} at {message.person.workspace.name}", address)) \
+        if who is not None and address else settings.DEFAULT_FROM_EMAIL
     return EmailMessage(
-        subject=message.subject, body=full_text(message), from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.person.email], reply_to=[user.email] if user is not None and user.email else None,
+        subject=message.subject, body=full_text(message), from_email=sender, to=[message.person.email],
+        reply_to=[who.email] if who is not None and who.email else None,
         # One-click unsubscribe (RFC 8058): the mail client POSTs to the same address the link opens.
         headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
