@@ -73,7 +73,9 @@ class Conversation(WorkspaceOwned):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.get_kind_display()} with {self.account or 'a customer'}"
+        # "Brainstorm with customer" names its partner already: "Brainstorm with Acme", not "… with customer with Acme".
+        kind = str(self.get_kind_display()).removesuffix(" with customer")
+        return self.title or f"{kind} with {self.account or 'a customer'}"
 
     def get_absolute_url(self) -> str:
         return reverse("conversation-detail", kwargs={"ws": self.workspace.slug, "conversation_id": self.pk})
