@@ -81,6 +81,7 @@ def raise_from_highlight(request: WorkspaceRequest, highlight_id: int) -> HttpRe
     initial = {"words": highlight.text, "kind": kind,
                "first_hand": highlight.conversation.members.filter(pk=request.user.pk).exists(), "join": True}
     form = forms.RaiseForm(request.POST or None, workspace=request.workspace, with_person=False, initial=initial)
+    del form.fields["said_at"]  # the conversation's date is when they said it
 
     def raise_it(data: dict[str, Any]) -> threads.Raised:
         raised = threads.raise_from_highlight(highlight, request.user, **_options(data))
@@ -95,6 +96,7 @@ def raise_from_feedback(request: WorkspaceRequest, item_id: int) -> HttpResponse
     item = get_scoped(FeedbackItem.objects.select_related("person", "account"), request.workspace, pk=item_id)
     form = forms.RaiseForm(request.POST or None, workspace=request.workspace, with_person=False,
                            initial={"words": item.text, "first_hand": False, "join": True})
+    del form.fields["said_at"]  # the item's arrival is when they said it
 
     def raise_it(data: dict[str, Any]) -> threads.Raised:
         raised = threads.raise_from_feedback(item, request.user, **_options(data))
