@@ -51,6 +51,8 @@ SOURCE_WORDS = {
     "support": "support_ticket", "helpdesk": "support_ticket",
     "review": "review", "reviews": "review",
     "sales note": "sales_note", "sales notes": "sales_note", "note": "sales_note", "sales": "sales_note",
+    # What customers send through their own page (the loop); an export of it may come back in a file.
+    "customer page": "customer_page",
 }
 
 
@@ -64,7 +66,7 @@ REASONS = {
     "rating_not_a_number": "driver rating “{name}” value “{value}” is not a number.",
     "no_content": "The row has no text and no score: {columns} are empty.",
     "not_a_date": "received_at “{value}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM (ISO 8601).",
-    "unknown_source": "source “{value}” is not one of: survey, support ticket, review, sales note.",
+    "unknown_source": "source “{value}” is not one of: survey, support ticket, review, sales note, customer page.",
     "unknown_account": ("account “{value}” matches no account's external id or name; import the accounts first, "
                         "then run this file again."),
 }
@@ -176,7 +178,7 @@ def received_at(text: str, tz: tzinfo) -> datetime | None:
 
 
 def source(text: str) -> str | None:
-    """A source kind cell: None when blank, else one of the four kinds, by name or common synonym."""
+    """A source kind cell: None when blank, else one of the kinds, by name or common synonym."""
     words = text.lower().replace("-", " ").replace("_", " ")
     if not words:
         return None

@@ -154,8 +154,8 @@ def _pilot_told(ctx: Any) -> Pilot | None:
     sponsor = pilot.initiative.sponsor
     start = datetime.combine(pilot.pilot_start, datetime.min.time(), tzinfo=ctx.now.tzinfo) - timedelta(days=3)
     _sent(draft_pilot_invites(pilot, sponsor), start, sponsor)
-    end = datetime.combine(pilot.pilot_end, datetime.min.time(), tzinfo=ctx.now.tzinfo) + timedelta(days=2)
-    _sent(draft_pilot_results(pilot, sponsor), min(end, ctx.now - timedelta(hours=1)), sponsor)
+    # Told once the sponsor decided (the demo pilot is decided as the demo is built).
+    _sent(draft_pilot_results(pilot, sponsor), max(pilot.decided_at or ctx.now, ctx.now), sponsor)
     return pilot
 
 

@@ -18,7 +18,7 @@ FIELDS: dict[str, str] = {
     "account": "Account (external id or name)",
     "person_email": "Person e-mail",
     "person_external_id": "Person external id",
-    "source": "Source kind (survey, support ticket, review, sales note)",
+    "source": "Source kind (survey, support ticket, review, sales note, customer page)",
 }
 CONTENT_FIELDS = ("text", "nps", "csat", "ces", "driver")
 SINGLE_FIELDS = tuple(f for f in FIELDS if f != "driver")
