@@ -244,6 +244,7 @@ def test_pilot_customers_are_invited_at_the_start_and_told_the_result(workspace,
     pilot.pilot_accounts.set([raised["ana"].account])
     page = reverse("loop-pilot-messages", kwargs={"ws": workspace.slug, "pilot_id": pilot.pk})
     assert "no decision yet" in owner_client.get(page).content.decode()
+    assert page in owner_client.get(pilot.get_absolute_url()).content.decode()  # “Tell its customers”
 
     owner_client.post(page, {"action": "invite"})
     owner_client.post(page, {"action": "result"})  # refused: no decision yet

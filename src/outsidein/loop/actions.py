@@ -7,6 +7,7 @@ from outsidein.conversations.models import Conversation, Highlight, Kind
 from outsidein.core.actions import RowAction, add_row_action
 from outsidein.customers.models import Person
 from outsidein.feedback.models import FeedbackItem
+from outsidein.initiatives.models import Pilot
 
 
 def _from_highlight(highlight: Highlight) -> str:
@@ -37,9 +38,14 @@ def _took_place(conversation: Conversation) -> bool:
     return conversation.occurred_at <= timezone.now()
 
 
+def _pilot_customers(pilot: Pilot) -> str:
+    return reverse("loop-pilot-messages", kwargs={"ws": pilot.workspace.slug, "pilot_id": pilot.pk})
+
+
 def register_row_actions() -> None:
     add_row_action("highlight", RowAction("Raise as suggestion", _from_highlight))
     add_row_action("feedback_item", RowAction("Raise as suggestion", _from_feedback))
     add_row_action("person", RowAction("Their own page", _links_of))
     add_row_action("conversation", RowAction("Open the board", _board_of, _is_brainstorm))
     add_row_action("conversation", RowAction("Send a thank-you", _thank_after, _took_place))
+    add_row_action("pilot", RowAction("Tell its customers", _pilot_customers))
