@@ -292,3 +292,15 @@ def test_sends_at_the_same_moment_deliver_one_mail(workspace, owner, raised, smt
     assert len(smtp_inbox.to("ana@acme.example")) == 1
     assert len(outcomes) == 4 and outcomes.count("sent") >= 1  # the others see it sending, or sent
     assert Message.objects.get(pk=message_id).status == MessageStatus.SENT
+
+
+def test_the_same_words_said_twice_are_quoted_once_and_a_reason_reads_as_a_sentence(workspace, owner, raised):
+    suggestion = raised["suggestion"]
+    threads.raise_suggestion(workspace, owner, words="Let us book the dock slot ourselves, the day before.",
+                             via=RaisedVia.TYPED, person=raised["ana"], said_at=datetime(2026, 5, 6, 10, tzinfo=UTC),
+                             into=suggestion)
+    change = threads.change_status(suggestion, owner, SuggestionStatus.NOT_DOING,
+                                   outcome="The docks are run by the landlord, not by us.")
+    body = Message.objects.get(status_change=change, person=raised["ana"]).body
+    assert body.count("Let us book the dock slot ourselves") == 1 and "4 March 2026" in body
+    assert "we owe you the reason. The docks are run by the landlord, not by us." in body

@@ -18,6 +18,10 @@ def _from_feedback(item: FeedbackItem) -> str:
     return reverse("suggestion-from-feedback", kwargs={"ws": item.workspace.slug, "item_id": item.pk})
 
 
+def _has_words(item: FeedbackItem) -> bool:
+    return bool(item.text.strip())  # a score alone says nothing to raise
+
+
 def _links_of(person: Person) -> str:
     return reverse("customer-links", kwargs={"ws": person.workspace.slug, "person_id": person.pk})
 
@@ -44,7 +48,7 @@ def _pilot_customers(pilot: Pilot) -> str:
 
 def register_row_actions() -> None:
     add_row_action("highlight", RowAction("Raise as suggestion", _from_highlight))
-    add_row_action("feedback_item", RowAction("Raise as suggestion", _from_feedback))
+    add_row_action("feedback_item", RowAction("Raise as suggestion", _from_feedback, _has_words))
     add_row_action("person", RowAction("Their own page", _links_of))
     add_row_action("conversation", RowAction("Open the board", _board_of, _is_brainstorm))
     add_row_action("conversation", RowAction("Send a thank-you", _thank_after, _took_place))

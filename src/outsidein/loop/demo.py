@@ -84,6 +84,11 @@ def _raise_threads(ctx: Any) -> list[Suggestion]:
         user = highlight.conversation.led_by or maya
         owner = owners[len(suggestions) % len(owners)]
         raised = threads.raise_from_highlight(highlight, user, owner=owner, join=True)
+        # The demo's customers repeat themselves word for word across visits; a thread keeps the first time.
+        if raised.joined and raised.suggestion.raisers.filter(person=highlight.person, words=highlight.text).exclude(
+                pk=raised.raiser.pk).exists():
+            raised.raiser.delete()
+            continue
         Suggestion.objects.filter(pk=raised.suggestion.pk, created_at__gt=raised.raiser.said_at).update(
             created_at=raised.raiser.said_at)
         Raiser.objects.filter(pk=raised.raiser.pk).update(added_at=raised.raiser.said_at)

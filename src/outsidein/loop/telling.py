@@ -124,20 +124,25 @@ def what_happened(suggestion: Suggestion, status: str) -> str:
     if status == SuggestionStatus.DONE:
         return "It is done." + (f" {outcome}" if outcome else "")
     if status == SuggestionStatus.NOT_DOING:
-        reason = f" The reason: {outcome}" if outcome else ""
-        return "We have decided not to do it, and we owe you the reason." + reason
+        return "We have decided not to do it" + (f", and we owe you the reason. {outcome}" if outcome else ".")
     return ""
 
 
 def status_subject(suggestion: Suggestion, status: str) -> str:
     label = SuggestionStatus(status).label.lower() if status in SuggestionStatus.values else status
-    return f"Your {suggestion.get_kind_display().lower()} “{suggestion.title}”: {label}"
+    # A title that is a whole sentence keeps its words, not its full stop, inside the quotes.
+    return f"Your {suggestion.get_kind_display().lower()} “{suggestion.title.rstrip('.')}”: {label}"
 
 
 def status_body(suggestion: Suggestion, person: Person, raisers: list[Raiser], status: str,
                 user: User | None) -> str:
     workspace = suggestion.workspace
-    quoted = "\n".join(f"On {said_on(workspace, r.said_at)} you told us: “{r.words.strip()}”" for r in raisers)
+    # The same words said again (at another visit) are quoted once, with the first time they were said.
+    first_said: dict[str, Raiser] = {}
+    for raiser in raisers:
+        first_said.setdefault(" ".join(raiser.words.split()).casefold(), raiser)
+    quoted = "\n".join(f"On {said_on(workspace, r.said_at)} you told us: “{r.words.strip()}”"
+                        for r in first_said.values())
     parts = [f"Hello {first_name(person)},", quoted, what_happened(suggestion, status)]
     if suggestion.next_step.strip():
         parts.append(f"What comes next: {suggestion.next_step.strip()}")
