@@ -30,7 +30,8 @@ class RaiseForm(forms.Form):
                             help_text="Left empty: the first sentence of their words.")
     kind = forms.ChoiceField(choices=SuggestionKind.choices, initial=SuggestionKind.SUGGESTION)
     said_at = forms.DateTimeField(label="When they said it", required=False,
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                             format="%Y-%m-%dT%H:%M"),
                                   help_text="Left empty: now.")
     first_hand = forms.BooleanField(label="I heard it myself", required=False, initial=True)
     join = forms.BooleanField(label="Join a matching suggestion if there is one", required=False, initial=True)
@@ -49,8 +50,10 @@ class AddRaiserForm(WorkspaceModelForm):
         model = Raiser
         fields = ["person", "words", "said_at", "first_hand"]
         widgets = {"words": forms.Textarea(attrs={"rows": 3}),
-                   "said_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
-        labels = {"words": "What they said, in their words"}
+                   "said_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        labels = {"person": "Who said it", "words": "What they said, in their words", "said_at": "When they said it",
+                  "first_hand": "I heard it myself"}
+        help_texts = {"words": "", "first_hand": "Not relayed by someone else."}
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, workspace=workspace, **kwargs)
