@@ -11,15 +11,15 @@ bounds the work per raise whatever the workspace holds.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from outsidein.core.scoping import scoped
-from outsidein.insights.analysis.themes.vectors import TextAnalyzer
 from outsidein.loop.models import CLOSED_STATUSES, Raiser, Suggestion
 from outsidein.workspaces.models import Workspace
 
@@ -35,7 +35,14 @@ CANDIDATES = 2_000
 # Words of raisers read per suggestion: enough to know the thread, bounded for a thread raised by hundreds.
 WORDS_PER_SUGGESTION = 20
 
-_analyzer = TextAnalyzer(stem=True, bigrams=False)
+
+
+@functools.cache
+def _analyzer() -> Callable[[str], list[str]]:
+    # Imported when first used: the themes package loads scikit-learn, which the web app does not load at start-up.
+    from outsidein.insights.analysis.themes.vectors import TextAnalyzer
+
+    return TextAnalyzer(stem=True, bigrams=False)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class Match[T]:
 
 
 def terms(text: str) -> list[str]:
-    return _analyzer(text)
+    return _analyzer()(text)
 
 
 def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
