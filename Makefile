@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/version
 	  && { command -v $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium demo \
+.PHONY: run test test-suites test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium demo \
 	clean
 
 $(BIN)/python:
@@ -69,7 +69,12 @@ test-api-fuzz-postgres: $(VENV)/.dev-installed
 test-browser: $(VENV)/.dev-installed chromium
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
 
-test: lint test-sqlite test-api-fuzz test-postgres test-browser
+# The SQLite and PostgreSQL suites share nothing (a file database each test run makes, a test database on the
+# server), so they run side by side, one per core; --output-sync keeps each one's report in one piece.
+test-suites: $(VENV)/.dev-installed
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+test: lint test-suites test-api-fuzz test-browser
 
 clean:
 	rm -rf $(VENV) var test-artifacts
