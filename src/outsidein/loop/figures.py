@@ -32,6 +32,7 @@ from outsidein.loop.models import (
     StatusChange,
     Suggestion,
 )
+from outsidein.loop.selectors import told_since_raised
 from outsidein.workspaces.models import User, Workspace
 
 OWED_ROWS_PER_LEADER = 20
@@ -50,12 +51,6 @@ def days_label(days: int | float | None) -> str:
     return f"{shown} day{'' if shown == '1' else 's'}"
 
 
-def _told_since_raised(workspace: Workspace) -> QuerySet[Message]:
-    """Sent messages to the outer raiser's person about the outer raiser's suggestion, since they raised it."""
-    return Message.objects.filter(workspace=workspace, status=MessageStatus.SENT, person=OuterRef("person"),
-                                  suggestion=OuterRef("suggestion"), sent_at__gte=OuterRef("said_at"))
-
-
 def owed_queryset(workspace: Workspace, *, days: int, now: datetime, owner: User | None = None) -> QuerySet[Raiser]:
     """Raisers with a person who raised it before ``now - days`` and have not heard back about it since.
 
@@ -64,7 +59,7 @@ def owed_queryset(workspace: Workspace, *, days: int, now: datetime, owner: User
     opted_out = OptOut.objects.filter(workspace=workspace, person=OuterRef("person"))
     raisers = (scoped(Raiser, workspace)
                .filter(person__isnull=False, said_at__lt=now - timedelta(days=days))
-               .filter(~Exists(_told_since_raised(workspace)), ~Exists(opted_out)))
+               .filter(~Exists(told_since_raised(workspace)), ~Exists(opted_out)))
     if owner is not None:
         raisers = raisers.filter(suggestion__owner=owner)
     return raisers
@@ -182,7 +177,7 @@ def _median(values: list[int]) -> float | None:
 
 def _days_to_told(workspace: Workspace, since: datetime, until: datetime) -> list[tuple[int | None, int]]:
     """(owner id, whole days from raised to first told) of the raisers first told in the period, newest first."""
-    first_told = (_told_since_raised(workspace).order_by().values("person")
+    first_told = (told_since_raised(workspace).order_by().values("person")
                   .annotate(first=Min("sent_at")).values("first"))
     raisers = (scoped(Raiser, workspace).filter(person__isnull=False)
                .annotate(told_at=Subquery(first_told))

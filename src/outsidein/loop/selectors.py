@@ -72,10 +72,16 @@ def suggestion_detail(workspace: Workspace, suggestion_id: int) -> Suggestion:
                       workspace, pk=suggestion_id)
 
 
+def told_since_raised(workspace: Workspace) -> QuerySet[Message]:
+    """Sent messages to the outer raiser's person about the outer raiser's suggestion, since they raised it: what
+    "told" means on a thread's page and for the owed replies."""
+    return Message.objects.filter(workspace=workspace, status=MessageStatus.SENT, person=OuterRef("person"),
+                                  suggestion=OuterRef("suggestion"), sent_at__gte=OuterRef("said_at"))
+
+
 def raisers_of(suggestion: Suggestion) -> QuerySet[Raiser]:
     """A thread's raisers, each marked with whether they have heard back about it since they raised it."""
-    told = Message.objects.filter(suggestion=suggestion, person=OuterRef("person"), status=MessageStatus.SENT,
-                                  sent_at__gte=OuterRef("said_at"))
+    told = told_since_raised(suggestion.workspace)
     return (Raiser.objects.filter(suggestion=suggestion)
             .select_related("person", "account", "highlight__conversation", "feedback_item", "idea__conversation",
                             "added_by")
