@@ -2,7 +2,8 @@
 
 import re
 import urllib.request
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -44,7 +45,10 @@ def team(workspace, owner, warm_server):
         had_coffee(workspace, owner, days, account)
     for days in (2, 5, 8, 12, 15):
         had_coffee(workspace, kim, days, account)
-    had_coffee(workspace, tom, 49, account)
+    # At noon, Tom's time, 49 of his calendar days ago: "49 days" whichever side of a clock change today falls.
+    berlin = ZoneInfo("Europe/Berlin")
+    noon = datetime.combine(timezone.now().astimezone(berlin).date() - timedelta(days=49), time(12), berlin)
+    had_coffee(workspace, tom, (timezone.now() - noon) / timedelta(days=1), account)
     today = timezone.now().date()
     starts_on = today - timedelta(days=today.weekday(), weeks=3)
     return engagement_services.create_challenge(workspace, kim, {
