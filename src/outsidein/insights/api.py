@@ -120,7 +120,8 @@ def split_theme(request: WorkspaceRequest, theme_id: int, payload: ThemeSplitIn)
 class ThemeAnalysisIn(InputSchema):
     k: int | None = Field(None, ge=2, le=themes_services.MAX_THEMES,
                           description="Number of themes; leave out to let the data decide.")
-    method: str = Field("tfidf", description="tfidf (fast, no model) or embeddings (if installed)")
+    method: str | None = Field(None, description="embeddings (by meaning; the default where the model is "
+                                                 "installed) or tfidf (by shared words, faster)")
 
 
 class ThemeAnalysisOut(Schema):

@@ -54,8 +54,8 @@ class CompareForm(forms.Form):
 
 
 METHOD_CHOICES = [
-    ("tfidf", "Fast: word patterns (TF-IDF), no model"),
-    ("embeddings", "Sentence embeddings (meaning, slower)"),
+    ("embeddings", "By meaning: sentence embeddings (all-MiniLM-L6-v2)"),
+    ("tfidf", "By shared words: word patterns (TF-IDF), faster"),
 ]
 
 
@@ -64,14 +64,14 @@ class ThemeRunForm(forms.Form):
         label="Number of themes", required=False, min_value=2, max_value=themes_services.MAX_THEMES,
         help_text="Leave blank to let the data decide.",
     )
-    method = forms.ChoiceField(label="Method", initial="tfidf", choices=METHOD_CHOICES)
+    method = forms.ChoiceField(label="Method", initial=embeddings.default_method, choices=METHOD_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not embeddings.is_available():
-            # Offer only what runs here; the embeddings extra is optional.
+            # Offer only what runs here: without the model package, word patterns are the one method.
             method = _choices(self, "method")
-            method.choices = METHOD_CHOICES[:1]
+            method.choices = METHOD_CHOICES[1:]
             method.widget = forms.HiddenInput()
 
 

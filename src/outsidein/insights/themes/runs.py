@@ -48,8 +48,8 @@ def check_method(method: str) -> None:
     if method not in METHODS:
         raise ValidationError({"method": f"Choose one of {', '.join(METHODS)}."})
     if method == "embeddings" and not embeddings.is_available():
-        raise ValidationError({"method": "Sentence embeddings are not installed here (the optional 'embeddings' "
-                                         "extra); use the fast TF-IDF method."})
+        raise ValidationError({"method": "Sentence embeddings are not installed here (the all-MiniLM-L6-v2 model "
+                                         "package); use the word-pattern method (tfidf)."})
 
 
 def check_k(k: int | None) -> None:
@@ -58,7 +58,7 @@ def check_k(k: int | None) -> None:
                                     "data decide."})
 
 
-def run_theme_analysis(workspace: Workspace, *, k: int | None = None, method: str = "tfidf",
+def run_theme_analysis(workspace: Workspace, *, k: int | None = None, method: str | None = None,
                        progress: Progress | None = None) -> list[Theme]:
     """Fit themes over the whole workspace and replace its themes (the names people gave are kept when a
     new theme is mostly the same items as a renamed old one). Returns the new themes, largest first.
@@ -66,6 +66,7 @@ def run_theme_analysis(workspace: Workspace, *, k: int | None = None, method: st
     Raises ``JobFailed`` when there is nothing to find themes in; the workspace's themes are then left as
     they were.
     """
+    method = method or embeddings.default_method()
     check_method(method)
     check_k(k)
     steps = _Steps(progress)
@@ -160,8 +161,9 @@ def theme_analysis_job(analysis_id: int) -> int:
 
 
 def start_theme_analysis(workspace: Workspace, actor: User | None = None, *, k: int | None = None,
-                         method: str = "tfidf") -> ThemeAnalysis:
+                         method: str | None = None) -> ThemeAnalysis:
     """Queue a full theme analysis for a worker (input is checked here, so a bad choice fails at once)."""
+    method = method or embeddings.default_method()
     check_method(method)
     check_k(k)
     latest = latest_analysis(workspace)

@@ -23,6 +23,12 @@ MAX_LSA_DIMENSIONS = 150
 MAX_TERMS = 30_000
 LSA_FIT_SAMPLE = 30_000
 MAX_AUTO_THEMES = 100
+# Sentence embeddings keep separating real topics well past sqrt(n/2) (on banking77's 77 intents the silhouette
+# share settles near the true count only when the search may go that far), so their search reaches n/10.
+MAX_AUTO_EMBEDDING_THEMES = 300
+EMBEDDING_TEXTS_PER_THEME = 10
+# Two themes whose centres are this alike (cosine of sentence embeddings) are one topic said two ways: merged.
+NEAR_DUPLICATE_THEMES = 0.88
 K_SELECTION_SAMPLE = 3000
 K_GRID_POINTS = 10
 SILHOUETTE_SHARE = 0.9
@@ -109,8 +115,9 @@ def fit_themes(
     distinct = len(np.unique(fingerprint.round(9)))
 
     k_scores: dict[int, float] = {}
+    k_fixed = k is not None
     if k is None:
-        low, high = k_range or default_k_range(len(points))
+        low, high = k_range or default_k_range(len(points), method)
         k, k_scores = choose_k(points, low, min(high, distinct), random_state=random_state)
     k = max(1, min(k, distinct))
     if on_step:
@@ -122,6 +129,8 @@ def fit_themes(
     # with the fit exactly.
     centroids = normalize(kmeans.cluster_centers_)
     local = (points @ centroids.T).argmax(axis=1)
+    if method == "embeddings" and not k_fixed:
+        local = _merge_near_duplicates(points, local)
     order = [c for c in np.argsort(-np.bincount(local, minlength=k), kind="stable") if np.any(local == c)]
     if on_step:
         on_step("clustered")
@@ -164,9 +173,32 @@ def fit_themes(
     return model
 
 
-def default_k_range(n_items: int) -> tuple[int, int]:
-    """3 .. sqrt(n/2) (the rule of thumb in Mardia, Kent & Bibby 1979), at most 100 themes."""
-    return MIN_AUTO_THEMES, max(MIN_AUTO_THEMES, min(MAX_AUTO_THEMES, round(math.sqrt(n_items / 2))))
+def default_k_range(n_items: int, method: str = "tfidf") -> tuple[int, int]:
+    """Word patterns: 3 .. sqrt(n/2) (the rule of thumb in Mardia, Kent & Bibby 1979), at most 100 themes.
+    Sentence embeddings: 3 .. n/10, at most 300 (measured: see MAX_AUTO_EMBEDDING_THEMES)."""
+    if method == "embeddings":
+        high = min(MAX_AUTO_EMBEDDING_THEMES, n_items // EMBEDDING_TEXTS_PER_THEME)
+    else:
+        high = min(MAX_AUTO_THEMES, round(math.sqrt(n_items / 2)))
+    return MIN_AUTO_THEMES, max(MIN_AUTO_THEMES, high)
+
+
+def _merge_near_duplicates(points: NDArray[np.float64], local: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Join clusters whose centres are NEAR_DUPLICATE_THEMES alike (average linkage, so a chain of slightly
+    different clusters does not collapse into one): five themes about invoices become one."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.preprocessing import normalize
+
+    present = np.unique(local)
+    if len(present) < 2:
+        return local
+    centres = normalize(np.vstack([points[local == c].mean(axis=0) for c in present]))
+    groups = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                     distance_threshold=1 - NEAR_DUPLICATE_THEMES).fit_predict(centres)
+    mapping = np.zeros(int(present.max()) + 1, dtype=np.int64)
+    mapping[present] = groups
+    merged: NDArray[np.int64] = mapping[local]
+    return merged
 
 
 def choose_k(

