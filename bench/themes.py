@@ -4,6 +4,10 @@
     python bench/themes.py --compare            # also the alternatives the default was chosen against
     python bench/themes.py --speed 100000       # fit on 100,000 texts made from banking77 + Yelp
     python bench/themes.py --method tfidf       # the word-pattern fallback (default: embeddings where installed)
+    python bench/themes.py --seeds 42 --peer /tmp/bertopic-venv/bin/python   # beside BERTopic in the same run
+
+``--peer`` runs bench/bertopic_peer.py with the python of a separate environment that has BERTopic (see that
+script for its set-up); BERTopic is not a dependency of the product.
 
 Data: banking77 (CC BY 4.0; Casanueva et al., "Efficient Intent Detection with Dual Sentence Encoders",
 2020) and the Yelp part of "Sentiment Labelled Sentences" (Kotzias et al., KDD 2015), read from
@@ -14,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -70,10 +76,12 @@ def score(truth: list[str], found: np.ndarray) -> str:
     return f"NMI {nmi:.3f}  ARI {ari:.3f}"
 
 
-def quality(method: str, seeds: list[int]) -> None:
+def quality(method: str, seeds: list[int]) -> list[dict]:
+    """Prints the product's figures and returns them, one row per run, for the table beside the peer."""
     texts, intents = banking77()
     print(f"banking77: {len(texts):,} texts, {len(set(intents))} intents; method {method}")
     shown = None
+    rows = []
     for k in (None, 77):
         for seed in seeds:
             started = time.perf_counter()
@@ -83,10 +91,42 @@ def quality(method: str, seeds: list[int]) -> None:
             found = score(intents, model.assignments)
             print(f"  {name:<5} seed {seed}: {model.k:>3} themes  {found}  {seconds:6.1f} s")
             shown = shown or model
+            rows.append(
+                {
+                    "method": f"product {name}",
+                    "seed": seed,
+                    "topics": model.k,
+                    "outliers": float((model.assignments == -1).mean()),
+                    "nmi": normalized_mutual_info_score(intents, model.assignments),
+                    "ari": adjusted_rand_score(intents, model.assignments),
+                    "total_s": seconds,
+                }
+            )
     model = shown
     print("  largest themes (auto k):")
     for theme in model.themes[:8]:
         print(f"    {theme.size:>4}  {theme.label:<32} “{theme.representative_quotes[0]}”")
+    return rows
+
+
+def peer(python: str, seeds: list[int], rows: list[dict]) -> None:
+    """Runs BERTopic (bench/bertopic_peer.py, in its own environment) on the same data after the product, so the
+    two never share the cores, and prints both sets of figures in one table."""
+    script = Path(__file__).resolve().parent / "bertopic_peer.py"
+    command = [python, str(script), "--seeds", *map(str, seeds)]
+    print(f"BERTopic: {' '.join(command)}", flush=True)
+    env = {**os.environ, "OUTSIDEIN_DATA": str(DATA)}
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]))
+    peer_rows = json.loads(lines[-1])["runs"]
+    print("side by side (banking77 train; outliers count as one cluster):")
+    print(f"  {'':<30} {'seed':>4} {'themes':>6} {'outliers':>8}   NMI    ARI   {'time':>8}")
+    for r in [*rows, *peer_rows]:
+        print(
+            f"  {r['method']:<30} {r['seed']:>4} {r['topics']:>6} {r['outliers']:>8.1%}  "
+            f"{r['nmi']:.3f}  {r['ari']:.3f}  {r['total_s']:6.1f} s"
+        )
 
 
 def compare(k: int = 77) -> None:
@@ -146,13 +186,16 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--compare", action="store_true", help="also run the alternative clusterings")
     parser.add_argument("--speed", type=int, metavar="N", help="only the speed run on N texts")
+    parser.add_argument("--peer", metavar="PYTHON", help="python of an environment with BERTopic: run it beside")
     args = parser.parse_args()
     if args.speed:
         speed(args.speed)
         return
-    quality(args.method, args.seeds)
+    rows = quality(args.method, args.seeds)
     if args.compare:
         compare()
+    if args.peer:
+        peer(args.peer, args.seeds, rows)
 
 
 if __name__ == "__main__":

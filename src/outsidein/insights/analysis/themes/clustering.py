@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from outsidein.insights.analysis.themes.communities import communities
 from outsidein.insights.analysis.themes.labels import _describe
 from outsidein.insights.analysis.themes.model import METHODS, ThemeModel
 from outsidein.insights.analysis.themes.vectors import Encoder, TextAnalyzer, _embed, _project, _surface_forms
@@ -23,10 +24,6 @@ MAX_LSA_DIMENSIONS = 150
 MAX_TERMS = 30_000
 LSA_FIT_SAMPLE = 30_000
 MAX_AUTO_THEMES = 100
-# Sentence embeddings keep separating real topics well past sqrt(n/2) (on banking77's 77 intents the silhouette
-# share settles near the true count only when the search may go that far), so their search reaches n/10.
-MAX_AUTO_EMBEDDING_THEMES = 300
-EMBEDDING_TEXTS_PER_THEME = 10
 # Two themes whose centres are this alike (cosine of sentence embeddings) are one topic said two ways: merged.
 NEAR_DUPLICATE_THEMES = 0.88
 K_SELECTION_SAMPLE = 3000
@@ -57,7 +54,6 @@ def fit_themes(
     ``on_step`` is told when each stage is over ("vectorised", "k chosen", "clustered"), so a job can show
     its progress.
     """
-    from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -115,22 +111,14 @@ def fit_themes(
     distinct = len(np.unique(fingerprint.round(9)))
 
     k_scores: dict[int, float] = {}
-    k_fixed = k is not None
-    if k is None:
-        low, high = k_range or default_k_range(len(points), method)
-        k, k_scores = choose_k(points, low, min(high, distinct), random_state=random_state)
-    k = max(1, min(k, distinct))
+    if method == "embeddings" and k is None:
+        # By meaning, the texts' own neighbourhoods say how many themes there are (communities.py).
+        local = _merge_near_duplicates(points, communities(points, random_state=random_state))
+        k = int(local.max()) + 1
+    else:
+        local, k, k_scores = _k_means_themes(points, k, k_range, distinct, random_state)
     if on_step:
         on_step("k chosen")
-
-    kmeans = KMeans(k, n_init=3 if len(points) <= 20_000 else 1, random_state=random_state)
-    kmeans.fit(points)
-    # One spherical step: unit centroids and cosine assignment, so assign() on the fitted texts agrees
-    # with the fit exactly.
-    centroids = normalize(kmeans.cluster_centers_)
-    local = (points @ centroids.T).argmax(axis=1)
-    if method == "embeddings" and not k_fixed:
-        local = _merge_near_duplicates(points, local)
     order = [c for c in np.argsort(-np.bincount(local, minlength=k), kind="stable") if np.any(local == c)]
     if on_step:
         on_step("clustered")
@@ -173,14 +161,27 @@ def fit_themes(
     return model
 
 
-def default_k_range(n_items: int, method: str = "tfidf") -> tuple[int, int]:
-    """Word patterns: 3 .. sqrt(n/2) (the rule of thumb in Mardia, Kent & Bibby 1979), at most 100 themes.
-    Sentence embeddings: 3 .. n/10, at most 300 (measured: see MAX_AUTO_EMBEDDING_THEMES)."""
-    if method == "embeddings":
-        high = min(MAX_AUTO_EMBEDDING_THEMES, n_items // EMBEDDING_TEXTS_PER_THEME)
-    else:
-        high = min(MAX_AUTO_THEMES, round(math.sqrt(n_items / 2)))
-    return MIN_AUTO_THEMES, max(MIN_AUTO_THEMES, high)
+def _k_means_themes(points: NDArray[np.float64], k: int | None, k_range: tuple[int, int] | None, distinct: int,
+                    random_state: int) -> tuple[NDArray[np.int64], int, dict[int, float]]:
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import normalize
+
+    k_scores: dict[int, float] = {}
+    if k is None:
+        low, high = k_range or default_k_range(len(points))
+        k, k_scores = choose_k(points, low, min(high, distinct), random_state=random_state)
+    k = max(1, min(k, distinct))
+    kmeans = KMeans(k, n_init=3 if len(points) <= 20_000 else 1, random_state=random_state)
+    kmeans.fit(points)
+    # One spherical step: unit centroids and cosine assignment, so assign() on the fitted texts agrees
+    # with the fit exactly.
+    local: NDArray[np.int64] = (points @ normalize(kmeans.cluster_centers_).T).argmax(axis=1)
+    return local, k, k_scores
+
+
+def default_k_range(n_items: int) -> tuple[int, int]:
+    """3 .. sqrt(n/2) (the rule of thumb in Mardia, Kent & Bibby 1979), at most 100 themes."""
+    return MIN_AUTO_THEMES, max(MIN_AUTO_THEMES, min(MAX_AUTO_THEMES, round(math.sqrt(n_items / 2))))
 
 
 def _merge_near_duplicates(points: NDArray[np.float64], local: NDArray[np.int64]) -> NDArray[np.int64]:
