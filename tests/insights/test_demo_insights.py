@@ -7,7 +7,6 @@ from factories import client_for
 from outsidein.insights import demo as demo_data
 from outsidein.insights import themes as themes_services
 from outsidein.insights.analysis import embeddings
-from outsidein.insights.analysis.themes import make_label
 from outsidein.insights.models import DriverAnalysis, ThemeModelState
 
 
@@ -20,7 +19,9 @@ def test_the_demo_has_readable_themes_a_driver_analysis_and_pages_that_show_them
     assert themes_services.unthemed_count(ws) == 0  # everything the demo wrote belongs to a theme
     for theme in themes:
         assert theme.size > 0 and theme.representative_ids
-        assert theme.name == make_label(theme.top_terms) and len(theme.name.split()) >= 1
+        # A phrase its customers use, in sentence case, not a list of terms.
+        assert theme.name[:1].isupper() and ", " not in theme.name and not theme.named_by_person
+    assert len({t.name.lower() for t in themes}) == len(themes)
     # The demo's story: invoicing is a large, negative theme with revenue behind it.
     invoicing = [t for t in themes if "invoice" in " ".join(t.top_terms) or "billing" in " ".join(t.top_terms)]
     assert sum(t.size for t in invoicing) >= 150

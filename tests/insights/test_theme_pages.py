@@ -80,7 +80,8 @@ def test_theme_analysis_from_the_page_groups_each_topic_into_its_own_theme(owner
     for topic, word in [(DELIVERY, "delivery"), (BILLING, "invoice"), (LOGIN, "password")]:
         theme = theme_with(workspace, word)
         assert member_texts(theme) == set(topic)
-        assert word in theme.name  # labelled from its top terms
+        assert word in theme.top_terms[:5]
+        assert theme.name.lower() in " ".join(topic).lower()  # named in its customers' own words
     page = owner_client.get(f"/w/{workspace.slug}/voice/themes/").content.decode()
     for theme in analysed:
         assert theme.name in page
@@ -151,6 +152,18 @@ def test_rename_a_theme_and_the_name_survives_a_new_analysis(owner_client, works
     assert theme.name == "Locked out of the app"
     themes_services.run_theme_analysis(workspace, k=3)
     assert theme_with(workspace, "password").name == "Locked out of the app"
+
+
+def test_two_themes_cannot_share_a_name_and_a_found_name_is_found_again(owner_client, workspace, analysed):
+    login, billing = theme_with(workspace, "password"), theme_with(workspace, "invoice")
+    url = f"/w/{workspace.slug}/voice/themes/{login.pk}/rename/"
+    response = owner_client.post(url, {"name": billing.name.upper()})
+    assert response.status_code == 422 and "already called" in response.content.decode()
+    login.refresh_from_db()
+    assert login.name != billing.name and not login.named_by_person
+    # A name the analysis found is the analysis's to change; only a person's is kept.
+    themes_services.run_theme_analysis(workspace, k=3)
+    assert not themes_services.live_themes(workspace).filter(named_by_person=True).exists()
 
 
 def test_merge_two_themes_into_one(owner_client, workspace, analysed):

@@ -30,6 +30,8 @@ class Theme(WorkspaceOwned):
     accounts = models.PositiveIntegerField(default=0, help_text="Distinct accounts behind its items.")
     carrying_accounts = models.PositiveIntegerField(default=0, help_text="The fewest of them with 80% of its revenue.")
     method = models.CharField(max_length=20, default="tfidf")
+    # A name a person gave is kept when the analysis runs again and finds the same theme; a found one is not.
+    named_by_person = models.BooleanField(default=False)
     model_index = models.IntegerField(null=True, blank=True, help_text="Theme id inside the stored ThemeModel.")
     created_at = models.DateTimeField(default=timezone.now)
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged")

@@ -38,9 +38,18 @@ def rename_theme(theme: Theme, name: str) -> Theme:
     limit = Theme._meta.get_field("name").max_length
     if limit is not None and len(name) > limit:
         raise ValidationError({"name": "Keep the name under 200 characters."})
+    _check_name_is_free(theme, name, "name")
     theme.name = name
-    theme.save(update_fields=["name"])
+    theme.named_by_person = True
+    theme.save(update_fields=["name", "named_by_person"])
     return theme
+
+
+def _check_name_is_free(theme: Theme, name: str, field: str) -> None:
+    """Theme names are unique in a workspace: two themes called the same are one theme to a reader."""
+    if live_themes(theme.workspace).filter(name__iexact=name).exclude(pk=theme.pk).exists():
+        raise ValidationError({field: f"Another theme is already called “{name}”; merge the two, or choose "
+                                      "another name."})
 
 
 @transaction.atomic
@@ -68,7 +77,8 @@ def merge_themes(keep: Theme, other: Theme, *, name: str | None = None) -> Theme
     scoped(Theme, workspace).filter(merged_into=other).update(merged_into=keep)
     if name and name.strip():
         keep.name = " ".join(name.split())
-        keep.save(update_fields=["name"])
+        keep.named_by_person = True
+        keep.save(update_fields=["name", "named_by_person"])
     if model is not None and keep.model_index is not None:
         _replace_distances(keep, keep.model_index, model)
     refresh_theme_figures(workspace)
@@ -126,6 +136,7 @@ def split_theme(theme: Theme, parts: int = 2) -> list[Theme]:
     for j, piece in enumerate(pieces):
         row = theme if j == 0 else Theme(workspace=workspace, method=theme.method)
         row.name = piece.label
+        row.named_by_person = False
         row.top_terms = piece.top_terms
         row.model_index = piece.id
         row.size = piece.size

@@ -19,7 +19,6 @@ from outsidein.insights.analysis.themes import (
     METHODS,
     UNASSIGNED,
     fit_themes,
-    make_label,
 )
 from outsidein.insights.models import Theme, ThemeAnalysis, ThemeMember
 from outsidein.insights.themes.figures import refresh_theme_figures
@@ -118,8 +117,8 @@ class _Steps:
 
 
 def _renamed_themes(workspace: Workspace) -> list[tuple[str, set[tuple[str, int]]]]:
-    """Themes whose name a person chose (it is not the label made from its top terms), with their items."""
-    renamed = {t.pk: t.name for t in live_themes(workspace) if t.name != make_label(t.top_terms)}
+    """Themes whose name a person chose, with their items."""
+    renamed = dict(live_themes(workspace).filter(named_by_person=True).values_list("pk", "name"))
     items: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for theme_id, feedback_id, highlight_id in scoped(ThemeMember, workspace).filter(
             theme_id__in=renamed).values_list("theme_id", "feedback_item_id", "highlight_id"):
@@ -140,10 +139,16 @@ def _restore_names(kept: list[tuple[str, set[tuple[str, int]]]], themes: list[Th
         for name, old in kept:
             # More than half of the union in common: the same theme, found again.
             if new and len(new & old) / len(new | old) > 0.5:
-                theme.name = name
+                theme.name, theme.named_by_person = name, True
                 renamed.append(theme)
                 break
-    Theme.objects.bulk_update(renamed, ["name"])
+    # A found theme called what a person named another one gives way, so names stay unique.
+    given = {t.name.lower() for t in renamed}
+    for theme in themes:
+        if theme not in renamed and theme.name.lower() in given:
+            theme.name = f"{theme.name} (found)"
+            renamed.append(theme)
+    Theme.objects.bulk_update(renamed, ["name", "named_by_person"])
 
 
 @task()

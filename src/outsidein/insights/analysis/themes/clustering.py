@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from outsidein.insights.analysis.themes.communities import communities
 from outsidein.insights.analysis.themes.labels import _describe
 from outsidein.insights.analysis.themes.model import METHODS, ThemeModel
+from outsidein.insights.analysis.themes.phrases import name_themes
 from outsidein.insights.analysis.themes.vectors import Encoder, TextAnalyzer, _embed, _project, _surface_forms
 
 # scikit-learn (and the scipy it loads) takes about a second to import, and the web app imports this module
@@ -144,6 +145,9 @@ def fit_themes(
         theme_centroids.append(centroid)
         thresholds.append(threshold)
 
+    name_themes(themes, [[texts[i] for i in t.member_indices] for t in themes], texts,
+                centres=np.array(theme_centroids) if method == "embeddings" else None,
+                encode=(lambda phrases: _embed(phrases, encoder)) if method == "embeddings" else None)
     model = ThemeModel(
         method=method,
         themes=themes,

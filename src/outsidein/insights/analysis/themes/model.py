@@ -195,6 +195,12 @@ class ThemeModel:
             new_themes.append(theme_part)
             centroids.append(centroid)
             thresholds.append(threshold)
+        from outsidein.insights.analysis.themes.phrases import name_themes
+
+        others = [t.label for t in self.themes if t.id != theme.id]
+        name_themes(new_themes, [[texts[i] for i in t.member_indices] for t in new_themes], member_texts,
+                    centres=np.array(centroids) if self.method == "embeddings" else None,
+                    encode=self.vectors if self.method == "embeddings" else None, taken=others)
         self.themes[row : row + 1] = new_themes
         self.centroids = np.vstack([self.centroids[:row], np.array(centroids), self.centroids[row + 1 :]])
         self.thresholds = np.concatenate([self.thresholds[:row], thresholds, self.thresholds[row + 1 :]])

@@ -62,12 +62,20 @@ _EXTRA_STOP_WORDS = frozenset(
 )
 
 
+# scikit-learn's list was made for general prose; in what customers write these are the topic ("top up", "the
+# bill", "call back", "the app is down", "the full amount"), so they are kept.
+_CUSTOMER_WORDS = frozenset(
+    {"amount", "back", "bill", "bottom", "call", "detail", "down", "empty", "fill", "fire", "front", "full",
+     "interest", "move", "name", "off", "part", "show", "side", "system", "top", "up"}
+)
+
+
 @functools.cache
 def stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     # scikit-learn has no type information: its list is a frozenset of words.
-    words: frozenset[str] = ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS
+    words: frozenset[str] = (ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS) - _CUSTOMER_WORDS
     return words
 
 

@@ -1,0 +1,167 @@
+"""A theme's name: the phrase its customers use, not a list of terms.
+
+Candidates are the word sequences of one to four words that the theme's texts share (not starting or ending on a
+stop word, so "top up" and "card not arrived" survive while "of the" does not). Each is scored by how many of the
+theme's texts say it and how much more often they do than the rest of the collection (c-TF-IDF's idea, on phrases),
+longer phrases winning ties with the words they contain. Where sentence embeddings are in use, the best few are
+re-ranked by how close their meaning is to the theme's centre, as KeyBERT does. The phrase is shown in sentence case.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from outsidein.insights.analysis.themes.labels import Theme
+from outsidein.insights.analysis.themes.vectors import stop_words
+
+MAX_WORDS = 4
+SAMPLE_PER_THEME = 400
+COLLECTION_SAMPLE = 20_000
+# A phrase must be said by this share of the theme's texts (and by two of them at least) to name it.
+MIN_SHARE = 0.08
+RERANKED = 8
+# Each extra word adds this much to a phrase's score: "card payment declined" says more than "declined".
+LONGER = 0.8
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+PhraseEncoder = Callable[[list[str]], NDArray[np.floating]]
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+# Particles end a phrase ("top up", "call back") but do not start one ("up has been cancelled").
+_PARTICLES = frozenset({"up", "down", "off", "back"})
+
+
+def _can_edge(word: str, stops: frozenset[str]) -> bool:
+    # "hasn't", "i'm": contractions are function words too, and never the start or end of a name.
+    return len(word) >= 2 and word not in stops and "'" not in word and not word.isdigit()
+
+
+def phrases_of(text: str) -> set[str]:
+    """The distinct candidate phrases of one text."""
+    stops = stop_words()
+    words = words_of(text)
+    found = set()
+    for start, first in enumerate(words):
+        if not _can_edge(first, stops) or first in _PARTICLES:
+            continue
+        for last in range(start, min(start + MAX_WORDS, len(words))):
+            if _can_edge(words[last], stops):
+                found.add(" ".join(words[start:last + 1]))
+    return found
+
+
+class PhraseCounts:
+    """How many texts of the collection say each phrase (on an even sample), for the 'rarer elsewhere' part."""
+
+    def __init__(self, texts: Sequence[str], candidates: Iterable[str]) -> None:
+        wanted = set(candidates)
+        step = max(1, len(texts) // COLLECTION_SAMPLE)
+        sample = texts[::step]
+        self.total = max(1, len(sample))
+        self.counts: Counter[str] = Counter()
+        for text in sample:
+            self.counts.update(phrases_of(text) & wanted)
+
+    def share(self, phrase: str) -> float:
+        return (self.counts[phrase] + 1) / (self.total + 1)
+
+
+def candidates(member_texts: Sequence[str]) -> list[tuple[str, float]]:
+    """(phrase, share of the theme's texts that say it) for phrases said often enough, commonest first."""
+    step = max(1, len(member_texts) // SAMPLE_PER_THEME)
+    sample = member_texts[::step]
+    counts: Counter[str] = Counter()
+    for text in sample:
+        counts.update(phrases_of(text))
+    floor = max(2, math.ceil(MIN_SHARE * len(sample)))
+    return [(p, c / len(sample)) for p, c in counts.most_common() if c >= floor]
+
+
+def best_phrases(found: list[tuple[str, float]], collection: PhraseCounts, *, centre: NDArray[np.floating] | None,
+                 encode: PhraseEncoder | None, limit: int = 3) -> list[str]:
+    """The theme's phrases, best first."""
+    scored = []
+    for phrase, share in found:
+        lift = math.log(share / collection.share(phrase))
+        if lift <= 0:
+            continue
+        # A longer phrase said nearly as often as its words is the more precise name ("card not arrived").
+        scored.append((share * lift * (1 + LONGER * (len(phrase.split()) - 1)), phrase))
+    scored.sort(reverse=True)
+    ranked = _without_parts([p for _, p in scored])
+    if encode is not None and centre is not None and len(ranked) > 1:
+        top = ranked[:RERANKED]
+        closeness = np.asarray(encode(top)) @ np.asarray(centre)
+        # Half meaning, half frequency: the phrase closest in meaning, unless it is rarely said.
+        order = sorted(range(len(top)), key=lambda i: -(closeness[i] + 0.5 * (1 - i / len(top))))
+        ranked = [top[i] for i in order] + ranked[RERANKED:]
+    return ranked[:limit]
+
+
+def _without_parts(phrases: list[str]) -> list[str]:
+    """Drops a phrase that is part of a better one already kept ("card" after "card not arrived"), or the same
+    words in another form ("transfers" after "transfer", "topped up" after "top up")."""
+    kept: list[str] = []
+    forms: set[str] = set()
+    for phrase in phrases:
+        padded = f" {phrase} "
+        form = _stemmed(phrase)
+        if form in forms or any(padded in f" {k} " for k in kept):
+            continue
+        kept.append(phrase)
+        forms.add(form)
+    return kept
+
+
+def _stemmed(phrase: str) -> str:
+    import snowballstemmer
+
+    stemmer = snowballstemmer.stemmer("english")
+    return " ".join(stemmer.stemWord(w) for w in phrase.split() if w not in stop_words())
+
+
+def sentence_case(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:] if phrase else phrase
+
+
+def unique_labels(labels: list[str], alternatives: list[list[str]]) -> list[str]:
+    """Every label different: a repeated one gives way to its theme's next phrase, or takes a number."""
+    result: list[str] = []
+    taken: set[str] = set()
+    for label, others in zip(labels, alternatives, strict=True):
+        chosen = next((o for o in [label, *others] if o.lower() not in taken), "")
+        number = 2
+        while not chosen or chosen.lower() in taken:
+            chosen, number = f"{label} ({number})", number + 1
+        taken.add(chosen.lower())
+        result.append(chosen)
+    return result
+
+
+def name_themes(themes: Sequence[Theme], member_texts: Sequence[Sequence[str]], collection: Sequence[str], *,
+                centres: NDArray[np.floating] | None = None, encode: PhraseEncoder | None = None,
+                taken: Iterable[str] = ()) -> None:
+    """Gives each theme its phrase as label (kept as it is when its texts share no phrase), all labels different
+    from each other and from ``taken``."""
+    found = [candidates(texts) for texts in member_texts]
+    counts = PhraseCounts(collection, {p for theme_found in found for p, _ in theme_found})
+    labels, alternatives = [], []
+    for i, theme in enumerate(themes):
+        centre = centres[i] if centres is not None else None
+        phrases = [sentence_case(p) for p in best_phrases(found[i], counts, centre=centre, encode=encode)]
+        labels.append(phrases[0] if phrases else theme.label)
+        alternatives.append(phrases[1:])
+    already = list(taken)
+    named = unique_labels(already + labels, [[] for _ in already] + alternatives)[len(already):]
+    for theme, label in zip(themes, named, strict=True):
+        theme.label = label

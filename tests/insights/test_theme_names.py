@@ -1,0 +1,47 @@
+"""A theme is named by the phrase its customers use, every name different."""
+
+import pytest
+
+from outsidein.insights.analysis.themes import Theme, fit_themes
+from outsidein.insights.analysis.themes.phrases import name_themes, phrases_of, unique_labels
+
+
+def theme(label: str = "x") -> Theme:
+    return Theme(id=0, label=label, top_terms=[], size=0, member_indices=[], representative_quotes=[])
+
+
+def test_phrases_keep_customer_words_and_drop_function_words_at_their_edges():
+    found = phrases_of("My top up failed again and I called back twice")
+    assert {"top up", "top up failed", "failed", "called back"} <= found
+    assert not any(p.split()[0] in {"my", "and", "i", "up", "back"} or p.split()[-1] in {"my", "and", "i"}
+                   for p in found)
+
+
+def test_the_longer_phrase_customers_share_beats_its_single_words():
+    texts = ["My top up failed this morning", "Top up failed twice", "why did my top up fail", "top up failed again",
+             "The top up failed, what now?", "top up failed with my visa"]
+    rest = ["How do I change my PIN?", "Where is my new card", "I want to close my account", "My card is lost",
+            "Can I get a refund", "The exchange rate was wrong"] * 5
+    named = [theme()]
+    name_themes(named, [texts], texts + rest)
+    assert named[0].label == "Top up failed"
+
+
+def test_names_are_unique_a_repeated_one_takes_its_next_phrase_or_a_number():
+    assert unique_labels(["Card", "Card", "Card"], [[], ["New card"], ["Card"]]) == ["Card", "New card", "Card (2)"]
+    assert unique_labels(["Refund"], [[]]) == ["Refund"]
+
+
+@pytest.mark.parametrize("method", ["tfidf", "embeddings"])
+def test_a_fit_names_every_theme_differently_in_sentence_case(method):
+    from outsidein.insights.analysis import embeddings
+
+    if method == "embeddings" and not embeddings.is_available():
+        pytest.skip("the model package is not installed")
+    texts = (["my card has not arrived", "still waiting for my card to arrive", "card not arrived yet"] * 6
+             + ["the invoice was wrong", "wrong amount on the invoice", "invoice amount is wrong"] * 6
+             + ["app keeps crashing", "the app crashes on login", "app crashing again"] * 6)
+    model = fit_themes(texts, k=3, method=method)
+    labels = [t.label for t in model.themes]
+    assert len(set(labels)) == 3 and all(label[:1].isupper() and ", " not in label for label in labels)
+    assert any("invoice" in label.lower() for label in labels) and any("app" in label.lower() for label in labels)
