@@ -155,16 +155,16 @@ def compare(k: int = 77) -> None:
             print(f"  {name:<18} {run_name:<20} {score(intents, labels)}  {time.perf_counter() - started:6.1f} s")
 
 
-def speed(size: int) -> None:
+def speed(size: int, method: str) -> None:
     texts = perturbed_corpus(size)
     started, cpu_started = time.perf_counter(), time.process_time()
-    model = fit_themes(texts)
+    model = fit_themes(texts, method=method)
     fitted, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     # CPU time (all threads) as well as wall time: on a shared machine the wall time mostly measures
     # the neighbours.
     load = os.getloadavg()[0]
     print(
-        f"fit on {size:,} texts (auto k): {model.k} themes in {fitted:.1f} s wall, {cpu:.1f} s CPU "
+        f"fit on {size:,} texts ({method}, auto k): {model.k} themes in {fitted:.1f} s wall, {cpu:.1f} s CPU "
         f"(load average {load:.1f})"
     )
     probe = perturbed_corpus(10_000, seed=1)
@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--peer", metavar="PYTHON", help="python of an environment with BERTopic: run it beside")
     args = parser.parse_args()
     if args.speed:
-        speed(args.speed)
+        speed(args.speed, args.method)
         return
     rows = quality(args.method, args.seeds)
     if args.compare:

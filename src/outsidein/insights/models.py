@@ -131,3 +131,19 @@ class DriverAnalysis(WorkspaceOwned, JobRow):
 
     def __str__(self) -> str:
         return f"Key drivers of {self.outcome} ({self.created_at:%Y-%m-%d})"
+
+
+class TextEmbedding(WorkspaceOwned):
+    """A text's sentence embedding, kept so a theme analysis run again encodes only the texts that are new.
+
+    Keyed by a digest of the text (not by item: the same words in two items are encoded once), per model, as
+    half-precision floats (768 bytes for 384 dimensions; cosines agree with full precision to about 0.001).
+    """
+
+    model_name = models.CharField(max_length=60)
+    digest = models.CharField(max_length=32)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "model_name", "digest"],
+                                               name="text_embedding_once_per_text")]

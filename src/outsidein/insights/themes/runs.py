@@ -23,6 +23,7 @@ from outsidein.insights.analysis.themes import (
 from outsidein.insights.models import Theme, ThemeAnalysis, ThemeMember
 from outsidein.insights.themes.figures import refresh_theme_figures
 from outsidein.insights.themes.selectors import latest_analysis
+from outsidein.insights.themes.stored_vectors import StoredEncoder, tidy_store
 from outsidein.insights.themes.texts import (
     _centroid_similarity,
     _member,
@@ -77,7 +78,11 @@ def run_theme_analysis(workspace: Workspace, *, k: int | None = None, method: st
             f"themes in; it takes at least {MIN_TEXTS}. Import feedback with comments or capture highlights first.")
     steps.done("texts read")
     texts = [s.text for s in subjects]
-    model = fit_themes(texts, k=k, method=method, on_step=steps.done)
+    encoder = None
+    if method == "embeddings":
+        tidy_store(workspace, len(texts))
+        encoder = StoredEncoder(workspace)
+    model = fit_themes(texts, k=k, method=method, encoder=encoder, on_step=steps.done)
     if not model.themes:
         raise jobs.JobFailed(f"None of the {len(texts)} texts has words to group them by (only blanks or very "
                              "common words); import feedback with written comments first.")

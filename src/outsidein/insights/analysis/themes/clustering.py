@@ -145,9 +145,11 @@ def fit_themes(
         theme_centroids.append(centroid)
         thresholds.append(threshold)
 
+    # Candidate names are encoded by the same model but kept out of a store of the texts' vectors, if it has one.
+    phrase_encoder = getattr(encoder, "plain", encoder)
     name_themes(themes, [[texts[i] for i in t.member_indices] for t in themes], texts,
                 centres=np.array(theme_centroids) if method == "embeddings" else None,
-                encode=(lambda phrases: _embed(phrases, encoder)) if method == "embeddings" else None)
+                encode=(lambda phrases: _embed(phrases, phrase_encoder)) if method == "embeddings" else None)
     model = ThemeModel(
         method=method,
         themes=themes,

