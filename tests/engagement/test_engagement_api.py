@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_create_join_and_read_the_leaderboard(api_for, workspace, owner, leader, member):
     as_owner, as_leader, as_member = (api_for(workspace, owner), api_for(workspace, leader),
                                       api_for(workspace, member))
-    today = timezone.now().date()
+    # A challenge's weeks run from its first day: starting it a week before the coffee's day keeps the coffee (an
+    # hour ago) and now in one challenge week, even just after midnight.
+    today = (timezone.now() - timedelta(hours=1)).date()
     response = as_owner("POST", "/challenges", {"name": "Coffee", "starts_on": str(today - timedelta(days=7)),
                                                 "ends_on": str(today + timedelta(days=20)), "weekly_target": 1,
                                                 "invitee_ids": [leader.pk]})
