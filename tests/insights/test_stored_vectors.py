@@ -24,9 +24,9 @@ def encoded(monkeypatch):
     calls: list[int] = []
     real = stored_vectors._encode
 
-    def counting(texts, progress):
+    def counting(texts):
         calls.append(len(texts))
-        return real(texts, progress)
+        return real(texts)
 
     monkeypatch.setattr(stored_vectors, "_encode", counting)
     return calls

@@ -18,9 +18,9 @@ its ±0.05 thresholds: the VADER feature adds little, but it is free.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
 from outsidein.core import embeddings
+from outsidein.core.embeddings import models_dir, write_in_place
 
 TRAINING_SET = Path(__file__).parent / "sentiment_data" / "customer_sentences.csv"
 CLASSES = ("negative", "neutral", "positive")
@@ -47,12 +48,8 @@ def training_set() -> tuple[list[str], list[str]]:
 
 
 def _cache_file() -> Path:
-    from django.conf import settings
-
-    base = getattr(settings, "DATA_DIR", None) if settings.configured else None
     digest = hashlib.sha256(TRAINING_SET.read_bytes()).hexdigest()[:16]
-    folder = Path(base or os.environ.get("OUTSIDEIN_DATA_DIR", "var")) / "models"
-    return folder / f"sentiment-training-{embeddings.MODEL_NAME}-{digest}.npy"
+    return models_dir() / f"sentiment-training-{embeddings.MODEL_NAME}-{digest}.npy"
 
 
 def _training_vectors(texts: list[str]) -> NDArray[np.float32]:
@@ -68,15 +65,10 @@ def _training_vectors(texts: list[str]) -> NDArray[np.float32]:
     except (OSError, ValueError):
         pass
     vectors = embeddings.encode(texts)
-    # Written beside the target and renamed into place, so a reader never sees half a file; a data directory
-    # that cannot be written only costs the next process the encoding again.
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.npy")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(partial, np.vstack([vectors, probe[None, :]]), allow_pickle=False)
-        os.replace(partial, path)
-    except OSError:
-        partial.unlink(missing_ok=True)
+    kept = np.vstack([vectors, probe[None, :]])
+    # A data directory that cannot be written only costs the next process the encoding again.
+    with contextlib.suppress(OSError):
+        write_in_place(path, lambda partial: np.save(partial, kept, allow_pickle=False))
     return vectors
 
 

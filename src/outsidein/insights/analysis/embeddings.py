@@ -6,15 +6,11 @@ other areas that compare texts by meaning.
 
 from __future__ import annotations
 
-from outsidein.core.embeddings import EmbeddingsUnavailable, Encoder, encoder, is_available
+from outsidein.core.embeddings import EmbeddingsUnavailable, Encoder, is_available
 
-__all__ = ["EmbeddingsUnavailable", "Encoder", "default_encoder", "default_method", "is_available"]
+__all__ = ["EmbeddingsUnavailable", "Encoder", "default_method", "is_available"]
 
 
 def default_method() -> str:
     """"embeddings" where the model is installed (``make run`` installs it), else the fast word-pattern method."""
     return "embeddings" if is_available() else "tfidf"
-
-
-def default_encoder() -> Encoder:
-    return encoder()

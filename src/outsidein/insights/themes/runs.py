@@ -44,12 +44,15 @@ ANALYSIS_STEPS = ("texts read", "vectorised", "k chosen", "clustered", "themes s
 # -- full analysis -------------------------------------------------------------------------------------------
 
 
-def check_method(method: str) -> None:
+def check_method(method: str | None) -> str:
+    """The method asked for, or the default where none was; refused if unknown or not installed here."""
+    method = method or embeddings.default_method()
     if method not in METHODS:
         raise ValidationError({"method": f"Choose one of {', '.join(METHODS)}."})
     if method == "embeddings" and not embeddings.is_available():
         raise ValidationError({"method": "Sentence embeddings are not installed here (the all-MiniLM-L6-v2 model "
                                          "package); use the word-pattern method (tfidf)."})
+    return method
 
 
 def check_k(k: int | None) -> None:
@@ -66,8 +69,7 @@ def run_theme_analysis(workspace: Workspace, *, k: int | None = None, method: st
     Raises ``JobFailed`` when there is nothing to find themes in; the workspace's themes are then left as
     they were.
     """
-    method = method or embeddings.default_method()
-    check_method(method)
+    method = check_method(method)
     check_k(k)
     steps = _Steps(progress)
     subjects = corpus(workspace)
@@ -173,8 +175,7 @@ def theme_analysis_job(analysis_id: int) -> int:
 def start_theme_analysis(workspace: Workspace, actor: User | None = None, *, k: int | None = None,
                          method: str | None = None) -> ThemeAnalysis:
     """Queue a full theme analysis for a worker (input is checked here, so a bad choice fails at once)."""
-    method = method or embeddings.default_method()
-    check_method(method)
+    method = check_method(method)
     check_k(k)
     latest = latest_analysis(workspace)
     # A run whose worker stopped is failed here rather than left blocking this one.

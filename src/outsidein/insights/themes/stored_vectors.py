@@ -8,7 +8,6 @@ so both reads after the first come from the store.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,17 +27,15 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _encode(texts: list[str], progress: Callable[[int, int], None] | None) -> NDArray[np.float32]:
-    return embeddings.encode(texts, progress=progress)
+def _encode(texts: list[str]) -> NDArray[np.float32]:
+    return embeddings.encode(texts)
 
 
 class StoredEncoder:
     """An encoder (texts in, unit vectors out) that reads and fills the workspace's store."""
 
-    def __init__(self, workspace: Workspace, progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.progress = progress
-        self.encoded = 0  # how many texts this encoder had to encode (the rest came from the store)
         # The same model without the store, for short phrases that are not texts of the workspace (theme names).
         self.plain = embeddings.encoder()
 
@@ -54,8 +51,7 @@ class StoredEncoder:
         first_text = dict(zip(digests, texts, strict=True))
         missing = [d for d in wanted if d not in found]
         if missing:
-            fresh = _encode([first_text[d] for d in missing], self.progress).astype(np.float16)
-            self.encoded += len(missing)
+            fresh = _encode([first_text[d] for d in missing]).astype(np.float16)
             TextEmbedding.objects.bulk_create(
                 [TextEmbedding(workspace=self.workspace, model_name=embeddings.MODEL_NAME, digest=d,
                                vector=fresh[i].tobytes()) for i, d in enumerate(missing)],

@@ -9,12 +9,14 @@ re-ranked by how close their meaning is to the theme's centre, as KeyBERT does. 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+import snowballstemmer
 from numpy.typing import NDArray
 
 from outsidein.insights.analysis.themes.labels import Theme
@@ -123,11 +125,13 @@ def _without_parts(phrases: list[str]) -> list[str]:
     return kept
 
 
-def _stemmed(phrase: str) -> str:
-    import snowballstemmer
+@functools.cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
 
-    stemmer = snowballstemmer.stemmer("english")
-    return " ".join(stemmer.stemWord(w) for w in phrase.split() if w not in stop_words())
+
+def _stemmed(phrase: str) -> str:
+    return " ".join(_stemmer().stemWord(w) for w in phrase.split() if w not in stop_words())
 
 
 def sentence_case(phrase: str) -> str:

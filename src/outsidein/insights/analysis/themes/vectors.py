@@ -148,7 +148,7 @@ def _embed(texts: list[str], encoder: Encoder | None) -> NDArray[np.float32]:
     from sklearn.preprocessing import normalize
 
     if encoder is None:
-        from outsidein.insights.analysis.embeddings import default_encoder
+        from outsidein.core.embeddings import encoder as default_encoder
 
         encoder = default_encoder()
     blank = np.array([not t.strip() for t in texts], dtype=bool)
