@@ -76,7 +76,11 @@ def _cell_neighbours(vectors: NDArray[np.float32], k: int, random_state: int) ->
 
     n = len(vectors)
     cells = max(2, round(math.sqrt(n)))
-    coarse = MiniBatchKMeans(cells, batch_size=4096, n_init=1, random_state=random_state).fit(vectors)
+    # The cells' first centres come from a small sample: on 100,000 texts k-means++ over the default sample (12,288
+    # rows) took 8 s of a 3-minute analysis, and a 2,048-row one finds neighbours as well (recall 0.919 against
+    # 0.921 on 25,000 texts).
+    coarse = MiniBatchKMeans(cells, batch_size=4096, n_init=1, init_size=max(2048, 3 * cells),
+                             random_state=random_state).fit(vectors)
     cell_of = coarse.labels_
     centres = coarse.cluster_centers_.astype(np.float32)
     nearest_cells = np.argsort(-(centres @ centres.T), axis=1)[:, :CELLS_SEARCHED]
