@@ -45,3 +45,24 @@ def test_a_fit_names_every_theme_differently_in_sentence_case(method):
     labels = [t.label for t in model.themes]
     assert len(set(labels)) == 3 and all(label[:1].isupper() and ", " not in label for label in labels)
     assert any("invoice" in label.lower() for label in labels) and any("app" in label.lower() for label in labels)
+
+
+def test_a_phrase_stops_where_another_part_of_the_sentence_starts():
+    found = phrases_of("On most lanes the price is higher than the competition and we will compare rates")
+    assert "lanes" in found and "price" in found and "higher" in found
+    assert not any(p.startswith("lanes the") or " than " in p or " we " in p for p in found)
+    assert "proof of the delivery" in phrases_of("proof of the delivery went missing")
+    assert "edi mapping" in phrases_of("the edi mapping would save us hours") and not any(
+        "would" in p for p in phrases_of("the edi mapping would save us hours"))
+
+
+def test_a_fragment_of_a_longer_phrase_does_not_name_a_theme():
+    # "logouts in the driver" is nearly always followed by "app": cut out of a longer phrase, not a name.
+    texts = ["daily logouts in the driver app", "so many daily logouts in the driver app today",
+             "daily logouts in the driver app again", "daily logouts in the driver app, every shift",
+             "the daily logouts in the driver app are killing us", "daily logouts in the driver app"]
+    rest = ["How do I change my PIN?", "Where is my new card", "I want to close my account"] * 5
+    named = [theme()]
+    name_themes(named, [texts], texts + rest)
+    # Said by all of them and the longest, it would win on its score alone.
+    assert named[0].label in {"Daily logouts", "Driver app", "Daily logouts in the driver app"}

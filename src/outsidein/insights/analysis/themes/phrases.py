@@ -1,10 +1,13 @@
 """A theme's name: the phrase its customers use, not a list of terms.
 
 Candidates are the word sequences of one to four words that the theme's texts share (not starting or ending on a
-stop word, so "top up" and "card not arrived" survive while "of the" does not). Each is scored by how many of the
-theme's texts say it and how much more often they do than the rest of the collection (c-TF-IDF's idea, on phrases),
-longer phrases winning ties with the words they contain. Where sentence embeddings are in use, the best few are
-re-ranked by how close their meaning is to the theme's centre, as KeyBERT does. The phrase is shown in sentence case.
+stop word, so "top up" and "card not arrived" survive while "of the" does not; not running on where a new part of
+the sentence starts, a subject or "when", "than", "the" straight after a content word). A fragment of a longer
+phrase, one whose sayers nearly all put the same word beside it, names a theme only if nothing else can. Each
+candidate is scored by how many of the theme's texts say it and how much more often they do than the rest of the
+collection (c-TF-IDF's idea, on phrases), longer phrases winning ties with the words they contain. Where sentence
+embeddings are in use, the best few are re-ranked by how close their meaning is to the theme's centre, as KeyBERT
+does. The phrase is shown in sentence case.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import snowballstemmer
@@ -30,6 +33,8 @@ MIN_SHARE = 0.08
 RERANKED = 8
 # Each extra word adds this much to a phrase's score: "card payment declined" says more than "declined".
 LONGER = 0.8
+# A phrase this share of whose sayers put the same word beside it is a fragment of a longer one.
+FRAGMENT_SHARE = 0.6
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 PhraseEncoder = Callable[[list[str]], NDArray[np.floating]]
@@ -41,6 +46,16 @@ def words_of(text: str) -> list[str]:
 
 # Particles end a phrase ("top up", "call back") but do not start one ("up has been cancelled").
 _PARTICLES = frozenset({"up", "down", "off", "back"})
+# Words that finish a phrase the way a particle does ("spot on", "sold out"), though most are also prepositions.
+_ENDING_PARTICLES = _PARTICLES | {"on", "out"}
+# A subject inside a phrase starts a new clause: "lanes we will compare", "edi errors i'll sign" are not names.
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+# Straight after a content word, these start another part of the sentence ("helpdesk when a load", "lanes the
+# price", "edi mapping would save"); after a preposition they belong ("proof of the delivery").
+_BREAKS = frozenset({"the", "a", "an", "this", "that", "these", "those", "my", "your", "their", "his", "her", "its",
+                     "when", "if", "because", "than", "which", "so", "but", "or", "as", "while", "where", "who",
+                     "what", "how", "since", "until", "though", "although",
+                     "would", "could", "should", "will", "can", "might", "must"})
 
 
 def _can_edge(word: str, stops: frozenset[str]) -> bool:
@@ -48,18 +63,50 @@ def _can_edge(word: str, stops: frozenset[str]) -> bool:
     return len(word) >= 2 and word not in stops and "'" not in word and not word.isdigit()
 
 
-def phrases_of(text: str) -> set[str]:
-    """The distinct candidate phrases of one text."""
+def _spans(words: list[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of every candidate phrase in a text's words, end exclusive."""
     stops = stop_words()
-    words = words_of(text)
-    found = set()
     for start, first in enumerate(words):
         if not _can_edge(first, stops) or first in _PARTICLES:
             continue
         for last in range(start, min(start + MAX_WORDS, len(words))):
+            word = words[last]
+            if last > start and (word.split("'")[0] in _SUBJECTS
+                                 or (word in _BREAKS and words[last - 1] not in stops)):
+                break
             if _can_edge(words[last], stops):
-                found.add(" ".join(words[start:last + 1]))
-    return found
+                yield start, last + 1
+
+
+def phrases_of(text: str) -> set[str]:
+    """The distinct candidate phrases of one text."""
+    words = words_of(text)
+    return {" ".join(words[start:end]) for start, end in _spans(words)}
+
+
+class _Neighbours:
+    """For each phrase, the words said just before and just after it, to tell a fragment from a whole name."""
+
+    def __init__(self) -> None:
+        self.before: dict[str, Counter[str]] = {}
+        self.after: dict[str, Counter[str]] = {}
+
+    def add(self, phrase: str, before: str, after: str) -> None:
+        self.before.setdefault(phrase, Counter())[before] += 1
+        self.after.setdefault(phrase, Counter())[after] += 1
+
+    def is_fragment(self, phrase: str, said: int) -> bool:
+        """Cut out of a longer phrase: most who say it say the same content word next to it ("logouts in the
+        driver" is nearly always followed by "app", "price than the competition" preceded by "higher"), or
+        end it with the same particle ("live tracking is spot" of "spot on")."""
+        stops = stop_words()
+        for side, counts in (("before", self.before.get(phrase)), ("after", self.after.get(phrase))):
+            for word, n in (counts or Counter()).most_common():
+                if n < FRAGMENT_SHARE * said:
+                    break
+                if word and (word not in stops or (side == "after" and word in _ENDING_PARTICLES)):
+                    return True
+        return False
 
 
 class PhraseCounts:
@@ -79,14 +126,25 @@ class PhraseCounts:
 
 
 def candidates(member_texts: Sequence[str]) -> list[tuple[str, float]]:
-    """(phrase, share of the theme's texts that say it) for phrases said often enough, commonest first."""
+    """(phrase, share of the theme's texts that say it) for phrases said often enough, commonest first; a
+    fragment of a longer phrase only where the theme has nothing else to be named by."""
     step = max(1, len(member_texts) // SAMPLE_PER_THEME)
     sample = member_texts[::step]
     counts: Counter[str] = Counter()
+    neighbours = _Neighbours()
     for text in sample:
-        counts.update(phrases_of(text))
+        words = words_of(text)
+        seen = set()
+        for start, end in _spans(words):
+            phrase = " ".join(words[start:end])
+            if phrase not in seen:
+                seen.add(phrase)
+                neighbours.add(phrase, words[start - 1] if start else "", words[end] if end < len(words) else "")
+        counts.update(seen)
     floor = max(2, math.ceil(MIN_SHARE * len(sample)))
-    return [(p, c / len(sample)) for p, c in counts.most_common() if c >= floor]
+    found = [(p, c / len(sample)) for p, c in counts.most_common() if c >= floor]
+    whole = [(p, share) for p, share in found if not neighbours.is_fragment(p, counts[p])]
+    return whole or found
 
 
 def best_phrases(found: list[tuple[str, float]], collection: PhraseCounts, *, centre: NDArray[np.floating] | None,
