@@ -3,10 +3,10 @@
 Two scorers; ``scorer_name()`` says which one is in use:
 
 - ``"embeddings"`` (chosen with OUTSIDEIN_SENTIMENT=embeddings, where ``outsidein.core.embeddings`` is
-  installed): a logistic regression on each text's sentence embedding plus VADER's compound score, trained on the
+  installed): small neural networks on each text's sentence embedding plus VADER's scores, trained on the
   project's own labelled customer sentences
-  (``sentiment_model``, where the method and its cross-validated figures are described). Labels: score >= 0.15
-  positive, <= -0.15 negative (``sentiment_model.POSITIVE_FROM`` / ``NEGATIVE_TO``).
+  (``sentiment_model``, where the method and its validated figures are described). Labels: score >= 0.05
+  positive, <= -0.05 negative (``sentiment_model.POSITIVE_FROM`` / ``NEGATIVE_TO``).
 - ``"vader"`` by default: VADER (Hutto & Gilbert 2014, the ``vaderSentiment`` package), a rule-based scorer whose
   lexicon ships inside the package, so it needs no download, no training and no model file, and it handles
   negation, intensifiers ("very"), "but" clauses, capitals and exclamation marks. Its compound score is already
@@ -89,6 +89,17 @@ def vader_scores(texts: Iterable[str | None]) -> NDArray[np.float64]:
         (math.nan if _blank(text) else analyzer.polarity_scores(str(text))["compound"] for text in texts),
         dtype=np.float64,
     )
+
+
+VADER_PARTS = ("compound", "pos", "neg", "neu")
+
+
+def vader_parts(texts: Iterable[str | None]) -> NDArray[np.float64]:
+    """VADER's compound score and its positive, negative and neutral shares, a row per text (NaN if blank)."""
+    analyzer = _analyzer()
+    rows = [[math.nan] * len(VADER_PARTS) if _blank(text)
+            else [analyzer.polarity_scores(str(text))[part] for part in VADER_PARTS] for text in texts]
+    return np.array(rows, dtype=np.float64).reshape(-1, len(VADER_PARTS))
 
 
 def score_text(text: str | None) -> float:
