@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "outsidein.site.errors.MethodNotAllowedPages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "outsidein.workspaces.middleware.WorkspaceMiddleware",
@@ -199,6 +200,7 @@ SESSION_COOKIE_HTTPONLY = True
 HTTPS = _env_bool("OUTSIDEIN_HTTPS")
 SESSION_COOKIE_SECURE = _env_bool("OUTSIDEIN_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "outsidein.site.errors.csrf_failure"
 SECURE_SSL_REDIRECT = _env_bool("OUTSIDEIN_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = _env_int("OUTSIDEIN_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("OUTSIDEIN_HSTS_INCLUDE_SUBDOMAINS")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, include, path
 
+from outsidein.site import errors
 from outsidein.site import views as site_views
 from outsidein.site.api import api
 from outsidein.workspaces import views as workspace_views
@@ -36,3 +37,9 @@ urlpatterns = [
     path("", include("outsidein.loop.public_urls")),
     path("w/<slug:ws>/", include(workspace_patterns)),
 ]
+
+# Error pages in the product's look (JSON under /api/): site/errors.py.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
