@@ -161,6 +161,15 @@ def test_unlinking_evidence_brings_confidence_back(workspace, owner, segments, a
     assert assumption.confidence == 0 and assumption.evidence_strength == 0
 
 
+def test_unlinking_evidence_whose_assumption_was_just_deleted_is_not_an_error(workspace, owner, assumption):
+    # Two requests at once: one deletes the assumption (and its evidence with it) after the other read the link.
+    account = factories.account(workspace, "Harbour")
+    evidence = services.link_evidence(assumption, owner, direction="supports",
+                                      conversation=conversation_at(workspace, owner, account))
+    type(assumption).objects.filter(pk=assumption.pk).delete()
+    assert services.unlink_evidence(evidence) is None
+
+
 def test_a_completed_experiment_becomes_do_evidence_on_its_assumption(workspace, owner, assumption):
     experiment = services.save_experiment(workspace, owner, {
         "assumption": assumption, "title": "Concierge tracking", "test": "Call 5 shippers for a week",

@@ -162,11 +162,12 @@ def link_evidence(assumption: Assumption, actor, *, direction: str, highlight: H
 
 
 @transaction.atomic
-def unlink_evidence(evidence: Evidence) -> Assumption:
-    assumption = evidence.assumption
+def unlink_evidence(evidence: Evidence) -> Assumption | None:
+    """Deletes the link and gives its assumption, confidence recomputed; None when the assumption was deleted in
+    the meantime (another request, taking the evidence with it), so there is nothing left to unlink."""
+    assumption_id = evidence.assumption_id
     evidence.delete()  # the post_delete receiver (learning.signals) recomputes the confidence
-    assumption.refresh_from_db()
-    return assumption
+    return Assumption.objects.filter(pk=assumption_id).first()
 
 
 # --- experiments ------------------------------------------------------------------------------------

@@ -176,6 +176,8 @@ def evidence_unlink(request: WorkspaceRequest, evidence_id: int):
     evidence = get_scoped(Evidence.objects.select_related("assumption"), request.workspace, pk=evidence_id)
     assumption = services.unlink_evidence(evidence)
     messages.success(request, "Unlinked the evidence.")
+    if assumption is None:  # deleted meanwhile, with its evidence
+        return redirect("assumption-list", ws=request.workspace.slug)
     return redirect(assumption.get_absolute_url() + "#evidence")
 
 
