@@ -100,3 +100,18 @@ def test_thank_yous_and_pilot_messages_are_drafted(api, workspace, owner, told, 
     results = api.post(f"/pilots/{pilot.pk}/results", {}).json()
     assert "It did not do what we hoped, so we are stopping it." in results[0]["body"]
     assert api.get("/messages", pilot_id=pilot.pk).json()["count"] == 4
+
+
+def test_a_draft_whose_person_is_deleted_while_sending_is_left_out_not_a_server_error(api, told, smtp_inbox):
+    """Another request deletes Ben (his draft goes with him) after this one read the drafts: Ana's still goes."""
+    from outsidein.loop import telling
+
+    drafts = list(Message.objects.filter(suggestion=told["suggestion"]).order_by("person__name"))
+    stale = drafts[1]
+    told["ben"].delete()
+    sent = telling.send_drafts(drafts, None)
+    assert [m.person_id for m in sent] == [told["ana"].pk] and sent[0].status == MessageStatus.SENT
+    assert [r[0] for r, _ in smtp_inbox.messages] == ["ana@acme.example"]
+    with pytest.raises(Message.DoesNotExist):
+        telling.send_message(stale, None)
+    assert api.post(f"/messages/{stale.pk}/send", {}).status_code == 404

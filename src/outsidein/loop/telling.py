@@ -328,8 +328,15 @@ def build_email(message: Message, user: User | None) -> EmailMessage:
 
 
 def send_message(message: Message, user: User | None) -> Message:
-    """Send one message once. Already sent, being sent or opted out: nothing is sent and the row says why."""
-    person = Person.objects.select_related("workspace").get(pk=message.person_id)
+    """Send one message once. Already sent, being sent or opted out: nothing is sent and the row says why.
+
+    Raises ``Message.DoesNotExist`` when the message (or its person, which takes it along) was deleted by another
+    request meanwhile.
+    """
+    try:
+        person = Person.objects.select_related("workspace").get(pk=message.person_id)
+    except Person.DoesNotExist:
+        raise Message.DoesNotExist(f"message {message.pk}: its person was deleted") from None
     message.person = person
     pending = Message.objects.filter(pk=message.pk, status__in=SENDABLE)
     if is_opted_out(person):
@@ -356,5 +363,14 @@ def send_message(message: Message, user: User | None) -> Message:
 
 
 def send_drafts(messages: Iterable[Message], user: User | None) -> list[Message]:
-    """Send each draft (or failed) message of ``messages``; the others are left as they are."""
-    return [send_message(m, user) for m in messages if m.status in SENDABLE]
+    """Send each draft (or failed) message of ``messages``; the others are left as they are, and one deleted
+    meanwhile is left out of the answer."""
+    tried = []
+    for message in messages:
+        if message.status not in SENDABLE:
+            continue
+        try:
+            tried.append(send_message(message, user))
+        except Message.DoesNotExist:
+            continue
+    return tried

@@ -1,9 +1,10 @@
 """The JSON API as served: the ninja API object with every area's router. The building blocks (auth, schemas,
 routing, pagination, inputs) are ``outsidein.api``'s, below the areas; composing the routers is the site's."""
 
+import logging
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
@@ -11,6 +12,8 @@ from outsidein.api.auth import ReadOnlyToken, TokenAuth
 from outsidein.api.common import validation_detail
 from outsidein.api.routing import Router
 from outsidein.workspaces.http import WorkspaceRequest
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Outside-In API",
@@ -34,6 +37,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_deleted_meanwhile(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    # A row found at the start of the request and deleted by another before it ended: to this client it is gone.
+    logger.warning("%s %s: a row went missing during the request: %s", request.method, request.path, exc)
+    return api.create_response(request, {"detail": "Not found: it was deleted a moment ago."}, status=404)
 
 
 @api.exception_handler(ReadOnlyToken)

@@ -98,7 +98,11 @@ def message_send(request: WorkspaceRequest, message_id: int) -> HttpResponse:
         flash.info(request, _outcome(message) if message.status != MessageStatus.SENT
                    else f"Already sent to {message.person}: it is not sent twice.")
     else:
-        _tell(request, [telling.send_message(message, request.user)])
+        try:
+            _tell(request, [telling.send_message(message, request.user)])
+        except Message.DoesNotExist:
+            flash.info(request, "That message was deleted a moment ago (with its person); nothing was sent.")
+            return redirect("message-list", ws=request.workspace.slug)
     return _back(request, message.get_absolute_url())
 
 
