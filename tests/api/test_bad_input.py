@@ -156,3 +156,21 @@ def test_a_challenge_of_centuries_is_a_422_naming_its_end(api):
     year = api.post("/challenges", {**body, "starts_on": "2026-01-05", "ends_on": "2027-01-03"})
     assert year.status_code == 201, year.content
     assert api.get(f"/challenges/{year.json()['id']}/leaderboard").json()["weeks"] == 52
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_deleted_by_another_request_between_the_checks_and_the_save_is_a_422_not_a_500(api, monkeypatch):
+    """The segment is found and checked, then another request deletes it before the account is written: the
+    database refuses, and the answer says so in words."""
+    segment = api.post("/segments", {"name": "Enterprise"}).json()
+    checked = Account.full_clean
+
+    def checked_then_deleted(self, *args, **kwargs):
+        checked(self, *args, **kwargs)
+        Segment.objects.filter(pk=segment["id"]).delete()
+
+    monkeypatch.setattr(Account, "full_clean", checked_then_deleted)
+    refused = api.post("/accounts", {"name": "Globex", "segment_id": segment["id"]})
+    assert refused.status_code == 422, refused.content
+    assert "at the same moment" in refused.json()["detail"] and "nothing was saved" in refused.json()["detail"]
+    assert not Account.objects.exists()

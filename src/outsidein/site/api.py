@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
@@ -44,6 +45,16 @@ def on_deleted_meanwhile(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpR
     # A row found at the start of the request and deleted by another before it ended: to this client it is gone.
     logger.warning("%s %s: a row went missing during the request: %s", request.method, request.path, exc)
     return api.create_response(request, {"detail": "Not found: it was deleted a moment ago."}, status=404)
+
+
+@api.exception_handler(IntegrityError)
+def on_clash(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # The checks passed, then another request changed the rows under this one (deleted a row it refers to, added
+    # the same thing): the database refused, so nothing of this request was saved, and saying so beats a 500.
+    logger.warning("%s %s: refused by the database: %s", request.method, request.path, exc, exc_info=exc)
+    return api.create_response(request, {"detail": "Another change made at the same moment clashed with this one "
+                                                   "(a row it refers to was deleted, or the same thing was added "
+                                                   "twice); nothing was saved. Try again."}, status=422)
 
 
 @api.exception_handler(ReadOnlyToken)
