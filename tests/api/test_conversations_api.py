@@ -157,3 +157,14 @@ def test_highlight_bad_input(api, other_api, account, error_locs):
     assert ["body", "payload", "competitor_id"] in error_locs(
         api.post(url, {"text": "x", "competitor_id": their_competitor["id"]}))
     assert Highlight.objects.count() == 0
+
+
+def test_a_conversation_sent_twice_with_its_client_id_is_created_once(api, account):
+    body = {"kind": "coffee", "account_id": account["id"], "notes": "Kept offline, sent twice", "client_id": "phone-42-abc"}
+    first = api.post("/conversations", body)
+    again = api.post("/conversations", {**body, "notes": "a retry of the same entry"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"] and again.json()["notes"] == "Kept offline, sent twice"
+    assert api.get("/conversations").json()["count"] == 1
+    refused = api.post("/conversations", {**body, "client_id": "no spaces allowed"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "client_id"

@@ -165,6 +165,28 @@ def test_search_costs_the_same_queries_for_10_and_2000_accounts(owner_client, wo
     assert queries_with(10) == queries_with(2000)
 
 
+def test_before_anything_is_typed_the_people_and_accounts_met_last_come_first(owner_client, owner, workspace):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    accounts = add_accounts(workspace, ["Abacus", "Globex", "Initech", "Zenith"])
+    people = [factories.person(workspace, name, account=a) for name, a in zip("ABCD", accounts, strict=True)]
+    now = timezone.now()
+    for days, index in [(9, 3), (2, 1), (30, 3)]:  # Zenith/D nine days ago (and before), Globex/B two
+        met = factories.conversation(workspace, members=[owner], account=accounts[index],
+                                     occurred_at=now - timedelta(days=days))
+        met.persons.set([people[index]])
+    other = make_user("someone@example.com", "Someone Else")
+    workspace_services.add_member(workspace, other, Role.MEMBER)
+    theirs = factories.conversation(workspace, members=[other], account=accounts[0], occurred_at=now)
+    theirs.persons.set([people[0]])  # someone else's coffee yesterday is not what this person met last
+    assert option_labels(search(owner_client, workspace, "accounts", "")) == ["Globex", "Zenith", "Abacus", "Initech"]
+    assert [label.split(" (")[0] for label in option_labels(search(owner_client, workspace, "persons", ""))] == [
+        "B", "D", "A", "C"]
+    assert option_labels(search(owner_client, workspace, "accounts", "a")) == ["Abacus"]  # typing: by name again
+
+
 def test_person_search_tells_two_people_of_the_same_name_apart(owner_client, workspace, other_workspace):
     acme = factories.account(workspace, "Acme Freight")
     initech = factories.account(workspace, "Initech")

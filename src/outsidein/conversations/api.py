@@ -11,6 +11,7 @@ from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.conversations import selectors, services
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind, Status
+from outsidein.conversations.quick_log import CLIENT_ID_RULE, save_once
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Competitor, Person
 from outsidein.workspaces.http import WorkspaceRequest
@@ -61,6 +62,9 @@ class ConversationIn(ModelInput, model=Conversation, fields=CONVERSATION_IN_FIEL
     member_ids: list[int] = Field([], description="Members present; default the token's user.")
     cancelled: bool = False  # sets the status, which is not written directly
     highlights: list[HighlightIn] = []
+    client_id: str = Field("", max_length=64, description=(
+        f"Made by the client for this entry: {CLIENT_ID_RULE} Sent again (after a lost answer, or from a phone "
+        "that was offline) it creates nothing and answers 200 with the conversation it made the first time."))
 
 
 class ConversationPatch(ModelInput, model=Conversation, fields=[*CONVERSATION_FIELDS, "cancelled"],
@@ -125,11 +129,12 @@ def read_conversation(request: WorkspaceRequest, conversation_id: int):
     return _reload(request, conversation_id)
 
 
-@router.post("/conversations", response={201: ConversationOut}, tags=["conversations"],
-             summary="Plan or log a conversation (with highlights)")
+@router.post("/conversations", response={201: ConversationOut, 200: ConversationOut}, tags=["conversations"],
+             summary="Plan or log a conversation (with highlights), once per client_id")
 def create_conversation(request: WorkspaceRequest, payload: ConversationIn):
     body = payload.model_dump()
     highlights = body.pop("highlights")
+    client_id = body.pop("client_id")
     data, related = _conversation_args(request.workspace, body)
     if data.get("led_by") is None:
         data.pop("led_by", None)  # not named: the service's default (the token's user) applies
@@ -140,11 +145,11 @@ def create_conversation(request: WorkspaceRequest, payload: ConversationIn):
         except services.ValidationError as exc:
             raise services.ValidationError({f"highlights.{index}.{k}": v for k, v in exc.message_dict.items()}) from exc
         highlight_args.append(h)
-    conversation = services.save_conversation(
+    conversation, new = save_once(request.workspace, client_id, lambda: services.save_conversation(
         request.workspace, request.user, data, persons=related["persons"],
         members=related["members"] or None, highlights=highlight_args,
-    )
-    return 201, _reload(request, conversation.pk)
+    ))
+    return 201 if new else 200, _reload(request, conversation.pk)
 
 
 @router.patch("/conversations/{conversation_id}", response=ConversationOut, tags=["conversations"])

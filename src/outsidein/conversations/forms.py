@@ -2,10 +2,11 @@ from django import forms
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
+from outsidein.conversations.quick_log import CLIENT_ID, CLIENT_ID_RULE
 from outsidein.core.forms import WorkspaceModelForm, choice_field, label_choices, members_of
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
-from outsidein.customers.models import Account, Person, Segment
+from outsidein.customers.models import Account, Person, PersonRole, Segment
 from outsidein.workspaces.models import Workspace
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,11 +43,17 @@ class ConversationForm(WorkspaceModelForm):
 
 
 class QuickLogForm(forms.Form):
-    """The under-a-minute form: kind, who, one line. Everything else defaults."""
+    """The under-a-minute form: kind, who, one line. Everything else defaults; someone new is typed in place."""
 
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.COFFEE)
     account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False)
     person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    new_person = forms.CharField(label="Name", max_length=150, required=False,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}))
+    new_person_role = forms.ChoiceField(label="Role", choices=PersonRole.choices, initial=PersonRole.END_USER,
+                                        required=False)
+    new_account = forms.CharField(label="New account", max_length=200, required=False,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}))
     occurred_at = forms.DateTimeField(label="When", widget=DATETIME_WIDGET, required=False)
     notes = forms.CharField(label="What did you learn?", max_length=2000,
                             widget=forms.TextInput(attrs={"placeholder": "One line is enough"}))
@@ -54,6 +61,8 @@ class QuickLogForm(forms.Form):
                                        required=False)
     highlight_text = forms.CharField(label="Quote or observation", required=False, max_length=2000,
                                      widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Their words, verbatim"}))
+    # Made by the page's script (a retry or an entry kept offline sends the same one): see quick_log.save_once.
+    client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,12 +72,25 @@ class QuickLogForm(forms.Form):
         use_picker(self.fields["account"], "account", workspace)
         use_picker(self.fields["person"], "person", workspace)
 
+    def clean_client_id(self) -> str:
+        value = (self.cleaned_data.get("client_id") or "").strip()
+        if value and not CLIENT_ID.fullmatch(value):
+            raise forms.ValidationError(CLIENT_ID_RULE)
+        return value
+
     def clean(self):
         data = super().clean()
-        if not data.get("account") and not data.get("person"):
-            self.add_error("account", "Name the account or the person you met.")
+        data["new_person"] = " ".join((data.get("new_person") or "").split())
+        data["new_account"] = " ".join((data.get("new_account") or "").split())
+        if data["new_person"] and data.get("person"):
+            self.add_error("new_person", f"{data['person']} is chosen above: clear that choice to add someone new.")
+        if data["new_account"] and data.get("account"):
+            self.add_error("new_account", f"{data['account']} is chosen above: clear that choice to add a new "
+                                          "account.")
+        if not any(data.get(name) for name in ("account", "person", "new_person", "new_account")):
+            self.add_error("account", "Name the account or the person you met (or add someone new below).")
         person = data.get("person")
-        if person and not data.get("account"):
+        if person and not data.get("account") and not data["new_account"]:
             data["account"] = person.account
         if not data.get("occurred_at"):
             data["occurred_at"] = timezone.now()

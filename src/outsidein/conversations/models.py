@@ -60,9 +60,19 @@ class Conversation(WorkspaceOwned):
     # Notes and highlights folded into one column, kept by the services, indexed for full-text search
     # by SQLite FTS5 or a PostgreSQL GIN index (see migrations and selectors.search).
     search_text = models.TextField(blank=True, editable=False)
+    # Made by the phone that logged it (a quick log kept offline and sent later, an API client retrying): the
+    # same id sent again finds this conversation instead of logging it twice.
+    # Null when there is none (NULLs never clash in a unique index); nullable also lets SQLite add the column in
+    # place, where a NOT NULL one would rebuild the table and drop its search triggers.
+    client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        constraints = [
+            # Partial, so it is an index (a table constraint would make SQLite rebuild the table too).
+            models.UniqueConstraint(fields=["workspace", "client_id"], condition=models.Q(client_id__isnull=False),
+                                    name="conversation_client_id_once"),
+        ]
         indexes = [
             # The list's order, id included, so a page is read from the index and stops at LIMIT.
             models.Index(fields=["workspace", "-occurred_at", "-id"], name="conversation_list_order"),

@@ -163,3 +163,14 @@ def account_section(account) -> dict:
     """The account page's conversations and highlights (the page is the customers area's: ``add_account_section``)."""
     return {"conversations": conversation_list(account.workspace, account_id=account.pk)[:50],
             "highlights": highlight_list(account.workspace, account_id=account.pk)[:50]}
+
+
+def meetings_to_log(workspace: Workspace, user, now: datetime | None = None, *, limit: int = 5) -> list[Conversation]:
+    """Their meetings without notes, from three days back to twelve hours ahead, newest first: the quick log offers
+    them before a blank form, so a planned coffee gets its notes instead of being logged a second time."""
+    now = now or timezone.now()
+    return list(scoped(Conversation, workspace)
+                .filter(members=user, notes="", occurred_at__gte=now - timedelta(days=3),
+                        occurred_at__lte=now + timedelta(hours=12))
+                .exclude(status=Status.CANCELLED)
+                .select_related("account").prefetch_related("persons").order_by("-occurred_at", "-id")[:limit])

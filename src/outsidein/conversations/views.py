@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from outsidein.conversations import forms, selectors, services
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind
+from outsidein.conversations.quick_log import quick_log as log_entry
 from outsidein.conversations.signals import conversation_viewed
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.pagination import CappedPaginator
@@ -27,21 +28,20 @@ def conversation_list(request: WorkspaceRequest):
 @login_required
 def quick_log(request: WorkspaceRequest):
     form = forms.QuickLogForm(request.POST or None, workspace=request.workspace)
+    outcome = {"new": True}
 
     def save(d: dict) -> Conversation:
-        highlights = []
-        if d.get("highlight_text"):
-            highlights.append({"kind": d.get("highlight_kind") or "quote", "text": d["highlight_text"],
-                               "person": d.get("person")})
-        return services.save_conversation(
-            request.workspace, request.user,
-            {"kind": d["kind"], "account": d.get("account"), "occurred_at": d["occurred_at"], "notes": d["notes"]},
-            persons=[d["person"]] if d.get("person") else None,
-            highlights=highlights,
-        )
+        conversation, outcome["new"] = log_entry(request.workspace, request.user, d,
+                                                 client_id=d.get("client_id", ""))
+        return conversation
+
+    def message(conversation: Conversation) -> str:
+        if not outcome["new"]:
+            return "Already logged: this entry had been sent before, so nothing was added."
+        return "Conversation logged. Thank you for getting out of the building."
 
     return form_page(request, form, save, "conversations/quick_log.html",
-                     message="Conversation logged. Thank you for getting out of the building.")
+                     lambda: {"to_log": selectors.meetings_to_log(request.workspace, request.user)}, message=message)
 
 
 def _conversation_form(request: WorkspaceRequest, conversation=None):

@@ -193,6 +193,12 @@ def search_by_name(queryset: models.QuerySet[Any], query: str, *, field: str = "
     return (found + list(contains[:limit]))[:limit]
 
 
+def recent_first(recent: Sequence[Any], by_name: Sequence[Any], *, limit: int = PICKER_LIMIT) -> list[Any]:
+    """Before anything is typed: the rows the person used last, then the rest by name, each once."""
+    seen = {row.pk for row in recent}
+    return [*recent, *(row for row in by_name if row.pk not in seen)][:limit]
+
+
 def render_options(request: HttpRequest, options: Iterable[PickerOption], *, kind: str) -> HttpResponse:
     """The listbox rows for a search, or the "no match" line."""
     rows: Sequence[PickerOption] = list(options)

@@ -95,12 +95,12 @@ def import_progress(request: WorkspaceRequest, import_id: int, kind: str):
 @login_required
 def account_search(request: WorkspaceRequest):
     """The options of an account picker for what has been typed (htmx)."""
-    return render_options(request, selectors.search_accounts(request.workspace, request.GET.get("q", "")),
+    return render_options(request, selectors.search_accounts(request.workspace, request.GET.get("q", ""), request.user),
                           kind="account")
 
 
 @login_required
 def person_search(request: WorkspaceRequest):
     """The options of a person picker for what has been typed (htmx)."""
-    return render_options(request, selectors.search_persons(request.workspace, request.GET.get("q", "")),
+    return render_options(request, selectors.search_persons(request.workspace, request.GET.get("q", ""), request.user),
                           kind="person")
