@@ -37,11 +37,21 @@ def test_words_beyond_the_model_s_length_are_cut_not_refused():
 def test_the_model_graph_is_built_once_and_read_back(tmp_path, settings):
     settings.DATA_DIR = tmp_path
     source = runtime.model_dir()
-    built = runtime._built_model(source)
+    built = runtime._built_model(source, runtime.tokenizer_for(source))
     assert built.parent == tmp_path / "models" and built.stat().st_size > 10_000_000
     stamp = built.stat().st_mtime_ns
-    assert runtime._built_model(source) == built and built.stat().st_mtime_ns == stamp
+    assert runtime._built_model(source, runtime.tokenizer_for(source)) == built and built.stat().st_mtime_ns == stamp
     assert sorted(p.name for p in built.parent.iterdir()) == [built.name]  # no half-written files left
+
+
+def test_calibration_texts_are_padded_to_their_batch_not_to_the_tokenizer_file_s_128():
+    """The 8-bit scales are measured on real tokens only: padding counted as text would skew them."""
+    from outsidein.core.embeddings import quantised
+
+    batch = next(quantised._batches(runtime.tokenizer_for(runtime.model_dir())))
+    lengths = batch["attention_mask"].sum(axis=1)
+    assert batch["input_ids"].shape[1] == lengths.max() < 128 and lengths.min() < lengths.max()
+    assert np.all((batch["input_ids"] != 0) == (batch["attention_mask"] == 1))
 
 
 def test_without_the_model_package_it_says_so_and_what_to_install(monkeypatch):

@@ -5,9 +5,10 @@ hold most of the arithmetic and quantise well; the attention output, the second 
 is GELU's long-tailed output) and the attention scores stay in 32-bit floats. Activation scales are
 measured once, on ``calibration.txt`` (400 customer sentences of the project's own), and written into the graph,
 so a text's vector never depends on the texts encoded beside it, which 8-bit *dynamic* quantisation (scales per
-batch) could not promise. Measured against the 32-bit graph on 3,000 banking77 texts: vectors at cosine 0.995
-on average (0.983 at worst), encoding about a fifth faster; quantising every product instead put vectors at
-0.95 on average (0.86 at worst).
+batch) could not promise. The calibration texts are padded as the encoder pads a batch (to its longest text, the
+padding masked), so the scales are measured on real tokens only. Measured against the 32-bit graph on 3,000
+banking77 texts: vectors at cosine 0.995 on average (0.978 at worst), encoding about a fifth faster (8.6 s
+against 10.1 s); quantising every product instead put vectors at 0.95 on average (0.86 at worst).
 """
 
 from __future__ import annotations
@@ -25,17 +26,12 @@ CALIBRATION_BATCH = 32
 
 
 def _batches(tokenizer: Any) -> Iterator[dict[str, np.ndarray]]:
+    from outsidein.core.embeddings.runtime import padded
+
     texts = [line for line in CALIBRATION.read_text(encoding="utf-8").splitlines() if line.strip()]
     ids = [encoding.ids for encoding in tokenizer.encode_batch(texts)]
     for start in range(0, len(ids), CALIBRATION_BATCH):
-        rows = ids[start:start + CALIBRATION_BATCH]
-        longest = max(len(row) for row in rows)
-        tokens = np.zeros((len(rows), longest), dtype=np.int64)
-        mask = np.zeros_like(tokens)
-        for line, row in enumerate(rows):
-            tokens[line, :len(row)] = row
-            mask[line, :len(row)] = 1
-        yield {"input_ids": tokens, "attention_mask": mask}
+        yield padded(ids[start:start + CALIBRATION_BATCH])
 
 
 def quantise(model: Any, target: Path, tokenizer: Any) -> None:

@@ -21,7 +21,7 @@ MAX_TOKENS = 256
 # Measured on two cores: 64 texts a batch ran fastest (bigger batches pad more and spill the cache).
 BATCH_SIZE = 64
 # The file name says what it holds, so a new package version or graph is built anew instead of read stale.
-GRAPH_VERSION = 2
+GRAPH_VERSION = 3
 
 # Texts in, one vector per text out (a row each).
 Encoder = Callable[[list[str]], NDArray[np.floating]]
@@ -68,21 +68,40 @@ def write_in_place(target: Path, write: Callable[[Path], None]) -> None:
         partial.unlink(missing_ok=True)
 
 
-def _built_model(source: Path) -> Path:
+def tokenizer_for(source: Path) -> Any:
+    """The packaged tokenizer, unpadded (its file pads to 128 tokens; ``padded`` pads each batch to its longest
+    text instead) and truncated to what the encoder reads."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return tokenizer
+
+
+def padded(rows: Sequence[Sequence[int]]) -> dict[str, NDArray[np.int64]]:
+    """Token ids of one batch as the encoder's inputs: zeros after each text, masked out."""
+    longest = max(len(row) for row in rows)
+    tokens = np.zeros((len(rows), longest), dtype=np.int64)
+    mask = np.zeros_like(tokens)
+    for line, row in enumerate(rows):
+        tokens[line, :len(row)] = row
+        mask[line, :len(row)] = 1
+    return {"input_ids": tokens, "attention_mask": mask}
+
+
+def _built_model(source: Path, tokenizer: Any) -> Path:
     """The encoder's ONNX graph, written from the packaged weights on first use and kept in the data directory,
-    its main matrix products in 8-bit integers with fixed scales (``quantised``)."""
+    its main matrix products in 8-bit integers with fixed scales (``quantised``, calibrated through
+    ``tokenizer``)."""
     from importlib.metadata import version
 
     target = models_dir() / f"{MODEL_NAME}-{version(PACKAGE.replace('_', '-'))}-g{GRAPH_VERSION}.onnx"
     if target.is_file():
         return target
-    from tokenizers import Tokenizer
-
     from outsidein.core.embeddings.graph import build_encoder_graph
     from outsidein.core.embeddings.quantised import quantise
 
-    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-    tokenizer.enable_truncation(MAX_TOKENS)
     write_in_place(target, lambda partial: quantise(build_encoder_graph(source), partial, tokenizer))
     return target
 
@@ -90,15 +109,12 @@ def _built_model(source: Path) -> Path:
 class SentenceEncoder:
     def __init__(self, source: Path) -> None:
         import onnxruntime
-        from tokenizers import Tokenizer
 
+        self.tokenizer: Any = tokenizer_for(source)
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # no warnings about the graph on every start
-        self.session = onnxruntime.InferenceSession(str(_built_model(source)), options,
+        self.session = onnxruntime.InferenceSession(str(_built_model(source, self.tokenizer)), options,
                                                     providers=["CPUExecutionProvider"])
-        self.tokenizer: Any = Tokenizer.from_file(str(source / "tokenizer.json"))
-        self.tokenizer.no_padding()  # batches are padded here, to their own longest text
-        self.tokenizer.enable_truncation(MAX_TOKENS)
 
     def encode(self, texts: Sequence[str], *, batch_size: int = BATCH_SIZE,
                progress: Progress | None = None) -> NDArray[np.float32]:
@@ -111,13 +127,7 @@ class SentenceEncoder:
         order = np.argsort([len(row) for row in ids], kind="stable")
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            longest = max(len(ids[r]) for r in rows)
-            tokens = np.zeros((len(rows), longest), dtype=np.int64)
-            mask = np.zeros((len(rows), longest), dtype=np.int64)
-            for line, r in enumerate(rows):
-                tokens[line, :len(ids[r])] = ids[r]
-                mask[line, :len(ids[r])] = 1
-            vectors[rows] = self.session.run(None, {"input_ids": tokens, "attention_mask": mask})[0]
+            vectors[rows] = self.session.run(None, padded([ids[r] for r in rows]))[0]
             if progress:
                 progress(min(start + batch_size, len(order)), len(order))
         result: NDArray[np.float32] = vectors[inverse.reshape(-1)]
