@@ -47,6 +47,17 @@ def test_a_refused_write_says_why_in_the_product_s_words(viewer, workspace):
     assert "403 Forbidden" not in body
 
 
+def test_a_refused_write_keeps_what_was_typed_but_not_tokens_or_ids(viewer, workspace, account):
+    response = client_for(viewer).post(reverse("conversation-log", kwargs={"ws": workspace.slug}), {
+        "kind": "coffee", "account": account.pk, "notes": "They re-key <every> order by hand",
+        "highlight_text": "We print labels twice", "client_id": "abcdef123456", "password": "hunter22"})
+    assert response.status_code == 403
+    body = page(response)
+    assert "What you typed, kept here so it is not lost" in body
+    assert "Notes: They re-key &lt;every&gt; order by hand" in body and "Highlight text: We print labels twice" in body
+    assert "abcdef123456" not in body and "hunter22" not in body and f"Account: {account.pk}" not in body
+
+
 def test_opening_a_form_only_address_explains_itself_and_keeps_allow(owner_client, owner, workspace):
     membership = owner.memberships.get(workspace=workspace)
     response = owner_client.get(reverse("member-role", kwargs={"ws": workspace.slug, "membership_id": membership.pk}))

@@ -38,7 +38,7 @@ def test_log_a_coffee_on_a_phone_and_find_it_by_search(page: Page, login, screen
     page.get_by_role("button", name="+ Log", exact=True).click()
     expect(page.get_by_role("heading", name="Log a conversation")).to_be_visible()
     expect(page.get_by_label("Kind")).to_have_value("coffee")
-    page.get_by_label("Account").fill("kes")
+    page.get_by_label("Account", exact=True).fill("kes")
     page.get_by_role("option", name="Kestrel Retail").click()
     page.get_by_label("What did you learn?").fill("Ops team keys manifests twice; wants the portal to keep counts.")
     page.get_by_label("Quote or observation").fill(HIGHLIGHT)
@@ -77,13 +77,13 @@ def test_quick_log_shows_what_is_missing_next_to_the_field(page: Page, login, sc
     page.get_by_label("Quote or observation").fill(HIGHLIGHT)
     page.get_by_role("button", name="Log it").click()
 
-    expect(page.locator("#field-account .errorlist")).to_have_text("Name the account or the person you met.")
+    expect(page.locator("#field-account .errorlist")).to_have_text("Name the account or the person you met (or add someone new below).")
     expect(page.locator("#field-notes .errorlist")).to_have_text("This field is required.")
     # Nothing typed is lost.
     expect(page.get_by_label("Quote or observation")).to_have_value(HIGHLIGHT)
     screenshot("errors")
 
-    page.get_by_label("Account").fill("Quay")
+    page.get_by_label("Account", exact=True).fill("Quay")
     page.get_by_role("option", name="Quayside Foods").click()
     page.get_by_label("What did you learn?").fill("They print every proof of delivery.")
     page.get_by_role("button", name="Log it").click()

@@ -71,12 +71,35 @@ def _home(ws: Workspace | None) -> str:
     return reverse("workspace-home", kwargs={"ws": ws.slug}) if ws is not None else "/"
 
 
+# Posted fields that are no one's typing: the form's token, secrets, the quick log's client id.
+_NOT_TYPED = re.compile(r"csrfmiddlewaretoken|client_id|.*(password|secret|token).*", re.IGNORECASE)
+_CHOICE = re.compile(r"\d+|[a-z]+(_[a-z]+)*")
+
+
+def typed_in(request: HttpRequest) -> str:
+    """What the person wrote in a refused form, one field a paragraph, so a refusal never loses their words.
+
+    Ids and codes (what a picker, a list or a choice posts: "42", "end_user") are left out: they are choices, not
+    typing, and mean nothing read back.
+    """
+    if request.method != "POST":
+        return ""
+    parts = []
+    for name, values in request.POST.lists():
+        if _NOT_TYPED.fullmatch(name):
+            continue
+        words = [v.strip() for v in values if v.strip() and not _CHOICE.fullmatch(v.strip())]
+        if words:
+            parts.append(f"{name.replace('_', ' ').capitalize()}: {' / '.join(words)}")
+    return "\n\n".join(parts)[:20_000]
+
+
 def error_page(request: HttpRequest, status: int, title: str, message: str, hint: str = "") -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": message}, status=status)
     ws = _workspace(request)
     context = {"status": status, "title": title, "message": message, "hint": hint,
-               "back": _same_site_referer(request), "home": _home(ws), "ws": ws}
+               "back": _same_site_referer(request), "home": _home(ws), "ws": ws, "typed": typed_in(request)}
     return HttpResponse(render_to_string("errors/page.html", context, request=request), status=status)
 
 

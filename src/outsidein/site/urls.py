@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, include, path
 
-from outsidein.site import errors
+from outsidein.site import app_shell, errors
 from outsidein.site import views as site_views
 from outsidein.site.api import api
 from outsidein.workspaces import views as workspace_views
@@ -27,6 +27,8 @@ workspace_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("manifest.webmanifest", app_shell.manifest, name="web-manifest"),
+    path("sw.js", app_shell.service_worker, name="service-worker"),
     path("login/", workspace_views.EmailLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("workspaces/", workspace_views.workspace_list, name="workspace-list"),

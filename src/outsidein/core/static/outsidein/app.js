@@ -126,3 +126,207 @@ document.addEventListener("focusout", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.matches("[data-picker] [role=combobox]")) event.stopPropagation();
 }, true);
+
+// --- Offline (site/app_shell.py) ---------------------------------------------------------------------------
+// The service worker keeps the quick log page; this keeps what is logged there while offline (IndexedDB) and
+// sends each entry when the connection returns. Every entry has a client id, so one sent twice (a lost answer,
+// two tabs coming back online) is logged once.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});  // plain http on a LAN address: no offline, no harm
+}
+
+const kept = {
+  open() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open("outsidein", 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("entries", { keyPath: "client_id" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  },
+  async run(mode, work) {
+    const db = await kept.open();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction("entries", mode), store = tx.objectStore("entries");
+      let result;
+      Promise.resolve(work(store)).then((r) => { result = r; });
+      tx.oncomplete = () => { db.close(); resolve(result); };
+      tx.onerror = () => { db.close(); reject(tx.error); };
+    });
+  },
+  put(entry) { return kept.run("readwrite", (store) => { store.put(entry); }); },
+  remove(id) { return kept.run("readwrite", (store) => { store.delete(id); }); },
+  all() {
+    return kept.run("readonly", (store) => new Promise((resolve) => {
+      const request = store.getAll();
+      request.onsuccess = () => resolve(request.result);
+    }));
+  },
+};
+
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
+
+// Only the signed-in person's entries: a shared phone never sends one person's notes as another's.
+async function mine() {
+  const user = document.body.dataset.user;
+  return user ? (await kept.all()).filter((e) => e.user === user) : [];
+}
+
+async function showKept() {
+  const box = document.getElementById("kept-entries");
+  if (!box || !window.indexedDB) return;
+  const entries = await mine();
+  box.replaceChildren();
+  box.hidden = entries.length === 0;
+  if (!entries.length) return;
+  const waiting = entries.filter((e) => !e.error);
+  const line = document.createElement("p");
+  line.textContent = waiting.length
+    ? `${plural(waiting.length, "conversation is", "conversations are")} kept on this phone, to be sent when you are back online.`
+    : "";
+  if (waiting.length) box.append(line);
+  entries.filter((e) => e.error).forEach((entry) => {
+    const p = document.createElement("p"), open = document.createElement("button");
+    p.textContent = `Not sent: “${entry.fields.notes || "an entry"}”: ${entry.error} `;
+    Object.assign(open, { type: "button", className: "linklike", textContent: "Open it to fix" });
+    open.dataset.openKept = entry.client_id;
+    p.append(open);
+    box.append(p);
+  });
+  if (waiting.length && navigator.onLine) {
+    const send = document.createElement("button");
+    Object.assign(send, { type: "button", className: "secondary", textContent: "Send now" });
+    send.dataset.sendKept = "";
+    box.append(send);
+  }
+}
+
+function formFields(form) {
+  const fields = {};
+  for (const [name, value] of new FormData(form)) {
+    if (name !== "csrfmiddlewaretoken" && name !== "q") fields[name] = value;
+  }
+  return fields;
+}
+
+async function keepEntry(form) {
+  const fields = formFields(form), labels = {};
+  form.querySelectorAll("[data-picker]:not([data-multiple])").forEach((root) => {
+    labels[root.dataset.name] = picker.parts(root).input.value;
+  });
+  const url = new URL(form.action || location.href, location.href).pathname;
+  await kept.put({ client_id: fields.client_id, url, fields, labels, user: document.body.dataset.user,
+                   saved_at: Date.now() });
+  form.reset();
+  form.querySelectorAll("[data-picker-value]").forEach((v) => { v.value = ""; });
+  form.querySelectorAll("[role=combobox]").forEach((i) => { i.value = ""; i.dataset.chosenLabel = ""; });
+  form.querySelectorAll("details").forEach((d) => { d.open = false; });  // as a freshly opened form
+  form.querySelector("[name=client_id]").value = newClientId();
+  await showKept();
+}
+
+let sending = false;
+async function sendKept() {
+  if (sending || !navigator.onLine || !window.indexedDB) return;
+  sending = true;
+  try {
+    for (const entry of await mine()) {
+      if (entry.error) continue;
+      // A fresh form token first: the one in the kept page may be older than this sign-in.
+      const page = await fetch(entry.url, { credentials: "same-origin" });
+      if (page.redirected && new URL(page.url).pathname.startsWith("/login")) {
+        await kept.put({ ...entry, error: "you were signed out: sign in, then send it again." });
+        continue;
+      }
+      const token = (await page.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
+      const body = new FormData();
+      Object.entries(entry.fields).forEach(([name, value]) => body.append(name, value));
+      if (token) body.append("csrfmiddlewaretoken", token[1]);
+      const response = await fetch(entry.url, { method: "POST", body, credentials: "same-origin" });
+      if (response.redirected && response.ok) {
+        await kept.remove(entry.client_id);
+      } else {
+        // Refused (a field no longer valid, a role that cannot write): kept, with the server's own words.
+        const html = new DOMParser().parseFromString(await response.text(), "text/html");
+        const why = [...html.querySelectorAll(".field-error .errorlist li, .flash.error p, .error-page h1 + p")]
+          .map((e) => e.textContent.trim()).filter(Boolean);
+        await kept.put({ ...entry, error: why.join(" ") || `the server answered ${response.status}.` });
+      }
+    }
+  } catch (error) {
+    // The connection went again: what is left stays kept for the next time.
+  } finally {
+    sending = false;
+    await showKept();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-keep-offline]");
+  if (form) {
+    const id = form.querySelector("[name=client_id]");
+    if (id && !id.value) id.value = newClientId();
+    form.addEventListener("submit", (event) => {
+      if (navigator.onLine || !window.indexedDB) return;  // online: the form posts as any other
+      event.preventDefault();
+      keepEntry(form);
+    });
+  }
+  // Keep this workspace's quick log on the phone for the next time there is no signal.
+  const log = document.querySelector("a.log-button");
+  if (log && window.caches && navigator.onLine) {
+    caches.open("pages").then(async (cache) => {
+      if (await cache.match(log.href)) return;
+      const response = await fetch(log.href, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(log.href, response);
+    }).catch(() => {});
+  }
+  showKept().then(sendKept).catch(() => {});
+});
+window.addEventListener("online", () => { showKept().then(sendKept); });
+window.addEventListener("offline", () => { showKept(); });
+// Signing out takes the kept pages (names of customers among them) off the phone; unsent entries stay, for the
+// same person's next sign-in.
+document.addEventListener("submit", (event) => {
+  if (window.caches && event.target.matches("form[action='/logout/']")) caches.delete("pages");
+});
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.caches && !document.body.dataset.user) caches.delete("pages");  // signed out (or timed out)
+});
+document.addEventListener("click", async (event) => {
+  if (event.target.closest("[data-send-kept]")) sendKept();
+  const open = event.target.closest("[data-open-kept]");
+  if (!open) return;
+  const entry = (await mine()).find((e) => e.client_id === open.dataset.openKept);
+  if (!entry) return;
+  if (location.pathname !== entry.url) { location.href = `${entry.url}#kept-${entry.client_id}`; return; }
+  fillFromKept(entry);
+});
+
+async function fillFromKept(entry) {
+  const form = document.querySelector("form[data-keep-offline]");
+  if (!form) return;
+  Object.entries(entry.fields).forEach(([name, value]) => {
+    const field = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (field) field.value = value;
+  });
+  Object.entries(entry.labels || {}).forEach(([name, label]) => {
+    const root = form.querySelector(`[data-picker][data-name="${CSS.escape(name)}"]`);
+    if (root) { const { input } = picker.parts(root); input.value = input.dataset.chosenLabel = label; }
+  });
+  if (entry.fields.new_person || entry.fields.new_account) form.querySelector("details.someone-new").open = true;
+  await kept.remove(entry.client_id);  // it is in the form now; sending the form sends it
+  await showKept();
+  form.querySelector("[name=notes]").focus();
+}
+document.addEventListener("DOMContentLoaded", async () => {
+  const wanted = location.hash.startsWith("#kept-") && location.hash.slice(6);
+  if (!wanted || !window.indexedDB) return;
+  const entry = (await mine()).find((e) => e.client_id === wanted);
+  if (entry) fillFromKept(entry);
+});
