@@ -104,6 +104,19 @@ def test_a_leader_without_contact_for_30_days_shows_on_the_team_page(workspace, 
     assert "<svg" in body and "team median" in body
 
 
+def test_the_viewer_s_own_bar_is_picked_out_in_a_colour_that_does_not_mean_worse(workspace, owner, leader):
+    """Top of the team, and red while the page says red means worse: the own bar is indigo, whatever the rank."""
+    from outsidein.core.charts import CHOSEN, TONES
+
+    now = timezone.now()
+    for days in (1, 2, 3):
+        logged(workspace, now - timedelta(days=days), [owner])
+    logged(workspace, now - timedelta(days=4), [leader])
+    body = client_for(owner).get(f"/w/{workspace.slug}/pulse/").content.decode()
+    chart = body[body.index("<svg"):body.index("</svg>")]
+    assert chart.count(f"fill='{CHOSEN}'") == 1 and TONES["bad"] not in chart
+
+
 def test_host_request_accepted_becomes_a_planned_conversation_for_both(workspace, owner, member, market,
                                                                        django_capture_on_commit_callbacks):
     when = timezone.now() + timedelta(days=5)

@@ -100,3 +100,20 @@ def test_only_leaders_who_did_not_opt_out_receive_it(smtp_inbox, team, workspace
     workspace.memberships.filter(user=member).update(role=Role.LEADER)
     sent = [r.email for r in send_weekly_digests(NOW) if r.outcome == "sent"]
     assert sorted(sent) == sorted([owner.email, member.email])
+
+
+def test_the_web_preview_shows_this_week_s_digest_and_sends_nothing(smtp_inbox, team, workspace, owner, member,
+                                                                    monkeypatch):
+    from django.utils import timezone
+    from factories import client_for
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)  # the Monday the figures above are for
+    html = client_for(owner).get(f"/w/{workspace.slug}/pulse/digest/").content.decode()
+    assert "Your customer pulse, week 48: 3 first-hand customer conversations in 30 days" in html  # the subject
+    assert f"It goes to {owner.email} on Monday morning." in html
+    assert "Coffee Challenge" in html and "We lose a day every time a load is late" in html and "<svg" in html
+    assert "Site / home visit with Bolt Retail" in html
+    # A member does not receive it, and is told so beside what it would say to them.
+    as_member = client_for(member).get(f"/w/{workspace.slug}/pulse/digest/").content.decode()
+    assert "You do not receive it: it goes to owners and leaders." in as_member and "Hello Mia Member" in as_member
+    assert smtp_inbox.messages == [] and not DigestDelivery.objects.exists()

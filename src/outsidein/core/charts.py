@@ -14,6 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#0f766e", "#b45309", "#4338ca", "#be123c", "#15803d", "#7c3aed", "#0369a1", "#a16207"]
 MUTED = "#94a3b8"
+# The bar a chart picks out (the viewer's own): indigo, never red, which the pages' figures use for "worse".
+CHOSEN = PALETTE[2]
 GRID = "#e2e8f0"
 TEXT = "#334155"
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
@@ -72,7 +74,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", reference: flo
         y = 26 + i * row
         body.append(_text(left - 8, y + 14, bar.label[:26], anchor="end"))
         length = max(0.0, bar.value) * scale
-        colour = PALETTE[3] if bar.highlight else PALETTE[0]
+        colour = CHOSEN if bar.highlight else PALETTE[0]
         body.append(f"<rect x='{left}' y='{y + 3}' width='{_num(length)}' height='{row - 8}' rx='3' fill='{colour}'/>")
         body.append(_text(left + length + 6, y + 14, f"{_num(bar.value)}{unit} {bar.note}".strip()))
     if reference is not None:

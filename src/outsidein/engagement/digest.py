@@ -108,11 +108,24 @@ def recipients(workspace: Workspace):
 def build_digests(workspace: Workspace, now: datetime | None = None) -> list[Digest]:
     """The digest of every leader of the workspace who has not opted out (not yet rendered or sent)."""
     now = now or timezone.now()
-    week = iso_week(now)
     members = list(recipients(workspace))
     if not members:
         return []
     team = selectors.team_pulse(workspace, now)
+    return _digests(workspace, members, team, now)
+
+
+def preview_digest(membership: Membership, now: datetime | None = None) -> Digest:
+    """This week's digest of ``membership`` as it would go out, for the web preview: nothing is sent or logged,
+    and a member who does not receive it (not a leader, opted out) still sees what it would say."""
+    now = now or timezone.now()
+    team = selectors.team_pulse(membership.workspace, now, include=membership.user)
+    return _digests(membership.workspace, [membership], team, now)[0]
+
+
+def _digests(workspace: Workspace, members: list[Membership], team: selectors.TeamPulse,
+             now: datetime) -> list[Digest]:
+    week = iso_week(now)
     challenge = selectors.active_challenge(workspace, now)
     board = selectors.leaderboard(challenge, now) if challenge else None
     pulse_url = settings.SITE_URL + reverse("pulse", kwargs={"ws": workspace.slug})

@@ -5,6 +5,7 @@ from outsidein.engagement import views
 urlpatterns = [
     path("pulse/", views.pulse, name="pulse"),
     path("pulse/team/", views.pulse_team, name="pulse-team"),
+    path("pulse/digest/", views.digest_preview, name="digest-preview"),
     path("challenges/", views.challenge_list, name="challenge-list"),
     path("challenges/new/", views.challenge_create, name="challenge-create"),
     path("challenges/<int:challenge_id>/", views.challenge_detail, name="challenge-detail"),

@@ -17,7 +17,7 @@ from outsidein.core.scoping import get_scoped, scoped
 from outsidein.engagement import forms, sections, selectors, services
 from outsidein.engagement.calendar import build_feed
 from outsidein.engagement.charts import challenge_week_chart, pulse_chart
-from outsidein.engagement.digest import membership_from_token
+from outsidein.engagement.digest import membership_from_token, preview_digest
 from outsidein.engagement.models import CalendarFeed, Challenge, ChallengeParticipant, HostRequest, ParticipantStatus
 from outsidein.engagement.pulse import compare_with_team
 from outsidein.workspaces.http import WorkspaceRequest
@@ -41,6 +41,21 @@ def pulse(request: WorkspaceRequest):
         # What later areas add (the replies the viewer owes customers, the loop figures): engagement/sections.py.
         "sections": sections.shown(request.workspace, request.user, timezone.now()),
     })
+
+
+@login_required
+def digest_preview(request: WorkspaceRequest):
+    """The weekly digest as it would go out this week to the person looking: the same builder and the same body as
+    the e-mail, with nothing sent or logged."""
+    membership = request.membership
+    digest = preview_digest(membership)
+    if membership.role not in selectors.LEADER_ROLES:
+        receives = "You do not receive it: it goes to owners and leaders. This is what it would say to you."
+    elif not selectors.receives_digest(request.workspace, request.user):
+        receives = "You have unsubscribed from it: this is what it would say to you."
+    else:
+        receives = f"It goes to {request.user.email} on Monday morning."
+    return render(request, "engagement/digest_preview.html", {"d": digest, "receives": receives})
 
 
 @login_required
