@@ -4,6 +4,7 @@ from outsidein.core.forms import WorkspaceModelForm, choice_field
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
+from outsidein.initiatives import gate_rows
 from outsidein.initiatives.models import Initiative, MetricKind, Pilot, PilotDecision, Stage
 from outsidein.workspaces.models import Workspace
 
@@ -31,6 +32,47 @@ class MoveForm(forms.Form):
 class GateCriteriaForm(forms.Form):
     criteria = forms.JSONField(widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
                                help_text="One list of criteria per stage; stages left out keep the defaults.")
+
+
+class GateRowForm(forms.Form):
+    """One criterion of a stage gate as a row (gate_rows.Row): the labels are the table's column heads."""
+
+    # Blank first, so the empty rows under the criteria post nothing and are left out.
+    stage = forms.ChoiceField(label="To leave", required=False,
+                              choices=[("", "Stage…"), *((s.key, s.label) for s in gate_rows.GATED_STAGES)])
+    measure = forms.ChoiceField(label="Measure", required=False,
+                                choices=[("", "Measure…"), *((m.code, m.label) for m in gate_rows.MEASURES.values())])
+    threshold = forms.IntegerField(label="At least", min_value=0, max_value=10_000, required=False,
+                                   widget=forms.NumberInput(attrs={"inputmode": "numeric", "style": "width:6rem"}))
+    per_segment = forms.IntegerField(label="In each segment", min_value=1, max_value=10_000, required=False,
+                                     widget=forms.NumberInput(attrs={"inputmode": "numeric", "style": "width:6rem"}))
+    either = forms.BooleanField(label="Or the row above", required=False)
+    label = forms.CharField(label="Wording (optional)", max_length=200, required=False)
+    name = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    group = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    group_label = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("stage") and not data.get("measure"):
+            return data  # an empty row: left out
+        if not data.get("stage"):
+            self.add_error("stage", "Which stage does this criterion let an initiative leave?")
+        if not data.get("measure"):
+            self.add_error("measure", "Choose what is counted.")
+        measure = gate_rows.MEASURES.get(data.get("measure", ""))
+        if measure is not None and measure.threshold and data.get("threshold") is None:
+            self.add_error("threshold", "How many are needed? A whole number, 0 or more.")
+        if data.get("per_segment") is not None and not str(data.get("measure", "")).startswith("segments:"):
+            self.add_error("per_segment", "Only a measure of segments counts per segment: leave this empty.")
+        return data
+
+    def row(self) -> gate_rows.Row:
+        fields = {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
+        return gate_rows.Row(**fields)
+
+
+GateRowFormSet = forms.formset_factory(GateRowForm, extra=2, can_delete=True, max_num=60, validate_max=True)
 
 
 class PilotForm(WorkspaceModelForm):

@@ -224,3 +224,26 @@ def pilot_observations(pilot: Pilot) -> list[dict[str, Any]]:
              "period": period, "value": value}
             for account_id, period, value in pilot.measurements.values_list("account_id", "period", "value")
             if account_id in in_pilot or account_id in in_control]
+
+
+@dataclass(frozen=True)
+class GatePreview:
+    initiative: Initiative
+    now: gates.GateCheck
+    then: gates.GateCheck
+
+
+# Initiatives a gate preview checks: the most recently changed ones (each costs a few counting queries).
+PREVIEW_LIMIT = 30
+
+
+def gate_preview(workspace: Workspace, criteria: gates.GateCriteria) -> list[GatePreview]:
+    """Which initiatives may leave their stage under the workspace's criteria now, and under ``criteria``."""
+    current = gate_criteria(workspace)
+    shown = []
+    for initiative in (scoped(Initiative, workspace).exclude(stage=gates.STAGE_KEYS[-1])
+                       .order_by("-updated_at", "-pk")[:PREVIEW_LIMIT]):
+        facts, _ = initiative_facts(initiative)
+        shown.append(GatePreview(initiative, gates.check_exit(initiative.stage, facts, current),
+                                 gates.check_exit(initiative.stage, facts, criteria)))
+    return shown

@@ -4,6 +4,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseFormSet
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
-from outsidein.initiatives import forms, gates, selectors, services
+from outsidein.initiatives import forms, gate_rows, gates, selectors, services
 from outsidein.initiatives.models import FEEDBACK_METRICS, GateSettings, Initiative, Period, Pilot
 from outsidein.initiatives.pilot_report import pilot_report
 from outsidein.initiatives.pilot_verdict import verdict_for
@@ -122,22 +123,69 @@ def initiative_move(request: WorkspaceRequest, initiative_id: int):
 
 @login_required
 def gate_settings(request: WorkspaceRequest):
-    """The workspace's exit criteria as JSON (docs/evidence.md describes the format)."""
-    current = GateSettings.objects.filter(workspace=request.workspace).first()
-    shown = gates.criteria_to_json(selectors.gate_criteria(request.workspace))
-    form = forms.GateCriteriaForm(request.POST or None, initial={"criteria": shown})
+    """The workspace's exit criteria as rows (stage, measure, threshold) with a preview of who would pass; the
+    same criteria as JSON for those who want it (docs/evidence.md describes the format)."""
     if request.method == "POST" and not request.membership.can_admin:
         raise PermissionDenied("Only the workspace's owners change its stage gates.")
+    if "criteria" in request.POST:
+        return _gate_json(request)
+    criteria = selectors.gate_criteria(request.workspace)
+    # A formset is not one form, so this page is written out rather than core.crud.form_page.
+    # Posted rows carry every value: an initial list there would make the empty rows after them look changed.
+    rows = (forms.GateRowFormSet(request.POST, prefix="rows") if request.method == "POST" else
+            forms.GateRowFormSet(prefix="rows", initial=gate_rows.as_initial(gate_rows.rows_from_criteria(criteria))))
+    status, proposed = 200, criteria
+    if request.method == "POST":
+        proposed_json = _rows_to_criteria(rows)
+        if proposed_json is None:
+            status = 422
+        elif "preview" in request.POST:
+            proposed = gates.criteria_from_json(proposed_json)
+        else:
+            try:
+                services.save_gate_criteria(request.workspace, request.user, proposed_json)
+            except ValidationError as exc:
+                rows.non_form_errors().extend(exc.messages)  # shown above the rows
+                status = 422
+            else:
+                messages.success(request, "Saved the stage gates.")
+                return redirect("gate-settings", ws=request.workspace.slug)
+    return render(request, "initiatives/gates.html", {
+        "rows": rows, "json_form": forms.GateCriteriaForm(initial={"criteria": gates.criteria_to_json(criteria)}),
+        **_gate_context(request, criteria, proposed, previewing="preview" in request.POST and status == 200),
+    }, status=status)
 
-    def context() -> dict:
-        criteria = selectors.gate_criteria(request.workspace)
-        rows = [(stage, [r.title for r in criteria.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
-        return {"rows": rows, "customised": current is not None,
-                "defaults": json.dumps(gates.criteria_to_json(gates.DEFAULT_CRITERIA), indent=1)}
 
+def _rows_to_criteria(rows: BaseFormSet) -> dict | None:
+    """The criteria the posted rows make, or None with each problem next to its row."""
+    if not rows.is_valid():
+        return None
+    kept = [form for form in rows.forms if form.cleaned_data.get("measure") and not form.cleaned_data.get("DELETE")]
+    try:
+        return gate_rows.criteria_from_rows([form.row() for form in kept])
+    except gate_rows.RowError as exc:
+        kept[exc.index].add_error(None, str(exc))
+        return None
+
+
+def _gate_context(request: WorkspaceRequest, current: gates.GateCriteria, proposed: gates.GateCriteria, *,
+                  previewing: bool) -> dict:
+    summary = [(stage, [r.title for r in current.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
+    return {"summary": summary, "customised": GateSettings.objects.filter(workspace=request.workspace).exists(),
+            "previewing": previewing, "preview": selectors.gate_preview(request.workspace, proposed),
+            "defaults": json.dumps(gates.criteria_to_json(gates.DEFAULT_CRITERIA), indent=1)}
+
+
+def _gate_json(request: WorkspaceRequest):
+    criteria = selectors.gate_criteria(request.workspace)
+    form = forms.GateCriteriaForm(request.POST)
     return form_page(request, form,
                      lambda data: services.save_gate_criteria(request.workspace, request.user, data["criteria"]),
-                     "initiatives/gates.html", context, message="Saved the stage gates.",
+                     "initiatives/gates.html",
+                     lambda: {"rows": forms.GateRowFormSet(prefix="rows", initial=gate_rows.as_initial(
+                         gate_rows.rows_from_criteria(criteria))), "json_form": form,
+                              **_gate_context(request, criteria, criteria, previewing=False)},
+                     message="Saved the stage gates.",
                      success_url=reverse("gate-settings", kwargs={"ws": request.workspace.slug}))
 
 
