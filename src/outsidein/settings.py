@@ -140,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["outsidein.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -134,8 +134,8 @@ def test_confidence_stays_within_minus_one_and_one():
 def test_explanation_shows_the_formula_and_the_sources():
     text = "\n".join(confidence([ev(account=1), ev("refutes", account=2)]).explanation)
     assert "confidence = (" in text
-    assert "supporting: 1 piece(s) from 1 source(s)" in text
-    assert "refuting: 1 piece(s)" in text
+    assert "supporting: 1 piece from 1 source" in text
+    assert "refuting: 1 piece from" in text
 
 
 def test_unattributed_evidence_counts_as_one_source_unless_keyed():

@@ -96,6 +96,9 @@ FIGURES: tuple[tuple[str, str, str, bool], ...] = (
     ("settings_met", "Settings seen, 90 days (of 3)", "settings seen (of 3)", True),
     ("competitor_mentions", "Competitor mentions heard, 90 days", "competitor mentions heard", True),
 )
+# Tile words that follow the number and change with it ("1 day since", not "1 days since").
+SHORT_FOR_ONE = {"days_since_last": "day since the last first-hand", "segments_met": "segment met",
+                 "competitor_mentions": "competitor mention heard"}
 
 
 def days_between(earlier: datetime, later: datetime, tz: ZoneInfo) -> int:
@@ -193,6 +196,8 @@ def compare_with_team(pulse: Pulse, medians: dict[str, float | None]) -> list[Co
             better = (value > median) == higher_is_better
         elif key == "days_since_last" and value is None and median is not None:
             better = False  # never met a customer first-hand
+        if value == 1:
+            short = SHORT_FOR_ONE.get(key, short)
         rows.append(Comparison(key=key, label=label, short=short, value=value, median=median, better=better))
     return rows
 
