@@ -271,10 +271,15 @@ def quadrant_chart(dots: Sequence[Dot], *, title: str, x_label: str, y_label: st
 
 def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float]], *, title: str,
             width: int = 720, empty_label: str = "0") -> SafeString:
-    """A grid of cells whose colour deepens with the value (e.g. leaders × weeks of first-hand contact)."""
+    """A grid of cells whose colour deepens with the value (e.g. leaders × weeks of first-hand contact).
+
+    Each cell names its value on hover; a legend under the grid says what the shades mean, and the same figures
+    follow as a table that screen readers read and the eye does not see.
+    """
     left, top, cell_h = 150, 40, 22
     cell_w = max(12, (width - left - 10) / max(1, len(columns)))
-    height = top + len(rows) * cell_h + 10
+    grid_bottom = top + len(rows) * cell_h
+    height = grid_bottom + 40
     peak = max([v for row in values for v in row] + [1])
     body = [_text(0, 14, title, weight="bold")]
     step = max(1, len(columns) // 10)
@@ -285,13 +290,39 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
         y = top + i * cell_h
         body.append(_text(left - 6, y + 15, row[:22], anchor="end", size=11))
         for j, value in enumerate(values[i]):
-            opacity = 0.08 if value <= 0 else 0.25 + 0.75 * value / peak
-            colour = MUTED if value <= 0 else PALETTE[0]
             label = f"{row}, {columns[j]}: {_num(value) if value else empty_label}"
             body.append(f"<rect x='{_num(left + j * cell_w + 1)}' y='{y + 1}' width='{_num(cell_w - 2)}' "
-                        f"height='{cell_h - 2}' rx='2' fill='{colour}' fill-opacity='{opacity:.2f}'>"
-                        f"<title>{escape(label)}</title></rect>")
-    return _svg(int(width), int(height), body, title)
+                        f"height='{cell_h - 2}' rx='2' {_shade(value, peak)}><title>{escape(label)}</title></rect>")
+    body += _heatmap_legend(left, grid_bottom + 14, peak, empty_label)
+    return mark_safe(_svg(int(width), int(height), body, title) + _heatmap_table(rows, columns, values, title,
+                                                                                empty_label))
+
+
+def _shade(value: float, peak: float) -> str:
+    opacity = 0.08 if value <= 0 else 0.25 + 0.75 * value / peak
+    return f"fill='{MUTED if value <= 0 else PALETTE[0]}' fill-opacity='{opacity:.2f}'"
+
+
+def _heatmap_legend(x: float, y: float, peak: float, empty_label: str) -> list[str]:
+    steps = [0, *sorted({max(1, round(peak * share)) for share in (0.25, 0.5, 0.75, 1)})]
+    parts = [_text(x - 6, y + 11, "Fewer", anchor="end", size=10, fill=MUTED)]
+    for n, value in enumerate(steps):
+        parts.append(f"<rect x='{_num(x + n * 30)}' y='{y}' width='26' height='14' rx='2' {_shade(value, peak)}/>")
+        parts.append(_text(x + n * 30 + 13, y + 25, _num(value) if value else empty_label, anchor="middle",
+                           size=9, fill=MUTED))
+    parts.append(_text(x + len(steps) * 30 + 2, y + 11, "More", size=10, fill=MUTED))
+    return parts
+
+
+def _heatmap_table(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float]], title: str,
+                   empty_label: str) -> str:
+    head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in columns)
+    body = "".join(
+        f"<tr><th scope='row'>{escape(row)}</th>"
+        + "".join(f"<td>{_num(v) if v else escape(empty_label)}</td>" for v in values[i]) + "</tr>"
+        for i, row in enumerate(rows))
+    return (f"<table class='visually-hidden'><caption>{escape(title)}</caption><thead><tr><td></td>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table>")
 
 
 TONES = {"good": PALETTE[0], "bad": PALETTE[3], "caution": PALETTE[1], "neutral": TEXT}
