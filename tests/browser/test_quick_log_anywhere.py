@@ -56,7 +56,7 @@ def test_with_no_signal_two_coffees_are_kept_and_sent_once_when_back_online(page
     login(owner.email, PASSWORD)
     # The app is installed on the first visit: its worker controls the page and the quick log is on the phone.
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function(f"caches.open('pages').then((c) => c.match('{log_url}')).then(Boolean)")
+    page.wait_for_function("async (url) => Boolean(await (await caches.open('pages')).match(url))", arg=log_url)
 
     page.context.set_offline(True)
     response = page.goto(log_url)
@@ -71,16 +71,34 @@ def test_with_no_signal_two_coffees_are_kept_and_sent_once_when_back_online(page
         expect(page.get_by_label("What did you learn?")).to_have_value("")  # ready for the next one
     expect(page.locator("#kept-entries")).to_contain_text("2 conversations are kept on this phone")
     screenshot("1-kept-offline")
-    assert Conversation.objects.count() == 0
     entries = _kept(page)
     assert len({e["client_id"] for e in entries}) == 2
+    # A third, sent in a hurry without its line: the server will refuse it, and it must not be lost.
+    page.get_by_text("Someone new?").click()
+    page.get_by_label("Name", exact=True).fill("Fay Moss")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.locator("#kept-entries")).to_contain_text("3 conversations are kept on this phone")
+    assert Conversation.objects.count() == 0
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")  # what the browser fires when the signal returns
-    expect(page.locator("#kept-entries")).to_be_hidden()
+    refused = page.locator("#kept-entries")
+    expect(refused).to_contain_text("Not sent: the entry about Fay Moss. What did you learn? This field is required.")
+    expect(refused).not_to_contain_text("kept on this phone, to be sent")
     assert sorted(Conversation.objects.values_list("notes", flat=True)) == [
         "Labels printed twice at the dock.", "Night shift has no scanner."]
     assert Account.objects.count() == 1 and Person.objects.count() == 2
+    screenshot("2-one-refused")
+
+    # Opened to fix, it is in the form with the name typed offline; sent, it leaves the phone.
+    refused.get_by_role("button", name="Open it to fix").click()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Fay Moss")
+    page.get_by_label("What did you learn?").fill("Wants one invoice a month.")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_text("Conversation logged.")).to_be_visible()
+    page.goto(log_url)
+    expect(page.locator("#kept-entries")).to_be_hidden()
+    assert Conversation.objects.count() == 3 and _kept(page) == []
 
     # The same entry sent again (two tabs back online, an answer lost on the way) logs nothing more.
     page.evaluate("""(entry) => new Promise((resolve) => {
@@ -93,8 +111,8 @@ def test_with_no_signal_two_coffees_are_kept_and_sent_once_when_back_online(page
     })""", entries[0])
     page.reload()
     expect(page.locator("#kept-entries")).to_be_hidden()
-    assert Conversation.objects.count() == 2 and _kept(page) == []
-    screenshot("2-sent")
+    assert Conversation.objects.count() == 3 and _kept(page) == []
+    screenshot("3-sent")
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)

@@ -192,7 +192,10 @@ async function showKept() {
   if (waiting.length) box.append(line);
   entries.filter((e) => e.error).forEach((entry) => {
     const p = document.createElement("p"), open = document.createElement("button");
-    p.textContent = `Not sent: “${entry.fields.notes || "an entry"}”: ${entry.error} `;
+    const who = entry.fields.new_person || (entry.labels || {}).person || entry.fields.new_account
+      || (entry.labels || {}).account;
+    const what = entry.fields.notes ? `“${entry.fields.notes}”` : `the entry${who ? ` about ${who}` : ""}`;
+    p.textContent = `Not sent: ${what}. ${entry.error} `;
     Object.assign(open, { type: "button", className: "linklike", textContent: "Open it to fix" });
     open.dataset.openKept = entry.client_id;
     p.append(open);
@@ -226,6 +229,7 @@ async function keepEntry(form) {
   form.querySelectorAll("[data-picker-value]").forEach((v) => { v.value = ""; });
   form.querySelectorAll("[role=combobox]").forEach((i) => { i.value = ""; i.dataset.chosenLabel = ""; });
   form.querySelectorAll("details").forEach((d) => { d.open = false; });  // as a freshly opened form
+  delete form.dataset.reopened;  // what was reopened is kept again, under its own id
   form.querySelector("[name=client_id]").value = newClientId();
   await showKept();
 }
@@ -253,8 +257,13 @@ async function sendKept() {
       } else {
         // Refused (a field no longer valid, a role that cannot write): kept, with the server's own words.
         const html = new DOMParser().parseFromString(await response.text(), "text/html");
-        const why = [...html.querySelectorAll(".field-error .errorlist li, .flash.error p, .error-page h1 + p")]
-          .map((e) => e.textContent.trim()).filter(Boolean);
+        const fields = [...html.querySelectorAll(".field-error")].map((field) => {
+          const label = (field.querySelector("label")?.textContent || "").replace("*", "").trim();
+          const errors = [...field.querySelectorAll(".errorlist li")].map((e) => e.textContent.trim()).join(" ");
+          return label ? `${label} ${errors}` : errors;
+        });
+        const why = [...fields, ...[...html.querySelectorAll(".flash.error p, .error-page h1 + p")]
+          .map((e) => e.textContent.trim())].filter(Boolean);
         await kept.put({ ...entry, error: why.join(" ") || `the server answered ${response.status}.` });
       }
     }
@@ -271,10 +280,16 @@ document.addEventListener("DOMContentLoaded", () => {
   if (form) {
     const id = form.querySelector("[name=client_id]");
     if (id && !id.value) id.value = newClientId();
-    form.addEventListener("submit", (event) => {
-      if (navigator.onLine || !window.indexedDB) return;  // online: the form posts as any other
+    form.addEventListener("submit", async (event) => {
+      if (!window.indexedDB) return;
+      const reopened = form.dataset.reopened;
+      if (navigator.onLine && !reopened) return;  // online: the form posts as any other
       event.preventDefault();
-      keepEntry(form);
+      if (!navigator.onLine) { await keepEntry(form); return; }
+      // A kept entry opened to fix leaves the phone only as it is sent: its words are on this page from now on.
+      await kept.remove(reopened);
+      delete form.dataset.reopened;
+      form.submit();
     });
   }
   // Keep this workspace's quick log on the phone for the next time there is no signal.
@@ -320,7 +335,7 @@ async function fillFromKept(entry) {
     if (root) { const { input } = picker.parts(root); input.value = input.dataset.chosenLabel = label; }
   });
   if (entry.fields.new_person || entry.fields.new_account) form.querySelector("details.someone-new").open = true;
-  await kept.remove(entry.client_id);  // it is in the form now; sending the form sends it
+  form.dataset.reopened = entry.client_id;  // kept until the form is sent (see the submit handler)
   await showKept();
   form.querySelector("[name=notes]").focus();
 }
