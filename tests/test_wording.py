@@ -80,3 +80,16 @@ def test_the_demo_reads_as_plain_words_for_every_role(demo, role):
                 around = text[max(0, match.start() - 50):match.end() + 30]
                 found.append(f"{path}: {why}: …{around}…")
     assert not found, "\n".join(sorted(set(found))[:80])
+
+
+def test_a_moment_ago_reads_just_now_and_later_ones_in_words():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outsidein.core.templatetags.outsidein import ago
+
+    now = timezone.now()
+    assert ago(now) == "just now" and ago(now - timedelta(seconds=20)) == "just now"
+    assert ago(now - timedelta(minutes=5)).replace("\xa0", " ") == "5 minutes ago"  # kept on one line
+    assert ago(None) == ""

@@ -49,6 +49,19 @@ def local_time(moment: datetime | None, zone: str | None = None) -> str:
 
 
 @register.filter
+def ago(moment: datetime | None) -> str:
+    """``{{ job.created_at|ago }}``: "just now", "4 minutes ago", "2 days ago" (never "0 minutes ago")."""
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.utils import timezone
+
+    if moment is None:
+        return ""
+    if abs((timezone.now() - moment).total_seconds()) < 60:
+        return "just now"
+    return str(naturaltime(moment))
+
+
+@register.filter
 def money(amount: Any, workspace_or_code: Any = None) -> str:
     """``{{ amount|money:ws }}`` → €1.2M, with the exact figure (and the ISO code) in its title."""
     from outsidein.core.money import money_html
