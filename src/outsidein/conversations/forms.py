@@ -2,7 +2,6 @@ from django import forms
 from django.utils import timezone
 
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind
-from outsidein.conversations.quick_log import CLIENT_ID, CLIENT_ID_RULE
 from outsidein.core.forms import WorkspaceModelForm, choice_field, label_choices, members_of
 from outsidein.core.pickers import use_picker
 from outsidein.core.scoping import scoped
@@ -61,7 +60,8 @@ class QuickLogForm(forms.Form):
                                        required=False)
     highlight_text = forms.CharField(label="Quote or observation", required=False, max_length=2000,
                                      widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Their words, verbatim"}))
-    # Made by the page's script (a retry or an entry kept offline sends the same one): see quick_log.save_once.
+    # Made by the page's script (a retry or an entry kept offline sends the same one); quick_log.save_once checks
+    # it and its error shows above the form.
     client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, workspace: Workspace, **kwargs):
@@ -72,25 +72,17 @@ class QuickLogForm(forms.Form):
         use_picker(self.fields["account"], "account", workspace)
         use_picker(self.fields["person"], "person", workspace)
 
-    def clean_client_id(self) -> str:
-        value = (self.cleaned_data.get("client_id") or "").strip()
-        if value and not CLIENT_ID.fullmatch(value):
-            raise forms.ValidationError(CLIENT_ID_RULE)
-        return value
-
     def clean(self):
         data = super().clean()
-        data["new_person"] = " ".join((data.get("new_person") or "").split())
-        data["new_account"] = " ".join((data.get("new_account") or "").split())
-        if data["new_person"] and data.get("person"):
+        if data.get("new_person") and data.get("person"):
             self.add_error("new_person", f"{data['person']} is chosen above: clear that choice to add someone new.")
-        if data["new_account"] and data.get("account"):
+        if data.get("new_account") and data.get("account"):
             self.add_error("new_account", f"{data['account']} is chosen above: clear that choice to add a new "
                                           "account.")
         if not any(data.get(name) for name in ("account", "person", "new_person", "new_account")):
             self.add_error("account", "Name the account or the person you met (or add someone new below).")
         person = data.get("person")
-        if person and not data.get("account") and not data["new_account"]:
+        if person and not data.get("account") and not data.get("new_account"):
             data["account"] = person.account
         if not data.get("occurred_at"):
             data["occurred_at"] = timezone.now()

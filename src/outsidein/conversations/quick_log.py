@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from outsidein.conversations.models import Conversation
 from outsidein.conversations.services import save_conversation
 from outsidein.core.scoping import scoped
+from outsidein.core.services import create_owned
 from outsidein.customers.models import Account, Person, PersonRole
 from outsidein.workspaces.models import Workspace
 
@@ -24,9 +25,10 @@ CLIENT_ID_RULE = "8 to 64 letters, digits, dashes or underscores (a UUID will do
 
 
 def check_client_id(value: str) -> str:
+    """The client id, or a ValidationError naming the field (next to it on the form, in the API's 422)."""
     value = (value or "").strip()
     if value and not CLIENT_ID.fullmatch(value):
-        raise ValidationError({"client_id": f"Not a client id: {CLIENT_ID_RULE}"})
+        raise ValidationError({"client_id": CLIENT_ID_RULE})
     return value
 
 
@@ -58,24 +60,15 @@ def account_named(workspace: Workspace, name: str) -> Account:
     """The account of that name (any case), or a new one: typed offline, a name must not make a second Acme."""
     name = " ".join(name.split())
     found = scoped(Account, workspace).filter(name__iexact=name).order_by("pk").first()
-    if found:
-        return found
-    account = Account(workspace=workspace, name=name)
-    account.full_clean()
-    account.save()
-    return account
+    return found or create_owned(Account, workspace, {"name": name})
 
 
 def person_named(workspace: Workspace, name: str, *, account: Account | None, role: str) -> Person:
     """The person of that name at that account (any case), or a new one there."""
     name = " ".join(name.split())
     found = scoped(Person, workspace).filter(name__iexact=name, account=account).order_by("pk").first()
-    if found:
-        return found
-    person = Person(workspace=workspace, name=name, account=account, role=role or PersonRole.END_USER)
-    person.full_clean()
-    person.save()
-    return person
+    return found or create_owned(Person, workspace, {"name": name, "account": account,
+                                                     "role": role or PersonRole.END_USER})
 
 
 def quick_log(workspace: Workspace, actor: Any, entry: dict[str, Any], *, client_id: str = "",
