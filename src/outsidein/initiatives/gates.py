@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from outsidein.core.words import counted
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -88,10 +90,6 @@ FLAG_FACTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _plural(count: int, words: tuple[str, str]) -> str:
-    return f"{count} {words[0] if count == 1 else words[1]}"
-
-
 @dataclass(frozen=True)
 class CriterionResult:
     name: str
@@ -134,7 +132,7 @@ class AtLeast:
 
     @property
     def title(self) -> str:
-        return self.label or f"At least {_plural(self.minimum, COUNT_FACTS[self.fact])}"
+        return self.label or f"At least {counted(self.minimum, *COUNT_FACTS[self.fact])}"
 
     def check(self, facts: InitiativeFacts) -> CriterionResult:
         count = getattr(facts, self.fact)
@@ -200,7 +198,7 @@ class ValidatedAssumptions:
     @property
     def title(self) -> str:
         words = (f"validated {self.key} assumption", f"validated {self.key} assumptions")
-        return self.label or f"At least {_plural(self.minimum, words)}"
+        return self.label or f"At least {counted(self.minimum, *words)}"
 
     def check(self, facts: InitiativeFacts) -> CriterionResult:
         table = facts.validated_assumptions_by_type if self.by == "type" else facts.validated_assumptions_by_topic

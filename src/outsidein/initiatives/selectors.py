@@ -237,9 +237,10 @@ class GatePreview:
 PREVIEW_LIMIT = 30
 
 
-def gate_preview(workspace: Workspace, criteria: gates.GateCriteria) -> list[GatePreview]:
-    """Which initiatives may leave their stage under the workspace's criteria now, and under ``criteria``."""
-    current = gate_criteria(workspace)
+def gate_preview(workspace: Workspace, current: gates.GateCriteria, criteria: gates.GateCriteria,
+                 ) -> list[GatePreview]:
+    """Which initiatives may leave their stage under ``current`` (the workspace's criteria), and under
+    ``criteria``."""
     shown = []
     for initiative in (scoped(Initiative, workspace).exclude(stage=gates.STAGE_KEYS[-1])
                        .order_by("-updated_at", "-pk")[:PREVIEW_LIMIT]):

@@ -131,9 +131,7 @@ def gate_settings(request: WorkspaceRequest):
         return _gate_json(request)
     criteria = selectors.gate_criteria(request.workspace)
     # A formset is not one form, so this page is written out rather than core.crud.form_page.
-    # Posted rows carry every value: an initial list there would make the empty rows after them look changed.
-    rows = (forms.GateRowFormSet(request.POST, prefix="rows") if request.method == "POST" else
-            forms.GateRowFormSet(prefix="rows", initial=gate_rows.as_initial(gate_rows.rows_from_criteria(criteria))))
+    rows = forms.GateRowFormSet(request.POST, prefix="rows") if request.method == "POST" else _gate_rows(criteria)
     status, proposed = 200, criteria
     if request.method == "POST":
         proposed_json = _rows_to_criteria(rows)
@@ -156,6 +154,12 @@ def gate_settings(request: WorkspaceRequest):
     }, status=status)
 
 
+def _gate_rows(criteria: gates.GateCriteria) -> BaseFormSet:
+    # Only unbound: posted rows carry every value, and an initial list would make the empty rows after them look
+    # changed.
+    return forms.GateRowFormSet(prefix="rows", initial=gate_rows.as_initial(gate_rows.rows_from_criteria(criteria)))
+
+
 def _rows_to_criteria(rows: BaseFormSet) -> dict | None:
     """The criteria the posted rows make, or None with each problem next to its row."""
     if not rows.is_valid():
@@ -172,7 +176,7 @@ def _gate_context(request: WorkspaceRequest, current: gates.GateCriteria, propos
                   previewing: bool) -> dict:
     summary = [(stage, [r.title for r in current.get(stage.key, ())]) for stage in gates.STAGES[:-1]]
     return {"summary": summary, "customised": GateSettings.objects.filter(workspace=request.workspace).exists(),
-            "previewing": previewing, "preview": selectors.gate_preview(request.workspace, proposed),
+            "previewing": previewing, "preview": selectors.gate_preview(request.workspace, current, proposed),
             "defaults": json.dumps(gates.criteria_to_json(gates.DEFAULT_CRITERIA), indent=1)}
 
 
@@ -182,8 +186,7 @@ def _gate_json(request: WorkspaceRequest):
     return form_page(request, form,
                      lambda data: services.save_gate_criteria(request.workspace, request.user, data["criteria"]),
                      "initiatives/gates.html",
-                     lambda: {"rows": forms.GateRowFormSet(prefix="rows", initial=gate_rows.as_initial(
-                         gate_rows.rows_from_criteria(criteria))), "json_form": form,
+                     lambda: {"rows": _gate_rows(criteria), "json_form": form,
                               **_gate_context(request, criteria, criteria, previewing=False)},
                      message="Saved the stage gates.",
                      success_url=reverse("gate-settings", kwargs={"ws": request.workspace.slug}))

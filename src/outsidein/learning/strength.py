@@ -12,6 +12,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from outsidein.core.words import counted
+
 Direction = Literal["supports", "refutes"]
 Behaviour = Literal["do", "say"]
 SuggestedStatus = Literal["validated", "invalidated"]
@@ -199,10 +201,6 @@ def _tally(evidence: Sequence[EvidenceFacts], rules: EvidenceRules) -> _Directio
     return tally
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _suggestion(
     value: float, tally: _DirectionTally, direction: Direction, rules: EvidenceRules
 ) -> tuple[SuggestedStatus | None, str]:
@@ -214,7 +212,7 @@ def _suggestion(
         side = "supporting" if direction == "supports" else "refuting"
         return None, (
             f"no suggestion: the {side} evidence comes from "
-            f"{_count(tally.sources, 'source')}, {rules.min_sources_to_suggest} needed"
+            f"{counted(tally.sources, 'source')}, {rules.min_sources_to_suggest} needed"
         )
     if needs_do and tally.do_count == 0:
         return None, (
@@ -244,8 +242,8 @@ def confidence(evidence: Sequence[EvidenceFacts], rules: EvidenceRules = DEFAULT
             explanation.append(f"no {name} evidence")
             continue
         explanation.append(
-            f"{name}: {_count(tally.items, 'piece')} from {_count(tally.sources, 'source')} and "
-            f"{_count(len(tally.segments), 'segment')}, {tally.do_count} of what people do; weight {tally.weight:.2f}"
+            f"{name}: {counted(tally.items, 'piece')} from {counted(tally.sources, 'source')} and "
+            f"{counted(len(tally.segments), 'segment')}, {tally.do_count} of what people do; weight {tally.weight:.2f}"
         )
     explanation.append(
         f"confidence = ({s.weight:.2f} - {r.weight:.2f}) / ({s.weight:.2f} + {r.weight:.2f} + "

@@ -1,0 +1,7 @@
+"""Numbers in sentences a leader reads."""
+
+
+def counted(n: int, one: str, many: str = "") -> str:
+    """``counted(1, "source")`` is "1 source", ``counted(3, "source")`` "3 sources"; ``many`` where adding an s
+    is wrong ("pieces of evidence")."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
