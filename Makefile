@@ -14,7 +14,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/version
 	  && { command -v $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-suites test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium demo \
+.PHONY: run test test-suites test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium pango \
+	demo \
 	clean
 
 $(BIN)/python:
@@ -36,13 +37,20 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed pango
 	@$(BIN)/outsidein migrate --noinput -v0
 	@$(BIN)/outsidein demo --if-empty
 	@$(BIN)/outsidein serve --port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# Pango lays out the text of the leadership review's PDF (WeasyPrint); without it the product runs and the review
+# page says what to install.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq $(PANGO_PACKAGES) || echo "Could not install $(PANGO_PACKAGES): the review PDF needs them."; }
 
 # ruff, the import layers (site above the areas above core: [tool.importlinter] in pyproject.toml), then the types.
 lint: $(VENV)/.dev-installed
@@ -57,10 +65,10 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-test-sqlite: $(VENV)/.dev-installed
+test-sqlite: $(VENV)/.dev-installed pango
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
-test-postgres: $(VENV)/.dev-installed
+test-postgres: $(VENV)/.dev-installed pango
 	@bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
 # Schemathesis against a live server with the demo (SQLite): no 5xx, no undeclared status code, answers that

@@ -677,10 +677,12 @@ def after_build() -> None:
 def pages_of(workspace) -> list[tuple[str, str, str]]:
     """(name, kind, url) of every page measured; kind is "page" (logged in) or "api" (Bearer token)."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from outsidein.customers.models import Account
     from outsidein.engagement.models import Challenge
     from outsidein.insights.models import DriverAnalysis
+    from outsidein.site.review.periods import quarter_of
 
     w = f"/w/{workspace.slug}"
     account = (Account.objects.filter(workspace=workspace).annotate(n=Count("conversations"))
@@ -702,6 +704,7 @@ def pages_of(workspace) -> list[tuple[str, str, str]]:
         ("key driver analysis", "page", f"{w}/voice/key-drivers/{analysis.pk}/" if analysis else ""),
         ("pain", "page", f"{w}/voice/pain/"), ("assumptions", "page", f"{w}/assumptions/"),
         ("initiatives", "page", f"{w}/initiatives/"),
+        ("leadership review pdf", "page", f"{w}/review/?period={quarter_of(timezone.now().date()).key}"),
         ("api conversations", "api", "/api/conversations"), ("api conversation search", "api",
                                                               "/api/conversations?q=invoice"),
         ("api highlights", "api", "/api/highlights"), ("api accounts", "api", "/api/accounts"),

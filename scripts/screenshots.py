@@ -42,6 +42,12 @@ def log_in(page: Page) -> str:
     return "/" + "/".join(page.url.split("/")[3:5])
 
 
+def pick(page: Page, label: str, typed: str, choice: str) -> None:
+    """Choose in a searchable picker as a person does: type a few letters, tap the match."""
+    page.get_by_label(label, exact=True).fill(typed)
+    page.get_by_role("option", name=choice).click()
+
+
 def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
     """Save the top of the page (filling a form scrolls it), or all of it."""
     path = DOCS / f"{name}.png"
@@ -53,7 +59,7 @@ def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
 def phone_shots(page: Page) -> None:
     ws = log_in(page)
     page.get_by_role("button", name="+ Log", exact=True).click()
-    page.get_by_label("Account").select_option(label="Alder Foods")
+    pick(page, "Account", "alder", "Alder Foods")
     page.get_by_label("What did you learn?").fill("Month-end close runs on exports; they want accruals in the portal.")
     page.get_by_label("Quote or observation").fill("I rebuild the freight accruals in a pivot table every month-end.")
     page.get_by_label("Type").select_option(label="Pain")
@@ -74,7 +80,7 @@ def desktop_shots(page: Page) -> None:
 
     page.goto(f"{ws}/conversations/new/")
     page.get_by_label("Kind").select_option(label="Customer visit")
-    page.get_by_label("Account").select_option(label="Rockport Steel")
+    pick(page, "Account", "rockport", "Rockport Steel")
     page.get_by_label("Title").fill("Walk the inbound dock with the night shift")
     shoot(page, "plan")
 

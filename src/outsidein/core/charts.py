@@ -28,7 +28,9 @@ def _num(value: float) -> str:
 def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
     # Safe: every piece of text in body was escaped by the builders below.
     return mark_safe(
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' role='img' "
+        # --chart-width lets a phone's style sheet keep the chart wide enough for its text (app.css).
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' style='--chart-width: {width}' "
+        "role='img' "
         f"aria-label='{escape(title)}' {FONT} font-size='12'><title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 

@@ -156,6 +156,14 @@ def pulses_for(workspace: Workspace, users, now: datetime | None = None, *, view
     return TeamPulse(pulses=pulses, medians=pulse_math.team_medians(pulses), week_starts=week_starts)
 
 
+def first_hand_in(workspace: Workspace, user_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Each member's first-hand conversations between two moments (none: not in the result), one grouped query;
+    ``end`` is also the moment a planned conversation counts as having taken place by."""
+    return dict(_first_hand(workspace, end)
+                .filter(user_id__in=user_ids, conversation__occurred_at__gte=start, conversation__occurred_at__lt=end)
+                .values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
+
+
 def _relayed_highlight_counts(
     workspace: Workspace, user_ids: list[int], since: datetime, now: datetime,
 ) -> dict[int, int]:

@@ -47,6 +47,36 @@ def board(workspace: Workspace) -> list[tuple[Stage, list[Initiative]]]:
     return [(stage, by_stage[stage.key]) for stage in STAGES]
 
 
+@dataclass(frozen=True)
+class StageSummary:
+    """One stage of the board in a report: how many initiatives are in it and the first few by name."""
+
+    stage: Stage
+    count: int
+    first: list[Initiative]
+    moved_in: int  # initiatives that entered this stage in the period asked about
+
+
+def stage_summary(workspace: Workspace, start: datetime, end: datetime, *, names: int = 6) -> list[StageSummary]:
+    """Initiatives by stage today, with the moves into each stage between two moments: a grouped count per
+    question and a few names per stage, whatever the number of initiatives."""
+    counts = dict(scoped(Initiative, workspace).order_by().values("stage").annotate(n=Count("id"))
+                  .values_list("stage", "n"))
+    moved = dict(scoped(StageMove, workspace).filter(moved_at__gte=start, moved_at__lt=end).order_by()
+                 .values("to_stage").annotate(n=Count("id")).values_list("to_stage", "n"))
+    return [StageSummary(stage, counts.get(stage.key, 0),
+                         list(scoped(Initiative, workspace).filter(stage=stage.key)
+                              .order_by("-stage_entered_at", "-id")[:names]) if counts.get(stage.key) else [],
+                         moved.get(stage.key, 0))
+            for stage in STAGES]
+
+
+def pilots_during(workspace: Workspace, first_day: date, last_day: date, *, limit: int = 8) -> list[Pilot]:
+    """Pilots whose pilot window overlaps the days given, the latest to end first."""
+    return list(scoped(Pilot, workspace).select_related("initiative")
+                .filter(pilot_start__lte=last_day, pilot_end__gte=first_day).order_by("-pilot_end", "-id")[:limit])
+
+
 def initiative_detail(workspace: Workspace, initiative_id: int) -> Initiative:
     return get_scoped(initiative_list(workspace), workspace, pk=initiative_id)
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.customers.models import Account
-from outsidein.loop.models import Message, MessageStatus, Raiser, StatusChange, Suggestion, SuggestionStatus
+from outsidein.loop.models import (
+    Message,
+    MessageStatus,
+    Raiser,
+    StatusChange,
+    Suggestion,
+    SuggestionStatus,
+)
 from outsidein.workspaces.models import Workspace
 
 
@@ -101,3 +109,9 @@ def messages_of(suggestion: Suggestion) -> QuerySet[Message]:
 def raised_by_person(workspace: Workspace, person_id: int) -> QuerySet[Raiser]:
     return (scoped(Raiser, workspace).filter(person_id=person_id).select_related("suggestion")
             .order_by("-said_at", "-id"))
+
+
+
+def raised_between(workspace: Workspace, start: datetime, end: datetime) -> int:
+    """Times customers raised something (a raiser added, first-hand or relayed) between two moments."""
+    return scoped(Raiser, workspace).filter(said_at__gte=start, said_at__lt=end).count()

@@ -7,12 +7,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from outsidein.site import app_shell, errors
 from outsidein.site import views as site_views
 from outsidein.site.api import api
+from outsidein.site.review import views as review_views
 from outsidein.workspaces import views as workspace_views
 
 # Everything a workspace owns lives under /w/<slug>/; WorkspaceMiddleware turns the slug into
 # request.workspace after checking membership, so views never see another workspace's rows.
 workspace_patterns: list[URLPattern | URLResolver] = [
     path("", site_views.workspace_home, name="workspace-home"),
+    path("review/", review_views.review_page, name="review"),
     path("", include("outsidein.workspaces.urls")),
     path("", include("outsidein.customers.urls")),
     path("", include("outsidein.engagement.urls")),
