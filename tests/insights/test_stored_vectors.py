@@ -63,8 +63,21 @@ def test_one_workspace_never_reads_another_s_vectors(workspace, other_workspace,
 def test_a_store_far_larger_than_the_texts_is_cleared_and_filled_again(workspace, encoded):
     for text in TEXTS:
         add_feedback(workspace, text)
-    stale = [TextEmbedding(workspace=workspace, model_name=embeddings.MODEL_NAME, digest=f"{i:032x}",
+    stale = [TextEmbedding(workspace=workspace, model_name=embeddings.vectors_key(), digest=f"{i:032x}",
                            vector=bytes(2 * embeddings.DIMENSIONS)) for i in range(1_100)]
     TextEmbedding.objects.bulk_create(stale)
     themes_services.run_theme_analysis(workspace, k=3, method="embeddings")
     assert TextEmbedding.objects.filter(workspace=workspace).count() == len(TEXTS)
+
+
+def test_vectors_of_an_earlier_graph_are_never_read_and_are_cleared(workspace, encoded):
+    """A new graph (or model package) changes every vector a little: the kept ones of the old one are not mixed in."""
+    for text in TEXTS:
+        add_feedback(workspace, text)
+    themes_services.run_theme_analysis(workspace, k=3, method="embeddings")
+    TextEmbedding.objects.filter(workspace=workspace).update(model_name=f"{embeddings.MODEL_NAME}-0.0.1-g1")
+    encoded.clear()
+    themes_services.run_theme_analysis(workspace, k=3, method="embeddings")
+    assert encoded == [len(TEXTS)]  # encoded afresh with the model as installed
+    keys = set(TextEmbedding.objects.filter(workspace=workspace).values_list("model_name", flat=True))
+    assert keys == {embeddings.vectors_key()}

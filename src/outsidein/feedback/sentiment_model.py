@@ -58,7 +58,7 @@ def training_set() -> tuple[list[str], list[str]]:
 
 def _cache_file() -> Path:
     digest = hashlib.sha256(TRAINING_SET.read_bytes()).hexdigest()[:16]
-    return models_dir() / f"sentiment-training-{embeddings.MODEL_NAME}-{digest}.npy"
+    return models_dir() / f"sentiment-training-{embeddings.vectors_key()}-{digest}.npy"
 
 
 def _training_vectors(texts: list[str]) -> NDArray[np.float32]:

@@ -136,7 +136,8 @@ class DriverAnalysis(WorkspaceOwned, JobRow):
 class TextEmbedding(WorkspaceOwned):
     """A text's sentence embedding, kept so a theme analysis run again encodes only the texts that are new.
 
-    Keyed by a digest of the text (not by item: the same words in two items are encoded once), per model, as
+    Keyed by a digest of the text (not by item: the same words in two items are encoded once), per model, package
+    version and graph (``model_name`` holds ``core.embeddings.vectors_key()``), as
     half-precision floats (768 bytes for 384 dimensions; cosines agree with full precision to about 0.001).
     """
 

@@ -18,8 +18,9 @@ from outsidein.core.embeddings.runtime import (
     encoder,
     is_available,
     models_dir,
+    vectors_key,
     write_in_place,
 )
 
 __all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encoder", "is_available",
-           "models_dir", "write_in_place"]
+           "models_dir", "vectors_key", "write_in_place"]

@@ -23,6 +23,21 @@ BATCH_SIZE = 64
 # The file name says what it holds, so a new package version or graph is built anew instead of read stale.
 GRAPH_VERSION = 3
 
+
+
+def vectors_key() -> str:
+    """What a vector depends on: the model, its package's version and the graph that runs it. Vectors kept
+    anywhere (a workspace's store, the sentiment classifier's training set) are kept under this key, so a new
+    package or graph (its quantisation changes every vector a little) encodes afresh instead of mixing the two."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version(PACKAGE.replace("_", "-"))
+    except PackageNotFoundError:
+        release = "absent"
+    return f"{MODEL_NAME}-{release}-g{GRAPH_VERSION}"
+
+
 # Texts in, one vector per text out (a row each).
 Encoder = Callable[[list[str]], NDArray[np.floating]]
 Progress = Callable[[int, int], None]
@@ -94,9 +109,7 @@ def _built_model(source: Path, tokenizer: Any) -> Path:
     """The encoder's ONNX graph, written from the packaged weights on first use and kept in the data directory,
     its main matrix products in 8-bit integers with fixed scales (``quantised``, calibrated through
     ``tokenizer``)."""
-    from importlib.metadata import version
-
-    target = models_dir() / f"{MODEL_NAME}-{version(PACKAGE.replace('_', '-'))}-g{GRAPH_VERSION}.onnx"
+    target = models_dir() / f"{vectors_key()}.onnx"
     if target.is_file():
         return target
     from outsidein.core.embeddings.graph import build_encoder_graph

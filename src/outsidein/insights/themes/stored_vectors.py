@@ -38,12 +38,13 @@ class StoredEncoder:
         self.workspace = workspace
         # The same model without the store, for short phrases that are not texts of the workspace (theme names).
         self.plain = embeddings.encoder()
+        self.key = embeddings.vectors_key()
 
     def __call__(self, texts: list[str]) -> NDArray[np.float32]:
         digests = [_digest(t) for t in texts]
         wanted = list(dict.fromkeys(digests))
         found: dict[str, NDArray[np.float16]] = {}
-        rows = scoped(TextEmbedding, self.workspace).filter(model_name=embeddings.MODEL_NAME)
+        rows = scoped(TextEmbedding, self.workspace).filter(model_name=self.key)
         for start in range(0, len(wanted), READ_BATCH):
             for digest, vector in rows.filter(digest__in=wanted[start:start + READ_BATCH]).values_list(
                     "digest", "vector"):
@@ -53,7 +54,7 @@ class StoredEncoder:
         if missing:
             fresh = _encode([first_text[d] for d in missing]).astype(np.float16)
             TextEmbedding.objects.bulk_create(
-                [TextEmbedding(workspace=self.workspace, model_name=embeddings.MODEL_NAME, digest=d,
+                [TextEmbedding(workspace=self.workspace, model_name=self.key, digest=d,
                                vector=fresh[i].tobytes()) for i, d in enumerate(missing)],
                 batch_size=READ_BATCH, ignore_conflicts=True)
             found.update(zip(missing, fresh, strict=True))
@@ -64,5 +65,7 @@ class StoredEncoder:
 
 def tidy_store(workspace: Workspace, texts_now: int) -> None:
     rows = scoped(TextEmbedding, workspace)
+    # Vectors of an earlier model or graph are never read again (StoredEncoder reads its own key only).
+    rows.exclude(model_name=embeddings.vectors_key()).delete()
     if rows.count() > KEEP_AT_MOST * texts_now + 1_000:
         rows.delete()
