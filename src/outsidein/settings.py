@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "outsidein.insights",
     "outsidein.engagement",
     "outsidein.loop",
+    "outsidein.journeys",
     "outsidein.api",
     # The top layer (URL conf, home page, demo, the commands that compose areas); see docs/architecture.md.
     "outsidein.site",

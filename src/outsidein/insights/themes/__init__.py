@@ -17,6 +17,7 @@ This module names what the rest of the product uses.
 
 from outsidein.insights.themes.editing import MAX_SPLIT_PARTS, merge_themes, rename_theme, split_theme
 from outsidein.insights.themes.figures import refresh_theme_figures
+from outsidein.insights.themes.matching import Match, matching_items
 from outsidein.insights.themes.placing import Assignment, assign_new_items, place_imported_items
 from outsidein.insights.themes.runs import (
     ANALYSIS_STEPS,
@@ -54,9 +55,10 @@ from outsidein.insights.themes.texts import (
 
 __all__ = [
     "ANALYSIS_STEPS", "FEEDBACK", "HIGHLIGHT", "MAX_SPLIT_PARTS", "MAX_THEMES", "PLACING", "AnalysisStatus",
-    "Assignment", "BatchThemes", "Subject", "ThemeItem", "_centroid_similarity", "_save_model", "analysis_status",
+    "Assignment", "BatchThemes", "Match", "Subject", "ThemeItem", "_centroid_similarity", "_save_model",
+    "analysis_status",
     "assign_new_items", "batch_themes", "check_k", "check_method", "corpus", "latest_analysis", "live_themes",
-    "load_model", "merge_themes", "place_imported_items", "refresh_theme_figures",
+    "load_model", "matching_items", "merge_themes", "place_imported_items", "refresh_theme_figures",
     "rename_theme", "representative_quotes", "representative_quotes_of", "run_theme_analysis",
     "split_theme", "start_theme_analysis", "text_count", "theme_analysis_job", "theme_items", "unthemed_count",
 ]

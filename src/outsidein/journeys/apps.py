@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JourneysConfig(AppConfig):
+    name = "outsidein.journeys"
+    verbose_name = "Customer journeys"

@@ -1,0 +1,88 @@
+"""Writes of journeys: a journey from a template, stages and touchpoints, and evidence linked, proposed and decided."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from outsidein.conversations.models import Highlight
+from outsidein.core.scoping import assert_same_workspace, scoped
+from outsidein.core.services import create_owned
+from outsidein.customers.models import Product, Segment
+from outsidein.feedback.models import FeedbackItem
+from outsidein.insights import themes
+from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, LinkStatus, Touchpoint
+from outsidein.journeys.templates import BY_KEY
+from outsidein.workspaces.models import User, Workspace
+
+PROPOSALS = 8  # proposed at a time, per touchpoint
+
+
+@transaction.atomic
+def create_journey(workspace: Workspace, actor: User | None, *, name: str, segment: Segment,
+                   product: Product | None = None, template: str = "business", description: str = "") -> Journey:
+    if template not in BY_KEY:
+        raise ValidationError({"template": f"No journey template {template!r}; choose one of {', '.join(BY_KEY)}."})
+    journey = create_owned(Journey, workspace, {"name": name.strip(), "segment": segment, "product": product,
+                                                "description": description, "created_by": actor})
+    JourneyStage.objects.bulk_create([JourneyStage(workspace=workspace, journey=journey, name=stage, position=i)
+                                      for i, stage in enumerate(BY_KEY[template].stages)])
+    return journey
+
+
+def _next_position(rows: QuerySet[JourneyStage] | QuerySet[Touchpoint]) -> int:
+    highest = rows.aggregate(p=Max("position"))["p"]
+    return 0 if highest is None else highest + 1
+
+
+def add_stage(journey: Journey, name: str) -> JourneyStage:
+    return create_owned(JourneyStage, journey.workspace, {
+        "journey": journey, "name": name.strip(), "position": _next_position(journey.stages.all())})
+
+
+def add_touchpoint(stage: JourneyStage, *, name: str, channel: str = "", owner_team: str = "", expectation: str = "",
+                   belief: int = 1) -> Touchpoint:
+    return create_owned(Touchpoint, stage.workspace, {
+        "stage": stage, "name": name.strip(), "channel": channel.strip(), "owner_team": owner_team.strip(),
+        "expectation": expectation.strip(), "belief": belief, "position": _next_position(stage.touchpoints.all())})
+
+
+def link_evidence(touchpoint: Touchpoint, actor: User | None, *, highlight: Highlight | None = None,
+                  feedback_item: FeedbackItem | None = None) -> EvidenceLink:
+    """A person links a text as evidence (accepted at once); linking it again accepts the link already there."""
+    if (highlight is None) == (feedback_item is None):
+        raise ValidationError("Link one highlight or one feedback item.")
+    assert_same_workspace(touchpoint.workspace, highlight, feedback_item)
+    source = {"highlight": highlight} if highlight is not None else {"feedback_item": feedback_item}
+    link, _ = EvidenceLink.objects.get_or_create(workspace=touchpoint.workspace, touchpoint=touchpoint, **source)
+    return decide(link, actor, accept=True)
+
+
+def decide(link: EvidenceLink, actor: User | None, *, accept: bool) -> EvidenceLink:
+    link.status = LinkStatus.ACCEPTED if accept else LinkStatus.REJECTED
+    link.decided_by, link.decided_at = actor, timezone.now()
+    link.save(update_fields=["status", "decided_by", "decided_at"])
+    return link
+
+
+def propose_evidence(touchpoint: Touchpoint, *, limit: int = PROPOSALS) -> list[EvidenceLink]:
+    """Propose the workspace's texts closest to the touchpoint's words, found with the themes' model, leaving
+    out every text already linked to it in any state: a rejected text is never proposed again."""
+    workspace = touchpoint.workspace
+    known = scoped(EvidenceLink, workspace).filter(touchpoint=touchpoint)
+    seen = {("highlight", pk) for pk in known.exclude(highlight=None).values_list("highlight_id", flat=True)}
+    seen |= {("feedback", pk) for pk in known.exclude(feedback_item=None).values_list("feedback_item_id", flat=True)}
+    matches = themes.matching_items(workspace, touchpoint.words, limit=limit + len(seen))
+    fresh = [m for m in matches if (m.item.kind, m.item.id) not in seen][:limit]
+    made = []
+    for match in fresh:
+        source = ({"highlight_id": match.item.id} if match.item.kind == themes.HIGHLIGHT
+                  else {"feedback_item_id": match.item.id})
+        try:
+            with transaction.atomic():
+                made.append(EvidenceLink.objects.create(
+                    workspace=workspace, touchpoint=touchpoint, status=LinkStatus.PROPOSED, proposed=True,
+                    score=match.similarity, **source))
+        except IntegrityError:  # proposed a moment ago by another request
+            continue
+    return made
