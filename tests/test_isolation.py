@@ -256,6 +256,30 @@ def _raiser(ws: Workspace, user: User):
     return _suggestion(ws, user).raisers.get()
 
 
+def _journey(ws: Workspace, user: User):
+    from outsidein.journeys import services as journey_services
+
+    return journey_services.create_journey(ws, user, name=f"Their journey {next(_serial)}",
+                                           segment=_segment(ws, user))
+
+
+def _stage(ws: Workspace, user: User):
+    return _journey(ws, user).stages.first()
+
+
+def _touchpoint(ws: Workspace, user: User):
+    from outsidein.journeys import services as journey_services
+
+    return journey_services.add_touchpoint(_stage(ws, user), name="Their touchpoint", expectation="Their secret")
+
+
+def _evidence_link(ws: Workspace, user: User):
+    from outsidein.journeys.models import EvidenceLink
+
+    return EvidenceLink.objects.create(workspace=ws, touchpoint=_touchpoint(ws, user), status="proposed",
+                                       feedback_item=_feedback(ws, user), proposed=True, score=0.5)
+
+
 def _leader(ws: Workspace, user: User) -> User:
     extra = User.objects.create_user(f"leader-{next(_serial)}@example.com", "pw-12345678")
     return workspace_services.add_member(ws, extra, Role.LEADER).user
@@ -293,6 +317,10 @@ OBJECT_FACTORIES: dict[str, Callable[[Workspace, User], models.Model]] = {
     "suggestion_id": _suggestion,
     "raiser_id": _raiser,
     "item_id": _feedback,
+    "journey_id": _journey,
+    "stage_id": _stage,
+    "touchpoint_id": _touchpoint,
+    "evidence_link_id": _evidence_link,
 }
 
 # Where one id names a different kind of row on some routes: the persons import's pages look up a persons import.

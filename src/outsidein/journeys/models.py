@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from outsidein.core.scoping import WorkspaceOwned
@@ -31,6 +32,9 @@ class Journey(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("journey-detail", kwargs={"ws": self.workspace.slug, "journey_id": self.pk})
 
 
 class JourneyStage(WorkspaceOwned):
@@ -74,6 +78,9 @@ class Touchpoint(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("touchpoint-detail", kwargs={"ws": self.workspace.slug, "touchpoint_id": self.pk})
 
     @property
     def words(self) -> str:

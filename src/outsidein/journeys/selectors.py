@@ -63,3 +63,10 @@ def touchpoint_figures(journey: Journey) -> dict[int, TouchpointFigures]:
 def proposals_for(touchpoint: Touchpoint) -> QuerySet[EvidenceLink]:
     return (scoped(EvidenceLink, touchpoint.workspace).filter(touchpoint=touchpoint, status=LinkStatus.PROPOSED)
             .select_related("highlight__conversation__account", "feedback_item__account"))
+
+
+def evidence_of(touchpoint: Touchpoint) -> QuerySet[EvidenceLink]:
+    """The touchpoint's accepted evidence, newest decision first."""
+    return (scoped(EvidenceLink, touchpoint.workspace).filter(touchpoint=touchpoint, status=LinkStatus.ACCEPTED)
+            .select_related("highlight__conversation__account", "feedback_item__account")
+            .order_by("-decided_at", "-id"))

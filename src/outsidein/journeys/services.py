@@ -86,3 +86,16 @@ def propose_evidence(touchpoint: Touchpoint, *, limit: int = PROPOSALS) -> list[
         except IntegrityError:  # proposed a moment ago by another request
             continue
     return made
+
+
+@transaction.atomic
+def move_stage(stage: JourneyStage, step: int) -> JourneyStage:
+    """Move a stage one place earlier (-1) or later (+1); the first stays first, the last last."""
+    stages = list(stage.journey.stages.select_for_update().order_by("position", "id"))
+    at = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    to = min(max(at + step, 0), len(stages) - 1)
+    stages.insert(to, stages.pop(at))
+    for i, s in enumerate(stages):
+        s.position = i
+    JourneyStage.objects.bulk_update(stages, ["position"])
+    return stages[to]

@@ -25,6 +25,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("", include("outsidein.initiatives.urls")),
     path("", include("outsidein.insights.urls")),
     path("", include("outsidein.loop.urls")),
+    path("", include("outsidein.journeys.urls")),
 ]
 
 urlpatterns = [

@@ -34,8 +34,8 @@ class Match:
 
 
 def matching_items(workspace: Workspace, phrase: str, *, limit: int = 10) -> list[Match]:
-    """The workspace's themed texts close enough to ``phrase``, closest first (at most ``limit``); empty when no
-    theme analysis has run."""
+    """The workspace's themed texts close enough to ``phrase``, closest first, each wording once (at most
+    ``limit``); empty when no theme analysis has run."""
     model = load_model(workspace)
     if model is None or not model.themes or not phrase.strip():
         return []
@@ -62,4 +62,14 @@ def matching_items(workspace: Workspace, phrase: str, *, limit: int = 10) -> lis
     similarity = model.vectors([item.text for item, _ in kept]) @ wanted
     ranked = sorted(zip(similarity.tolist(), range(len(kept)), strict=True), reverse=True)
     bar = CLOSE_ENOUGH.get(model.method, 0.2)
-    return [Match(kept[i][0], kept[i][1], round(float(s), 4)) for s, i in ranked[:limit] if s >= bar]
+    found: list[Match] = []
+    wordings: set[str] = set()
+    for s, i in ranked:
+        item, theme = kept[i]
+        wording = " ".join(item.text.casefold().split())
+        if s < bar or len(found) == limit:
+            break
+        if wording not in wordings:  # the same words in many items (a form reply) are one match, not many
+            wordings.add(wording)
+            found.append(Match(item, theme, round(float(s), 4)))
+    return found

@@ -235,10 +235,11 @@ def _area_steps() -> list[Callable[[DemoContext], None]]:
     from outsidein.guides import demo as guides_demo
     from outsidein.initiatives import demo as initiatives_demo
     from outsidein.insights import demo as insights_demo
+    from outsidein.journeys import demo as journeys_demo
     from outsidein.loop import demo as loop_demo
 
     return [guides_demo.build, initiatives_demo.build, feedback_demo.build, insights_demo.build, engagement_demo.build,
-            loop_demo.build]
+            loop_demo.build, journeys_demo.build]
 
 
 def demo_login() -> tuple[str, str]:

@@ -1,0 +1,38 @@
+from typing import Any
+
+from django import forms
+
+from outsidein.core.forms import WorkspaceModelForm, choice_field
+from outsidein.journeys.models import Journey, JourneyStage, Touchpoint
+from outsidein.journeys.templates import TEMPLATES
+
+
+class JourneyForm(WorkspaceModelForm):
+    template = forms.ChoiceField(label="Start from", choices=[(t.key, t.label) for t in TEMPLATES],
+                                 help_text="The stages it starts with; rename, add or remove them afterwards.")
+
+    class Meta:
+        model = Journey
+        fields = ["name", "segment", "product", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        segment = choice_field(self, "segment")
+        segment.empty_label, segment.help_text = None, "Whose journey this is."
+        if editing:
+            del self.fields["template"]
+
+
+class StageForm(WorkspaceModelForm):
+    class Meta:
+        model = JourneyStage
+        fields = ["name"]
+        labels = {"name": "Stage name"}
+
+
+class TouchpointForm(WorkspaceModelForm):
+    class Meta:
+        model = Touchpoint
+        fields = ["name", "channel", "owner_team", "expectation", "belief"]
+        widgets = {"expectation": forms.Textarea(attrs={"rows": 2})}
