@@ -50,6 +50,14 @@ def test_build_a_journey_and_accept_its_evidence(page: Page, demo, login, screen
     page.get_by_role("link", name="← Carriers, week by week").click()
     expect(page.locator(".journey-canvas svg")).to_be_visible()
     screenshot("journey")
+
+    # From the touchpoint to action: an initiative in "nail the pain", its evidence carried along.
+    page.get_by_role("link", name="Support call").first.click()
+    page.get_by_role("button", name="Start an initiative").click()
+    expect(page.get_by_text("Initiative started in “nail the pain”")).to_be_visible()
+    expect(page.get_by_role("heading", name="Journey touchpoints it addresses")).to_be_visible()
+    expect(page.locator("#touchpoints").get_by_role("link", name="Support call")).to_be_visible()
+    screenshot("initiative")
     assert browser_problems.errors == []
 
 

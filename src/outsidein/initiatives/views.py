@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from outsidein.core import sections
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Account
@@ -87,6 +88,8 @@ def initiative_detail(request: WorkspaceRequest, initiative_id: int):
         "moves": selectors.moves(initiative), "check": check, "next_stage": following,
         "next_label": gates.stage_label(following) if following else "", "move_form": move_form,
         "stages": gates.STAGES, "stage_index": gates.stage_index(initiative.stage),
+        # What later areas add (the journey touchpoints it addresses): core/sections.py.
+        "sections": sections.shown("initiative", initiative),
     })
 
 

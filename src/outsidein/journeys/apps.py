@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class JourneysConfig(AppConfig):
     name = "outsidein.journeys"
     verbose_name = "Customer journeys"
+
+    def ready(self) -> None:
+        from outsidein.journeys.sections import register_sections
+
+        # The initiative page (initiatives, an earlier area) shows the touchpoints an initiative addresses.
+        register_sections()

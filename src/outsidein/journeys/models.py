@@ -72,6 +72,9 @@ class Touchpoint(WorkspaceOwned):
         help_text="What the customer wants from this moment, as we believe it, in their words.")
     belief = models.SmallIntegerField("how well we believe we serve it", choices=Belief.choices, default=Belief.WELL)
     position = models.PositiveSmallIntegerField(default=0)
+    # What the team started from this moment: initiatives that address it, assumptions that test it.
+    initiatives = models.ManyToManyField("initiatives.Initiative", blank=True, related_name="touchpoints")
+    assumptions = models.ManyToManyField("learning.Assumption", blank=True, related_name="touchpoints")
 
     class Meta:
         ordering = ["position", "id"]

@@ -10,9 +10,13 @@ from outsidein.core.scoping import assert_same_workspace, scoped
 from outsidein.core.services import create_owned
 from outsidein.customers.models import Product, Segment
 from outsidein.feedback.models import FeedbackItem
+from outsidein.initiatives import services as initiative_services
+from outsidein.initiatives.models import Initiative
 from outsidein.insights import themes
 from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, LinkStatus, Touchpoint
 from outsidein.journeys.templates import BY_KEY
+from outsidein.learning import services as learning_services
+from outsidein.learning.models import Assumption, Direction
 from outsidein.workspaces.models import User, Workspace
 
 PROPOSALS = 8  # proposed at a time, per touchpoint
@@ -99,3 +103,50 @@ def move_stage(stage: JourneyStage, step: int) -> JourneyStage:
         s.position = i
     JourneyStage.objects.bulk_update(stages, ["position"])
     return stages[to]
+
+
+# -- from a touchpoint to action -----------------------------------------------------------------------------
+
+EVIDENCE_CARRIED = 50  # of the touchpoint's accepted evidence, the most recent go with the assumption
+
+
+def _evidence_texts(touchpoint: Touchpoint) -> list[EvidenceLink]:
+    return list(scoped(EvidenceLink, touchpoint.workspace).filter(touchpoint=touchpoint, status=LinkStatus.ACCEPTED)
+                .select_related("highlight", "feedback_item").order_by("-decided_at", "-id")[:EVIDENCE_CARRIED])
+
+
+def _statement(touchpoint: Touchpoint) -> str:
+    segment = touchpoint.stage.journey.segment.name
+    wanted = touchpoint.expectation.rstrip(". ") or "what they expect of it"
+    return f"{segment} customers experience “{touchpoint.name}” as a pain: {wanted} is not what happens."[:500]
+
+
+@transaction.atomic
+def start_assumption(touchpoint: Touchpoint, actor: User, *, initiative: Initiative | None = None) -> Assumption:
+    """An assumption that the touchpoint hurts, with the touchpoint's accepted evidence linked as support."""
+    assumption = learning_services.save_assumption(touchpoint.workspace, actor, {
+        "statement": _statement(touchpoint), "initiative": initiative})
+    for link in _evidence_texts(touchpoint):
+        learning_services.link_evidence(assumption, actor, direction=Direction.SUPPORTS, highlight=link.highlight,
+                                        feedback_item=link.feedback_item,
+                                        note=f"Evidence of the touchpoint “{touchpoint.name}”.")
+    touchpoint.assumptions.add(assumption)
+    return assumption
+
+
+@transaction.atomic
+def start_initiative(touchpoint: Touchpoint, actor: User) -> Initiative:
+    """An initiative in its first stage (nail the pain) for the touchpoint's segment, its pain in the customers'
+    own words (the most negative piece of evidence), and an assumption carrying the evidence."""
+    journey = touchpoint.stage.journey
+    links = _evidence_texts(touchpoint)
+    worst = min((link for link in links if link.source is not None and link.source.sentiment is not None),
+                key=lambda link: link.source.sentiment if link.source and link.source.sentiment is not None else 0,
+                default=None)
+    pain = worst.source.text if worst is not None and worst.source is not None else _statement(touchpoint)
+    initiative = initiative_services.save_initiative(touchpoint.workspace, actor, {
+        "name": f"{touchpoint.name} ({journey.segment.name})"[:200], "pain_statement": pain,
+        "target_segment": journey.segment})
+    start_assumption(touchpoint, actor, initiative=initiative)
+    touchpoint.initiatives.add(initiative)
+    return initiative

@@ -18,5 +18,6 @@ urlpatterns: list[URLPattern] = [
     path("journeys/touchpoints/<int:touchpoint_id>/edit/", views.touchpoint_edit, name="touchpoint-edit"),
     path("journeys/touchpoints/<int:touchpoint_id>/delete/", views.touchpoint_delete, name="touchpoint-delete"),
     path("journeys/touchpoints/<int:touchpoint_id>/propose/", views.touchpoint_propose, name="touchpoint-propose"),
+    path("journeys/touchpoints/<int:touchpoint_id>/start/", views.touchpoint_start, name="touchpoint-start"),
     path("journeys/evidence/<int:evidence_link_id>/decide/", views.evidence_decide, name="evidence-decide"),
 ]

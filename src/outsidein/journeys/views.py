@@ -68,13 +68,20 @@ def _canvas_context(request: WorkspaceRequest, journey_id: int) -> dict[str, Any
             "stage_form": StageForm(workspace=request.workspace)}
 
 
-@login_required
-def journey_detail(request: WorkspaceRequest, journey_id: int) -> HttpResponse:
+def _detail_context(request: WorkspaceRequest, journey_id: int, stage_form: StageForm | None = None,
+                    ) -> dict[str, Any]:
     context = _canvas_context(request, journey_id)
     figures = context["figures"]
     context["stages"] = [(stage, [(t, figures.get(t.pk), card_detail(figures.get(t.pk)))
                                   for t in stage.touchpoints.all()]) for stage in context["journey"].stages.all()]
-    return render(request, "journeys/detail.html", context)
+    if stage_form is not None:
+        context["stage_form"] = stage_form
+    return context
+
+
+@login_required
+def journey_detail(request: WorkspaceRequest, journey_id: int) -> HttpResponse:
+    return render(request, "journeys/detail.html", _detail_context(request, journey_id))
 
 
 @login_required
@@ -92,10 +99,7 @@ def stage_add(request: WorkspaceRequest, journey_id: int) -> HttpResponse:
     form = StageForm(request.POST, workspace=request.workspace)
 
     def page(form: StageForm, status: int) -> HttpResponse:
-        context = {**_canvas_context(request, journey.pk), "stage_form": form}
-        context["stages"] = [(s, [(t, context["figures"].get(t.pk), card_detail(context["figures"].get(t.pk)))
-                                  for t in s.touchpoints.all()]) for s in context["journey"].stages.all()]
-        return render(request, "journeys/detail.html", context, status=status)
+        return render(request, "journeys/detail.html", _detail_context(request, journey.pk, form), status=status)
 
     return form_page(request, form, lambda data: services.add_stage(journey, data["name"]), page=page,
                      success_url=lambda stage: journey.get_absolute_url(), message="Stage added.")
@@ -198,3 +202,19 @@ def evidence_decide(request: WorkspaceRequest, evidence_link_id: int) -> HttpRes
     services.decide(link, request.user, accept=accept)
     return _evidence_answer(request, link.touchpoint, "Accepted as evidence." if accept else
                             "Rejected: it will not be proposed for this touchpoint again.")
+
+
+@login_required
+@require_POST
+def touchpoint_start(request: WorkspaceRequest, touchpoint_id: int) -> HttpResponse:
+    """Start an initiative (nail the pain) or an assumption from the touchpoint, its evidence carried along."""
+    touchpoint = get_scoped(Touchpoint.objects.select_related("stage__journey__segment"), request.workspace,
+                            pk=touchpoint_id)
+    if request.POST.get("what") == "initiative":
+        initiative = services.start_initiative(touchpoint, request.user)
+        messages.success(request, "Initiative started in “nail the pain”, with an assumption carrying the "
+                                  "touchpoint's evidence.")
+        return redirect(initiative.get_absolute_url())
+    assumption = services.start_assumption(touchpoint, request.user)
+    messages.success(request, "Assumption started, with the touchpoint's evidence linked as support.")
+    return redirect(assumption.get_absolute_url())
