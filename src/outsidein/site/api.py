@@ -83,6 +83,7 @@ def _register_routers() -> None:
     from outsidein.guides.api import router as guides
     from outsidein.initiatives.api import router as initiatives
     from outsidein.insights.api import router as voice_insights
+    from outsidein.journeys.api import router as journeys
     from outsidein.learning.api import router as learning
     from outsidein.loop.api import router as loop
 
@@ -95,6 +96,7 @@ def _register_routers() -> None:
     api.add_router("/", voice)
     api.add_router("/", engagement)
     api.add_router("/", loop)
+    api.add_router("/", journeys)
 
 
 _register_routers()
