@@ -63,9 +63,14 @@ def link_evidence(touchpoint: Touchpoint, actor: User | None, *, highlight: High
 
 
 def decide(link: EvidenceLink, actor: User | None, *, accept: bool) -> EvidenceLink:
+    """Accept or reject; raises ``EvidenceLink.DoesNotExist`` when the link (or its touchpoint) was deleted a
+    moment ago by someone else, which the pages and the API answer as not found."""
     link.status = LinkStatus.ACCEPTED if accept else LinkStatus.REJECTED
     link.decided_by, link.decided_at = actor, timezone.now()
-    link.save(update_fields=["status", "decided_by", "decided_at"])
+    changed = EvidenceLink.objects.filter(pk=link.pk).update(
+        status=link.status, decided_by=actor, decided_at=link.decided_at)
+    if not changed:
+        raise EvidenceLink.DoesNotExist("This evidence link was deleted a moment ago.")
     return link
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -199,7 +199,10 @@ def evidence_decide(request: WorkspaceRequest, evidence_link_id: int) -> HttpRes
     link = get_scoped(EvidenceLink.objects.select_related("touchpoint__stage__journey"), request.workspace,
                       pk=evidence_link_id)
     accept = request.POST.get("decision") == "accept"
-    services.decide(link, request.user, accept=accept)
+    try:
+        services.decide(link, request.user, accept=accept)
+    except EvidenceLink.DoesNotExist as gone:
+        raise Http404("This evidence link was deleted a moment ago.") from gone
     return _evidence_answer(request, link.touchpoint, "Accepted as evidence." if accept else
                             "Rejected: it will not be proposed for this touchpoint again.")
 
