@@ -37,10 +37,23 @@ JOURNEYS = [
     }),
 ]
 ACCEPTED_PER_TOUCHPOINT = 5
+# The go-to-market written per product class and segment (where the products' own notes are not enough).
+MARKET_NOTES = [
+    ("Transportation management", "Enterprise shippers",
+     "Direct sales with a solutions engineer; a 90-day pilot on two lanes, then an annual contract per load band. "
+     "We win on tracking accuracy and lose on invoicing: lead with Freight Audit & Pay."),
+    ("Transportation management", "Independent carriers",
+     "Not a target: carriers meet us through the free Carrier Portal when a shipper invites them."),
+    ("Finance", "Enterprise shippers",
+     "Cross-sell after six months on the TMS, when the first invoice disputes come in; priced on invoice volume."),
+]
 
 
 def build(ctx: Any) -> None:
     leader = ctx.leaders[0] if ctx.leaders else None
+    for product_class, segment, note in MARKET_NOTES:
+        services.save_market_note(ctx.workspace, leader, product_class=product_class, segment=ctx.segments[segment],
+                                  note=note)
     for name, segment, template, stages in JOURNEYS:
         journey = services.create_journey(ctx.workspace, leader, name=name, segment=ctx.segments[segment],
                                           template=template)

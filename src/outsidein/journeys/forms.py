@@ -36,3 +36,9 @@ class TouchpointForm(WorkspaceModelForm):
         model = Touchpoint
         fields = ["name", "channel", "owner_team", "expectation", "belief"]
         widgets = {"expectation": forms.Textarea(attrs={"rows": 2})}
+
+
+class MarketNoteForm(forms.Form):
+    note = forms.CharField(label="Go-to-market", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+                           help_text="How we sell this class in this segment (channel, pricing, who buys, how we "
+                                     "win), or why it is not a target.")

@@ -134,3 +134,20 @@ class EvidenceLink(WorkspaceOwned):
     @property
     def source(self) -> "Highlight | FeedbackItem | None":
         return self.highlight if self.highlight_id else self.feedback_item
+
+
+class MarketNote(WorkspaceOwned):
+    """The go-to-market for one product class in one segment: how we sell it there, or why we do not."""
+
+    product_class = models.CharField(max_length=100, help_text="As the products name it (their “class”).")
+    segment = models.ForeignKey("customers.Segment", on_delete=models.CASCADE, related_name="market_notes")
+    note = models.TextField(help_text="Channel, pricing, who buys, how we win; or why this is not a target.")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "product_class", "segment"],
+                                               name="market_note_once")]
+
+    def __str__(self) -> str:
+        return f"{self.product_class} in {self.segment}"

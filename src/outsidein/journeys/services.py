@@ -13,7 +13,7 @@ from outsidein.feedback.models import FeedbackItem
 from outsidein.initiatives import services as initiative_services
 from outsidein.initiatives.models import Initiative
 from outsidein.insights import themes
-from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, LinkStatus, Touchpoint
+from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, LinkStatus, MarketNote, Touchpoint
 from outsidein.journeys.templates import BY_KEY
 from outsidein.learning import services as learning_services
 from outsidein.learning.models import Assumption, Direction
@@ -155,3 +155,15 @@ def start_initiative(touchpoint: Touchpoint, actor: User) -> Initiative:
     start_assumption(touchpoint, actor, initiative=initiative)
     touchpoint.initiatives.add(initiative)
     return initiative
+
+
+def save_market_note(workspace: Workspace, actor: User | None, *, product_class: str, segment: Segment,
+                     note: str) -> MarketNote:
+    """Write the go-to-market note of a product class in a segment (one per pair: saving again replaces it)."""
+    assert_same_workspace(workspace, segment)
+    if not scoped(Product, workspace).filter(product_class=product_class).exists():
+        raise ValidationError({"product_class": f"No product is of the class “{product_class}”."})
+    saved, _ = MarketNote.objects.update_or_create(
+        workspace=workspace, product_class=product_class, segment=segment,
+        defaults={"note": note.strip(), "updated_by": actor})
+    return saved

@@ -14,14 +14,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from outsidein.core.crud import delete_page, form_page
-from outsidein.core.scoping import get_scoped
+from outsidein.core.scoping import get_scoped, scoped
 from outsidein.core.services import delete_owned, update_owned
 from outsidein.core.words import counted
+from outsidein.customers.models import Segment
 from outsidein.journeys import selectors, services
 from outsidein.journeys.canvas import card_detail, journey_canvas
-from outsidein.journeys.forms import JourneyForm, StageForm, TouchpointForm
+from outsidein.journeys.forms import JourneyForm, MarketNoteForm, StageForm, TouchpointForm
 from outsidein.journeys.gaps import widest_gap
-from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, Touchpoint
+from outsidein.journeys.marketplace import marketplace_brief
+from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, MarketNote, Touchpoint
 from outsidein.workspaces.http import WorkspaceRequest
 
 
@@ -221,3 +223,24 @@ def touchpoint_start(request: WorkspaceRequest, touchpoint_id: int) -> HttpRespo
     assumption = services.start_assumption(touchpoint, request.user)
     messages.success(request, "Assumption started, with the touchpoint's evidence linked as support.")
     return redirect(assumption.get_absolute_url())
+
+
+# -- the marketplace brief -----------------------------------------------------------------------------------
+
+@login_required
+def marketplace(request: WorkspaceRequest) -> HttpResponse:
+    return render(request, "journeys/marketplace.html", {"brief": marketplace_brief(request.workspace)})
+
+
+@login_required
+def market_note_edit(request: WorkspaceRequest, segment_id: int) -> HttpResponse:
+    """The go-to-market of the product class ``?class=…`` in a segment."""
+    segment = get_scoped(Segment, request.workspace, pk=segment_id)
+    product_class = (request.GET.get("class") or request.POST.get("class") or "").strip()[:100]
+    existing = scoped(MarketNote, request.workspace).filter(product_class=product_class, segment=segment).first()
+    form = MarketNoteForm(request.POST or None, initial={"note": existing.note if existing else ""})
+    back = reverse("marketplace", kwargs={"ws": request.workspace.slug})
+    return form_page(request, form, lambda data: services.save_market_note(
+        request.workspace, request.user, product_class=product_class, segment=segment, note=data["note"]),
+        "journeys/market_note.html", {"product_class": product_class, "segment": segment, "back": back},
+        success_url=back, message=f"Go-to-market of {product_class} in {segment} saved.")
