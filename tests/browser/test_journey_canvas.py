@@ -87,3 +87,17 @@ def test_the_canvas_prints_on_one_landscape_page(page: Page, demo, login, screen
     box = pdf.pages[0].mediabox
     assert float(box.width) > float(box.height)  # landscape
     assert "Invoice arrives" in pdf.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
+def test_read_the_marketplace_brief(page: Page, demo, login, screenshot, browser_problems, viewport) -> None:
+    login(*demo_login())
+    page.goto(reverse("marketplace", kwargs={"ws": demo.workspace.slug}))
+    expect(page.get_by_role("heading", name="The catalogue")).to_be_visible()
+    expect(page.get_by_role("heading", name="Transportation management")).to_be_visible()
+    expect(page.get_by_text("Direct sales with a solutions engineer").first).to_be_visible()  # a demo note
+    expect(page.get_by_role("heading", name="LoadLedger")).to_be_visible()
+    expect(page.locator(".competitor").first.get_by_text("first-hand").first).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+    screenshot("brief")
+    assert browser_problems.errors == []

@@ -6,7 +6,10 @@ class JourneysConfig(AppConfig):
     verbose_name = "Customer journeys"
 
     def ready(self) -> None:
+        from outsidein.journeys.coverage import register_section
         from outsidein.journeys.sections import register_sections
 
         # The initiative page (initiatives, an earlier area) shows the touchpoints an initiative addresses.
         register_sections()
+        # The pulse page and the weekly digest (engagement) show each leader's marketplace coverage.
+        register_section()
