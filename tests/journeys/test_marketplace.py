@@ -90,3 +90,26 @@ def test_the_page_and_a_go_to_market_note(owner_client, viewer_client, workspace
     assert viewer_client.post(edit, {"class": "Finance", "note": "y"}).status_code == 403
     assert "write the go-to-market here" not in viewer_client.get(
         reverse("marketplace", kwargs={"ws": workspace.slug})).content.decode()
+
+
+def test_the_marketplace_through_the_api(api, api_for, viewer, workspace, market) -> None:
+    enterprise, smb, pilot = market
+    written = api("PUT", "/market-notes", {"product_class": "Finance", "segment_id": enterprise.pk,
+                                           "note": "Cross-sell after six months."})
+    assert written.status_code == 200 and written.json()["target"] is True
+    classes = {c["name"]: c for c in api.get("/product-classes").json()}
+    finance = classes["Finance"]["segments"]
+    assert finance == [{"segment_id": enterprise.pk, "segment": enterprise.name, "target": True,
+                        "go_to_market": "Cross-sell after six months."}]
+    competitors = api.get("/competitor-classes").json()
+    direct = competitors[0]
+    assert direct["name"] == "direct" and direct["competitors"][0]["name"] == "FreightPilot"
+    first = direct["competitors"][0]
+    assert (first["mentions_first_hand"], first["mentions_in_feedback"]) == (4, 1)
+    assert [m["sales_meeting"] for m in first["latest"]] == [False, False, True]
+    unknown = api("PUT", "/market-notes", {"product_class": "Nope", "segment_id": enterprise.pk, "note": "x"})
+    assert unknown.status_code == 422 and "product_class" in unknown.content.decode()
+    foreign = api("PUT", "/market-notes", {"product_class": "Finance", "segment_id": 999_999, "note": "x"})
+    assert foreign.status_code == 422 and "segment_id" in foreign.content.decode()
+    assert api_for(workspace, viewer)("PUT", "/market-notes", {
+        "product_class": "Finance", "segment_id": enterprise.pk, "note": "y"}).status_code == 403

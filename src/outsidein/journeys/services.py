@@ -161,8 +161,9 @@ def save_market_note(workspace: Workspace, actor: User | None, *, product_class:
                      note: str) -> MarketNote:
     """Write the go-to-market note of a product class in a segment (one per pair: saving again replaces it)."""
     assert_same_workspace(workspace, segment)
-    if not scoped(Product, workspace).filter(product_class=product_class).exists():
-        raise ValidationError({"product_class": f"No product is of the class “{product_class}”."})
+    if not product_class.strip() or not scoped(Product, workspace).filter(product_class=product_class).exists():
+        raise ValidationError({"product_class": f"No product is of the class “{product_class}”: name the class "
+                                                 "as the products do (their “class”)."})
     saved, _ = MarketNote.objects.update_or_create(
         workspace=workspace, product_class=product_class, segment=segment,
         defaults={"note": note.strip(), "updated_by": actor})

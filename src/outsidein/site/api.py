@@ -84,6 +84,7 @@ def _register_routers() -> None:
     from outsidein.initiatives.api import router as initiatives
     from outsidein.insights.api import router as voice_insights
     from outsidein.journeys.api import router as journeys
+    from outsidein.journeys.marketplace_api import router as marketplace
     from outsidein.learning.api import router as learning
     from outsidein.loop.api import router as loop
 
@@ -97,6 +98,7 @@ def _register_routers() -> None:
     api.add_router("/", engagement)
     api.add_router("/", loop)
     api.add_router("/", journeys)
+    api.add_router("/", marketplace)
 
 
 _register_routers()
