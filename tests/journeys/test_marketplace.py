@@ -93,7 +93,7 @@ def test_the_page_and_a_go_to_market_note(owner_client, viewer_client, workspace
 
 
 def test_the_marketplace_through_the_api(api, api_for, viewer, workspace, market) -> None:
-    enterprise, smb, pilot = market
+    enterprise = market[0]
     written = api("PUT", "/market-notes", {"product_class": "Finance", "segment_id": enterprise.pk,
                                            "note": "Cross-sell after six months."})
     assert written.status_code == 200 and written.json()["target"] is True
