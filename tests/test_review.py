@@ -133,7 +133,7 @@ def test_the_report_command_writes_a_pdf_with_the_key_figures(demo, tmp_path) ->
     out = tmp_path / "review.pdf"
     call_command("report", "--period", period.key, "--out", str(out), "--workspace", ws.slug)
     pages = PdfReader(out).pages
-    assert 3 <= len(pages) <= 8, len(pages)
+    assert 4 <= len(pages) <= 10, len(pages)
     text = words_of(out)
     assert f"Leadership review, {period.name}" in text
     # The figures are the product's own, worked out here again from the selectors the pages use.
@@ -150,6 +150,9 @@ def test_the_report_command_writes_a_pdf_with_the_key_figures(demo, tmp_path) ->
                     "Key drivers", "Initiatives by stage", "Pilot verdicts"):
         assert heading in text
     assert "Late-load text alerts" in text and "Worked." in text  # the demo's finished pilot and its verdict
+    # The journeys' canvases close it, each on a landscape page.
+    assert "Customer journey: A shipment, end to end" in text and "Customer journey: Life as a customer" in text
+    assert sum(float(p.mediabox.width) > float(p.mediabox.height) for p in pages) == 2
     # Each page as an image, for the user guide (docs/screenshots/review-*.png are copies of these).
     ARTIFACTS.mkdir(exist_ok=True)
     document = pypdfium2.PdfDocument(out)

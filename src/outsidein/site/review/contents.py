@@ -30,6 +30,10 @@ from outsidein.insights.analysis.scores import Period as Bucket
 from outsidein.insights.drivers import DriverDetail, act_first_detail
 from outsidein.insights.models import DriverAnalysis
 from outsidein.insights.views import ThemeRow, theme_rows
+from outsidein.journeys import selectors as journey_selectors
+from outsidein.journeys.canvas import journey_canvas
+from outsidein.journeys.gaps import widest_gap
+from outsidein.journeys.models import Journey
 from outsidein.loop import selectors as loop
 from outsidein.loop.figures import LoopFigures, TeamLoopFigures, loop_figures
 from outsidein.loop.models import SuggestionStatus
@@ -40,6 +44,7 @@ from outsidein.workspaces.models import Workspace
 BUCKETS: dict[str, Bucket] = {"quarter": "month", "year": "quarter", "month": "week"}
 TOP_THEMES = 6
 CHALLENGES = 3
+JOURNEYS = 2
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,13 @@ class DriverLine:
 
 
 @dataclass(frozen=True)
+class JourneyLine:
+    journey: Journey
+    canvas: SafeString
+    widest: str  # the touchpoint with the widest gap, "" when none has enough evidence
+
+
+@dataclass(frozen=True)
 class Review:
     workspace: Workspace
     period: Period
@@ -104,6 +116,7 @@ class Review:
     driver: DriverLine | None
     stages: list[initiatives.StageSummary]
     pilots: list[tuple[Pilot, Verdict]]
+    journeys: list[JourneyLine]
 
     @property
     def in_progress(self) -> bool:
@@ -185,6 +198,20 @@ def _driver(workspace: Workspace) -> DriverLine | None:
     return DriverLine(analysis, act_first_detail(analysis), insight_charts.importance_chart(analysis))
 
 
+def _journeys(workspace: Workspace) -> list[JourneyLine]:
+    """The canvases of the workspace's journeys, the most touchpoints first (a few: each is a page)."""
+    lines = []
+    listed = journey_selectors.journey_list(workspace)[:50]
+    for summary in sorted(listed, key=lambda j: (-getattr(j, "touchpoint_count", 0), j.name))[:JOURNEYS]:
+        journey = journey_selectors.journey_detail(workspace, summary.pk)
+        figures = journey_selectors.touchpoint_figures(journey)
+        widest = widest_gap(figures.values())
+        names = {t.pk: t.name for stage in journey.stages.all() for t in stage.touchpoints.all()}
+        lines.append(JourneyLine(journey, journey_canvas(journey, figures),
+                                 names.get(widest.touchpoint_id, "") if widest else ""))
+    return lines
+
+
 def review_for(workspace: Workspace, period: Period, now: datetime | None = None) -> Review:
     """The review of ``period``; for a period still running, its figures so far."""
     now = now or timezone.now()
@@ -204,5 +231,5 @@ def review_for(workspace: Workspace, period: Period, now: datetime | None = None
         loop=loop_figures(workspace, since=start, until=as_of), raised=loop.raised_between(workspace, start, as_of),
         threads_now=loop.status_counts(workspace),
         themes=themes, themes_total=themes_total, driver=_driver(workspace), stages=stages,
-        pilots=[(p, verdict_for(p)) for p in pilots],
+        pilots=[(p, verdict_for(p)) for p in pilots], journeys=_journeys(workspace),
     )
