@@ -115,3 +115,33 @@ def test_the_canvas_is_valid_svg_with_every_stage_touchpoint_and_pain(workspace,
     assert len([p for p in svg.iter(f"{SVG}path") if p.get("class") == "pain-mark"]) == 1
     width = float(svg.get("viewBox").split()[2])
     assert width == 6 * 178 + 10  # six stages across, each a card's width
+
+
+def test_a_feedback_item_and_a_theme_are_linked_from_their_pages(owner_client, workspace, touchpoint) -> None:
+    item = add_feedback(workspace, "The invoice was wrong again this month")
+    detail = owner_client.get(reverse("feedback-detail", kwargs={"ws": workspace.slug, "feedback_id": item.pk}))
+    offer = url("evidence-link-new", workspace) + f"?feedback={item.pk}"
+    assert offer in detail.content.decode()  # "Link to a journey" on the item's page
+    page = owner_client.get(offer)
+    assert page.status_code == 200 and "Shippers · Invoice · Invoice arrives" in page.content.decode()
+    linked = owner_client.post(offer, {"feedback": item.pk, "touchpoint": touchpoint.pk})
+    assert linked.status_code == 302 and linked["Location"] == touchpoint.get_absolute_url()
+    assert EvidenceLink.objects.get(touchpoint=touchpoint, feedback_item=item).status == LinkStatus.ACCEPTED
+
+    theme = themes.live_themes(workspace).order_by("-size").first()
+    theme_page = owner_client.get(reverse("theme-detail", kwargs={"ws": workspace.slug, "theme_id": theme.pk}))
+    assert f"?theme={theme.pk}" in theme_page.content.decode()
+    owner_client.post(url("evidence-link-new", workspace), {"theme": theme.pk, "touchpoint": touchpoint.pk})
+    members = {m.feedback_item_id for m in theme.members.all()}
+    linked_items = set(EvidenceLink.objects.filter(touchpoint=touchpoint).values_list("feedback_item_id",
+                                                                                      flat=True))
+    assert members <= linked_items  # a small theme: every wording of it
+
+
+def test_linking_a_text_of_another_workspace_is_not_found(owner_client, workspace, other_workspace,
+                                                          touchpoint) -> None:
+    theirs = factories.feedback_item(other_workspace, "Their words")
+    offer = url("evidence-link-new", workspace) + f"?feedback={theirs.pk}"
+    assert owner_client.get(offer).status_code == 404
+    assert owner_client.post(offer, {"feedback": theirs.pk, "touchpoint": touchpoint.pk}).status_code == 404
+    assert owner_client.get(url("evidence-link-new", workspace)).status_code == 404  # nothing named

@@ -6,6 +6,7 @@ class JourneysConfig(AppConfig):
     verbose_name = "Customer journeys"
 
     def ready(self) -> None:
+        from outsidein.journeys.actions import register_row_actions
         from outsidein.journeys.coverage import register_section
         from outsidein.journeys.sections import register_sections
 
@@ -13,3 +14,5 @@ class JourneysConfig(AppConfig):
         register_sections()
         # The pulse page and the weekly digest (engagement) show each leader's marketplace coverage.
         register_section()
+        # Highlights, feedback items and themes (earlier areas) offer to be linked to a touchpoint as evidence.
+        register_row_actions()

@@ -13,6 +13,7 @@ from outsidein.feedback.models import FeedbackItem
 from outsidein.initiatives import services as initiative_services
 from outsidein.initiatives.models import Initiative
 from outsidein.insights import themes
+from outsidein.insights.models import Theme
 from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, LinkStatus, MarketNote, Touchpoint
 from outsidein.journeys.templates import BY_KEY
 from outsidein.learning import services as learning_services
@@ -168,3 +169,25 @@ def save_market_note(workspace: Workspace, actor: User | None, *, product_class:
         workspace=workspace, product_class=product_class, segment=segment,
         defaults={"note": note.strip(), "updated_by": actor})
     return saved
+
+
+THEME_ITEMS = 20  # of a theme linked as evidence, its items closest to the theme's centre, each wording once
+
+
+@transaction.atomic
+def link_theme(touchpoint: Touchpoint, actor: User | None, theme: Theme) -> list[EvidenceLink]:
+    """Link a theme's items closest to its centre as evidence (each wording once): what a theme says, kept as the
+    texts themselves, so the links outlive the next theme analysis, which replaces the themes."""
+    assert_same_workspace(touchpoint.workspace, theme)
+    linked: list[EvidenceLink] = []
+    wordings: set[str] = set()
+    for item in themes.theme_items(theme, limit=5 * THEME_ITEMS):
+        wording = " ".join(item.text.casefold().split())
+        if not wording or wording in wordings:
+            continue
+        wordings.add(wording)
+        source = {"highlight": item.obj} if item.kind == themes.HIGHLIGHT else {"feedback_item": item.obj}
+        linked.append(link_evidence(touchpoint, actor, **source))  # type: ignore[arg-type]
+        if len(linked) == THEME_ITEMS:
+            break
+    return linked

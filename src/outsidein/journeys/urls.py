@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern] = [
     path("journeys/touchpoints/<int:touchpoint_id>/delete/", views.touchpoint_delete, name="touchpoint-delete"),
     path("journeys/touchpoints/<int:touchpoint_id>/propose/", views.touchpoint_propose, name="touchpoint-propose"),
     path("journeys/touchpoints/<int:touchpoint_id>/start/", views.touchpoint_start, name="touchpoint-start"),
+    path("journeys/evidence/new/", views.evidence_link_new, name="evidence-link-new"),
     path("marketplace/", views.marketplace, name="marketplace"),
     path("marketplace/segments/<int:segment_id>/go-to-market/", views.market_note_edit, name="market-note-edit"),
     path("journeys/evidence/<int:evidence_link_id>/decide/", views.evidence_decide, name="evidence-decide"),

@@ -13,14 +13,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from outsidein.conversations.models import Highlight
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.core.services import delete_owned, update_owned
 from outsidein.core.words import counted
 from outsidein.customers.models import Segment
+from outsidein.feedback.models import FeedbackItem
+from outsidein.insights.models import Theme
 from outsidein.journeys import selectors, services
 from outsidein.journeys.canvas import card_detail, journey_canvas
-from outsidein.journeys.forms import JourneyForm, MarketNoteForm, StageForm, TouchpointForm
+from outsidein.journeys.forms import JourneyForm, MarketNoteForm, StageForm, TouchpointChoiceForm, TouchpointForm
 from outsidein.journeys.gaps import widest_gap
 from outsidein.journeys.marketplace import marketplace_brief
 from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, MarketNote, Touchpoint
@@ -244,3 +247,36 @@ def market_note_edit(request: WorkspaceRequest, segment_id: int) -> HttpResponse
         request.workspace, request.user, product_class=product_class, segment=segment, note=data["note"]),
         "journeys/market_note.html", {"product_class": product_class, "segment": segment, "back": back},
         success_url=back, message=f"Go-to-market of {product_class} in {segment} saved.")
+
+
+# -- linking evidence from elsewhere -------------------------------------------------------------------------
+
+def _source(request: WorkspaceRequest) -> tuple[str, Highlight | FeedbackItem | Theme]:
+    """What ``?highlight=``, ``?feedback=`` or ``?theme=`` names, of this workspace (404 otherwise)."""
+    params = request.GET if request.method == "GET" else request.POST
+    if params.get("highlight"):
+        return "highlight", get_scoped(Highlight, request.workspace, pk=params["highlight"])
+    if params.get("feedback"):
+        return "feedback", get_scoped(FeedbackItem, request.workspace, pk=params["feedback"])
+    if params.get("theme"):
+        return "theme", get_scoped(Theme, request.workspace, pk=params["theme"])
+    raise Http404("Name a highlight, a feedback item or a theme to link.")
+
+
+@login_required
+def evidence_link_new(request: WorkspaceRequest) -> HttpResponse:
+    kind, source = _source(request)
+    form = TouchpointChoiceForm(request.POST or None, workspace=request.workspace)
+
+    def save(data: dict[str, Any]) -> Touchpoint:
+        touchpoint: Touchpoint = data["touchpoint"]
+        if isinstance(source, Theme):
+            services.link_theme(touchpoint, request.user, source)
+        elif isinstance(source, Highlight):
+            services.link_evidence(touchpoint, request.user, highlight=source)
+        else:
+            services.link_evidence(touchpoint, request.user, feedback_item=source)
+        return touchpoint
+
+    return form_page(request, form, save, "journeys/link.html", {"kind": kind, "source": source},
+                     message="Linked as evidence of this touchpoint.")
