@@ -18,7 +18,7 @@ from outsidein.workspaces.http import WorkspaceRequest
 router = Router(tags=["marketplace"])
 
 
-class SegmentPlaceOut(Schema):
+class BriefSegmentOut(Schema):
     segment_id: int
     segment: str
     target: bool = Field(description="False: explicitly not a target of the class.")
@@ -28,10 +28,10 @@ class SegmentPlaceOut(Schema):
 class ProductClassOut(Schema):
     name: str
     product_ids: list[int]
-    segments: list[SegmentPlaceOut]
+    segments: list[BriefSegmentOut]
 
 
-class MentionOut(Schema):
+class BriefMentionOut(Schema):
     highlight_id: int
     text: str
     account: str | None
@@ -39,18 +39,18 @@ class MentionOut(Schema):
     sales_meeting: bool
 
 
-class CompetitorOut(Schema):
+class BriefCompetitorOut(Schema):
     id: int
     name: str
     mentions_first_hand: int
     mentions_in_feedback: int
-    latest: list[MentionOut] = Field(description="The latest wordings heard first-hand, newest first.")
+    latest: list[BriefMentionOut] = Field(description="The latest wordings heard first-hand, newest first.")
     segments: list[tuple[str, int]] = Field(description="Where we meet them: segment and mentions, most first.")
 
 
 class CompetitorClassOut(Schema):
     name: str
-    competitors: list[CompetitorOut]
+    competitors: list[BriefCompetitorOut]
 
 
 class MarketNoteIn(InputSchema):
@@ -88,7 +88,7 @@ def competitor_classes(request: WorkspaceRequest) -> list[dict[str, Any]]:
             for name, briefs in marketplace_brief(request.workspace).competitor_classes]
 
 
-@router.put("/market-notes", response=SegmentPlaceOut,
+@router.put("/market-notes", response=BriefSegmentOut,
             summary="Write the go-to-market of a product class in a segment (replaces the one there)")
 def put_market_note(request: WorkspaceRequest, payload: MarketNoteIn) -> dict[str, Any]:
     try:
