@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber
 from outsidein.conversations.models import Highlight, HighlightKind, Kind
 from outsidein.core.scoping import scoped
 from outsidein.core.search import text_matches
+from outsidein.core.words import wording
 from outsidein.customers.models import Competitor, Product, Segment
 from outsidein.feedback.models import FeedbackItem
 from outsidein.journeys.models import MarketNote
@@ -102,9 +103,9 @@ def _latest(mentions: QuerySet[Highlight], *, limit: int) -> dict[int, list[High
     found: dict[int, list[Highlight]] = defaultdict(list)
     said: set[tuple[int, str]] = set()
     for h in numbered:
-        wording = (h.competitor_id or 0, " ".join(h.text.casefold().split()))
-        if h.competitor_id is not None and wording not in said and len(found[h.competitor_id]) < limit:
-            said.add(wording)
+        key = (h.competitor_id or 0, wording(h.text))
+        if h.competitor_id is not None and key not in said and len(found[h.competitor_id]) < limit:
+            said.add(key)
             found[h.competitor_id].append(h)
     return found
 

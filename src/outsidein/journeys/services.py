@@ -8,6 +8,7 @@ from django.utils import timezone
 from outsidein.conversations.models import Highlight
 from outsidein.core.scoping import assert_same_workspace, scoped
 from outsidein.core.services import create_owned
+from outsidein.core.words import wording
 from outsidein.customers.models import Product, Segment
 from outsidein.feedback.models import FeedbackItem
 from outsidein.initiatives import services as initiative_services
@@ -182,10 +183,10 @@ def link_theme(touchpoint: Touchpoint, actor: User | None, theme: Theme) -> list
     linked: list[EvidenceLink] = []
     wordings: set[str] = set()
     for item in themes.theme_items(theme, limit=5 * THEME_ITEMS):
-        wording = " ".join(item.text.casefold().split())
-        if not wording or wording in wordings:
+        said = wording(item.text)
+        if not said or said in wordings:
             continue
-        wordings.add(wording)
+        wordings.add(said)
         source = {"highlight": item.obj} if item.kind == themes.HIGHLIGHT else {"feedback_item": item.obj}
         linked.append(link_evidence(touchpoint, actor, **source))  # type: ignore[arg-type]
         if len(linked) == THEME_ITEMS:

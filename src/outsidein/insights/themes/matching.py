@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from outsidein.core.scoping import scoped
+from outsidein.core.words import wording
 from outsidein.insights.models import Theme, ThemeMember
 from outsidein.insights.themes.selectors import ThemeItem, _items
 from outsidein.insights.themes.stored_vectors import StoredEncoder
@@ -66,10 +67,10 @@ def matching_items(workspace: Workspace, phrase: str, *, limit: int = 10) -> lis
     wordings: set[str] = set()
     for s, i in ranked:
         item, theme = kept[i]
-        wording = " ".join(item.text.casefold().split())
+        said = wording(item.text)
         if s < bar or len(found) == limit:
             break
-        if wording not in wordings:  # the same words in many items (a form reply) are one match, not many
-            wordings.add(wording)
+        if said not in wordings:  # the same words in many items (a form reply) are one match, not many
+            wordings.add(said)
             found.append(Match(item, theme, round(float(s), 4)))
     return found
