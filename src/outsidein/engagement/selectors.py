@@ -45,7 +45,7 @@ def leader_memberships(workspace: Workspace) -> QuerySet[Membership]:
     return workspace.memberships.filter(role__in=LEADER_ROLES).select_related("user").order_by("user__name")
 
 
-def _first_hand(workspace: Workspace, now: datetime) -> QuerySet:
+def first_hand_presences(workspace: Workspace, now: datetime) -> QuerySet:
     """Presences at conversations that took place by ``now`` (planned ones that are past count at once)."""
     return Presence.objects.filter(took_place(now, "conversation__"), conversation__workspace=workspace)
 
@@ -108,7 +108,7 @@ def pulses_for(workspace: Workspace, users, now: datetime | None = None, *, view
     week_starts = pulse_math.week_starts_ending(now.astimezone(ZoneInfo(viewer_tz)).date(), HEATMAP_WEEKS)
     bounds = [*week_starts, week_starts[-1] + timedelta(days=7)]
     window = now - timedelta(days=pulse_math.COVERAGE_DAYS)
-    present = _first_hand(workspace, now).filter(user_id__in=ids, conversation__occurred_at__lte=now)
+    present = first_hand_presences(workspace, now).filter(user_id__in=ids, conversation__occurred_at__lte=now)
     recent = Q(conversation__occurred_at__gt=window)
 
     counted = {row["user_id"]: row for row in (
@@ -159,7 +159,7 @@ def pulses_for(workspace: Workspace, users, now: datetime | None = None, *, view
 def first_hand_in(workspace: Workspace, user_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
     """Each member's first-hand conversations between two moments (none: not in the result), one grouped query;
     ``end`` is also the moment a planned conversation counts as having taken place by."""
-    return dict(_first_hand(workspace, end)
+    return dict(first_hand_presences(workspace, end)
                 .filter(user_id__in=user_ids, conversation__occurred_at__gte=start, conversation__occurred_at__lt=end)
                 .values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
 
@@ -231,7 +231,7 @@ def leaderboard(challenge: Challenge, now: datetime | None = None) -> Leaderboar
     end = datetime.combine(challenge.ends_on + timedelta(days=2), time.min, tzinfo=UTC)
     columns = _week_columns(_zones((e.user_id, e.time_zone) for e in entrants), week_boundaries(span), now)
     weekly = {row["user_id"]: _weeks_of(row, span.weeks) for row in (
-        _first_hand(challenge.workspace, now)
+        first_hand_presences(challenge.workspace, now)
         .filter(user_id__in=[e.user_id for e in entries], conversation__occurred_at__gte=start,
                 conversation__occurred_at__lt=end)
         .values("user_id").annotate(**columns))}
@@ -282,8 +282,8 @@ class Suggestion:
 def suggestions(workspace: Workspace, user, now: datetime | None = None, limit: int = 6) -> tuple[list, list]:
     """Accounts and segments the leader has not met first-hand in 90 days, biggest revenue first."""
     now = now or timezone.now()
-    met = _first_hand(workspace, now).filter(user=user, conversation__occurred_at__gte=now - timedelta(days=90),
-                                        conversation__occurred_at__lte=now)
+    met = first_hand_presences(workspace, now).filter(
+        user=user, conversation__occurred_at__gte=now - timedelta(days=90), conversation__occurred_at__lte=now)
     met_accounts = met.filter(conversation__account__isnull=False).values("conversation__account_id")
     met_segments = met.filter(conversation__account__segment__isnull=False).values(
         "conversation__account__segment_id")

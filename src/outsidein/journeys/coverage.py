@@ -12,17 +12,15 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 
-from outsidein.conversations.models import Conversation, HighlightKind
-from outsidein.conversations.selectors import took_place
+from outsidein.conversations.models import HighlightKind
 from outsidein.core.scoping import scoped
 from outsidein.customers.models import Competitor, Product, Segment
 from outsidein.engagement.sections import PulseSection, SectionContext, register
-from outsidein.engagement.selectors import leader_memberships
+from outsidein.engagement.selectors import first_hand_presences, leader_memberships
 from outsidein.workspaces.models import User, Workspace
 
 COVERAGE_DAYS = 90
 KINDS = ("segment", "product class", "competitor class")
-Presence = Conversation.members.through
 
 
 @dataclass(frozen=True)
@@ -44,10 +42,9 @@ class Covered:
 
 def coverage(workspace: Workspace, user: User, now: datetime) -> list[Covered]:
     leaders = {m.user_id for m in leader_memberships(workspace)} | {user.pk}
-    present = Presence.objects.filter(took_place(now, "conversation__"), conversation__workspace=workspace,
-                                      user_id__in=leaders,
-                                      conversation__occurred_at__gt=now - timedelta(days=COVERAGE_DAYS),
-                                      conversation__occurred_at__lte=now)
+    present = first_hand_presences(workspace, now).filter(
+        user_id__in=leaders, conversation__occurred_at__gt=now - timedelta(days=COVERAGE_DAYS),
+        conversation__occurred_at__lte=now)
     met = set(present.filter(conversation__account__segment__isnull=False)
               .values_list("user_id", "conversation__account__segment_id").distinct())
     heard = set(present.filter(conversation__highlights__kind=HighlightKind.COMPETITOR_MENTION,
