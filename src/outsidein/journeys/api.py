@@ -19,7 +19,6 @@ from outsidein.feedback.models import FeedbackItem
 from outsidein.journeys import selectors, services
 from outsidein.journeys.gaps import TouchpointFigures, widest_gap
 from outsidein.journeys.models import EvidenceLink, Journey, JourneyStage, LinkStatus, Touchpoint
-from outsidein.journeys.templates import BY_KEY
 from outsidein.workspaces.http import WorkspaceRequest
 
 router = Router(tags=["journeys"])
@@ -167,8 +166,6 @@ def list_journeys(request: WorkspaceRequest) -> Any:
 @router.post("/journeys", response={201: JourneyOut}, summary="Start a journey from a template")
 def create_journey(request: WorkspaceRequest, payload: JourneyIn) -> tuple[int, dict[str, Any]]:
     data = resolve_refs(request.workspace, payload.model_dump(), JOURNEY_REFS)
-    if data["template"] not in BY_KEY:
-        raise ValidationError({"template": f"Choose one of {', '.join(BY_KEY)}."})
     journey = _call(JOURNEY_REFS, services.create_journey, request.workspace, request.user, **data)
     return 201, _journey_out(request, journey.pk)
 

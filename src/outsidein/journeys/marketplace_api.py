@@ -4,12 +4,11 @@ with what the field says about each competitor, and the go-to-market note of a c
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Field, Schema
 
+from outsidein.api.common import in_payload_terms, resolve_refs
 from outsidein.api.inputs import InputSchema
 from outsidein.api.routing import Router
-from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Segment
 from outsidein.journeys import services
 from outsidein.journeys.marketplace import CompetitorBrief, marketplace_brief
@@ -91,11 +90,12 @@ def competitor_classes(request: WorkspaceRequest) -> list[dict[str, Any]]:
 @router.put("/market-notes", response=BriefSegmentOut,
             summary="Write the go-to-market of a product class in a segment (replaces the one there)")
 def put_market_note(request: WorkspaceRequest, payload: MarketNoteIn) -> dict[str, Any]:
+    data = resolve_refs(request.workspace, payload.model_dump(), {"segment_id": Segment})
+    segment: Segment = data["segment"]
     try:
-        segment = get_scoped(Segment, request.workspace, pk=payload.segment_id)
-    except Http404 as missing:
-        raise ValidationError({"segment_id": "No segment with this id in the workspace."}) from missing
-    note = services.save_market_note(request.workspace, request.user, product_class=payload.product_class.strip(),
-                                     segment=segment, note=payload.note)
+        note = services.save_market_note(request.workspace, request.user, product_class=data["product_class"].strip(),
+                                         segment=segment, note=data["note"])
+    except ValidationError as exc:
+        raise in_payload_terms(exc, {"segment_id": Segment}) from exc
     targeted = segment.target_products.filter(product_class=note.product_class).exists()
     return {"segment_id": segment.pk, "segment": segment.name, "target": targeted, "go_to_market": note.note}
