@@ -81,8 +81,9 @@ def propose_evidence(touchpoint: Touchpoint, *, limit: int = PROPOSALS) -> list[
     out every text already linked to it in any state: a rejected text is never proposed again."""
     workspace = touchpoint.workspace
     known = scoped(EvidenceLink, workspace).filter(touchpoint=touchpoint)
-    seen = {("highlight", pk) for pk in known.exclude(highlight=None).values_list("highlight_id", flat=True)}
-    seen |= {("feedback", pk) for pk in known.exclude(feedback_item=None).values_list("feedback_item_id", flat=True)}
+    seen = {(themes.HIGHLIGHT, pk) for pk in known.exclude(highlight=None).values_list("highlight_id", flat=True)}
+    seen |= {(themes.FEEDBACK, pk)
+             for pk in known.exclude(feedback_item=None).values_list("feedback_item_id", flat=True)}
     matches = themes.matching_items(workspace, touchpoint.words, limit=limit + len(seen))
     fresh = [m for m in matches if (m.item.kind, m.item.id) not in seen][:limit]
     made = []
@@ -146,11 +147,9 @@ def start_initiative(touchpoint: Touchpoint, actor: User) -> Initiative:
     """An initiative in its first stage (nail the pain) for the touchpoint's segment, its pain in the customers'
     own words (the most negative piece of evidence), and an assumption carrying the evidence."""
     journey = touchpoint.stage.journey
-    links = _evidence_texts(touchpoint)
-    worst = min((link for link in links if link.source is not None and link.source.sentiment is not None),
-                key=lambda link: link.source.sentiment if link.source and link.source.sentiment is not None else 0,
-                default=None)
-    pain = worst.source.text if worst is not None and worst.source is not None else _statement(touchpoint)
+    scored = [(source.sentiment, source.text) for link in _evidence_texts(touchpoint)
+              if (source := link.source) is not None and source.sentiment is not None]
+    pain = min(scored, key=lambda pair: pair[0])[1] if scored else _statement(touchpoint)  # newest on a tie
     initiative = initiative_services.save_initiative(touchpoint.workspace, actor, {
         "name": f"{touchpoint.name} ({journey.segment.name})"[:200], "pain_statement": pain,
         "target_segment": journey.segment})
