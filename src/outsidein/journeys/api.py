@@ -231,7 +231,8 @@ def add_touchpoint(request: WorkspaceRequest, stage_id: int, payload: Touchpoint
 @router.get("/touchpoints/{touchpoint_id}", response=TouchpointOut, summary="A touchpoint with its figures")
 def read_touchpoint(request: WorkspaceRequest, touchpoint_id: int) -> dict[str, Any]:
     touchpoint = _touchpoint(request, touchpoint_id)
-    return _touchpoint_out(touchpoint, selectors.touchpoint_figures(touchpoint.stage.journey).get(touchpoint.pk))
+    figures = selectors.touchpoint_figures(touchpoint.stage.journey, only=touchpoint)
+    return _touchpoint_out(touchpoint, figures.get(touchpoint.pk))
 
 
 @router.patch("/touchpoints/{touchpoint_id}", response=TouchpointOut, summary="Change a touchpoint (fields sent)")

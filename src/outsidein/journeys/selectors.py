@@ -29,12 +29,14 @@ def _accepted(journey: Journey) -> QuerySet[EvidenceLink]:
                                                           status=LinkStatus.ACCEPTED).order_by()
 
 
-def touchpoint_figures(journey: Journey) -> dict[int, TouchpointFigures]:
-    """Each touchpoint's evidence in figures: grouped counts and means in the database (four queries), and the
-    revenue of the distinct accounts behind it."""
-    beliefs = dict(scoped(Touchpoint, journey.workspace).filter(stage__journey=journey)
-                   .values_list("id", "belief"))
+def touchpoint_figures(journey: Journey, *, only: Touchpoint | None = None) -> dict[int, TouchpointFigures]:
+    """Each touchpoint's evidence in figures (or ``only`` that one's): grouped counts and means in the database
+    (four queries), and the revenue of the distinct accounts behind it."""
+    touchpoints = scoped(Touchpoint, journey.workspace).filter(stage__journey=journey)
     links = _accepted(journey)
+    if only is not None:
+        touchpoints, links = touchpoints.filter(pk=only.pk), links.filter(touchpoint=only)
+    beliefs = dict(touchpoints.values_list("id", "belief"))
     heard = {row["touchpoint_id"]: row for row in links.filter(highlight__isnull=False).values("touchpoint_id")
              .annotate(n=Count("id"), scored=Count("highlight__sentiment"), mean=Avg("highlight__sentiment"))}
     relayed = {row["touchpoint_id"]: row for row in links.filter(feedback_item__isnull=False)

@@ -166,7 +166,7 @@ def touchpoint_delete(request: WorkspaceRequest, touchpoint_id: int) -> HttpResp
 
 
 def _touchpoint_context(request: WorkspaceRequest, touchpoint: Touchpoint, **extra: Any) -> dict[str, Any]:
-    figures = selectors.touchpoint_figures(touchpoint.stage.journey).get(touchpoint.pk)
+    figures = selectors.touchpoint_figures(touchpoint.stage.journey, only=touchpoint).get(touchpoint.pk)
     return {"touchpoint": touchpoint, "journey": touchpoint.stage.journey, "f": figures,
             "accepted": selectors.evidence_of(touchpoint)[:100], "proposals": selectors.proposals_for(touchpoint),
             **extra}
