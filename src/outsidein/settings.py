@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "outsidein.workspaces.middleware.WorkspaceMiddleware",
+    "outsidein.workspaces.middleware.RememberWrites",
 ]
 
 ROOT_URLCONF = "outsidein.site.urls"
@@ -129,6 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-outsidein{TEST_DB_SUFFIX}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TEST_DB_SUFFIX.replace('-', '_')}"}
+# A PostgreSQL streaming replica of the database, for the reads of list and insight pages and API lists
+# (core/replica.py); a person's pages read the primary for REPLICA_STICKY_SECONDS after they save something.
+if _replica_url := os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=int(os.environ.get("OUTSIDEIN_DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["outsidein.core.replica.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = _env_int("OUTSIDEIN_REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workspaces.User"
@@ -154,6 +163,14 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = DATA_DIR / "media"
+# Where the files an import keeps (uploads, rejected-rows reports) are read from by every machine
+# (core/filestore.py): "files", MEDIA_ROOT alone (one machine), or "database", also kept in the database so a worker
+# or web process on another machine, with another data directory, reads them. PostgreSQL (a team's server) keeps
+# them in the database unless told otherwise (OUTSIDEIN_FILE_STORE).
+FILE_STORE = os.environ.get("OUTSIDEIN_FILE_STORE") or (
+    "files" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "database")
+if FILE_STORE not in ("files", "database"):
+    raise ImproperlyConfigured(f"OUTSIDEIN_FILE_STORE must be files or database, not {FILE_STORE!r}.")
 
 TASKS = {"default": {"BACKEND": os.environ.get("OUTSIDEIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # -- background jobs: lease and heartbeat (core/jobs.py) --

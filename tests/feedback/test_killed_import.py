@@ -4,17 +4,16 @@ for a killed `outsidein import feedback`. Real processes, against the test datab
 """
 
 import os
-import signal
 import subprocess
-import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
+import processes
 import pytest
 from django.db import connection
 from django.urls import reverse
 from factories import client_for
+from processes import kill, stop
 
 from outsidein.core import jobs
 from outsidein.feedback import services
@@ -41,45 +40,13 @@ def write_file(path: Path) -> Path:
     return path
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def outsidein(data_dir: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url(), "OUTSIDEIN_DATA_DIR": str(data_dir),
-           "OUTSIDEIN_TASK_BACKEND": "django_tasks_db.DatabaseBackend", "OUTSIDEIN_JOB_LEASE_SECONDS": "10"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.Popen([sys.executable, "-m", "outsidein", *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    return processes.outsidein(data_dir, *args)
 
 
 def wait_for(what, timeout: float, process: subprocess.Popen | None = None) -> float:
-    began = time.monotonic()
-    while not what():
-        if process is not None and process.poll() is not None:
-            pytest.fail(f"the process ended early: {process.stderr.read()[-3000:]}")
-        if time.monotonic() - began > timeout:
-            batches = list(ImportBatch.objects.values("status", "rows_done", "rows_created", "resumes", "held_by"))
-            pytest.fail(f"not within {timeout:.0f} s; batches: {batches}")
-        time.sleep(0.2)
-    return time.monotonic() - began
-
-
-def kill(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait()  # reaped: its pid is gone from the host
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            kill(process)
+    return processes.wait_for(what, timeout, process, explain=lambda: "batches: " + str(list(
+        ImportBatch.objects.values("status", "rows_done", "rows_created", "resumes", "held_by"))))
 
 
 def batch_of(source_name: str) -> ImportBatch | None:

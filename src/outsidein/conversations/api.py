@@ -12,6 +12,7 @@ from outsidein.api.routing import Router
 from outsidein.conversations import selectors, services
 from outsidein.conversations.models import Conversation, Highlight, HighlightKind, Kind, Status
 from outsidein.conversations.quick_log import CLIENT_ID_RULE, save_once
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Competitor, Person
 from outsidein.workspaces.http import WorkspaceRequest
@@ -118,6 +119,7 @@ def _reload(request: WorkspaceRequest, conversation_id: int) -> Conversation:
 
 
 @router.get("/conversations", response=list[ConversationOut], tags=["conversations"])
+@replica_reads
 @paginate(Page)
 def list_conversations(request: WorkspaceRequest, filters: ConversationFilter = Query(...)):
     params = filters.model_dump()

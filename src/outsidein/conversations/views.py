@@ -10,11 +10,13 @@ from outsidein.conversations.quick_log import quick_log as log_entry
 from outsidein.conversations.signals import conversation_viewed
 from outsidein.core.crud import delete_page, form_page
 from outsidein.core.pagination import CappedPaginator
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped
 from outsidein.workspaces.http import WorkspaceRequest
 
 
 @login_required
+@replica_reads
 def conversation_list(request: WorkspaceRequest):
     filters = forms.ConversationFilterForm(request.GET or None, workspace=request.workspace)
     conversations = selectors.conversation_list(request.workspace, **filters.selector_kwargs())

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
-from outsidein.core import datafiles, jobs
+from outsidein.core import datafiles, filestore, jobs
 from outsidein.core.imports import DataFile, FileRejected, RejectedRows, RowError, RowStream, media_path
 from outsidein.core.progress import Progress
 from outsidein.customers.models import Account, AccountImport, Person, PersonRole, Segment, Tier
@@ -58,15 +58,11 @@ def upload_import(workspace: Workspace, user: Any, kind: str, uploaded: Uploaded
     """Store an uploaded CSV and open its import (not started yet); FileRejected if it cannot be imported."""
     datafiles.check_upload_size(uploaded.size or 0)
     relative = f"imports/{workspace.pk}/{kind}-{uuid.uuid4().hex}.csv"
-    path = media_path(relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
+    path = filestore.save(relative, uploaded.chunks())
     try:
         encoding = check_file(path)
     except FileRejected:
-        path.unlink(missing_ok=True)
+        filestore.discard(relative)
         raise
     return AccountImport.objects.create(workspace=workspace, kind=kind, file_name=(uploaded.name or "")[:255],
                                         stored_file=relative, encoding=encoding, created_by=user)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from outsidein.api.inputs import InputSchema
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.feedback import imports
 from outsidein.feedback.models import FeedbackItem, Source
@@ -157,6 +158,7 @@ class FeedbackFilter(InputSchema):
 
 
 @router.get("/feedback", response=list[FeedbackOut])
+@replica_reads
 @paginate(Page)
 def list_feedback(request: WorkspaceRequest, filters: Query[FeedbackFilter]) -> QuerySet[FeedbackItem]:
     items = scoped(FeedbackItem, request.workspace)

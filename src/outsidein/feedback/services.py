@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.tasks import Task, TaskResult
 
-from outsidein.core import datafiles, jobs
+from outsidein.core import datafiles, filestore, jobs
 from outsidein.feedback import imports, rollups
 from outsidein.feedback.models import ColumnMapping, FeedbackItem, ImportBatch, Source
 from outsidein.workspaces.models import User, Workspace
@@ -30,11 +30,7 @@ def upload_feedback_file(workspace: Workspace, user: User | None, uploaded: Uplo
     except imports.FileRejected as exc:
         raise ValidationError({"file": str(exc)}) from exc
     relative = f"imports/{workspace.pk}/{uuid.uuid4().hex}-{_safe_name(name)}"
-    path = imports.media_path(relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
+    path = filestore.save(relative, uploaded.chunks())  # a worker on another machine reads it from the store
     return ImportBatch.objects.create(
         workspace=workspace, source_name=source_name.strip()[:100], source=source, file_name=name[:255],
         stored_file=relative, file_format=fmt, encoding=_encoding(path, fmt), created_by=user,

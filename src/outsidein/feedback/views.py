@@ -11,6 +11,7 @@ from outsidein.core import datafiles
 from outsidein.core.crud import form_page
 from outsidein.core.imports import first_rejected
 from outsidein.core.pagination import CappedPaginator
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped
 from outsidein.feedback import after_import, forms, imports, selectors, services
 from outsidein.feedback.exports import export_feedback
@@ -20,6 +21,7 @@ from outsidein.workspaces.http import WorkspaceRequest
 
 
 @login_required
+@replica_reads
 def feedback_list(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))

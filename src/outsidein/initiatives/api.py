@@ -10,6 +10,7 @@ from outsidein.api.inputs import InputSchema
 from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped
 from outsidein.customers.models import Account, Segment
 from outsidein.initiatives import gates, selectors, services
@@ -203,6 +204,7 @@ class InitiativeFilter(InputSchema):
 
 
 @router.get("/initiatives", response=list[InitiativeOut], tags=["initiatives"])
+@replica_reads
 @paginate(Page)
 def list_initiatives(request: WorkspaceRequest, filters: Query[InitiativeFilter]):
     return selectors.initiative_list(request.workspace, stage=filters.stage)

@@ -12,6 +12,7 @@ from outsidein.api.inputs import MAX_INT, InputSchema
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.core.money import api_money
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.insights import drivers as drivers_services
 from outsidein.insights import pain, score_words, selectors
@@ -83,6 +84,7 @@ def _live_theme(request: WorkspaceRequest, theme_id: int) -> Theme:
 
 
 @router.get("/themes", response=list[ThemeOut], tags=["themes"], summary="List themes, largest first")
+@replica_reads
 @paginate(Page)
 def list_themes(request: WorkspaceRequest) -> list[dict[str, object]]:
     return [_theme_out(t) for t in themes_services.live_themes(request.workspace).select_related("workspace")]

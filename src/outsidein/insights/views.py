@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from outsidein.core import jobs
 from outsidein.core.crud import form_page
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped, scoped
 from outsidein.feedback import selectors as feedback_selectors
 from outsidein.feedback.forms import chosen_filter
@@ -94,6 +95,7 @@ def _theme(request: WorkspaceRequest, theme_id: int) -> Theme:
 
 
 @login_required
+@replica_reads
 def theme_list(request: WorkspaceRequest) -> HttpResponse:
     status = themes_services.analysis_status(request.workspace)
     if request.headers.get("HX-Request"):
@@ -276,6 +278,7 @@ def _thin_periods(view: MetricView) -> list[str]:
 
 
 @login_required
+@replica_reads
 def scores_page(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     names = feedback_selectors.source_names(ws)

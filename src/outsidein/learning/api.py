@@ -8,6 +8,7 @@ from outsidein.api.model_schemas import ModelInput, ModelOutput
 from outsidein.api.pagination import Page
 from outsidein.api.routing import Router
 from outsidein.conversations.models import Conversation, Highlight
+from outsidein.core.replica import replica_reads
 from outsidein.core.scoping import get_scoped
 from outsidein.feedback.models import FeedbackItem
 from outsidein.learning import selectors, services
@@ -130,6 +131,7 @@ def _call(refs: dict, func, *args, **kwargs):
 
 
 @router.get("/assumptions", response=list[AssumptionOut], tags=["assumptions"])
+@replica_reads
 @paginate(Page)
 def list_assumptions(request: WorkspaceRequest, filters: AssumptionFilter = Query(...)):
     params = filters.model_dump()

@@ -6,9 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from outsidein.core import replica
 from outsidein.core.scoping import request_workspace
 from outsidein.workspaces.http import enter_workspace, outside_workspace
-from outsidein.workspaces.models import Membership
+from outsidein.workspaces.models import Membership, User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -17,6 +18,29 @@ def viewer_may_post[V: Callable[..., Any]](view: V) -> V:
     """Mark a view whose writes concern only the viewer themself (e.g. their own API tokens)."""
     view.viewer_may_post = True  # type: ignore[attr-defined]  # a mark the middleware reads with getattr
     return view
+
+
+# Signing in or out changes no page anyone reads.
+NOT_WRITES = {"login", "logout"}
+
+
+class RememberWrites:
+    """With a read replica, note when a person saves something, so that their next pages read the primary
+    (``core.replica``): the page a save redirects to shows what was saved, whatever the replica's lag. Token
+    requests count too: the API names its person on the request by the time the response is made."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if (replica.configured() and request.method not in SAFE_METHODS and response.status_code < 400
+                and user is not None and user.is_authenticated
+                and (match is None or match.url_name not in NOT_WRITES)):
+            User.objects.filter(pk=user.pk).update(wrote_at=timezone.now())
+        return response
 
 
 class WorkspaceMiddleware:

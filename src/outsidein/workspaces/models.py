@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Kept only with a read replica configured: for a few seconds after it the person's pages read the primary.
+    wrote_at = models.DateTimeField(null=True, blank=True, help_text="When the person last saved something.")
 
     objects = UserManager()
 

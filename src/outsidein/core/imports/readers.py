@@ -15,9 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Self
 
-from django.conf import settings
-
-from outsidein.core import datafiles
+from outsidein.core import datafiles, filestore
 from outsidein.core.datafiles import FileRejected
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -47,8 +45,8 @@ def detect_format(file_name: str) -> str:
 
 
 def media_path(stored: str) -> Path:
-    path = Path(stored)
-    return path if path.is_absolute() else Path(settings.MEDIA_ROOT) / path
+    """Where to read a stored import file on this machine (fetched from the shared store when kept there)."""
+    return filestore.path_of(stored)
 
 
 # --- reading -------------------------------------------------------------------------------------------

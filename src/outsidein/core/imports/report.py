@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from outsidein.core import filestore
 from outsidein.core.exports import safe_cell
 from outsidein.core.imports.readers import Record, media_path
 
@@ -83,7 +84,10 @@ class RejectedRows:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        return self.relative if self.count else ""
+        if not self.count:
+            return ""
+        filestore.publish(self.relative)  # the import's page may be served by another machine
+        return self.relative
 
 
 
