@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "outsidein.workspaces.middleware.WorkspaceMiddleware",
     "outsidein.workspaces.middleware.RememberWrites",
+    "outsidein.workspaces.audit.AuditContext",
 ]
 
 ROOT_URLCONF = "outsidein.site.urls"
@@ -270,6 +271,11 @@ LOOP_OWED_DAYS = _env_int("OUTSIDEIN_LOOP_OWED_DAYS", 14)
 SENTIMENT_SCORER = os.environ.get("OUTSIDEIN_SENTIMENT", "vader")
 if SENTIMENT_SCORER not in ("vader", "embeddings"):
     raise ImproperlyConfigured(f"OUTSIDEIN_SENTIMENT must be vader or embeddings, not {SENTIMENT_SCORER!r}.")
+
+# How long the audit trail keeps an event (OUTSIDEIN_AUDIT_KEEP_DAYS); older ones are forgotten daily.
+AUDIT_KEEP_DAYS = _env_int("OUTSIDEIN_AUDIT_KEEP_DAYS", 365)
+if AUDIT_KEEP_DAYS < 1:
+    raise ImproperlyConfigured(f"OUTSIDEIN_AUDIT_KEEP_DAYS must be at least 1, not {AUDIT_KEEP_DAYS}.")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

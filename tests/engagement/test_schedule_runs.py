@@ -6,6 +6,8 @@ import pytest
 
 from outsidein.engagement import schedule
 from outsidein.engagement.models import ScheduledRun
+from outsidein.workspaces import audit
+from outsidein.workspaces.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,11 @@ def test_digest_on_monday_morning_once_and_rollover_every_hour():
 
 
 def test_the_real_jobs_run_through_the_task_backend(workspace, owner):
-    # Tests run tasks at once (immediate backend): a tick on a Monday morning rolls over and sends.
+    # Tests run tasks at once (immediate backend): a tick on a Monday morning rolls over, sends, and forgets audit
+    # events past their keeping time; an hour later only the rollover is due again.
+    old = audit.record(workspace, AuditAction.EXPORTED, "an old export", actor=owner)
+    AuditEvent.objects.filter(pk=old.pk).update(at=datetime(2024, 1, 1, tzinfo=UTC))
     started = schedule.tick(datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
-    assert started == ["planned-rollover", "weekly-digest"]
+    assert started == ["planned-rollover", "weekly-digest", "audit-purge"]
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert schedule.tick(datetime(2026, 11, 23, 8, 0, tzinfo=UTC)) == ["planned-rollover"]

@@ -1,4 +1,5 @@
-"""A small scheduler for periodic work: the hourly planned→logged rollover and the Monday-morning digest.
+"""A small scheduler for periodic work: the hourly planned→logged rollover, the Monday-morning digest and the
+daily clean-up of the audit trail.
 
 Every web process (``outsidein serve``) and every worker (``outsidein worker``) runs ``run_scheduler`` in a
 thread. Each periodic job has a key per period (``2026-W48``, ``2026-11-23T09``); claiming a period inserts
@@ -43,6 +44,16 @@ def _enqueue_rollover():
     return roll_over_planned_conversations.enqueue()
 
 
+def _daily(now: datetime) -> str:
+    return now.strftime("%Y-%m-%d")
+
+
+def _enqueue_audit_purge():
+    from outsidein.workspaces.tasks import forget_old_audit_events
+
+    return forget_old_audit_events.enqueue()
+
+
 def _enqueue_digest():
     from outsidein.engagement.tasks import send_weekly_digest
 
@@ -52,6 +63,7 @@ def _enqueue_digest():
 JOBS = [
     Periodic("planned-rollover", _hourly, _enqueue_rollover),
     Periodic("weekly-digest", _monday_morning, _enqueue_digest),
+    Periodic("audit-purge", _daily, _enqueue_audit_purge),
 ]
 
 

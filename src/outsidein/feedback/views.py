@@ -1,4 +1,3 @@
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from outsidein.core import datafiles
 from outsidein.core.crud import form_page
+from outsidein.core.exports import csv_download
 from outsidein.core.imports import first_rejected
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.replica import replica_reads
@@ -17,7 +17,9 @@ from outsidein.feedback import after_import, forms, imports, selectors, services
 from outsidein.feedback.exports import export_feedback
 from outsidein.feedback.models import FeedbackItem, ImportBatch
 from outsidein.feedback.sentiment import label as sentiment_label
+from outsidein.workspaces import audit
 from outsidein.workspaces.http import WorkspaceRequest
+from outsidein.workspaces.models import AuditAction
 
 
 @login_required
@@ -38,15 +40,10 @@ def feedback_export(request: WorkspaceRequest) -> StreamingHttpResponse:
     form = forms.FeedbackFilterForm(request.GET or None, workspace=ws, source_names=selectors.source_names(ws))
     items = selectors.filtered_feedback(ws, forms.chosen_filter(form))
 
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-    # export_feedback neutralises formula-like cells already.
-    response = StreamingHttpResponse((writer.writerow(row) for row in export_feedback(ws, items)),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{ws.slug}-feedback.csv"'
+    # export_feedback neutralises formula-like cells already; csv_download makes sure.
+    response = csv_download(export_feedback(ws, items), f"{ws.slug}-feedback.csv")
+    audit.record(ws, AuditAction.EXPORTED, "feedback (CSV)",
+                 detail={"filters": {k: v for k, v in request.GET.items() if v}})
     return response
 
 

@@ -26,7 +26,8 @@ from outsidein.initiatives.models import (
 )
 from outsidein.initiatives.pilot_stats import PilotResult, difference_in_differences
 from outsidein.initiatives.selectors import candidate_accounts, gate_criteria, initiative_facts, pilot_observations
-from outsidein.workspaces.models import Workspace
+from outsidein.workspaces import audit
+from outsidein.workspaces.models import AuditAction, Workspace
 
 INITIATIVE_FIELDS = {"name", "sponsor", "target_segment", "pain_statement", "buying_committee"}
 PILOT_FIELDS = {"name", "change", "metric_kind", "metric_name", "baseline_start", "baseline_end", "pilot_start",
@@ -114,6 +115,9 @@ def move_initiative(initiative: Initiative, actor, to_stage: str, *, override: b
     move.save()
     initiative.stage, initiative.stage_entered_at = to_stage, move.moved_at
     initiative.save(update_fields=["stage", "stage_entered_at", "updated_at"])
+    if move.override:
+        audit.record(initiative.workspace, AuditAction.GATE_OVERRIDDEN, initiative, actor=actor, detail={
+            "from": move.from_stage, "to": to_stage, "reason": reason, "unmet": [r.label for r in unmet]})
     return move
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from outsidein.customers.models import Person
 from outsidein.loop import telling
 from outsidein.loop.models import CustomerLink, Message, MessageKind, hash_secret, new_secret
-from outsidein.workspaces.models import User
+from outsidein.workspaces import audit
+from outsidein.workspaces.models import AuditAction, User
 
 
 def page_url(secret: str) -> str:
@@ -35,6 +36,8 @@ def create_link(person: Person, user: User | None, days: int = CustomerLink.DEFA
         workspace=person.workspace, person=person, secret_hash=hash_secret(secret), created_by=user,
         created_at=now, expires_at=now + timedelta(days=max(1, days)),
     )
+    audit.record(person.workspace, AuditAction.CUSTOMER_LINK_CREATED, person, actor=user,
+                 detail={"link": link.pk, "expires": link.expires_at.date().isoformat()})
     return link, page_url(secret)
 
 
@@ -43,7 +46,9 @@ def revoke_link(link: CustomerLink, user: User | None) -> CustomerLink:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         # Only where still open, so two revocations at once keep one time.
-        CustomerLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=link.revoked_at)
+        if CustomerLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=link.revoked_at):
+            audit.record(link.workspace_id, AuditAction.CUSTOMER_LINK_REVOKED, link.person, actor=user,
+                         detail={"link": link.pk})
         link.refresh_from_db(fields=["revoked_at"])
     return link
 

@@ -34,7 +34,8 @@ from outsidein.loop.models import (
     Suggestion,
     SuggestionStatus,
 )
-from outsidein.workspaces.models import User, Workspace
+from outsidein.workspaces import audit
+from outsidein.workspaces.models import AuditAction, User, Workspace
 
 log = logging.getLogger(__name__)
 OPT_OUT_SALT = "outsidein.loop.telling.opt_out"
@@ -358,6 +359,8 @@ def send_message(message: Message, user: User | None) -> Message:
             claimed.update(status=MessageStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:300])
         else:
             claimed.update(status=MessageStatus.SENT, sent_at=timezone.now())
+            audit.record(person.workspace, AuditAction.CUSTOMER_MESSAGE_SENT, person, actor=user,
+                         detail={"message": message.pk, "kind": message.kind, "to": person.email})
     message.refresh_from_db()
     return message
 

@@ -1,10 +1,11 @@
 import zoneinfo
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from outsidein.core.money import ISO_4217, SYMBOLS
-from outsidein.workspaces.models import Role, User
+from outsidein.workspaces.models import AuditAction, Role, User, Workspace
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -82,3 +83,28 @@ class SignupForm(forms.Form):
 
     name = forms.CharField(max_length=150)
     password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters: what happened, who did it, and between which days."""
+
+    action = forms.ChoiceField(label="What", required=False, choices=[("", "Anything"), *AuditAction.choices])
+    actor = forms.ModelChoiceField(label="Who", queryset=User.objects.none(), required=False,
+                                   empty_label="Anyone")
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Anyone who was ever a member is named in events; the choice is among those who are members now.
+        cast("forms.ModelChoiceField[User]", self.fields["actor"]).queryset = User.objects.filter(
+            memberships__workspace=workspace).order_by("name", "email")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "“To” comes before “From”.")
+        return data
+
+    def chosen(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -231,3 +231,49 @@ class FailedAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failed {self.scope} attempts"
+
+
+class AuditAction(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
+    SIGNED_OUT = "signed_out", "Signed out"
+    MEMBER_ADDED = "member_added", "Member added"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    MEMBER_REMOVED = "member_removed", "Member removed"
+    INVITED = "invited", "Invitation sent"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    CUSTOMER_LINK_CREATED = "customer_link_created", "Customer link created"
+    CUSTOMER_LINK_REVOKED = "customer_link_revoked", "Customer link revoked"
+    EXPORTED = "exported", "Exported"
+    DELETED = "deleted", "Deleted"
+    GATE_OVERRIDDEN = "gate_overridden", "Stage gate overridden"
+    CUSTOMER_MESSAGE_SENT = "customer_message_sent", "Message sent to a customer"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when and from where, in one workspace: the owner's record of what matters for trust."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Kept as text too: the record outlives the person's account.
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    target = models.CharField(max_length=300, blank=True, help_text="What it was done to, in words.")
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    # "web", "api" or "command line"
+    via = models.CharField(max_length=20, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["workspace", "-at"], name="audit_ws_at"),
+                   models.Index(fields=["workspace", "action", "-at"], name="audit_ws_action_at"),
+                   models.Index(fields=["at"], name="audit_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action} {self.target}"

@@ -1,11 +1,15 @@
-from collections.abc import Sequence
+import json
+import zoneinfo
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.management.base import CommandError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from outsidein.core.pickers import CONTAINS_MIN_LENGTH, PICKER_LIMIT, PickerOption, clean_query
-from outsidein.workspaces.models import Membership, Role, User, Workspace
+from outsidein.workspaces.models import AuditEvent, Membership, Role, User, Workspace
 
 
 def workspace_for_command(slug: str | None) -> Workspace:
@@ -43,3 +47,28 @@ def search_members(
     rows = memberships.order_by("rank", Lower("user__name"), "user__email")[:PICKER_LIMIT]
     return [PickerOption(m.user.pk, str(m.user), " · ".join(filter(None, [m.user.title, m.get_role_display()])))
             for m in rows]
+
+
+def audit_events(workspace: Workspace, *, action: str = "", actor: User | None = None, since: date | None = None,
+                 until: date | None = None) -> QuerySet[AuditEvent]:
+    """The workspace's audit trail, newest first, filtered; days are the workspace's reporting days."""
+    events = AuditEvent.objects.filter(workspace=workspace).select_related("actor")
+    if action:
+        events = events.filter(action=action)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    zone = zoneinfo.ZoneInfo(workspace.time_zone)
+    if since:
+        events = events.filter(at__gte=datetime.combine(since, time.min, zone))
+    if until:
+        events = events.filter(at__lt=datetime.combine(until + timedelta(days=1), time.min, zone))
+    return events.order_by("-at", "-pk")
+
+
+def audit_rows(events: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
+    """The audit trail as CSV rows, header first, read in chunks."""
+    yield ["at", "who", "action", "what", "kind", "id", "detail", "ip", "via", "user_agent"]
+    for e in events.iterator(chunk_size=2000):
+        yield [e.at.isoformat(), e.actor_email, e.action, e.target, e.target_type, e.target_id,
+               json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "", e.ip or "", e.via,
+               e.user_agent]

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User, Workspace
+from outsidein.workspaces import audit
+from outsidein.workspaces.models import ApiToken, AuditAction, Invitation, Membership, Role, User, Workspace
 from outsidein.workspaces.signals import reporting_zone_changed, workspace_created
 
 
@@ -34,7 +35,10 @@ def create_workspace(name: str, owner: User, slug: str | None = None) -> Workspa
 @transaction.atomic
 def add_member(workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
     membership, created = Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
-    if not created and membership.role != role:
+    if created:
+        audit.record(workspace, AuditAction.MEMBER_ADDED, user, detail={"role": role})
+    elif membership.role != role:
+        audit.record(workspace, AuditAction.ROLE_CHANGED, user, detail={"from": membership.role, "to": role})
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -50,6 +54,9 @@ def change_role(membership: Membership, role: str) -> Membership:
         raise ValidationError({"role": f"“{role}” is not a role."})
     if membership.role == Role.OWNER and role != Role.OWNER and not _owners_left(membership.workspace, membership):
         raise ValidationError({"role": "A workspace needs at least one owner."})
+    if membership.role != role:
+        audit.record(membership.workspace, AuditAction.ROLE_CHANGED, membership.user,
+                     detail={"from": membership.role, "to": role})
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -59,6 +66,7 @@ def change_role(membership: Membership, role: str) -> Membership:
 def remove_member(membership: Membership) -> None:
     if membership.role == Role.OWNER and not _owners_left(membership.workspace, membership):
         raise ValidationError("A workspace needs at least one owner.")
+    audit.record(membership.workspace, AuditAction.MEMBER_REMOVED, membership.user, detail={"role": membership.role})
     membership.delete()
 
 
@@ -73,6 +81,7 @@ def invite(workspace: Workspace, invited_by: User, email: str, role: str = Role.
         workspace=workspace, email=email, role=role, invited_by=invited_by, token_hash=token_hash
     )
     link = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
+    audit.record(workspace, AuditAction.INVITED, email, actor=invited_by, detail={"role": role})
     send_mail(
         subject=f"{invited_by.display_name} invites you to {workspace} on Outside-In",
         message=(
@@ -103,6 +112,7 @@ def create_api_token(workspace: Workspace, user: User, name: str) -> tuple[ApiTo
     secret, token_hash = ApiToken.new_secret()
     token = ApiToken.objects.create(workspace=workspace, user=user, name=name.strip()[:100], token_hash=token_hash,
                                     hint=secret[:10])
+    audit.record(workspace, AuditAction.TOKEN_CREATED, token, detail={"for": user.email})
     return token, secret
 
 
@@ -110,6 +120,7 @@ def revoke_api_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(token.workspace_id, AuditAction.TOKEN_REVOKED, token, detail={"for": token.user.email})
 
 
 def update_settings(workspace: Workspace, *, name: str, currency: str, time_zone: str) -> Workspace:

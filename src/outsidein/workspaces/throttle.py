@@ -65,18 +65,25 @@ def _minutes(seconds: float) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def client_address(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str:
     """Who is asking: REMOTE_ADDR, or the address the outermost trusted proxy saw when proxies are configured.
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so with N trusted proxies
     the client is the N-th entry from the right; anything further left was written by the client and is not
-    believed. IPv6 clients are counted by their /64 network, which one household or machine usually holds whole.
+    believed.
     """
     address: str = request.META.get("REMOTE_ADDR", "")
     if (proxies := settings.TRUSTED_PROXY_COUNT) > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
             address = forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
+    return address
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client as failed sign-ins are counted (``client_ip``): IPv6 clients by their /64 network, which one
+    household or machine usually holds whole."""
+    address = client_ip(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -11,4 +11,6 @@ urlpatterns = [
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("settings/profile/", views.profile, name="profile"),
     path("settings/workspace/", views.workspace_settings, name="workspace-settings"),
+    path("settings/audit/", views.audit_log, name="audit-log"),
+    path("settings/audit.csv", views.audit_export, name="audit-export"),
 ]

@@ -7,19 +7,21 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from outsidein.core.crud import add_validation_errors, form_page
+from outsidein.core.exports import csv_download
+from outsidein.core.pagination import CappedPaginator
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
-from outsidein.workspaces import forms, selectors, services, throttle
+from outsidein.workspaces import audit, forms, selectors, services, throttle
 from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
 from outsidein.workspaces.middleware import viewer_may_post
-from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User
+from outsidein.workspaces.models import ApiToken, AuditAction, Invitation, Membership, Role, User
 
 
 class EmailLoginView(LoginView):
@@ -183,3 +185,30 @@ def member_search(request: WorkspaceRequest) -> HttpResponse:
     exclude = request.user if request.GET.get("others") else None
     options = selectors.search_members(request.workspace, request.GET.get("q", ""), roles=roles, exclude=exclude)
     return render_options(request, options, kind="member")
+
+
+def _owners_only(request: WorkspaceRequest) -> None:
+    if not request.membership.can_admin:
+        raise PermissionDenied("Only the workspace's owners read its audit trail.")
+
+
+@login_required
+def audit_log(request: WorkspaceRequest) -> HttpResponse:
+    """Who did what, when and from where: the owner's page, filtered, 50 events a page."""
+    _owners_only(request)
+    ws = request.workspace
+    form = forms.AuditFilterForm(request.GET or None, workspace=ws)
+    page = CappedPaginator(selectors.audit_events(ws, **form.chosen()), 50).get_page(request.GET.get("page"))
+    return render(request, "workspaces/audit.html", {"form": form, "page": page, "keep_days": audit.keep_days()})
+
+
+@login_required
+def audit_export(request: WorkspaceRequest) -> StreamingHttpResponse:
+    _owners_only(request)
+    ws = request.workspace
+    form = forms.AuditFilterForm(request.GET or None, workspace=ws)
+    events = selectors.audit_events(ws, **form.chosen())
+    response = csv_download(selectors.audit_rows(events), f"{ws.slug}-audit-trail.csv")
+    audit.record(ws, AuditAction.EXPORTED, "audit trail (CSV)",
+                 detail={"filters": {k: v for k, v in request.GET.items() if v}})
+    return response

@@ -9,7 +9,9 @@ from outsidein.site.review.contents import review_for
 from outsidein.site.review.forms import ReviewPeriodForm
 from outsidein.site.review.pdf import RendererMissing, review_pdf
 from outsidein.site.review.periods import quarter_of, recent_quarters
+from outsidein.workspaces import audit
 from outsidein.workspaces.http import WorkspaceRequest
+from outsidein.workspaces.models import AuditAction
 
 
 @login_required
@@ -28,6 +30,7 @@ def review_page(request: WorkspaceRequest) -> HttpResponse:
         else:
             response = HttpResponse(document, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="{review.file_name}"'
+            audit.record(request.workspace, AuditAction.EXPORTED, f"leadership review, {review.period.name} (PDF)")
             return response
     return render(request, "site/review_page.html", {
         "form": form, "quarters": recent_quarters(today), "problem": problem,

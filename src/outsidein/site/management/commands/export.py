@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from outsidein.core.exports import write_csv
 from outsidein.site.exports import EXPORTS
+from outsidein.workspaces import audit
+from outsidein.workspaces.models import AuditAction
 from outsidein.workspaces.selectors import workspace_for_command
 
 
@@ -20,6 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, kind: str, out: Path | None, workspace: str | None, **options: Any) -> None:
         ws = workspace_for_command(workspace)
+        audit.record(ws, AuditAction.EXPORTED, f"{kind} (CSV)", detail={"to": str(out) if out else "standard output"})
         if out:
             with out.open("w", newline="", encoding="utf-8") as handle:
                 count = write_csv(csv.writer(handle), EXPORTS[kind](ws))
