@@ -8,6 +8,7 @@ from outsidein.site import app_shell, errors
 from outsidein.site import views as site_views
 from outsidein.site.api import api
 from outsidein.site.review import views as review_views
+from outsidein.workspaces import security_views
 from outsidein.workspaces import views as workspace_views
 
 # Everything a workspace owns lives under /w/<slug>/; WorkspaceMiddleware turns the slug into
@@ -33,6 +34,8 @@ urlpatterns = [
     path("manifest.webmanifest", app_shell.manifest, name="web-manifest"),
     path("sw.js", app_shell.service_worker, name="service-worker"),
     path("login/", workspace_views.EmailLoginView.as_view(), name="login"),
+    path("login/code/", security_views.login_code, name="login-code"),
+    path("account/security/", security_views.security, name="security"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("workspaces/", workspace_views.workspace_list, name="workspace-list"),
     path("invitations/<str:token>/", workspace_views.invitation_accept, name="invitation-accept"),

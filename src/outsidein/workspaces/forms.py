@@ -108,3 +108,18 @@ class AuditFilterForm(forms.Form):
 
     def chosen(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=32, required=False, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "autocapitalize": "none"}),
+        help_text="The six digits your authenticator app shows now, or one of your recovery codes.")
+
+
+class SignInSettingsForm(forms.Form):
+    """How a workspace's members sign in, set by its owners."""
+
+    require_second_factor = forms.BooleanField(
+        label="Require two-step sign-in", required=False,
+        help_text="Every member signs in with a code from an authenticator app as well as their password; a member "
+                  "without one is asked to set it up before they see the workspace.")

@@ -1,9 +1,11 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from outsidein.core import replica
@@ -12,6 +14,8 @@ from outsidein.workspaces.http import enter_workspace, outside_workspace
 from outsidein.workspaces.models import Membership, User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Set on a session signed in through the company's identity provider (workspaces/sso.py).
+SSO_SESSION_KEY = "signed_in_with_sso"
 
 
 def viewer_may_post[V: Callable[..., Any]](view: V) -> V:
@@ -22,6 +26,13 @@ def viewer_may_post[V: Callable[..., Any]](view: V) -> V:
 
 # Signing in or out changes no page anyone reads.
 NOT_WRITES = {"login", "logout"}
+
+
+def signed_in_with_second_factor(request: HttpRequest) -> bool:
+    """This session passed a second step: a code (django-otp's verified device) or the company's identity provider,
+    which asks for its own."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified()) or bool(request.session.get(SSO_SESSION_KEY))
 
 
 class RememberWrites:
@@ -85,6 +96,10 @@ class WorkspaceMiddleware:
             target = getattr(view_func, "view_class", view_func)
             if not getattr(target, "viewer_may_post", False) and not getattr(view_func, "viewer_may_post", False):
                 raise PermissionDenied("Viewers can read but not change anything in this workspace.")
+        if membership.workspace.require_second_factor and not signed_in_with_second_factor(request):
+            messages.info(request, f"{membership.workspace} asks every member to sign in in two steps: set it up "
+                                   "here, then carry on.")
+            return redirect(f"{reverse('security')}?next={request.path}")
         enter_workspace(request, membership.workspace, membership)
         request_workspace.set(membership.workspace)
         request.session["last_workspace"] = slug

@@ -91,6 +91,8 @@ class Workspace(models.Model):
                                  help_text="Where the workspace's days and months begin in its score trends.")
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency],
                                 help_text="ISO 4217 code of account revenue, e.g. USD, EUR, GBP.")
+    require_second_factor = models.BooleanField(
+        default=False, help_text="Every member signs in with a code from an authenticator app as well.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -249,6 +251,9 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", "Deleted"
     GATE_OVERRIDDEN = "gate_overridden", "Stage gate overridden"
     CUSTOMER_MESSAGE_SENT = "customer_message_sent", "Message sent to a customer"
+    SECOND_FACTOR_ADDED = "second_factor_added", "Two-step sign-in turned on"
+    SECOND_FACTOR_REMOVED = "second_factor_removed", "Two-step sign-in turned off"
+    SETTINGS_CHANGED = "settings_changed", "Sign-in settings changed"
 
 
 class AuditEvent(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outsidein.workspaces import views
+from outsidein.workspaces import security_views, views
 
 urlpatterns = [
     path("members/", views.member_list, name="member-list"),
@@ -12,5 +12,6 @@ urlpatterns = [
     path("settings/profile/", views.profile, name="profile"),
     path("settings/workspace/", views.workspace_settings, name="workspace-settings"),
     path("settings/audit/", views.audit_log, name="audit-log"),
+    path("settings/sign-in/", security_views.sign_in_settings, name="sign-in-settings"),
     path("settings/audit.csv", views.audit_export, name="audit-export"),
 ]

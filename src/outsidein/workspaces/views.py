@@ -18,7 +18,7 @@ from outsidein.core.exports import csv_download
 from outsidein.core.pagination import CappedPaginator
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
-from outsidein.workspaces import audit, forms, selectors, services, throttle
+from outsidein.workspaces import audit, forms, second_factor, selectors, services, throttle
 from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
 from outsidein.workspaces.middleware import viewer_may_post
 from outsidein.workspaces.models import ApiToken, AuditAction, Invitation, Membership, Role, User
@@ -28,6 +28,14 @@ class EmailLoginView(LoginView):
     form_class = forms.EmailLoginForm
     template_name = "workspaces/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if second_factor.has_second_factor(user):
+            # Not signed in yet: the password is held until the code matches (security_views.login_code).
+            second_factor.hold(self.request, user, self.get_success_url())
+            return redirect("login-code")
+        return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)

@@ -10,7 +10,8 @@ def count_existing(apps, schema_editor):
     from outsidein.feedback.rollups import rebuild
     from outsidein.workspaces.models import Workspace
 
-    for workspace in Workspace.objects.all():
+    # Only the columns there were at this point: the model of today may have more (its later migrations add them).
+    for workspace in Workspace.objects.only("pk", "name", "slug", "time_zone", "currency", "created_at"):
         rebuild(workspace)
 
 
