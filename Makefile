@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 /root/.pyenv/version
 	  && { command -v $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-suites test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium pango \
+.PHONY: run test test-suites test-sqlite test-postgres test-browser test-api-fuzz test-api-fuzz-postgres lint typecheck chromium pango oidc-provider \
 	demo \
 	clean
 
@@ -80,8 +80,13 @@ test-api-fuzz: $(VENV)/.dev-installed
 test-api-fuzz-postgres: $(VENV)/.dev-installed
 	FUZZ_MAX_SECONDS=600 bash scripts/api-fuzz.sh --postgres
 
-test-browser: $(VENV)/.dev-installed chromium
+test-browser: $(VENV)/.dev-installed chromium oidc-provider
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
+
+# The OpenID Connect provider the sign-in browser tests start on loopback (oidc-provider, from the npm registry,
+# at the versions in tests/oidc/package-lock.json).
+oidc-provider:
+	@[ -d tests/oidc/node_modules/oidc-provider ] || npm ci --prefix tests/oidc --no-audit --no-fund --silent
 
 # The SQLite and PostgreSQL suites share nothing (a file database each test run makes, a test database on the
 # server), so they run side by side, one per core; --output-sync keeps each one's report in one piece.

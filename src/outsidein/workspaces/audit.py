@@ -52,7 +52,12 @@ def _address(request: HttpRequest) -> str | None:
 
 
 def _label(target: object) -> str:
-    return str(target)[:300]
+    """What the event concerns, in words: a person by name and address, so that it reads without lookups."""
+    text = str(target)
+    email = getattr(target, "email", "")
+    if email and email not in text:
+        text = f"{text} <{email}>"
+    return text[:300]
 
 
 def record(workspace: Workspace | int, action: str, target: object = None, *, detail: dict[str, Any] | None = None,

@@ -117,9 +117,81 @@ class CodeForm(forms.Form):
 
 
 class SignInSettingsForm(forms.Form):
-    """How a workspace's members sign in, set by its owners."""
+    """How a workspace's members sign in, set by its owners: a second factor, the company's provider, passwords."""
 
     require_second_factor = forms.BooleanField(
         label="Require two-step sign-in", required=False,
         help_text="Every member signs in with a code from an authenticator app as well as their password; a member "
                   "without one is asked to set it up before they see the workspace.")
+    issuer = forms.URLField(
+        label="Identity provider (issuer)", required=False, max_length=300, assume_scheme="https",
+        help_text="The OpenID Connect issuer of your company's sign-in, e.g. https://login.example.com; its "
+                  "/.well-known/openid-configuration must be reachable from this server. Leave empty for none.")
+    client_id = forms.CharField(label="Client id", required=False, max_length=200)
+    client_secret = forms.CharField(
+        label="Client secret", required=False, max_length=500, widget=forms.PasswordInput(render_value=False),
+        help_text="Kept as it is when left empty.")
+    email_domains = forms.CharField(
+        label="E-mail domains", required=False, max_length=500,
+        help_text="Comma-separated, e.g. northwind.example, northwind-logistics.example: verified addresses at these "
+                  "domains may sign in, and someone new becomes a member.")
+    default_role = forms.ChoiceField(label="Role of someone new", required=False, initial=Role.MEMBER,
+                                     choices=[(r, label) for r, label in Role.choices if r != Role.OWNER])
+    password_sign_in = forms.BooleanField(
+        label="Members may also sign in with a password", required=False, initial=True,
+        help_text="Switch off to let members in only through the company's sign-in.")
+
+    def __init__(self, *args: Any, has_secret: bool = False, signed_in_through_it: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_secret, self.signed_in_through_it = has_secret, signed_in_through_it
+
+    def clean_email_domains(self) -> str:
+        domains = [d.strip().lower().lstrip("@") for d in self.cleaned_data["email_domains"].split(",") if d.strip()]
+        for domain in domains:
+            if "." not in domain or not all(part.isalnum() or "-" in part for part in domain.split(".")):
+                raise forms.ValidationError(f"E-mail domains: “{domain}” is not a domain such as example.com.")
+        return ", ".join(domains)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("issuer"):
+            for name, words in (("client_id", "Client id: the provider gives one when you register Outside-In."),
+                                ("email_domains", "E-mail domains: name at least one, or nobody can come in.")):
+                if not data.get(name):
+                    self.add_error(name, words)
+            if not data.get("client_secret") and not self.has_secret:
+                self.add_error("client_secret", "Client secret: the provider gives one with the client id.")
+        if not data.get("password_sign_in", True):
+            if not data.get("issuer"):
+                self.add_error("password_sign_in", "Set up the company's sign-in first, or nobody could sign in.")
+            elif not self.signed_in_through_it:
+                self.add_error("password_sign_in", "Sign in through the company's sign-in once first (log out, "
+                                                   "then “Sign in with your company account”), so you know it works "
+                                                   "before passwords stop.")
+        return data
+
+
+class SsoStartForm(forms.Form):
+    email = forms.EmailField(label="Work e-mail", required=False, widget=forms.EmailInput(attrs={
+        "autofocus": True, "autocomplete": "email"}))
+    workspace = forms.SlugField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        from outsidein.workspaces import sso
+
+        data = super().clean() or {}
+        if slug := data.get("workspace"):
+            found = Workspace.objects.filter(slug=slug).first()
+            if found is None or sso.sign_on_of(found) is None:
+                raise forms.ValidationError("That workspace has no single sign-on.")
+            data["workspace"] = found
+        elif email := data.get("email"):
+            found = sso.workspace_for_email(email)
+            if found is None:
+                self.add_error("email", f"No workspace signs in addresses at {email.rpartition('@')[2]} through "
+                                        "single sign-on; sign in with your password.")
+            data["workspace"] = found
+        elif not self.errors:
+            self.add_error("email", "Work e-mail: type the address you sign in to your company with.")
+        return data

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from outsidein.core import replica
 from outsidein.core.scoping import request_workspace
+from outsidein.workspaces import sso
 from outsidein.workspaces.http import enter_workspace, outside_workspace
 from outsidein.workspaces.models import Membership, User
 
@@ -96,6 +97,9 @@ class WorkspaceMiddleware:
             target = getattr(view_func, "view_class", view_func)
             if not getattr(target, "viewer_may_post", False) and not getattr(view_func, "viewer_may_post", False):
                 raise PermissionDenied("Viewers can read but not change anything in this workspace.")
+        if request.session.get(SSO_SESSION_KEY) != slug and not sso.password_sign_in_allowed(membership.workspace):
+            messages.info(request, f"{membership.workspace} signs in through the company's account.")
+            return redirect(f"{reverse('sso-start')}?workspace={slug}")
         if membership.workspace.require_second_factor and not signed_in_with_second_factor(request):
             messages.info(request, f"{membership.workspace} asks every member to sign in in two steps: set it up "
                                    "here, then carry on.")

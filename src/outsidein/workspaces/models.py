@@ -93,6 +93,8 @@ class Workspace(models.Model):
                                 help_text="ISO 4217 code of account revenue, e.g. USD, EUR, GBP.")
     require_second_factor = models.BooleanField(
         default=False, help_text="Every member signs in with a code from an authenticator app as well.")
+    password_sign_in = models.BooleanField(
+        default=True, help_text="Members may sign in with a password; when off, only through single sign-on.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -282,3 +284,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action} {self.target}"
+
+
+class SignOn(models.Model):
+    """A workspace's single sign-on: its company's OpenID Connect provider, who may come in through it, and how."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="sign_on")
+    issuer = models.URLField(max_length=300, help_text="The provider's address, e.g. https://login.example.com.")
+    client_id = models.CharField(max_length=200)
+    client_secret = models.CharField(max_length=500, blank=True)
+    email_domains = models.CharField(
+        max_length=500, help_text="Comma-separated e-mail domains whose verified addresses may sign in.")
+    default_role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER,
+                                    help_text="The role of someone who signs in for the first time.")
+
+    def __str__(self) -> str:
+        return f"{self.workspace}: {self.issuer}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]

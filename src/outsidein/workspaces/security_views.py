@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from outsidein.workspaces import audit, forms, second_factor
+from outsidein.workspaces import audit, forms, second_factor, services, sso
 from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
-from outsidein.workspaces.models import AuditAction, Workspace
+from outsidein.workspaces.middleware import SSO_SESSION_KEY
+from outsidein.workspaces.models import AuditAction, SignOn, Workspace
 
 
 def login_code(request: HttpRequest) -> HttpResponseBase:
@@ -90,18 +91,56 @@ def security(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def sign_in_settings(request: WorkspaceRequest) -> HttpResponseBase:
-    """How the workspace's members sign in (owners)."""
+    """How the workspace's members sign in (owners): two-step sign-in, the company's provider, passwords."""
     if not request.membership.can_admin:
         raise PermissionDenied("Only the workspace's owners change how its members sign in.")
     ws = request.workspace
-    form = forms.SignInSettingsForm(request.POST or None, initial={"require_second_factor": ws.require_second_factor})
+    sign_on = SignOn.objects.filter(workspace=ws).first()
+    from_environment = sso.configured_in_environment(ws)
+    initial: dict[str, Any] = {"require_second_factor": ws.require_second_factor,
+                               "password_sign_in": ws.password_sign_in}
+    if sign_on:
+        initial.update(issuer=sign_on.issuer, client_id=sign_on.client_id, email_domains=sign_on.email_domains,
+                       default_role=sign_on.default_role)
+    form = forms.SignInSettingsForm(
+        request.POST or None, initial=initial, has_secret=bool(sign_on and sign_on.client_secret),
+        signed_in_through_it=request.session.get(SSO_SESSION_KEY) == ws.slug)
     if request.method == "POST" and form.is_valid():
-        required = form.cleaned_data["require_second_factor"]
-        if required != ws.require_second_factor:
-            ws.require_second_factor = required
-            ws.save(update_fields=["require_second_factor"])
-            audit.record(ws, AuditAction.SETTINGS_CHANGED, "two-step sign-in",
-                         detail={"require_second_factor": required})
+        services.save_sign_in_settings(ws, form.cleaned_data, keep_provider=from_environment)
         messages.success(request, "Sign-in settings saved.")
         return redirect(reverse("sign-in-settings", kwargs={"ws": ws.slug}))
-    return render(request, "workspaces/sign_in_settings.html", {"form": form})
+    return render(request, "workspaces/sign_in_settings.html", {
+        "form": form, "from_environment": from_environment,
+        "callback": request.build_absolute_uri(reverse("sso-callback")),
+        "start": request.build_absolute_uri(reverse("sso-start")) + f"?workspace={ws.slug}"},
+        status=422 if form.errors else 200)
+
+
+def sso_start(request: HttpRequest) -> HttpResponseBase:
+    """Sign in with the company's account: the e-mail address typed names the workspace whose provider to ask."""
+    form = forms.SsoStartForm(request.POST if request.method == "POST" else (request.GET or None))
+    if form.is_bound and form.is_valid():
+        workspace = form.cleaned_data["workspace"]
+        try:
+            response = sso.start(request, workspace, request.build_absolute_uri(reverse("sso-callback")),
+                                 login_hint=form.cleaned_data.get("email", ""))
+        except sso.SignOnRefused as refused:
+            return render(request, "workspaces/sso_refused.html", {"reason": str(refused)}, status=502)
+        if request.method == "POST":
+            # A form may only lead back here (the pages' CSP form-action is 'self', also across redirects): from
+            # the typed address, the way to the provider is a page of its own that goes on at once.
+            return render(request, "workspaces/sso_redirect.html", {"workspace": workspace,
+                                                                   "to": response["Location"]})
+        return response
+    return render(request, "workspaces/sso_start.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def sso_callback(request: HttpRequest) -> HttpResponseBase:
+    """The provider's answer: signed in, a member of the workspace, and on its home page; or why not."""
+    try:
+        workspace, user = sso.finish(request)
+    except sso.SignOnRefused as refused:
+        return render(request, "workspaces/sso_refused.html", {"reason": str(refused)}, status=403)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SSO_SESSION_KEY] = workspace.slug
+    return redirect(reverse("workspace-home", kwargs={"ws": workspace.slug}))

@@ -1,5 +1,7 @@
 """Use cases for workspaces, memberships, invitations and API tokens."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from outsidein.workspaces import audit
-from outsidein.workspaces.models import ApiToken, AuditAction, Invitation, Membership, Role, User, Workspace
+from outsidein.workspaces.models import ApiToken, AuditAction, Invitation, Membership, Role, SignOn, User, Workspace
 from outsidein.workspaces.signals import reporting_zone_changed, workspace_created
 
 
@@ -141,4 +143,38 @@ def update_settings(workspace: Workspace, *, name: str, currency: str, time_zone
         workspace.save(update_fields=["name", "currency", "time_zone"])
         if time_zone != old_zone:
             reporting_zone_changed.send(sender=Workspace, workspace=workspace, old_zone=old_zone)
+    return workspace
+
+
+@transaction.atomic
+def save_sign_in_settings(workspace: Workspace, data: dict[str, Any], *, keep_provider: bool = False) -> Workspace:
+    """Two-step sign-in, the company's provider (or none) and password sign-in, as the owner set them; the
+    changes go to the audit trail (never the secret). ``keep_provider``: the provider is set in the environment."""
+    changed: dict[str, Any] = {}
+    for name in ("require_second_factor", "password_sign_in"):
+        if getattr(workspace, name) != data[name]:
+            changed[name] = data[name]
+            setattr(workspace, name, data[name])
+    workspace.save(update_fields=["require_second_factor", "password_sign_in"])
+    if not keep_provider:
+        sign_on = SignOn.objects.filter(workspace=workspace).first()
+        if not data.get("issuer"):
+            if sign_on is not None:
+                sign_on.delete()
+                changed["single_sign_on"] = "removed"
+        else:
+            sign_on = sign_on or SignOn(workspace=workspace)
+            before = (sign_on.issuer, sign_on.client_id, sign_on.email_domains, sign_on.default_role)
+            sign_on.issuer, sign_on.client_id = data["issuer"], data["client_id"]
+            sign_on.email_domains, sign_on.default_role = data["email_domains"], data["default_role"] or Role.MEMBER
+            if data.get("client_secret"):
+                sign_on.client_secret = data["client_secret"]
+                changed["client_secret"] = "replaced"
+            if before != (sign_on.issuer, sign_on.client_id, sign_on.email_domains, sign_on.default_role):
+                changed["single_sign_on"] = {"issuer": sign_on.issuer, "client_id": sign_on.client_id,
+                                             "domains": sign_on.email_domains, "role": sign_on.default_role}
+            sign_on.full_clean(exclude=["workspace"])
+            sign_on.save()
+    if changed:
+        audit.record(workspace, AuditAction.SETTINGS_CHANGED, "sign-in", detail=changed)
     return workspace
