@@ -70,9 +70,9 @@ def test_a_workspace_that_requires_it_sends_a_member_to_set_it_up(workspace, own
     owner_client = client_for(owner)
     turned_on(owner_client)
     url = reverse("sign-in-settings", kwargs={"ws": workspace.slug})
-    assert client_for(member).post(url, {"require_second_factor": "on"}).status_code == 403
+    assert client_for(member).post(url, {"require_second_factor": "on", "password_sign_in": "on"}).status_code == 403
     # The owner's own session passed no code (a test sign-in): it is sent to the code page's setup too.
-    assert owner_client.post(url, {"require_second_factor": "on"}).status_code == 302
+    assert owner_client.post(url, {"require_second_factor": "on", "password_sign_in": "on"}).status_code == 302
     workspace.refresh_from_db()
     assert workspace.require_second_factor
     member_client = client_for(member)

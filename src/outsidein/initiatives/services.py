@@ -116,8 +116,10 @@ def move_initiative(initiative: Initiative, actor, to_stage: str, *, override: b
     initiative.stage, initiative.stage_entered_at = to_stage, move.moved_at
     initiative.save(update_fields=["stage", "stage_entered_at", "updated_at"])
     if move.override:
+        # In words, as the audit trail shows them: "Nail the solution", not "solution".
         audit.record(initiative.workspace, AuditAction.GATE_OVERRIDDEN, initiative, actor=actor, detail={
-            "from": move.from_stage, "to": to_stage, "reason": reason, "unmet": [r.label for r in unmet]})
+            "from": gates.stage_label(move.from_stage), "to": gates.stage_label(to_stage), "reason": reason,
+            "unmet": [r.label for r in unmet]})
     return move
 
 

@@ -38,9 +38,10 @@ def create_workspace(name: str, owner: User, slug: str | None = None) -> Workspa
 def add_member(workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
     membership, created = Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
     if created:
-        audit.record(workspace, AuditAction.MEMBER_ADDED, user, detail={"role": role})
+        audit.record(workspace, AuditAction.MEMBER_ADDED, user, detail={"role": Role(role).label})
     elif membership.role != role:
-        audit.record(workspace, AuditAction.ROLE_CHANGED, user, detail={"from": membership.role, "to": role})
+        audit.record(workspace, AuditAction.ROLE_CHANGED, user,
+                     detail={"from": Role(membership.role).label, "to": Role(role).label})
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -58,7 +59,7 @@ def change_role(membership: Membership, role: str) -> Membership:
         raise ValidationError({"role": "A workspace needs at least one owner."})
     if membership.role != role:
         audit.record(membership.workspace, AuditAction.ROLE_CHANGED, membership.user,
-                     detail={"from": membership.role, "to": role})
+                     detail={"from": Role(membership.role).label, "to": Role(role).label})
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -68,7 +69,8 @@ def change_role(membership: Membership, role: str) -> Membership:
 def remove_member(membership: Membership) -> None:
     if membership.role == Role.OWNER and not _owners_left(membership.workspace, membership):
         raise ValidationError("A workspace needs at least one owner.")
-    audit.record(membership.workspace, AuditAction.MEMBER_REMOVED, membership.user, detail={"role": membership.role})
+    audit.record(membership.workspace, AuditAction.MEMBER_REMOVED, membership.user,
+                 detail={"role": Role(membership.role).label})
     membership.delete()
 
 
@@ -83,7 +85,7 @@ def invite(workspace: Workspace, invited_by: User, email: str, role: str = Role.
         workspace=workspace, email=email, role=role, invited_by=invited_by, token_hash=token_hash
     )
     link = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
-    audit.record(workspace, AuditAction.INVITED, email, actor=invited_by, detail={"role": role})
+    audit.record(workspace, AuditAction.INVITED, email, actor=invited_by, detail={"role": Role(role).label})
     send_mail(
         subject=f"{invited_by.display_name} invites you to {workspace} on Outside-In",
         message=(
