@@ -2,6 +2,7 @@
 for them, starting and stopping them, and waiting for what they do."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import requests
 from django.db import connection
 
 TESTS = Path(__file__).resolve().parent
 
 
-def database_url(alias_settings: dict | None = None) -> str:
-    db = alias_settings or connection.settings_dict
+def database_url() -> str:
+    db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -83,3 +85,27 @@ def children_of(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+# --- speaking HTTP to a started server -------------------------------------------------------------
+
+def csrf(session: requests.Session, url: str) -> str:
+    page = session.get(url, timeout=30)
+    page.raise_for_status()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def signed_in(base: str, email: str, password: str) -> requests.Session:
+    session = requests.Session()
+    answer = session.post(f"{base}/login/", data={"username": email, "password": password,
+                                                  "csrfmiddlewaretoken": csrf(session, f"{base}/login/")},
+                          headers={"Referer": f"{base}/login/"}, timeout=30)
+    assert answer.ok and "sessionid" in session.cookies
+    return session
+
+
+def up(base: str) -> bool:
+    try:
+        return requests.get(f"{base}/login/", timeout=2).ok
+    except requests.ConnectionError:
+        return False

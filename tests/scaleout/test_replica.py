@@ -18,8 +18,7 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 from inbox import free_port
-from processes import outsidein, stop, wait_for
-from test_web_processes import signed_in, up
+from processes import outsidein, signed_in, stop, up, wait_for
 
 BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 if not BIN.exists():

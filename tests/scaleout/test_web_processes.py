@@ -2,13 +2,11 @@
 worker stands for that machine by a data directory of its own: the upload it imports, and the report of rejected rows
 a web process then serves, reach the other side only through the shared file store (core/filestore.py)."""
 
-import re
 from pathlib import Path
 
 import pytest
-import requests
 from inbox import free_port
-from processes import children_of, outsidein, stop, wait_for, with_password
+from processes import children_of, csrf, outsidein, signed_in, stop, up, wait_for, with_password
 
 from outsidein.feedback.models import FeedbackItem, ImportBatch
 
@@ -16,28 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the processes see only w
 
 SURVEY = "id,comment,nps\nR1,The driver called ahead,9\nR2,Invoice was wrong twice,3\nR3,Fine,eleven\n"
 SHARED = {"OUTSIDEIN_FILE_STORE": "database"}
-
-
-def csrf(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=30)
-    page.raise_for_status()
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-
-
-def signed_in(base: str, email: str, password: str) -> requests.Session:
-    session = requests.Session()
-    answer = session.post(f"{base}/login/", data={"username": email, "password": password,
-                                                  "csrfmiddlewaretoken": csrf(session, f"{base}/login/")},
-                          headers={"Referer": f"{base}/login/"}, timeout=30)
-    assert answer.ok and "sessionid" in session.cookies
-    return session
-
-
-def up(base: str) -> bool:
-    try:
-        return requests.get(f"{base}/login/", timeout=2).ok
-    except requests.ConnectionError:
-        return False
 
 
 def test_an_upload_to_one_web_process_is_imported_by_a_worker_with_another_data_directory(

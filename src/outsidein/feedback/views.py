@@ -19,7 +19,6 @@ from outsidein.feedback.models import FeedbackItem, ImportBatch
 from outsidein.feedback.sentiment import label as sentiment_label
 from outsidein.workspaces import audit
 from outsidein.workspaces.http import WorkspaceRequest
-from outsidein.workspaces.models import AuditAction
 
 
 @login_required
@@ -42,8 +41,7 @@ def feedback_export(request: WorkspaceRequest) -> StreamingHttpResponse:
 
     # export_feedback neutralises formula-like cells already; csv_download makes sure.
     response = csv_download(export_feedback(ws, items), f"{ws.slug}-feedback.csv")
-    audit.record(ws, AuditAction.EXPORTED, "feedback (CSV)",
-                 detail={"filters": {k: v for k, v in request.GET.items() if v}})
+    audit.record_export(ws, "feedback (CSV)", request)
     return response
 
 

@@ -81,6 +81,12 @@ def record(workspace: Workspace | int, action: str, target: object = None, *, de
         target_type=str(kind)[:60], target_id=target_id, detail=detail or {}, **where)
 
 
+def record_export(workspace: Workspace, what: str, request: HttpRequest) -> AuditEvent:
+    """A download of ``what``, with the filters it was made with (the query's non-empty fields)."""
+    return record(workspace, AuditAction.EXPORTED, what, request=request,
+                  detail={"filters": {k: v for k, v in request.GET.items() if v}})
+
+
 def record_for_member_workspaces(user: User, action: str, *, request: HttpRequest | None,
                                  detail: dict[str, Any] | None = None) -> None:
     """A person's own event (a sign-in) in each workspace they belong to: each owner sees their members' sign-ins."""
@@ -113,8 +119,9 @@ def _sign_in_refused(sender: Any, credentials: dict[str, Any], request: HttpRequ
 def _deleted(sender: type[models.Model], instance: models.Model, origin: object = None, **kwargs: Any) -> None:
     if origin is not instance:
         return  # taken along by another deletion, or a clean-up of many rows at once
+    # A deletion the row's workspace itself started has that workspace as its origin, and stops above.
     workspace_id = getattr(instance, "workspace_id", None)
-    if isinstance(workspace_id, int) and Workspace.objects.filter(pk=workspace_id).exists():
+    if isinstance(workspace_id, int):
         record(workspace_id, AuditAction.DELETED, instance)
 
 

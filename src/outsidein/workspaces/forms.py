@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from outsidein.core.money import ISO_4217, SYMBOLS
-from outsidein.workspaces.models import AuditAction, Role, User, Workspace
+from outsidein.workspaces.models import AuditAction, Role, User, Workspace, email_domains
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -147,7 +147,7 @@ class SignInSettingsForm(forms.Form):
         self.has_secret, self.signed_in_through_it = has_secret, signed_in_through_it
 
     def clean_email_domains(self) -> str:
-        domains = [d.strip().lower().lstrip("@") for d in self.cleaned_data["email_domains"].split(",") if d.strip()]
+        domains = email_domains(self.cleaned_data["email_domains"])
         for domain in domains:
             if "." not in domain or not all(part.isalnum() or "-" in part for part in domain.split(".")):
                 raise forms.ValidationError(f"E-mail domains: “{domain}” is not a domain such as example.com.")

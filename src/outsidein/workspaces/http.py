@@ -7,6 +7,7 @@ runs and refuses anyone who is not a member, so inside those views ``request.wor
 
 from typing import cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from outsidein.core.scoping import ScopedRequest
@@ -33,3 +34,9 @@ def enter_workspace(request: HttpRequest, workspace: Workspace, membership: Memb
 def outside_workspace(request: HttpRequest) -> None:
     """A request not (yet) inside a workspace: the context processor and templates see no workspace."""
     vars(request).update(workspace=None, membership=None)
+
+
+def require_owner(request: WorkspaceRequest, refusal: str = "Only owners can manage members.") -> None:
+    """A page of the workspace's owners: anyone else is refused (403) with ``refusal``."""
+    if not request.membership.can_admin:
+        raise PermissionDenied(refusal)

@@ -303,4 +303,9 @@ class SignOn(models.Model):
 
     @property
     def domains(self) -> list[str]:
-        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
+        return email_domains(self.email_domains)
+
+
+def email_domains(text: str) -> list[str]:
+    """The domains of a comma-separated list as typed ("Acme.example, @acme-logistics.example")."""
+    return [d.strip().lower().lstrip("@") for d in text.split(",") if d.strip()]

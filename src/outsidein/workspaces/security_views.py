@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from outsidein.workspaces import audit, forms, second_factor, services, sso
-from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
+from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest, require_owner
 from outsidein.workspaces.middleware import SSO_SESSION_KEY
 from outsidein.workspaces.models import AuditAction, SignOn, Workspace
 
@@ -92,8 +92,7 @@ def security(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def sign_in_settings(request: WorkspaceRequest) -> HttpResponseBase:
     """How the workspace's members sign in (owners): two-step sign-in, the company's provider, passwords."""
-    if not request.membership.can_admin:
-        raise PermissionDenied("Only the workspace's owners change how its members sign in.")
+    require_owner(request, "Only the workspace's owners change how its members sign in.")
     ws = request.workspace
     sign_on = SignOn.objects.filter(workspace=ws).first()
     from_environment = sso.configured_in_environment(ws)

@@ -52,7 +52,9 @@ def sign_on_of(workspace: Workspace) -> SignOn | None:
 
 
 def configured_in_environment(workspace: Workspace) -> bool:
-    return bool((configured := from_environment()) and configured[0] == workspace.slug)
+    """Read on every page of a workspace (``password_sign_in_allowed``): two variables, no sign-on built."""
+    return (os.environ.get("OUTSIDEIN_OIDC_WORKSPACE", "").strip() == workspace.slug
+            and bool(os.environ.get("OUTSIDEIN_OIDC_ISSUER", "").strip()))
 
 
 def password_sign_in_allowed(workspace: Workspace) -> bool:

@@ -19,9 +19,9 @@ from outsidein.core.pagination import CappedPaginator
 from outsidein.core.pickers import render_options
 from outsidein.core.scoping import get_scoped
 from outsidein.workspaces import audit, forms, second_factor, selectors, services, throttle
-from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest
+from outsidein.workspaces.http import AuthenticatedRequest, WorkspaceRequest, require_owner
 from outsidein.workspaces.middleware import viewer_may_post
-from outsidein.workspaces.models import ApiToken, AuditAction, Invitation, Membership, Role, User
+from outsidein.workspaces.models import ApiToken, Invitation, Membership, Role, User
 
 
 class EmailLoginView(LoginView):
@@ -53,17 +53,12 @@ def workspace_list(request: AuthenticatedRequest) -> HttpResponse:
                      success_url=lambda workspace: reverse("workspace-home", kwargs={"ws": workspace.slug}))
 
 
-def _require_owner(request: WorkspaceRequest) -> None:
-    if not request.membership.can_admin:
-        raise PermissionDenied("Only owners can manage members.")
-
-
 @login_required
 def member_list(request: WorkspaceRequest) -> HttpResponse:
     form = forms.InviteForm(request.POST or None)
     link = None
     if request.method == "POST":
-        _require_owner(request)
+        require_owner(request)
         if form.is_valid():
             try:
                 invitation, link = services.invite(request.workspace, request.user, form.cleaned_data["email"],
@@ -83,7 +78,7 @@ def member_list(request: WorkspaceRequest) -> HttpResponse:
 @login_required
 @require_POST
 def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponseBase:
-    _require_owner(request)
+    require_owner(request)
     membership = get_scoped(Membership.objects.select_related("user"), request.workspace, pk=membership_id)
     form = forms.RoleForm(request.POST)
     if form.is_valid():
@@ -98,7 +93,7 @@ def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponseBa
 @login_required
 @require_POST
 def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponseBase:
-    _require_owner(request)
+    require_owner(request)
     membership = get_scoped(Membership.objects.select_related("user"), request.workspace, pk=membership_id)
     try:
         services.remove_member(membership)
@@ -195,15 +190,13 @@ def member_search(request: WorkspaceRequest) -> HttpResponse:
     return render_options(request, options, kind="member")
 
 
-def _owners_only(request: WorkspaceRequest) -> None:
-    if not request.membership.can_admin:
-        raise PermissionDenied("Only the workspace's owners read its audit trail.")
+AUDIT_REFUSAL = "Only the workspace's owners read its audit trail."
 
 
 @login_required
 def audit_log(request: WorkspaceRequest) -> HttpResponse:
     """Who did what, when and from where: the owner's page, filtered, 50 events a page."""
-    _owners_only(request)
+    require_owner(request, AUDIT_REFUSAL)
     ws = request.workspace
     form = forms.AuditFilterForm(request.GET or None, workspace=ws)
     page = CappedPaginator(selectors.audit_events(ws, **form.chosen()), 50).get_page(request.GET.get("page"))
@@ -212,11 +205,10 @@ def audit_log(request: WorkspaceRequest) -> HttpResponse:
 
 @login_required
 def audit_export(request: WorkspaceRequest) -> StreamingHttpResponse:
-    _owners_only(request)
+    require_owner(request, AUDIT_REFUSAL)
     ws = request.workspace
     form = forms.AuditFilterForm(request.GET or None, workspace=ws)
     events = selectors.audit_events(ws, **form.chosen())
     response = csv_download(selectors.audit_rows(events), f"{ws.slug}-audit-trail.csv")
-    audit.record(ws, AuditAction.EXPORTED, "audit trail (CSV)",
-                 detail={"filters": {k: v for k, v in request.GET.items() if v}})
+    audit.record_export(ws, "audit trail (CSV)", request)
     return response
