@@ -104,3 +104,20 @@ def test_a_held_sign_in_expires(workspace, owner, monkeypatch):
     later = time.time() + 301
     monkeypatch.setattr(time, "time", lambda: later)
     assert client.post(reverse("login-code"), {"code": "123456"}).url == reverse("login")
+
+
+def test_a_company_sign_in_counts_as_the_second_step_only_for_its_own_workspace(workspace, owner, member):
+    from outsidein.workspaces import services
+    from outsidein.workspaces.middleware import SSO_SESSION_KEY
+
+    other = services.create_workspace("Initech", owner)
+    services.add_member(other, member)
+    workspace.require_second_factor = other.require_second_factor = True
+    workspace.save()
+    other.save()
+    client = client_for(member)
+    session = client.session
+    session[SSO_SESSION_KEY] = other.slug  # came in through Initech's provider
+    session.save()
+    assert client.get(f"/w/{other.slug}/conversations/").status_code == 200
+    assert client.get(f"/w/{workspace.slug}/conversations/").url.startswith(reverse("security"))

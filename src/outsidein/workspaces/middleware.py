@@ -29,11 +29,11 @@ def viewer_may_post[V: Callable[..., Any]](view: V) -> V:
 NOT_WRITES = {"login", "logout"}
 
 
-def signed_in_with_second_factor(request: HttpRequest) -> bool:
-    """This session passed a second step: a code (django-otp's verified device) or the company's identity provider,
-    which asks for its own."""
+def signed_in_with_second_factor(request: HttpRequest, slug: str) -> bool:
+    """This session passed a second step: a code (django-otp's verified device) or this workspace's identity
+    provider, which asks for its own (another workspace's provider vouches for nothing here)."""
     is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified()) or bool(request.session.get(SSO_SESSION_KEY))
+    return bool(is_verified and is_verified()) or request.session.get(SSO_SESSION_KEY) == slug
 
 
 class RememberWrites:
@@ -100,7 +100,7 @@ class WorkspaceMiddleware:
         if request.session.get(SSO_SESSION_KEY) != slug and not sso.password_sign_in_allowed(membership.workspace):
             messages.info(request, f"{membership.workspace} signs in through the company's account.")
             return redirect(f"{reverse('sso-start')}?workspace={slug}")
-        if membership.workspace.require_second_factor and not signed_in_with_second_factor(request):
+        if membership.workspace.require_second_factor and not signed_in_with_second_factor(request, slug):
             messages.info(request, f"{membership.workspace} asks every member to sign in in two steps: set it up "
                                    "here, then carry on.")
             return redirect(f"{reverse('security')}?next={request.path}")
