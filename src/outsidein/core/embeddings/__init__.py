@@ -15,6 +15,7 @@ from outsidein.core.embeddings.runtime import (
     EmbeddingsUnavailable,
     Encoder,
     encode,
+    encode_with_middle,
     encoder,
     is_available,
     models_dir,
@@ -22,5 +23,5 @@ from outsidein.core.embeddings.runtime import (
     write_in_place,
 )
 
-__all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encoder", "is_available",
-           "models_dir", "vectors_key", "write_in_place"]
+__all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encode_with_middle", "encoder",
+           "is_available", "models_dir", "vectors_key", "write_in_place"]
