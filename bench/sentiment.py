@@ -78,7 +78,7 @@ def main() -> None:
     if embeddings.is_available():
         started = time.perf_counter()
         sentiment_model.classifier()
-        print(f"  (embeddings model loaded and trained in {time.perf_counter() - started:.1f} s)")
+        print(f"  (embeddings model loaded, trained or read back, in {time.perf_counter() - started:.1f} s)")
         model = sentiment_model.scores(texts)
         report("embeddings model", truth, model, sentiment_model.POSITIVE_FROM)
         print(f"  three-way labels: "

@@ -103,3 +103,31 @@ def test_vader_is_the_scorer_unless_the_classifier_is_chosen(settings):
     settings.SENTIMENT_SCORER = "vader"
     assert scorer_name() == "vader"
     assert score_text("They never answer the phone.") == 0.0  # VADER's score, not the classifier's
+
+
+@needs_embeddings
+def test_the_trained_model_is_kept_and_read_back_and_a_damaged_file_is_trained_again(tmp_path, monkeypatch):
+    texts = [text for text, _ in CLEAR]
+    model = sentiment_model.classifier()
+    expected = model.predict_proba(texts)
+    trainings = []
+    monkeypatch.setattr(sentiment_model, "_trained", lambda: trainings.append(1) or model)
+    kept = tmp_path / "models" / "sentiment-model.skops"
+    monkeypatch.setattr(sentiment_model, "_model_file", lambda: kept)
+    sentiment_model.classifier.cache_clear()
+    try:
+        sentiment_model.classifier()
+        assert kept.is_file() and len(trainings) == 1
+
+        sentiment_model.classifier.cache_clear()
+        read_back = sentiment_model.classifier()  # a new process of the same data directory
+        assert len(trainings) == 1 and read_back is not model
+        np.testing.assert_allclose(read_back.predict_proba(texts), expected, atol=1e-9)
+
+        kept.write_bytes(b"not a model")
+        sentiment_model.classifier.cache_clear()
+        sentiment_model.classifier()
+        assert len(trainings) == 2 and kept.stat().st_size > 1_000_000  # trained again and written anew
+        assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # no half-written file left
+    finally:
+        sentiment_model.classifier.cache_clear()

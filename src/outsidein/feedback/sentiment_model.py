@@ -9,10 +9,10 @@ Two models, their probabilities of negative, neutral and positive averaged (0.7 
 - a logistic regression (C = 16) on TF-IDF of words, word pairs and character 2-5-grams within words.
 
 They are trained on ``sentiment_data/customer_sentences.csv``, 7,533 customer-feedback sentences written for this
-project (see the README beside it), the first time a process needs them: about 12 s on two cores. Encoding the
-sentences takes 15-20 s, so their vectors are kept in the data directory's models folder, named by the encoder
-(``vectors_key``) and the CSV's digest and checked against a probe sentence, and later processes read them in
-milliseconds. No model file is shipped: the CSV is the model.
+project (see the README beside it), the first time a process of a data directory needs them: about 17 s on two
+cores. The sentences' vectors (15-20 s to encode) and then the trained model are kept in the data directory's
+models folder, named by the encoder (``vectors_key``) and the CSV's digest, and later processes read the model
+in about a second. No model file is shipped: the CSV is the model.
 
 Score, in -1..1: (P(positive) − P(negative)) × (1 − P(neutral)), the lean between positive and negative shrunk
 by how likely the text is to carry no sentiment at all. Labels: score >= 0.05 positive, <= -0.05 negative,
@@ -43,13 +43,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -115,9 +116,13 @@ class Networks:
     are averaged: one network's accuracy on a kind of text it was not trained on swings by a point or two with
     its seed, the average's less."""
 
-    def __init__(self, features: NDArray[np.float64], classes: NDArray[np.int64]) -> None:
-        self.networks = [MLPClassifier(HIDDEN, alpha=ALPHA, max_iter=300, early_stopping=True, random_state=seed)
-                         .fit(features, classes) for seed in range(NETWORKS)]
+    def __init__(self, networks: Sequence[MLPClassifier]) -> None:
+        self.networks = list(networks)
+
+    @classmethod
+    def trained(cls, features: NDArray[np.float64], classes: NDArray[np.int64]) -> Networks:
+        return cls([MLPClassifier(HIDDEN, alpha=ALPHA, max_iter=300, early_stopping=True, random_state=seed)
+                    .fit(features, classes) for seed in range(NETWORKS)])
 
     def predict_proba(self, features: NDArray[np.float64]) -> NDArray[np.float64]:
         result: NDArray[np.float64] = np.mean([net.predict_proba(features) for net in self.networks], axis=0)
@@ -129,27 +134,31 @@ class Wording:
     within words. It knows phrases the embedding blurs ("won't be back", "never again", "thanks for nothing")
     and spellings it has not seen ("sooo slow"); the embedding knows meaning in words it has not seen."""
 
-    def __init__(self, texts: Sequence[str], classes: NDArray[np.int64]) -> None:
-        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-        self.pieces = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
-        self.model = LogisticRegression(C=WORDING_C, max_iter=2000).fit(self._matrix(texts, fit=True), classes)
+    def __init__(self, words: TfidfVectorizer, pieces: TfidfVectorizer, model: LogisticRegression) -> None:
+        self.words, self.pieces, self.model = words, pieces, model
 
-    def _matrix(self, texts: Sequence[str], *, fit: bool = False) -> csr_matrix:
-        if fit:
-            return hstack([self.words.fit_transform(texts), self.pieces.fit_transform(texts)]).tocsr()
-        return hstack([self.words.transform(texts), self.pieces.transform(texts)]).tocsr()
+    @classmethod
+    def trained(cls, texts: Sequence[str], classes: NDArray[np.int64]) -> Wording:
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        pieces = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+        matrix = hstack([words.fit_transform(texts), pieces.fit_transform(texts)]).tocsr()
+        return cls(words, pieces, LogisticRegression(C=WORDING_C, max_iter=2000).fit(matrix, classes))
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        result: NDArray[np.float64] = self.model.predict_proba(self._matrix(texts))
+        matrix = hstack([self.words.transform(texts), self.pieces.transform(texts)]).tocsr()
+        result: NDArray[np.float64] = self.model.predict_proba(matrix)
         return result
 
 
 class Classifier:
-    """The networks and the wording model, their probabilities averaged with equal weight."""
+    """The networks and the wording model, their probabilities averaged (1 − WORDING_WEIGHT and WORDING_WEIGHT)."""
 
-    def __init__(self, texts: Sequence[str], vectors: NDArray[np.floating], classes: NDArray[np.int64]) -> None:
-        self.networks = Networks(_features(texts, vectors), classes)
-        self.wording = Wording(texts, classes)
+    def __init__(self, networks: Networks, wording: Wording) -> None:
+        self.networks, self.wording = networks, wording
+
+    @classmethod
+    def trained(cls, texts: Sequence[str], vectors: NDArray[np.floating], classes: NDArray[np.int64]) -> Classifier:
+        return cls(Networks.trained(_features(texts, vectors), classes), Wording.trained(texts, classes))
 
     def predict_proba(self, texts: Sequence[str], vectors: NDArray[np.floating] | None = None
                       ) -> NDArray[np.float64]:
@@ -159,12 +168,53 @@ class Classifier:
         return result
 
 
+def _trained() -> Classifier:
+    texts, labels = training_set()
+    return Classifier.trained(texts, _training_vectors(texts), np.array([CLASSES.index(label) for label in labels]))
+
+
+def _model_file() -> Path:
+    import sklearn
+
+    digest = hashlib.sha256(TRAINING_SET.read_bytes()).hexdigest()[:16]
+    return models_dir() / f"sentiment-model-{embeddings.vectors_key()}-{digest}-sklearn{sklearn.__version__}.skops"
+
+
+def _save(model: Classifier, path: Path) -> None:
+    import skops.io
+
+    for network in model.networks.networks:
+        network._optimizer = None  # kept by scikit-learn only to go on training; not needed to predict
+    parts = {"networks": model.networks.networks, "words": model.wording.words,
+             "pieces": model.wording.pieces, "model": model.wording.model}
+    write_in_place(path, lambda partial: skops.io.dump(parts, partial, compression=zipfile.ZIP_DEFLATED))
+
+
+def _load(path: Path) -> Classifier:
+    import skops.io
+
+    # skops builds only the scikit-learn, NumPy and SciPy types it trusts: nothing in the file runs code.
+    parts = skops.io.load(path)
+    return Classifier(Networks(parts["networks"]), Wording(parts["words"], parts["pieces"], parts["model"]))
+
+
 @lru_cache(maxsize=1)
 def classifier() -> Classifier:
-    """The classifier, trained once per process (seeded, so every process has the same one); its classes are
-    CLASSES in order."""
-    texts, labels = training_set()
-    return Classifier(texts, _training_vectors(texts), np.array([CLASSES.index(label) for label in labels]))
+    """The classifier, its classes CLASSES in order. Training takes 15-20 s, so the trained model is kept in the
+    data directory's models folder (skops, no pickle), named by the encoder, the training set's digest and
+    scikit-learn's version, and read back in about a second by later processes. Training is seeded, so a model
+    trained again is the same model."""
+    path = _model_file()
+    if path.is_file():
+        try:
+            return _load(path)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile):
+            pass  # damaged, or holding a type skops does not trust: trained again and written anew
+    model = _trained()
+    # A data directory that cannot be written only costs the next process the training again.
+    with contextlib.suppress(OSError):
+        _save(model, path)
+    return model
 
 
 def probabilities(texts: Sequence[str]) -> NDArray[np.float64]:
