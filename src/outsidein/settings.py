@@ -271,9 +271,10 @@ OUTSIDEIN_IMPORT_LIMITS = {
 LOOP_OWED_DAYS = _env_int("OUTSIDEIN_LOOP_OWED_DAYS", 14)
 
 # How feedback text is scored for sentiment (OUTSIDEIN_SENTIMENT): "vader", the lexicon (the default: fast, 60 µs a
-# text), or "embeddings", a classifier on sentence embeddings trained on the project's own labelled sentences
-# (feedback/sentiment_model.py; better on three-way labels, 100 times slower, so opt-in until it is also clearly
-# better on two-way review data: docs/benchmarks.md). Stored scores keep the scorer they were made with.
+# text), or "embeddings", a classifier on sentence embeddings and wording trained on the project's own labelled
+# sentences (feedback/sentiment_model.py; far better on three-way labels, 3 points better on Yelp's two-way ones,
+# fifty times slower: a million imported items would spend half an hour scoring, so opt-in; docs/benchmarks.md).
+# Stored scores keep the scorer they were made with.
 SENTIMENT_SCORER = os.environ.get("OUTSIDEIN_SENTIMENT", "vader")
 if SENTIMENT_SCORER not in ("vader", "embeddings"):
     raise ImproperlyConfigured(f"OUTSIDEIN_SENTIMENT must be vader or embeddings, not {SENTIMENT_SCORER!r}.")
