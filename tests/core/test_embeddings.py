@@ -46,11 +46,15 @@ def test_words_beyond_the_model_s_length_are_cut_not_refused():
     assert np.all(np.isfinite(vector)) and vector.shape == (2, embeddings.DIMENSIONS)
 
 
-def test_the_model_graph_is_built_once_and_read_back(tmp_path, settings):
+def test_the_model_graph_is_built_once_and_read_back_and_an_earlier_graph_forgotten(tmp_path, settings):
     settings.DATA_DIR = tmp_path
+    (tmp_path / "models").mkdir()
+    earlier = tmp_path / "models" / f"{embeddings.MODEL_NAME}-0.0.1-g1.onnx"
+    earlier.write_bytes(b"an earlier graph")
     source = runtime.model_dir()
     built = runtime._built_model(source, runtime.tokenizer_for(source))
     assert built.parent == tmp_path / "models" and built.stat().st_size > 10_000_000
+    assert not earlier.exists()
     stamp = built.stat().st_mtime_ns
     assert runtime._built_model(source, runtime.tokenizer_for(source)) == built and built.stat().st_mtime_ns == stamp
     assert sorted(p.name for p in built.parent.iterdir()) == [built.name]  # no half-written files left

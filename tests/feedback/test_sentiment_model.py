@@ -114,10 +114,14 @@ def test_the_trained_model_is_kept_and_read_back_and_a_damaged_file_is_trained_a
     monkeypatch.setattr(sentiment_model, "_trained", lambda: trainings.append(1) or model)
     kept = tmp_path / "models" / "sentiment-model.skops"
     monkeypatch.setattr(sentiment_model, "_model_file", lambda: kept)
+    earlier = kept.with_name("sentiment-model-of-an-earlier-training-set.skops")
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"an earlier model")
     sentiment_model.classifier.cache_clear()
     try:
         sentiment_model.classifier()
         assert kept.is_file() and len(trainings) == 1
+        assert not earlier.exists()  # forgotten once the new model is kept
 
         sentiment_model.classifier.cache_clear()
         read_back = sentiment_model.classifier()  # a new process of the same data directory

@@ -56,7 +56,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 from outsidein.core import embeddings
-from outsidein.core.embeddings import models_dir, write_in_place
+from outsidein.core.embeddings import forget_others, models_dir, write_in_place
 
 TRAINING_SET = Path(__file__).parent / "sentiment_data" / "customer_sentences.csv"
 CLASSES = ("negative", "neutral", "positive")
@@ -99,6 +99,7 @@ def _training_vectors(texts: list[str]) -> NDArray[np.float32]:
     # A data directory that cannot be written only costs the next process the encoding again.
     with contextlib.suppress(OSError):
         write_in_place(path, lambda partial: np.save(partial, kept, allow_pickle=False))
+        forget_others(path, "sentiment-training-*.npy")
     return vectors
 
 
@@ -188,6 +189,7 @@ def _save(model: Classifier, path: Path) -> None:
     parts = {"networks": model.networks.networks, "words": model.wording.words,
              "pieces": model.wording.pieces, "model": model.wording.model}
     write_in_place(path, lambda partial: skops.io.dump(parts, partial, compression=zipfile.ZIP_DEFLATED))
+    forget_others(path, "sentiment-model-*.skops")
 
 
 def _load(path: Path) -> Classifier:

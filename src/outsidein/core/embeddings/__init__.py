@@ -17,6 +17,7 @@ from outsidein.core.embeddings.runtime import (
     encode,
     encode_with_middle,
     encoder,
+    forget_others,
     is_available,
     models_dir,
     vectors_key,
@@ -24,4 +25,4 @@ from outsidein.core.embeddings.runtime import (
 )
 
 __all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encode_with_middle", "encoder",
-           "is_available", "models_dir", "vectors_key", "write_in_place"]
+           "forget_others", "is_available", "models_dir", "vectors_key", "write_in_place"]

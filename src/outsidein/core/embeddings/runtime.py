@@ -83,6 +83,14 @@ def write_in_place(target: Path, write: Callable[[Path], None]) -> None:
         partial.unlink(missing_ok=True)
 
 
+def forget_others(kept: Path, pattern: str) -> None:
+    """Delete the files beside ``kept`` that match ``pattern`` (a glob) but are not it: what an earlier model,
+    graph or training set left, tens of megabytes each. A process still using one has already read it."""
+    for stale in kept.parent.glob(pattern):
+        if stale != kept and not stale.name.startswith("."):  # a dot file is another process's write in progress
+            stale.unlink(missing_ok=True)
+
+
 def tokenizer_for(source: Path) -> Any:
     """The packaged tokenizer, unpadded (its file pads to 128 tokens; ``padded`` pads each batch to its longest
     text instead) and truncated to what the encoder reads."""
@@ -116,6 +124,7 @@ def _built_model(source: Path, tokenizer: Any) -> Path:
     from outsidein.core.embeddings.quantised import quantise
 
     write_in_place(target, lambda partial: quantise(build_encoder_graph(source), partial, tokenizer))
+    forget_others(target, f"{MODEL_NAME}-*.onnx")
     return target
 
 
