@@ -12,7 +12,8 @@ workspace in that file instead (``--feedback`` changes the size; everything else
    1,002,350 feedback items (NPS survey with six driver ratings, CSAT survey, helpdesk tickets with CES,
    reviews, sales notes; three years, more every year), 200,440 conversations (some planned), 210,411
    highlights, 20,064 accounts in segments with revenue, 40,128 persons, 20 members, themes with their
-   members, a key driver analysis (the real one), assumptions, initiatives, pilots and a challenge.
+   members, a key driver analysis (the real one), assumptions, initiatives, pilots, a challenge and
+   1,000,000 audit events (three years of sign-ins, exports, tokens, links and member changes).
    Column lists come from each model's concrete fields, so new fields with a default or NULL need nothing
    here. Sentiment is scored once per distinct text (texts come from a limited vocabulary). Then the
    score rollups are rebuilt (``outsidein rollups rebuild``) when that command exists, and the planner's
@@ -45,7 +46,8 @@ sys.path.insert(0, str(ROOT / "src"))
 DEFAULT_DSN = "postgres://postgres@127.0.0.1:5432/outsidein_bench_scale"
 FULL_FEEDBACK = 1_002_350
 # At 1,002,350 feedback items; every count but the members scales with --feedback.
-SIZES = {"conversations": 200_440, "highlights": 210_411, "accounts": 20_064, "persons": 40_128}
+SIZES = {"conversations": 200_440, "highlights": 210_411, "accounts": 20_064, "persons": 40_128,
+         "audit events": 1_000_000}
 SLUG = "atlas-scale"
 DAYS = 3 * 365
 P95_LIMIT_MS = 500.0
@@ -326,6 +328,7 @@ class ScaleBuilder:
         self.step("feedback items", self.feedback_items)
         self.step("themes", self.themes)
         self.step("assumptions, initiatives, pilots, challenge", self.learning_and_initiatives)
+        self.step("audit trail", self.audit_trail)
         self.writer.reset_sequences()
         self.step("key driver analysis", self.key_drivers)
 
@@ -345,6 +348,32 @@ class ScaleBuilder:
         self.leaders = [u for u, m in zip(self.users, MEMBERS, strict=True) if m[2] in ("owner", "leader")]
         self.active = [u for u, m in zip(self.users, MEMBERS, strict=True) if m[2] != "viewer"]
         return f"{len(self.users)} members"
+
+    def audit_trail(self) -> str:
+        """Three years of a company's audit trail: mostly sign-ins, then exports, tokens, links and member changes."""
+        from outsidein.workspaces.models import AuditAction, AuditEvent
+
+        count = self.sizes["audit events"]
+        kinds = ([AuditAction.SIGNED_IN] * 60 + [AuditAction.SIGNED_OUT] * 20 + [AuditAction.SIGN_IN_REFUSED] * 8
+                 + [AuditAction.EXPORTED] * 6 + [AuditAction.TOKEN_CREATED, AuditAction.CUSTOMER_LINK_CREATED,
+                                                  AuditAction.ROLE_CHANGED, AuditAction.DELETED] * 1)
+        agents = ["Mozilla/5.0 (Macintosh) Safari/605.1.15", "Mozilla/5.0 (iPhone) Mobile/15E148",
+                  "Mozilla/5.0 (Windows NT 10.0) Chrome/131.0"]
+        rng, users = self.rng, self.users
+
+        def rows():
+            for pk in self.writer.ids(AuditEvent, count):
+                user = users[rng.randrange(len(users))]
+                kind = kinds[rng.randrange(len(kinds))]
+                at = self.now - timedelta(seconds=rng.randrange(DAYS * 86_400))
+                detail = {"format": "CSV", "rows": rng.randrange(1, 50_000)} if kind == AuditAction.EXPORTED else {}
+                yield (pk, self.workspace.pk, at, user.pk, user.email, kind, "" if kind in (
+                    AuditAction.SIGNED_IN, AuditAction.SIGNED_OUT) else f"item {pk}", detail,
+                    f"10.{pk % 250}.{pk % 13}.{pk % 7 + 1}", "web", agents[pk % 3])
+
+        written = self.writer.write(AuditEvent, ["id", "workspace_id", "at", "actor_id", "actor_email", "action",
+                                                 "target", "detail", "ip", "via", "user_agent"], rows())
+        return f"{written:,} events"
 
     def customers(self) -> str:
         from outsidein.customers.models import Account, Competitor, Person, Segment
@@ -683,12 +712,16 @@ def pages_of(workspace) -> list[tuple[str, str, str]]:
     from outsidein.engagement.models import Challenge
     from outsidein.insights.models import DriverAnalysis
     from outsidein.site.review.periods import quarter_of
+    from outsidein.workspaces.models import Membership
 
     w = f"/w/{workspace.slug}"
     account = (Account.objects.filter(workspace=workspace).annotate(n=Count("conversations"))
                .order_by("-n", "pk").first())
     challenge = Challenge.objects.filter(workspace=workspace).order_by("-starts_on").first()
     analysis = DriverAnalysis.objects.filter(workspace=workspace).order_by("-created_at").first()
+    member = Membership.objects.filter(workspace=workspace).order_by("-pk").first().user
+    today = timezone.localdate()
+    month_ago = today - timedelta(days=30)
     pages = [
         ("home", "page", f"{w}/"), ("conversations", "page", f"{w}/conversations/"),
         ("conversation search", "page", f"{w}/conversations/?q=invoice"),
@@ -711,6 +744,9 @@ def pages_of(workspace) -> list[tuple[str, str, str]]:
         ("api persons", "api", "/api/persons"), ("api feedback", "api", "/api/feedback"),
         ("api themes", "api", "/api/themes"), ("api driver analyses", "api", "/api/driver-analyses"),
         ("api pain", "api", "/api/pain"),
+        ("audit trail", "page", f"{w}/settings/audit/"),
+        ("audit trail of one member's exports", "page", f"{w}/settings/audit/?action=exported&actor={member.pk}"),
+        ("audit trail of a month", "page", f"{w}/settings/audit/?since={month_ago:%Y-%m-%d}&until={today:%Y-%m-%d}"),
     ]
     return [p for p in pages if p[2]]
 
