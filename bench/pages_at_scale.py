@@ -360,9 +360,10 @@ class ScaleBuilder:
         agents = ["Mozilla/5.0 (Macintosh) Safari/605.1.15", "Mozilla/5.0 (iPhone) Mobile/15E148",
                   "Mozilla/5.0 (Windows NT 10.0) Chrome/131.0"]
         rng, users = self.rng, self.users
+        ids = self.writer.ids(AuditEvent, count)  # before the COPY: it asks the same connection
 
         def rows():
-            for pk in self.writer.ids(AuditEvent, count):
+            for pk in ids:
                 user = users[rng.randrange(len(users))]
                 kind = kinds[rng.randrange(len(kinds))]
                 at = self.now - timedelta(seconds=rng.randrange(DAYS * 86_400))
