@@ -356,7 +356,7 @@ class ScaleBuilder:
         count = self.sizes["audit events"]
         kinds = ([AuditAction.SIGNED_IN] * 60 + [AuditAction.SIGNED_OUT] * 20 + [AuditAction.SIGN_IN_REFUSED] * 8
                  + [AuditAction.EXPORTED] * 6 + [AuditAction.TOKEN_CREATED, AuditAction.CUSTOMER_LINK_CREATED,
-                                                  AuditAction.ROLE_CHANGED, AuditAction.DELETED] * 1)
+                                                  AuditAction.ROLE_CHANGED, AuditAction.DELETED])
         agents = ["Mozilla/5.0 (Macintosh) Safari/605.1.15", "Mozilla/5.0 (iPhone) Mobile/15E148",
                   "Mozilla/5.0 (Windows NT 10.0) Chrome/131.0"]
         rng, users = self.rng, self.users

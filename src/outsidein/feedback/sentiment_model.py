@@ -77,9 +77,14 @@ def training_set() -> tuple[list[str], list[str]]:
     return [row["text"] for row in rows], [row["label"] for row in rows]
 
 
+@lru_cache(maxsize=1)
+def _training_digest() -> str:
+    """Names the files kept from the training set, so an edited set is encoded and trained afresh."""
+    return hashlib.sha256(TRAINING_SET.read_bytes()).hexdigest()[:16]
+
+
 def _cache_file() -> Path:
-    digest = hashlib.sha256(TRAINING_SET.read_bytes()).hexdigest()[:16]
-    return models_dir() / f"sentiment-training-{embeddings.vectors_key()}-{digest}.npy"
+    return models_dir() / f"sentiment-training-{embeddings.vectors_key()}-{_training_digest()}.npy"
 
 
 def _training_vectors(texts: list[str]) -> NDArray[np.float32]:
@@ -161,10 +166,9 @@ class Classifier:
     def trained(cls, texts: Sequence[str], vectors: NDArray[np.floating], classes: NDArray[np.int64]) -> Classifier:
         return cls(Networks.trained(_features(texts, vectors), classes), Wording.trained(texts, classes))
 
-    def predict_proba(self, texts: Sequence[str], vectors: NDArray[np.floating] | None = None
-                      ) -> NDArray[np.float64]:
+    def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
         result: NDArray[np.float64] = (
-            (1 - WORDING_WEIGHT) * self.networks.predict_proba(_features(texts, vectors))
+            (1 - WORDING_WEIGHT) * self.networks.predict_proba(_features(texts))
             + WORDING_WEIGHT * self.wording.predict_proba(texts))
         return result
 
@@ -177,8 +181,8 @@ def _trained() -> Classifier:
 def _model_file() -> Path:
     import sklearn
 
-    digest = hashlib.sha256(TRAINING_SET.read_bytes()).hexdigest()[:16]
-    return models_dir() / f"sentiment-model-{embeddings.vectors_key()}-{digest}-sklearn{sklearn.__version__}.skops"
+    return (models_dir()
+            / f"sentiment-model-{embeddings.vectors_key()}-{_training_digest()}-sklearn{sklearn.__version__}.skops")
 
 
 def _save(model: Classifier, path: Path) -> None:
