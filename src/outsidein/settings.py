@@ -273,7 +273,8 @@ LOOP_OWED_DAYS = _env_int("OUTSIDEIN_LOOP_OWED_DAYS", 14)
 # How feedback text is scored for sentiment (OUTSIDEIN_SENTIMENT): "vader", the lexicon (the default: fast, 60 µs a
 # text), or "embeddings", a classifier on sentence embeddings and wording trained on the project's own labelled
 # sentences (feedback/sentiment_model.py; far better on three-way labels, 3 points better on Yelp's two-way ones,
-# fifty times slower: a million imported items would spend half an hour scoring, so opt-in; docs/benchmarks.md).
+# 25-50 times slower: a million imported items would spend 10-20 minutes scoring on two cores, so opt-in;
+# docs/benchmarks.md).
 # Stored scores keep the scorer they were made with.
 SENTIMENT_SCORER = os.environ.get("OUTSIDEIN_SENTIMENT", "vader")
 if SENTIMENT_SCORER not in ("vader", "embeddings"):

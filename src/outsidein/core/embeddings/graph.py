@@ -2,7 +2,9 @@
 
 The graph is what sentence-transformers runs for all-MiniLM-L6-v2 (embeddings, six encoder layers, mean of the
 token vectors under the attention mask, L2 normalisation), built node by node with ``onnx.helper`` so no deep
-learning framework is needed to export it. The token-type embedding is folded into the word embedding (every
+learning framework is needed to export it. Attention is onnxruntime's MultiHeadAttention operator (the
+standard operators give the same vectors, to cosine 1.000000, but need four transposes a layer that cost as much
+as the attention itself on short texts). The token-type embedding is folded into the word embedding (every
 token has type 0); GELU is the exact erf form the model was trained with.
 
 A second output pools the token vectors the same way after the fourth of the six layers. The model was trained
@@ -20,7 +22,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-OPSET = 17  # LayerNormalization arrived in opset 17
+OPSET = 18  # LayerNormalization arrived in opset 17, Split's num_outputs in 18
+# onnxruntime's own operators: MultiHeadAttention does the attention of one layer in a single step (scores,
+# padding mask, softmax, weighted values) on the batch × tokens × hidden layout, with none of the transposes
+# the standard operators need to split heads and join them again.
+CONTRIB = "com.microsoft"
 MIDDLE_LAYER = 3  # counted from 0: the fourth layer, the best for sentiment of the 2nd, 4th and 5th tried
 
 
@@ -44,6 +50,13 @@ class _Builder:
         output = f"t{self._count}"
         self.nodes.append(helper.make_node(kind, inputs, [output], **attributes))
         return output
+
+    def split(self, x: str, parts: int) -> list[str]:
+        from onnx import helper
+
+        outputs = [f"{x}.{j}" for j in range(parts)]
+        self.nodes.append(helper.make_node("Split", [x], outputs, axis=-1, num_outputs=parts))
+        return outputs
 
     def weight(self, name: str) -> NDArray[np.float32]:
         return self.weights[name]
@@ -76,7 +89,6 @@ def build_encoder_graph(model_dir: Path) -> Any:
 
     config = json.loads((model_dir / "config.json").read_text())
     hidden, heads, layers = config["hidden_size"], config["num_attention_heads"], config["num_hidden_layers"]
-    head_size = hidden // heads
     epsilon = float(config["layer_norm_eps"])
     b = _Builder(load_weights(model_dir))
     one, zero = b.const("one", np.array(1, np.int64)), b.const("zero", np.array(0, np.int64))
@@ -91,26 +103,16 @@ def build_encoder_graph(model_dir: Path) -> Any:
     x = b.layer_norm(x, "embeddings.LayerNorm", epsilon)
 
     mask = b.op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
-    # Padding gets a large negative score before the softmax, so it receives no attention.
-    padding = b.op("Mul", [b.op("Sub", [f_one, mask]), b.const("masked", np.array(-1e4, np.float32))])
-    padding = b.op("Unsqueeze", [padding, b.const("head_axes", np.array([1, 2], np.int64))])
-    scale = b.const("scale", np.array(1 / np.sqrt(head_size), np.float32))
+    kept = b.op("Cast", ["attention_mask"], to=TensorProto.INT32)  # the tokens attention may look at
     half, root2 = b.const("half", np.array(0.5, np.float32)), b.const("root2", np.array(np.sqrt(2), np.float32))
-    split_heads = b.const("split_heads", np.array([0, 0, 3, heads, head_size], np.int64))
-    join_heads = b.const("join_heads", np.array([0, 0, hidden], np.int64))
-    picks = [b.const(f"pick{j}", np.array(j, np.int64)) for j in range(3)]
 
     for i in range(layers):
         p = f"encoder.layer.{i}."
         qkv_names = [f"{p}attention.self.{part}" for part in ("query", "key", "value")]
         b.weights[f"{p}qkv.weight"] = np.concatenate([b.weight(f"{n}.weight") for n in qkv_names])
         b.weights[f"{p}qkv.bias"] = np.concatenate([b.weight(f"{n}.bias") for n in qkv_names])
-        qkv = b.op("Transpose", [b.op("Reshape", [b.dense(x, f"{p}qkv"), split_heads])], perm=[2, 0, 3, 1, 4])
-        q, k, v = (b.op("Gather", [qkv, pick], axis=0) for pick in picks)
-        scores = b.op("Add", [b.op("Mul", [b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])]), scale]),
-                              padding])
-        context = b.op("MatMul", [b.op("Softmax", [scores], axis=-1), v])
-        context = b.op("Reshape", [b.op("Transpose", [context], perm=[0, 2, 1, 3]), join_heads])
+        query, key, value = b.split(b.dense(x, f"{p}qkv"), 3)
+        context = b.op("MultiHeadAttention", [query, key, value, "", kept], domain=CONTRIB, num_heads=heads)
         attended = b.op("Add", [b.dense(context, f"{p}attention.output.dense"), x])
         x = b.layer_norm(attended, f"{p}attention.output.LayerNorm", epsilon)
         inner = b.dense(x, f"{p}intermediate.dense")
@@ -135,6 +137,6 @@ def build_encoder_graph(model_dir: Path) -> Any:
          for output in ("embedding", "middle")],
         b.initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(CONTRIB, 1)])
     onnx.checker.check_model(model)
     return model

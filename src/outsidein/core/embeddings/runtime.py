@@ -21,7 +21,7 @@ MAX_TOKENS = 256
 # Measured on two cores: 64 texts a batch ran fastest (bigger batches pad more and spill the cache).
 BATCH_SIZE = 64
 # The file name says what it holds, so a new package version or graph is built anew instead of read stale.
-GRAPH_VERSION = 4  # 4: a second output, the middle layer's pooled tokens
+GRAPH_VERSION = 5  # 4: a second output, the middle layer's pooled tokens; 5: every product in 8 bits
 
 
 
@@ -115,7 +115,7 @@ def padded(rows: Sequence[Sequence[int]]) -> dict[str, NDArray[np.int64]]:
 
 def _built_model(source: Path, tokenizer: Any) -> Path:
     """The encoder's ONNX graph, written from the packaged weights on first use and kept in the data directory,
-    its main matrix products in 8-bit integers with fixed scales (``quantised``, calibrated through
+    its matrix products in 8-bit integers with fixed scales (``quantised``, calibrated through
     ``tokenizer``)."""
     target = models_dir() / f"{vectors_key()}.onnx"
     if target.is_file():
