@@ -46,3 +46,10 @@ def test_large_collections_search_neighbours_by_cell_and_find_the_same_themes(mo
 def test_tiny_inputs_are_one_theme():
     assert graph_themes.communities(np.eye(2)).tolist() == [0, 0]
     assert graph_themes.communities(np.zeros((0, 4))).tolist() == []
+
+
+def test_the_same_texts_give_the_same_themes_every_run():
+    # Topics that overlap, so there are many near-equal ways to split them and a random choice shows.
+    points, _ = topics(80, 30, spread=2.0, seed=5)
+    runs = [graph_themes.communities(points) for _ in range(3)]
+    assert all(np.array_equal(runs[0], run) for run in runs[1:])

@@ -15,6 +15,10 @@ def test_phrases_keep_customer_words_and_drop_function_words_at_their_edges():
     assert {"top up", "top up failed", "failed", "called back"} <= found
     assert not any(p.split()[0] in {"my", "and", "i", "up", "back"} or p.split()[-1] in {"my", "and", "i"}
                    for p in found)
+    # A particle ends a phrase after a content word: "logged out", "spot on", though "out" and "on" are stop words.
+    assert {"driver app logged out", "spot on"} <= phrases_of("The driver app logged out. Tracking is spot on")
+    assert "out" not in phrases_of("out of stock") and "on" not in phrases_of("on time")
+    assert not any(p.endswith(" on") for p in phrases_of("Detention charges on our invoices"))
 
 
 def test_the_longer_phrase_customers_share_beats_its_single_words():
@@ -54,6 +58,24 @@ def test_a_phrase_stops_where_another_part_of_the_sentence_starts():
     assert "proof of the delivery" in phrases_of("proof of the delivery went missing")
     assert "edi mapping" in phrases_of("the edi mapping would save us hours") and not any(
         "would" in p for p in phrases_of("the edi mapping would save us hours"))
+
+
+def test_a_phrase_does_not_run_over_punctuation():
+    found = phrases_of("The driver app crashes on proof of delivery upload. Drivers hate the app")
+    assert "proof of delivery upload" in found and "drivers hate" in found
+    assert not any("upload drivers" in p for p in found)
+    assert not any("etas off" in p or "again off" in p for p in phrases_of("Wrong ETAs again, off by hours"))
+
+
+def test_a_negation_starts_a_phrase_so_a_name_keeps_its_meaning():
+    texts = [f"Second follow-up on load {n}, nobody has replied to my ticket." for n in range(41000, 41012)]
+    rest = ["The helpdesk answered within the hour", "Great support, quick answers"] * 10
+    found = phrases_of(texts[0])
+    assert "nobody has replied" in found and "no" not in found
+    assert "no call back" in phrases_of("No call back from the helpdesk")
+    named = [theme()]
+    name_themes(named, [texts], texts + rest)
+    assert named[0].label == "Nobody has replied"
 
 
 def test_a_fragment_of_a_longer_phrase_does_not_name_a_theme():

@@ -1,8 +1,9 @@
 """A theme's name: the phrase its customers use, not a list of terms.
 
 Candidates are the word sequences of one to four words that the theme's texts share (not starting or ending on a
-stop word, so "top up" and "card not arrived" survive while "of the" does not; not running on where a new part of
-the sentence starts, a subject or "when", "than", "the" straight after a content word). A fragment of a longer
+stop word, so "top up" and "card not arrived" survive while "of the" does not, though a negation may start one:
+"nobody replied" is not "replied"; not running over punctuation, nor on where a new part of the sentence starts,
+a subject or "when", "than", "the" straight after a content word). A fragment of a longer
 phrase, one whose sayers nearly all put the same word beside it, names a theme only if nothing else can. Each
 candidate is scored by how many of the theme's texts say it and how much more often they do than the rest of the
 collection (c-TF-IDF's idea, on phrases), longer phrases winning ties with the words they contain. Where sentence
@@ -36,6 +37,9 @@ LONGER = 0.8
 # A phrase this share of whose sayers put the same word beside it is a fragment of a longer one.
 FRAGMENT_SHARE = 0.6
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Where a sentence or a clause ends: "Proof of delivery upload. Drivers hate the app" holds no phrase
+# "upload drivers hate", "Wrong ETAs again, off by hours" no "again off".
+_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014]|\s-\s")
 
 PhraseEncoder = Callable[[list[str]], NDArray[np.floating]]
 
@@ -44,10 +48,21 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
+def _clauses(text: str) -> Iterator[list[str]]:
+    """The words of each stretch of ``text`` between punctuation marks."""
+    for part in _PUNCTUATION.split(text):
+        words = words_of(part)
+        if words:
+            yield words
+
+
 # Particles end a phrase ("top up", "call back") but do not start one ("up has been cancelled").
 _PARTICLES = frozenset({"up", "down", "off", "back"})
 # Words that finish a phrase the way a particle does ("spot on", "sold out"), though most are also prepositions.
 _ENDING_PARTICLES = _PARTICLES | {"on", "out"}
+# Stop words, but they turn a phrase's meaning round, so a phrase may start with one ("no call back", "never
+# on time", "nobody replied"); it still may not end with one.
+_NEGATIONS = frozenset({"no", "not", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere", "cannot"})
 # A subject inside a phrase starts a new clause: "lanes we will compare", "edi errors i'll sign" are not names.
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 # Straight after a content word, these start another part of the sentence ("helpdesk when a load", "lanes the
@@ -58,30 +73,41 @@ _BREAKS = frozenset({"the", "a", "an", "this", "that", "these", "those", "my", "
                      "would", "could", "should", "will", "can", "might", "must"})
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his",
+                          "her", "its", "every", "each", "some", "any", "all", "no"})
+
+
 def _can_edge(word: str, stops: frozenset[str]) -> bool:
     # "hasn't", "i'm": contractions are function words too, and never the start or end of a name.
     return len(word) >= 2 and word not in stops and "'" not in word and not word.isdigit()
+
+
+def _ends_as_particle(words: list[str], at: int, stops: frozenset[str]) -> bool:
+    """The particle at ``at`` finishes the verb or phrase before it ("logged out during", "spot on.") rather than
+    starting a prepositional phrase ("charges on our invoices", "waited on hold")."""
+    following = words[at + 1] if at + 1 < len(words) else ""
+    return (words[at] in _ENDING_PARTICLES and words[at - 1] not in stops
+            and (not following or (following in stops and following not in _DETERMINERS)))
 
 
 def _spans(words: list[str]) -> Iterator[tuple[int, int]]:
     """(start, end) of every candidate phrase in a text's words, end exclusive."""
     stops = stop_words()
     for start, first in enumerate(words):
-        if not _can_edge(first, stops) or first in _PARTICLES:
+        if not (_can_edge(first, stops) or first in _NEGATIONS) or first in _PARTICLES:
             continue
         for last in range(start, min(start + MAX_WORDS, len(words))):
             word = words[last]
             if last > start and (word.split("'")[0] in _SUBJECTS
                                  or (word in _BREAKS and words[last - 1] not in stops)):
                 break
-            if _can_edge(words[last], stops):
+            if _can_edge(word, stops) or (last > start and _ends_as_particle(words, last, stops)):
                 yield start, last + 1
 
 
 def phrases_of(text: str) -> set[str]:
     """The distinct candidate phrases of one text."""
-    words = words_of(text)
-    return {" ".join(words[start:end]) for start, end in _spans(words)}
+    return {" ".join(words[start:end]) for words in _clauses(text) for start, end in _spans(words)}
 
 
 class _Neighbours:
@@ -98,13 +124,15 @@ class _Neighbours:
     def is_fragment(self, phrase: str, said: int) -> bool:
         """Cut out of a longer phrase: most who say it say the same content word next to it ("logouts in the
         driver" is nearly always followed by "app", "price than the competition" preceded by "higher"), or
-        end it with the same particle ("live tracking is spot" of "spot on")."""
+        end it with the same particle ("live tracking is spot" of "spot on"), or follow the same negation
+        ("replied to my ticket" of "nobody has replied to my ticket": the name would say the opposite)."""
         stops = stop_words()
         for side, counts in (("before", self.before.get(phrase)), ("after", self.after.get(phrase))):
             for word, n in (counts or Counter()).most_common():
                 if n < FRAGMENT_SHARE * said:
                     break
-                if word and (word not in stops or (side == "after" and word in _ENDING_PARTICLES)):
+                if word and (word not in stops or (side == "after" and word in _ENDING_PARTICLES)
+                             or (side == "before" and word in _NEGATIONS)):
                     return True
         return False
 
@@ -125,6 +153,14 @@ class PhraseCounts:
         return (self.counts[phrase] + 1) / (self.total + 1)
 
 
+def _word_before(words: list[str], start: int) -> str:
+    """The word said just before a phrase; a negation one function word further back counts as that word
+    ("nobody has | replied", "did not | arrive")."""
+    if start >= 2 and words[start - 2] in _NEGATIONS and words[start - 1] in stop_words():
+        return words[start - 2]
+    return words[start - 1] if start else ""
+
+
 def candidates(member_texts: Sequence[str]) -> list[tuple[str, float]]:
     """(phrase, share of the theme's texts that say it) for phrases said often enough, commonest first; a
     fragment of a longer phrase only where the theme has nothing else to be named by."""
@@ -133,13 +169,13 @@ def candidates(member_texts: Sequence[str]) -> list[tuple[str, float]]:
     counts: Counter[str] = Counter()
     neighbours = _Neighbours()
     for text in sample:
-        words = words_of(text)
         seen = set()
-        for start, end in _spans(words):
-            phrase = " ".join(words[start:end])
-            if phrase not in seen:
-                seen.add(phrase)
-                neighbours.add(phrase, words[start - 1] if start else "", words[end] if end < len(words) else "")
+        for words in _clauses(text):
+            for start, end in _spans(words):
+                phrase = " ".join(words[start:end])
+                if phrase not in seen:
+                    seen.add(phrase)
+                    neighbours.add(phrase, _word_before(words, start), words[end] if end < len(words) else "")
         counts.update(seen)
     floor = max(2, math.ceil(MIN_SHARE * len(sample)))
     found = [(p, c / len(sample)) for p, c in counts.most_common() if c >= floor]
@@ -162,8 +198,12 @@ def best_phrases(found: list[tuple[str, float]], collection: PhraseCounts, *, ce
     if encode is not None and centre is not None and len(ranked) > 1:
         top = ranked[:RERANKED]
         closeness = np.asarray(encode(top)) @ np.asarray(centre)
-        # Half meaning, half frequency: the phrase closest in meaning, unless it is rarely said.
-        order = sorted(range(len(top)), key=lambda i: -(closeness[i] + 0.5 * (1 - i / len(top))))
+        score_of = {phrase: score for score, phrase in scored}
+        best = score_of[top[0]]
+        # Meaning and frequency: the phrase closest in meaning among those said about as often as the best. By
+        # score, not by rank: a phrase a tenth of the theme says ("delivery upload just works") must not name
+        # a theme nine tenths of which say another ("proof of delivery upload").
+        order = sorted(range(len(top)), key=lambda i: -(closeness[i] + 0.5 * score_of[top[i]] / best))
         ranked = [top[i] for i in order] + ranked[RERANKED:]
     return ranked[:limit]
 
