@@ -10,8 +10,8 @@ once, on ``calibration.txt`` (400 customer sentences of the project's own), over
 of a batch is masked out of the minimum and maximum), and written into the graph, so a text's vector never
 depends on the texts encoded beside it, which 8-bit *dynamic* quantisation (scales per batch) could not promise.
 
-Measured against the 32-bit graph on 3,000 banking77 texts: vectors at cosine 0.994 on average (0.976 at worst),
-encoding 2.7-2.9 times as fast (1,200-1,300 texts a second on two cores against 430-470).
+Measured against the 32-bit graph on 10,000 banking77 texts: vectors at cosine 0.994 on average (0.976 at worst;
+one-word texts 0.95-0.97), encoding 2.2-2.9 times as fast on two cores (docs/benchmarks.md).
 """
 
 from __future__ import annotations

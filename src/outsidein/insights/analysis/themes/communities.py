@@ -45,7 +45,7 @@ def communities(points: NDArray[np.floating], *, random_state: int = 0) -> NDArr
     # (unseeded, three runs on banking77 gave 71, 71 and 72 themes).
     with _SEEDING:
         if (c_library := _c_library()) is not None:
-            c_library.srand(random_state)
+            c_library.srand(ctypes.c_uint(random_state % 2**32))
         found = Leiden(resolution=RESOLUTION, random_state=random_state).fit_predict(graph)
     labels = np.asarray(found, dtype=np.int64)
     # Two texts saying the same thing are a theme in a small collection; in a large one it takes more.
