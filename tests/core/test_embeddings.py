@@ -28,16 +28,17 @@ def test_texts_that_mean_the_same_are_closer_than_unrelated_ones():
     assert invoice @ bill > card @ bill
 
 
-def test_the_middle_layer_comes_beside_the_embedding_unit_length_and_batch_free():
+def test_every_earlier_layer_comes_beside_the_embedding_unit_length_and_batch_free():
     texts = ["The engineer was brilliant", "The engineer was useless", "How do I change my PIN?"]
-    both = embeddings.encode_with_middle(texts)
+    both = embeddings.encode_with_layers(texts)
     width = embeddings.DIMENSIONS
-    assert both.shape == (3, 2 * width)
-    assert np.allclose(both[:, :width], embeddings.encode(texts), atol=1e-4)  # the first half is the embedding
-    middle = both[:, width:]
-    assert np.allclose(np.linalg.norm(middle, axis=1), 1.0, atol=1e-4)
-    assert np.allclose(embeddings.encode_with_middle(texts[1:2])[0], both[1], atol=1e-4)
-    assert not np.allclose(middle, both[:, :width], atol=0.1)
+    assert both.shape == (3, embeddings.LAYERS * width)
+    assert np.allclose(both[:, :width], embeddings.encode(texts), atol=1e-4)  # the first part is the embedding
+    layers = both.reshape(3, embeddings.LAYERS, width)
+    assert np.allclose(np.linalg.norm(layers, axis=2), 1.0, atol=1e-4)
+    assert np.allclose(embeddings.encode_with_layers(texts[1:2])[0], both[1], atol=1e-4)
+    for earlier in range(1, embeddings.LAYERS):  # each layer its own, not a copy of another
+        assert not np.allclose(layers[:, earlier], layers[:, earlier - 1], atol=0.05)
 
 
 def test_words_beyond_the_model_s_length_are_cut_not_refused():

