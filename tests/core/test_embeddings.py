@@ -86,7 +86,8 @@ def test_the_8_bit_encoder_gives_the_32_bit_model_s_vectors_near_enough_to_keep_
     tokenizer = runtime.tokenizer_for(source)
     exact = full.run(["embedding"], runtime.padded([e.ids for e in tokenizer.encode_batch(texts)]))[0]
     cosines = np.sum(exact * embeddings.encode(texts), axis=1)
-    # One-word texts move most ("ok" 0.967: three tokens, two of them the sentence markers); rounding the products' outputs too, as onnxruntime's static quantiser does, gave 0.95 on average.
+    # One-word texts move most ("ok" 0.967: three tokens, two of them the sentence markers); rounding the
+    # products' outputs too, as onnxruntime's static quantiser does, gave 0.95 on average.
     assert cosines.min() > 0.95 and cosines.mean() > 0.98
 
 

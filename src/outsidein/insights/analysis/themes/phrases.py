@@ -63,6 +63,9 @@ _ENDING_PARTICLES = _PARTICLES | {"on", "out"}
 # Stop words, but they turn a phrase's meaning round, so a phrase may start with one ("no call back", "never
 # on time", "nobody replied"); it still may not end with one.
 _NEGATIONS = frozenset({"no", "not", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere", "cannot"})
+# After "on" or "out", these start a prepositional phrase ("charges on our invoices"), so the particle ends nothing.
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his",
+                          "her", "its", "every", "each", "some", "any", "all", "no"})
 # A subject inside a phrase starts a new clause: "lanes we will compare", "edi errors i'll sign" are not names.
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 # Straight after a content word, these start another part of the sentence ("helpdesk when a load", "lanes the
@@ -71,10 +74,6 @@ _BREAKS = frozenset({"the", "a", "an", "this", "that", "these", "those", "my", "
                      "when", "if", "because", "than", "which", "so", "but", "or", "as", "while", "where", "who",
                      "what", "how", "since", "until", "though", "although",
                      "would", "could", "should", "will", "can", "might", "must"})
-
-
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his",
-                          "her", "its", "every", "each", "some", "any", "all", "no"})
 
 
 def _can_edge(word: str, stops: frozenset[str]) -> bool:
